@@ -1,0 +1,1 @@
+"""Pure steps of the groundmill lifecycle: pages and frames in, frames out. No Prefect here."""

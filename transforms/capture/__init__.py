@@ -1,0 +1,1 @@
+"""Capture: serve a source on loopback, render each page in headless Chromium, extract elements."""
