@@ -1,0 +1,1 @@
+"""Annotate: synthesize grounding, instruction and how-to datasets from captured pages."""
