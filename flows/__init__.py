@@ -1,0 +1,1 @@
+"""Prefect flows that wire the transforms into the groundmill lifecycle, and the CLI."""

@@ -1,0 +1,99 @@
+"""The `groundmill` command: run the lifecycle or one stage, and query the catalog."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+STAGE_COMMANDS = ("capture", "annotate", "curate", "publish")
+
+
+def _prepare_environment(root: Path) -> None:
+    """Prefect reads its settings at import: keep its home (and ephemeral database) in the project."""
+    os.environ.setdefault("PREFECT_HOME", str(root / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="groundmill", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the whole lifecycle (capture, annotate, curate, publish)")
+    run.add_argument("--source", action="append", dest="sources", metavar="ID",
+                     help="only this source from sources.yaml (repeatable); default: all")
+    for stage in STAGE_COMMANDS:
+        p = sub.add_parser(stage, help=f"run the {stage} stage only")
+        p.add_argument("--source", action="append", dest="sources", metavar="ID")
+    query = sub.add_parser("query", help="run SQL against data/catalog.duckdb")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    sub.add_parser("summary", help="print the summary of the published outputs")
+    return parser
+
+
+def _query(sql: str, fmt: str) -> None:
+    import polars as pl
+
+    from flows.settings import project_paths
+    from flows.summary import open_catalog
+
+    con = open_catalog(project_paths())
+    try:
+        frame = con.sql(sql).pl()
+    finally:
+        con.close()
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
+            print(frame)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from flows.settings import project_paths
+
+    paths = project_paths()
+    _prepare_environment(paths.root)
+    from transforms.sources import SourceError
+    from transforms.storage import TableReadError
+
+    try:
+        if args.command == "query":
+            _query(args.sql, args.format)
+            return 0
+        if args.command == "summary":
+            from flows.summary import summary_text
+            print(summary_text(paths))
+            return 0
+        if not paths.sources_file.exists():
+            print(f"groundmill: {paths.sources_file} not found: run from the project root "
+                  "or set GROUNDMILL_ROOT", file=sys.stderr)
+            return 2
+        from flows.settings import select_sources
+        select_sources(paths, args.sources)  # refuse unsafe or unknown sources before anything is written
+        if args.command == "run":
+            from flows.lifecycle import lifecycle
+            from flows.summary import summary_text
+            lifecycle(args.sources)
+            print(summary_text(paths))
+        else:
+            import importlib
+            stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+            stage_flow(args.sources)
+        return 0
+    except (SourceError, TableReadError, FileNotFoundError) as exc:
+        print(f"groundmill: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - DuckDB parse errors etc. deserve one line, not a trace
+        if args.command != "query":
+            raise
+        print(f"groundmill: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Where everything lives and which parameters apply, derived once from the project root."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from transforms.annotate.grounding import AnnotateParams
+from transforms.capture.browser import CaptureParams
+from transforms.curate.difficulty import DifficultyParams
+from transforms.sources import Source, SourceError, load_sources
+
+STAGES = ("capture", "annotate", "curate")
+PUBLISHED_TABLES = ["captures", "screenshots", "elements", "grounding", "instructions", "howto",
+                    "quarantine", "duplicates", "skipped", "ledger"]
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @property
+    def sources_file(self) -> Path:
+        return self.root / "sources.yaml"
+
+    @property
+    def params_file(self) -> Path:
+        return self.root / "params.yaml"
+
+    def stage(self, stage: str, source_id: str) -> Path:
+        """Interim output of one stage for one source: data/interim/<stage>/<source>/."""
+        return self.root / "data" / "interim" / stage / source_id
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def catalog(self) -> Path:
+        return self.root / "data" / "catalog.duckdb"
+
+
+@dataclass(frozen=True)
+class Params:
+    capture: CaptureParams
+    annotate: AnnotateParams
+    difficulty: DifficultyParams
+
+
+def project_paths() -> Paths:
+    """The project root: $GROUNDMILL_ROOT, else the current directory."""
+    return Paths(Path(os.environ.get("GROUNDMILL_ROOT") or Path.cwd()).resolve())
+
+
+def load_params(paths: Paths) -> Params:
+    doc = yaml.safe_load(paths.params_file.read_text()) if paths.params_file.exists() else {}
+    doc = doc or {}
+    return Params(CaptureParams(**doc.get("capture", {})), AnnotateParams(**doc.get("annotate", {})),
+                  DifficultyParams(**doc.get("difficulty", {})))
+
+
+def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:
+    """The sources in sources.yaml, or just those named in `only` (unknown names are an error)."""
+    sources = load_sources(paths.sources_file)
+    if not only:
+        return sources
+    known = {s.id for s in sources}
+    unknown = [s for s in only if s not in known]
+    if unknown:
+        raise SourceError(f"{paths.sources_file}: no source named {', '.join(map(repr, unknown))}; "
+                          f"known: {', '.join(sorted(known))}")
+    return [s for s in sources if s.id in only]

@@ -1,0 +1,49 @@
+"""The run summary people read at the end of `groundmill run`, computed from the catalog."""
+from __future__ import annotations
+
+import duckdb
+
+from flows.settings import Paths
+
+
+def open_catalog(paths: Paths) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to data/catalog.duckdb that resolves the views' relative paths."""
+    if not paths.catalog.exists():
+        raise FileNotFoundError(f"{paths.catalog} not found: run `groundmill run` (or `dvc repro`) first")
+    con = duckdb.connect(str(paths.catalog), read_only=True)
+    con.execute(f"set file_search_path = '{paths.root.as_posix()}'")
+    return con
+
+
+def summary_text(paths: Paths) -> str:
+    """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages and where outputs are."""
+    con = open_catalog(paths)
+    try:
+        scalar = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        status = dict(con.execute("select status, count(*) from captures group by 1 order by 1").fetchall())
+        lines = ["groundmill run summary",
+                 f"  pages captured:   {sum(status.values())} ({', '.join(f'{k} {v}' for k, v in status.items())})",
+                 f"  elements:         {scalar('select count(*) from elements')}",
+                 "  rows per table:"]
+        for table in ("screenshots", "grounding", "instructions", "howto", "skipped", "duplicates", "quarantine"):
+            lines.append(f"    {table:<13} {scalar(f'select count(*) from {table}')}")
+        tiers = con.execute("select tier, count(*) from grounding group by 1 "
+                        "order by array_position(['easy','medium','hard'], tier)").fetchall()
+        lines.append("  difficulty tiers: " + (", ".join(f"{t} {n}" for t, n in tiers) or "none"))
+        reasons = con.execute("select reason, count(*) from quarantine group by 1 order by 2 desc limit 5").fetchall()
+        lines.append(f"  quarantined:      {sum(n for _, n in reasons)}"
+                     + "".join(f"\n    {n} × {r}" for r, n in reasons))
+        failed = con.execute("select source_id, page_path, status, message from captures "
+                         "where status <> 'ok' order by 1, 2").fetchall()
+        if failed:
+            lines.append(f"  pages not captured: {len(failed)}")
+            lines += [f"    {s}/{p or '(source)'}: {st}: {m}" for s, p, st, m in failed]
+        unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped")
+        lines.append(f"  ledger:           {scalar('select count(*) from ledger')} rows, "
+                     + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced"))
+    finally:
+        con.close()
+    lines += ["outputs:",
+              f"  tables:  {paths.processed}/<table>/source=<id>/part-0.parquet",
+              f"  catalog: {paths.catalog}  (try: groundmill query \"select tier, count(*) from grounding group by 1\")"]
+    return "\n".join(lines)

@@ -1,0 +1,15 @@
+"""The contracts between stages: one pandera (Polars) model per table, named like the table."""
+from schemas.bookkeeping import Duplicates, Ledger, Quarantine, Skipped
+from schemas.capture import Captures, Elements, Screenshots
+from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
+
+MODELS = {
+    "captures": Captures, "screenshots": Screenshots, "elements": Elements,
+    "grounding": Grounding, "instructions": Instructions, "howto": Howto,
+    "quarantine": Quarantine, "duplicates": Duplicates, "skipped": Skipped, "ledger": Ledger,
+}
+# The column that names one row of each table (used in quarantine and duplicates rows).
+ROW_ID = {
+    "captures": "capture_id", "screenshots": "capture_id", "elements": "element_id",
+    "grounding": "grounding_id", "instructions": "instruction_id", "howto": "howto_id",
+}

@@ -1,0 +1,89 @@
+"""Contracts for the capture tables: captures (one row per attempt), screenshots, elements."""
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.boxes import Boxed
+
+CAPTURE_STATUSES = ["ok", "empty", "timeout", "error"]
+HEX64 = r"^[0-9a-f]{64}$"
+HEX32 = r"^[0-9a-f]{32}$"
+
+
+class Captures(pa.DataFrameModel):
+    capture_id: str = pa.Field(str_matches=HEX32)
+    source_id: str
+    page_path: str
+    page_sha256: str
+    status: str = pa.Field(isin=CAPTURE_STATUSES)
+    message: str = pa.Field(nullable=True)
+    started_at: pl.Datetime("us", "UTC")
+    load_ms: float = pa.Field(ge=0, nullable=True)
+    extract_ms: float = pa.Field(ge=0, nullable=True)
+    screenshot_ms: float = pa.Field(ge=0, nullable=True)
+    viewport_width: pl.Int32 = pa.Field(gt=0)
+    viewport_height: pl.Int32 = pa.Field(gt=0)
+    screenshot_id: str = pa.Field(str_matches=HEX64, nullable=True)
+    title: str = pa.Field(nullable=True)
+    n_elements: pl.Int32 = pa.Field(ge=0)
+    excluded_hidden: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_zero_size: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_off_screen: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_covered: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_over_cap: pl.Int32 = pa.Field(ge=0, nullable=True)
+    script_errors: pl.Int32 = pa.Field(ge=0)
+    html: str = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def ok_has_screenshot(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A capture with status ok has a screenshot; any other status has none."""
+        return data.lazyframe.select((pl.col("status") == "ok") == pl.col("screenshot_id").is_not_null())
+
+    class Config:
+        strict = True
+
+
+class Screenshots(pa.DataFrameModel):
+    screenshot_id: str = pa.Field(str_matches=HEX64)
+    source_id: str
+    capture_id: str = pa.Field(str_matches=HEX32)
+    width: pl.Int32 = pa.Field(gt=0)
+    height: pl.Int32 = pa.Field(gt=0)
+    png: pl.Binary
+
+    # Column checks only: pandera cannot print a whole failing row that holds bytes.
+    @pa.check("png")
+    def is_png(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The bytes are a PNG file."""
+        return data.lazyframe.select(pl.col(data.key).bin.starts_with(b"\x89PNG\r\n\x1a\n"))
+
+    class Config:
+        strict = True
+
+
+class Elements(Boxed):
+    element_id: str = pa.Field(str_matches=HEX32)
+    screenshot_id: str = pa.Field(str_matches=HEX64)
+    capture_id: str = pa.Field(str_matches=HEX32)
+    source_id: str
+    element_index: pl.Int32 = pa.Field(ge=0)
+    tag: str
+    role: str
+    dom_id: str = pa.Field(nullable=True)
+    text: str = pa.Field(nullable=True)
+    name: str = pa.Field(nullable=True)
+    aria_label: str = pa.Field(nullable=True)
+    alt: str = pa.Field(nullable=True)
+    title: str = pa.Field(nullable=True)
+    placeholder: str = pa.Field(nullable=True)
+    href: str = pa.Field(nullable=True)
+    input_type: str = pa.Field(nullable=True)
+    input_name: str = pa.Field(nullable=True)
+    options: pl.List(pl.String) = pa.Field(nullable=True)
+    interactive: bool
+    center_hit: bool
+    css_path: str
+
+    class Config:
+        strict = True

@@ -1,0 +1,1 @@
+"""Curate: validate against the contracts, remove exact duplicates, grade difficulty."""
