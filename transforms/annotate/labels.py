@@ -27,6 +27,9 @@ def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
     return elements.with_columns(
         label=pl.when(use_name).then(name).otherwise(text),
         is_icon=wordless & ~form_field,
+    ).with_columns(
+        # A label made only of glyphs names nothing a person could say.
+        label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]")).then(pl.col("label")).otherwise(pl.lit("")),
     ).with_columns(label_key=normalise(pl.col("label")))
 
 

@@ -1,0 +1,29 @@
+"""Builds small element and screenshot frames by hand, in the shape capture writes them."""
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.capture.records import ELEMENTS_SCHEMA, SCREENSHOTS_SCHEMA
+
+SHOT = "a" * 64
+
+
+def el(i: int, tag: str, role: str, *, text: str = "", name: str | None = None, box=(10, 10, 110, 40),
+       interactive: bool = True, center_hit: bool = True, screenshot: str = SHOT, **attrs) -> dict:
+    x1, y1, x2, y2 = box
+    row = {c: None for c in ELEMENTS_SCHEMA}
+    row.update(element_id=f"{i:032x}", screenshot_id=screenshot, capture_id="c" * 32, source_id="t",
+               element_index=i, tag=tag, role=role, text=text, name=name if name is not None else text,
+               interactive=interactive, center_hit=center_hit, x1=float(x1), y1=float(y1), x2=float(x2),
+               y2=float(y2), css_path=f"body>{tag}:nth-of-type({i})")
+    row.update(attrs)
+    return row
+
+
+def frames(*rows: dict, width: int = 1280, height: int = 800) -> tuple[pl.DataFrame, pl.DataFrame]:
+    elements = pl.DataFrame(list(rows), schema=ELEMENTS_SCHEMA)
+    shots = sorted({r["screenshot_id"] for r in rows})
+    screenshots = pl.DataFrame([{"screenshot_id": s, "source_id": "t", "capture_id": "c" * 32, "width": width,
+                                 "height": height, "png": b"\x89PNG\r\n\x1a\n"} for s in shots],
+                               schema=SCREENSHOTS_SCHEMA)
+    return elements, screenshots

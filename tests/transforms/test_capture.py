@@ -1,0 +1,135 @@
+"""Capture on real Chromium: boxes where the page put them, hidden and covered elements left out."""
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from schemas import Captures, Elements, Screenshots
+from tests.conftest import BAD, SITE
+from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.records import to_tables
+from transforms.capture.server import serve_directory
+
+PARAMS = CaptureParams(page_timeout_s=3)
+
+
+def capture(folder: Path, pages: list[str], params: CaptureParams = PARAMS) -> dict[str, pl.DataFrame]:
+    sha = {p: hashlib.sha256((folder / p).read_bytes()).hexdigest() for p in pages}
+    with serve_directory(folder) as base:
+        results = capture_pages(base, pages, params)
+    return to_tables("fixture", results, sha, params)
+
+
+@pytest.fixture(scope="module")
+def site() -> dict[str, pl.DataFrame]:
+    return capture(SITE, ["boxes.html", "form.html", "howto.html"])
+
+
+def element(tables: dict[str, pl.DataFrame], dom_id: str) -> dict:
+    rows = tables["elements"].filter(pl.col("dom_id") == dom_id).to_dicts()
+    assert len(rows) == 1, f"{dom_id}: expected one element, found {len(rows)}"
+    return rows[0]
+
+
+@pytest.mark.parametrize("dom_id, box", [
+    ("save", (100, 120, 300, 160)), ("help", (400, 50, 480, 70)),
+    ("query", (100, 300, 420, 336)), ("icon", (1200, 10, 1224, 34)),
+])
+def test_boxes_match_known_positions_within_one_pixel(site, dom_id, box):
+    el = element(site, dom_id)
+    assert [abs(a - b) <= 1 for a, b in zip((el["x1"], el["y1"], el["x2"], el["y2"]), box)] == [True] * 4
+    assert el["center_hit"] is True
+
+
+def test_hidden_transparent_covered_offscreen_and_empty_elements_are_left_out(site):
+    ids = set(site["elements"].get_column("dom_id").drop_nulls())
+    assert {"save", "help", "query", "icon", "twin-a", "twin-b"} <= ids
+    assert not ids & {"display-none", "vis-hidden", "transparent", "covered", "offscreen", "zero"}
+    boxes = site["captures"].filter(pl.col("page_path") == "boxes.html").row(0, named=True)
+    assert boxes["excluded_hidden"] >= 3 and boxes["excluded_covered"] == 1
+    assert boxes["excluded_off_screen"] == 1 and boxes["excluded_zero_size"] == 1
+
+
+def test_element_attributes_roles_and_names(site):
+    assert element(site, "query")["name"] == "Search everything"
+    assert element(site, "query")["role"] == "searchbox"
+    assert element(site, "icon")["name"] == "Close panel"
+    assert element(site, "help")["role"] == "link" and element(site, "help")["href"] == "#help"
+    assert element(site, "cabin")["options"] == ["Economy", "Business", "First"]
+    assert element(site, "dest")["name"] == "Destination"
+    assert element(site, "twin-a")["interactive"] is False
+
+
+def test_screenshots_are_viewport_pngs_identified_by_their_sha256(site):
+    shots = site["screenshots"]
+    assert shots.height == 3
+    for row in shots.iter_rows(named=True):
+        assert row["png"].startswith(b"\x89PNG") and (row["width"], row["height"]) == (1280, 800)
+        assert row["screenshot_id"] == hashlib.sha256(row["png"]).hexdigest()
+
+
+def test_capture_tables_meet_their_contracts(site):
+    Captures.validate(site["captures"], lazy=True)
+    Screenshots.validate(site["screenshots"], lazy=True)
+    Elements.validate(site["elements"], lazy=True)
+
+
+def test_bad_pages_are_recorded_and_the_run_goes_on():
+    pages = ["empty.html", "spins.html", "throws.html"]
+    sha = {p: hashlib.sha256((BAD / p).read_bytes()).hexdigest() for p in pages} | {"missing.html": "-"}
+    with serve_directory(BAD) as base:
+        results = capture_pages(base, pages + ["missing.html"], PARAMS)
+    tables = to_tables("fixture", results, sha, PARAMS)
+    status = dict(tables["captures"].select("page_path", "status").iter_rows())
+    assert status == {"empty.html": "empty", "spins.html": "timeout", "throws.html": "ok", "missing.html": "error"}
+    messages = dict(tables["captures"].select("page_path", "message").iter_rows())
+    assert messages["missing.html"] == "HTTP 404 for missing.html"
+    assert "within 3 s" in messages["spins.html"]
+    assert "script error" in messages["throws.html"] and "undefinedFunctionCall" in messages["throws.html"]
+    assert messages["empty.html"] == "page has no visible elements"
+
+
+def test_a_page_after_a_timeout_is_still_captured():
+    tables = capture(BAD, ["spins.html", "throws.html"], CaptureParams(page_timeout_s=2, pages_in_flight=1))
+    status = dict(tables["captures"].select("page_path", "status").iter_rows())
+    assert status == {"spins.html": "timeout", "throws.html": "ok"}
+
+
+def test_requests_to_other_hosts_never_leave_the_browser(tmp_path):
+    """A canary listener on 127.0.0.2 must see no connection from a page that references it."""
+    canary = socket.socket()
+    canary.bind(("127.0.0.2", 0))
+    canary.listen()
+    canary.settimeout(0.2)
+    port = canary.getsockname()[1]
+    hits: list[str] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = canary.accept()
+            except OSError:
+                continue
+            hits.append("connection")
+            conn.close()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    page = (f'<html><head><link rel="stylesheet" href="http://127.0.0.2:{port}/s.css"></head><body>'
+            f'<h1>Leaky page</h1><img src="http://127.0.0.2:{port}/p.png" alt="pixel">'
+            f'<script src="http://127.0.0.2:{port}/a.js"></script></body></html>')
+    (tmp_path / "leaks.html").write_text(page)
+    try:
+        tables = capture(tmp_path, ["leaks.html"])
+    finally:
+        stop.set()
+        watcher.join()
+        canary.close()
+    assert tables["captures"].get_column("status").to_list() == ["ok"]
+    assert hits == []
