@@ -1,0 +1,118 @@
+"""The CLI end to end on 3 fixture pages: real Chromium, a local Prefect API, Parquet and DuckDB."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.settings import PUBLISHED_TABLES
+from tests.conftest import BAD, cli_env
+
+
+def groundmill(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(["groundmill", *args], cwd=root, env=cli_env(root), capture_output=True,
+                          text=True, timeout=300)
+    if check and done.returncode != 0:
+        raise AssertionError(f"groundmill {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One `groundmill run` on the 3-page site plus a source with bad pages and a missing one."""
+    from tests.conftest import SITE, REPO
+    root = tmp_path_factory.mktemp("cli") / "project"
+    shutil.copytree(SITE, root / "data" / "sources" / "site")
+    shutil.copytree(BAD, root / "data" / "sources" / "bad")
+    shutil.copy(REPO / "params.yaml", root / "params.yaml")
+    params = (root / "params.yaml").read_text().replace("page_timeout_s: 15", "page_timeout_s: 3")
+    (root / "params.yaml").write_text(params)
+    (root / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n"
+        "  - {id: bad, kind: html_dir, location: data/sources/bad, license: CC0-1.0}\n"
+        "  - {id: gone, kind: html_dir, location: data/sources/gone, license: CC0-1.0}\n")
+    return root, groundmill(root, "run")
+
+
+def test_run_publishes_every_table_partitioned_by_source(ran):
+    root, _ = ran
+    for table in PUBLISHED_TABLES:
+        parts = sorted(p.parent.name for p in (root / "data" / "processed" / table).glob("*/part-0.parquet"))
+        assert parts == ["source=bad", "source=gone", "source=site"], table
+    meta = pl.read_parquet_schema(root / "data/processed/grounding/source=site/part-0.parquet")
+    assert {"tier", "difficulty", "expression", "click_x"} <= set(meta)
+    import pyarrow.parquet as pq
+    compression = pq.ParquetFile(root / "data/processed/elements/source=site/part-0.parquet").metadata.row_group(0).column(0).compression
+    assert compression == "ZSTD"
+
+
+def test_summary_reports_pages_rows_tiers_and_failures(ran):
+    _, done = ran
+    out = done.stdout
+    assert "pages captured:   7 (empty 1, error 1, ok 4, timeout 1)" in out
+    assert "bad/spins.html: timeout" in out and "gone/(source): error: source 'gone': folder not found" in out
+    assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out
+    assert "catalog.duckdb" in out
+
+
+def test_duckdb_catalog_has_a_view_per_table(ran):
+    root, _ = ran
+    con = duckdb.connect(str(root / "data" / "catalog.duckdb"), read_only=True)
+    con.execute(f"set file_search_path = '{root}'")
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+    assert set(PUBLISHED_TABLES) <= views
+    n = con.execute("select count(*) from grounding g join screenshots s using (screenshot_id)").fetchone()[0]
+    assert n == con.execute("select count(*) from grounding").fetchone()[0] > 0
+    con.close()
+
+
+def test_query_answers_the_tier_question_in_three_formats(ran):
+    root, _ = ran
+    table = groundmill(root, "query", "select tier, count(*) as n from grounding group by 1 order by 1").stdout
+    assert "tier" in table and "easy" in table
+    rows = json.loads(groundmill(root, "query", "select tier, count(*) as n from grounding group by 1",
+                                 "--format", "json").stdout)
+    assert sum(r["n"] for r in rows) == groundmill_count(root, "grounding")
+    csv = groundmill(root, "query", "select 1 as a", "--format", "csv").stdout
+    assert csv.splitlines() == ["a", "1"]
+    bad = groundmill(root, "query", "select * from no_such_table", check=False)
+    assert bad.returncode == 2 and "no_such_table" in bad.stderr
+
+
+def groundmill_count(root: Path, table: str) -> int:
+    return json.loads(groundmill(root, "query", f"select count(*) as n from {table}", "--format", "json").stdout)[0]["n"]
+
+
+def test_every_element_is_accounted_for_in_the_ledger(ran):
+    root, _ = ran
+    ledger = pl.read_parquet(root / "data/processed/ledger/*/*.parquet")
+    assert ledger.filter(pl.col("rows_in") != pl.col("rows_out") + pl.col("quarantined")
+                         + pl.col("deduplicated") + pl.col("skipped")).height == 0
+    site = ledger.filter((pl.col("source_id") == "site") & (pl.col("stage") == "annotate")
+                         & (pl.col("table") == "grounding")).row(0, named=True)
+    elements = pl.read_parquet(root / "data/processed/elements/source=site/part-0.parquet").height
+    skipped = pl.read_parquet(root / "data/processed/skipped/source=site/part-0.parquet")
+    grounding = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet").height
+    assert site["rows_in"] == elements == grounding + skipped.filter(pl.col("table") == "grounding").height
+    assert skipped.filter(pl.col("reason").str.starts_with("ambiguous")).height >= 2   # the twin "Details"
+
+
+def test_rerun_is_idempotent(ran):
+    root, _ = ran
+    before = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
+    groundmill(root, "run", "--source", "site")
+    after = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
+    assert sorted(before.get_column("grounding_id")) == sorted(after.get_column("grounding_id"))
+
+
+def test_unsafe_source_id_is_refused_before_anything_is_written(project):
+    (project / "sources.yaml").write_text("sources:\n  - {id: ../evil, kind: html_dir, location: x}\n")
+    done = groundmill(project, "run", check=False)
+    assert done.returncode == 2 and "not a safe name" in done.stderr
+    assert not (project / "data" / "interim").exists() and not (project / "data" / "processed").exists()
