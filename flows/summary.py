@@ -38,6 +38,11 @@ def summary_text(paths: Paths) -> str:
         if failed:
             lines.append(f"  pages not captured: {len(failed)}")
             lines += [f"    {s}/{p or '(source)'}: {st}: {m}" for s, p, st, m in failed]
+        noisy = con.execute("select source_id, page_path, message from captures "
+                            "where status = 'ok' and script_errors > 0 order by 1, 2").fetchall()
+        if noisy:
+            lines.append(f"  captured despite script errors: {len(noisy)}")
+            lines += [f"    {s}/{p}: {m}" for s, p, m in noisy]
         unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped")
         lines.append(f"  ledger:           {scalar('select count(*) from ledger')} rows, "
                      + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced"))

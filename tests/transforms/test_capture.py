@@ -133,3 +133,10 @@ def test_requests_to_other_hosts_never_leave_the_browser(tmp_path):
         canary.close()
     assert tables["captures"].get_column("status").to_list() == ["ok"]
     assert hits == []
+
+
+def test_screenshots_are_identical_across_runs_with_tabs_working_at_once(site):
+    """Concurrent tabs must not bleed into each other's pixels: the same page, the same sha256."""
+    again = capture(SITE, ["boxes.html", "form.html", "howto.html"], CaptureParams(pages_in_flight=3))
+    ids = lambda t: dict(t["captures"].select("page_path", "screenshot_id").iter_rows())  # noqa: E731
+    assert ids(again) == ids(site)

@@ -97,7 +97,8 @@ async def _render(tab: _Tab, url: str, page_path: str, params: CaptureParams) ->
             return result
 
         t2 = time.perf_counter()
-        result.png = await page.screenshot(type="png", animations="disabled", caret="hide")
+        async with tab.screenshot_lock:
+            result.png = await page.screenshot(type="png", animations="disabled", caret="hide")
         result.screenshot_ms = (time.perf_counter() - t2) * 1000
         result.html = await page.content()
     except PlaywrightTimeout:
@@ -118,11 +119,13 @@ class _Tab:
 
     page: Page
     script_errors: list[str]
+    # Screenshots taken at the same moment in two tabs can show tiles of each other: one at a time.
+    screenshot_lock: asyncio.Lock
 
     @classmethod
-    async def open(cls, context: BrowserContext) -> _Tab:
+    async def open(cls, context: BrowserContext, screenshot_lock: asyncio.Lock) -> _Tab:
         page = await context.new_page()
-        tab = cls(page, [])
+        tab = cls(page, [], screenshot_lock)
         page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         return tab
@@ -142,16 +145,17 @@ async def _capture_all(base_url: str, page_paths: list[str], params: CapturePara
             for item in enumerate(page_paths):
                 queue.put_nowait(item)
             results: list[PageResult | None] = [None] * len(page_paths)
+            screenshot_lock = asyncio.Lock()
 
             async def worker() -> None:
-                tab = await _Tab.open(context)
+                tab = await _Tab.open(context, screenshot_lock)
                 while not queue.empty():
                     index, path = queue.get_nowait()
                     results[index] = await _render(tab, base_url + path, path, params)
                     if results[index].status in ("timeout", "error"):
                         # A page that failed may still be spinning: go on in a fresh tab.
                         await tab.page.close(run_before_unload=False)
-                        tab = await _Tab.open(context)
+                        tab = await _Tab.open(context, screenshot_lock)
                 await tab.page.close()
 
             await asyncio.gather(*(worker() for _ in range(max(1, min(params.pages_in_flight, len(page_paths))))))
