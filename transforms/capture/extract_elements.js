@@ -68,6 +68,18 @@
     }
     return clean(el.innerText);
   };
+  // A heading or paragraph is a block as wide as its column; what a person points at is its text.
+  const textBox = (el, asBlock) => {
+    const r = el.getBoundingClientRect();
+    if (asBlock) return r;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const t = range.getBoundingClientRect();
+    if (t.width < 1 || t.height < 1) return r;
+    const left = Math.max(r.left, t.left), top = Math.max(r.top, t.top);
+    const right = Math.min(r.right, t.right), bottom = Math.min(r.bottom, t.bottom);
+    return right - left >= 1 && bottom - top >= 1 ? { left, top, right, bottom, width: right - left, height: bottom - top } : r;
+  };
   const hitsSelf = (el, x, y) => {
     const hit = document.elementFromPoint(x, y);
     return !!hit && (hit === el || el.contains(hit));
@@ -95,7 +107,7 @@
     if (host) continue;
 
     if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) { excluded.hidden++; continue; }
-    const r = el.getBoundingClientRect();
+    const r = textBox(el, interactive || MEDIA.has(tag));
     if (r.width < 1 || r.height < 1) { excluded.zero_size++; continue; }
     const x1 = Math.max(0, r.left), y1 = Math.max(0, r.top);
     const x2 = Math.min(W, r.right), y2 = Math.min(H, r.bottom);
