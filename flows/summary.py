@@ -15,6 +15,13 @@ def open_catalog(paths: Paths) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _capped(lines: list[str], most: int = 10) -> list[str]:
+    """At most `most` lines, then one that says how many more the captures table holds."""
+    if len(lines) <= most:
+        return lines
+    return lines[:most] + [f"    … and {len(lines) - most} more (groundmill query \"select * from captures\")"]
+
+
 def summary_text(paths: Paths) -> str:
     """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages and where outputs are."""
     con = open_catalog(paths)
@@ -37,12 +44,12 @@ def summary_text(paths: Paths) -> str:
                          "where status <> 'ok' order by 1, 2").fetchall()
         if failed:
             lines.append(f"  pages not captured: {len(failed)}")
-            lines += [f"    {s}/{p or '(source)'}: {st}: {m}" for s, p, st, m in failed]
+            lines += _capped([f"    {s}/{p or '(source)'}: {st}: {m}" for s, p, st, m in failed])
         noisy = con.execute("select source_id, page_path, message from captures "
                             "where status = 'ok' and script_errors > 0 order by 1, 2").fetchall()
         if noisy:
             lines.append(f"  captured despite script errors: {len(noisy)}")
-            lines += [f"    {s}/{p}: {m}" for s, p, m in noisy]
+            lines += _capped([f"    {s}/{p}: {m}" for s, p, m in noisy])
         unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped")
         lines.append(f"  ledger:           {scalar('select count(*) from ledger')} rows, "
                      + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced"))
