@@ -98,6 +98,7 @@ async def _render(tab: _Tab, url: str, page_path: str, params: CaptureParams) ->
 
         t2 = time.perf_counter()
         async with tab.screenshot_lock:
+            await page.bring_to_front()
             result.png = await page.screenshot(type="png", animations="disabled", caret="hide")
         result.screenshot_ms = (time.perf_counter() - t2) * 1000
         result.html = await page.content()
@@ -119,7 +120,8 @@ class _Tab:
 
     page: Page
     script_errors: list[str]
-    # Screenshots taken at the same moment in two tabs can show tiles of each other: one at a time.
+    # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
+    # screenshot brings its tab to the front, one tab at a time.
     screenshot_lock: asyncio.Lock
 
     @classmethod
