@@ -18,12 +18,13 @@ def annotate_source(source_id: str, params: AnnotateParams) -> dict[str, int]:
     paths = project_paths()
     captured = paths.stage("capture", source_id)
     elements = read_table(captured, "elements")
-    screenshots = read_table(captured, "screenshots", columns=["screenshot_id", "width", "height"])
+    screenshots = read_table(captured, "screenshots", columns=["screenshot_id", "capture_id", "part_index",
+                                                               "width", "height"])
     captures = read_table(captured, "captures")
 
     grounding, grounding_skipped = ground_elements(elements, screenshots, params)
     instructions, instruction_skipped = instruct_elements(elements, screenshots, params)
-    howto, pages_without = mine_howto(captures)
+    howto, pages_without = mine_howto(captures, screenshots)
     ok_pages = captures.filter(pl.col("status") == "ok").height
     book = ledger([
         {"stage": "annotate", "source_id": source_id, "table": "grounding", "rows_in": elements.height,

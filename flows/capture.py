@@ -1,35 +1,50 @@
-"""Capture flow: each source served on loopback and rendered in one headless Chromium."""
+"""Capture flow: each source split into shards, each shard rendered by one headless Chromium."""
 from __future__ import annotations
 
-import hashlib
-
 import polars as pl
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 
 from flows.settings import load_params, project_paths, select_sources
 from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import failed_source_capture, to_tables
-from transforms.capture.server import serve_directory
 from transforms.ledger import ledger
-from transforms.sources import Source, SourceError, list_pages
+from transforms.sources import Source, SourceError
 from transforms.storage import write_tables_atomic
 
 
-@task(task_run_name="capture-{source.id}", retries=2, retry_delay_seconds=2)
-def capture_source(source: Source, params: CaptureParams) -> dict[str, int]:
-    """Render every page of one source; writes captures, screenshots, elements and the ledger."""
-    logger = get_run_logger()
+@task(task_run_name="plan-{source.id}")
+def plan_shards(source: Source, shard_pages: int) -> list[list[str]]:
+    """The source's page keys in shards of at most `shard_pages`; [] when the source cannot be read."""
     try:
-        pages = list_pages(source)
+        keys = page_keys(source)
     except SourceError as exc:
-        logger.error(str(exc))
-        captures = failed_source_capture(source.id, str(exc), params)
-        tables = to_tables(source.id, [], {}, params) | {"captures": captures}
+        get_run_logger().error(str(exc))
+        return []
+    return [keys[i:i + shard_pages] for i in range(0, len(keys), shard_pages)]
+
+
+@task(task_run_name="capture-{source.id}", retries=2, retry_delay_seconds=2)
+def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dict[str, pl.DataFrame]:
+    """Render one shard of a source's pages on every device, in one browser."""
+    with open_source(source, keys) as opened:
+        results = capture_pages(opened.targets, params, opened.policy)
+        return to_tables(source.id, results, opened.page_sha256)
+
+
+@task(task_run_name="write-{source.id}")
+def write_source(source: Source, shards: list[dict[str, pl.DataFrame]], params: CaptureParams) -> dict[str, int]:
+    """Join a source's shards, add its ledger, and replace its capture output in one swap."""
+    logger = get_run_logger()
+    if shards:
+        tables = {name: pl.concat([s[name] for s in shards]) for name in shards[0]}
     else:
-        page_sha = {p: hashlib.sha256((source.location / p).read_bytes()).hexdigest() for p in pages}
-        with serve_directory(source.location) as base_url:
-            results = capture_pages(base_url, pages, params)
-        tables = to_tables(source.id, results, page_sha, params)
+        try:
+            page_keys(source)
+            message = "source has no pages"
+        except SourceError as exc:
+            message = str(exc)
+        tables = to_tables(source.id, [], {}) | {"captures": failed_source_capture(source.id, message, params.devices[0])}
     captures = tables["captures"]
     ok = captures.filter(pl.col("status") == "ok").height
     for row in captures.filter(pl.col("status") != "ok").iter_rows(named=True):
@@ -37,16 +52,20 @@ def capture_source(source: Source, params: CaptureParams) -> dict[str, int]:
     tables["ledger"] = ledger([{"stage": "capture", "source_id": source.id, "table": "captures",
                                 "rows_in": captures.height, "rows_out": ok, "skipped": captures.height - ok}])
     write_tables_atomic(tables, project_paths().stage("capture", source.id))
-    logger.info("%s: %d pages, %d ok, %d elements", source.id, captures.height, ok, tables["elements"].height)
+    logger.info("%s: %d captures, %d ok, %d screenshots, %d elements", source.id, captures.height, ok,
+                tables["screenshots"].height, tables["elements"].height)
     return {"pages": captures.height, "ok": ok, "elements": tables["elements"].height}
 
 
 @flow(name="capture")
 def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
-    """Capture the listed sources (all in sources.yaml by default)."""
+    """Capture the listed sources (all in sources.yaml by default), shard by shard."""
     paths = project_paths()
     params = load_params(paths)
-    chosen = select_sources(paths, sources)
-    futures = {s.id: capture_source.with_options(retries=params.capture.retries).submit(s, params.capture)
-               for s in chosen}
-    return {sid: f.result() for sid, f in futures.items()}
+    summary = {}
+    for source in select_sources(paths, sources):
+        shards = plan_shards(source, params.shard_pages)
+        shard_tables = capture_shard.with_options(retries=params.capture.retries).map(
+            unmapped(source), shards, unmapped(params.capture)) if shards else []
+        summary[source.id] = write_source(source, [f.result() for f in shard_tables], params.capture)
+    return summary

@@ -14,7 +14,7 @@ from transforms.storage import read_table, write_tables_atomic
 
 # table -> (dedup key, order that decides which copy is kept); captures are attempts, never deduplicated.
 DEDUP_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
-    "screenshots": (pl.col("screenshot_id"), ["capture_id"]),
+    "screenshots": (pl.col("screenshot_id"), ["capture_id", "part_index"]),
     "elements": (pl.concat_str("screenshot_id", "css_path", "x1", "y1", "x2", "y2", separator="|"),
                  ["capture_id", "element_index"]),
     "grounding": (pl.concat_str(pl.col("screenshot_id"), normalised_text("expression"), separator="|"),
@@ -25,6 +25,7 @@ DEDUP_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
                             separator="|"), ["howto_id"]),
 }
 FROM_STAGE = {"captures": "capture", "screenshots": "capture", "elements": "capture",
+              "excluded_elements": "capture",
               "grounding": "annotate", "instructions": "annotate", "howto": "annotate"}
 
 

@@ -9,12 +9,13 @@ import yaml
 
 from transforms.annotate.grounding import AnnotateParams
 from transforms.capture.browser import CaptureParams
+from transforms.capture.devices import devices_from_params
 from transforms.curate.difficulty import DifficultyParams
 from transforms.sources import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
-PUBLISHED_TABLES = ["captures", "screenshots", "elements", "grounding", "instructions", "howto",
-                    "quarantine", "duplicates", "skipped", "ledger"]
+PUBLISHED_TABLES = ["captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions",
+                    "howto", "quarantine", "duplicates", "skipped", "ledger"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Params:
     capture: CaptureParams
     annotate: AnnotateParams
     difficulty: DifficultyParams
+    shard_pages: int = 50
 
 
 def project_paths() -> Paths:
@@ -57,8 +59,11 @@ def project_paths() -> Paths:
 def load_params(paths: Paths) -> Params:
     doc = yaml.safe_load(paths.params_file.read_text()) if paths.params_file.exists() else {}
     doc = doc or {}
-    return Params(CaptureParams(**doc.get("capture", {})), AnnotateParams(**doc.get("annotate", {})),
-                  DifficultyParams(**doc.get("difficulty", {})))
+    capture = dict(doc.get("capture", {}))
+    shard_pages = int(capture.pop("shard_pages", 50))
+    capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
+    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})),
+                  DifficultyParams(**doc.get("difficulty", {})), shard_pages)
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:

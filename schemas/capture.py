@@ -7,6 +7,9 @@ import polars as pl
 from schemas.boxes import Boxed
 
 CAPTURE_STATUSES = ["ok", "empty", "timeout", "error"]
+PLATFORMS = ["web", "mobile", "desktop"]
+SCOPES = ["document", "shadow", "iframe"]
+EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered"]
 HEX64 = r"^[0-9a-f]{64}$"
 HEX32 = r"^[0-9a-f]{32}$"
 
@@ -16,6 +19,8 @@ class Captures(pa.DataFrameModel):
     source_id: str
     page_path: str
     page_sha256: str
+    device: str
+    platform: str = pa.Field(isin=PLATFORMS)
     status: str = pa.Field(isin=CAPTURE_STATUSES)
     message: str = pa.Field(nullable=True)
     started_at: pl.Datetime("us", "UTC")
@@ -24,10 +29,12 @@ class Captures(pa.DataFrameModel):
     screenshot_ms: float = pa.Field(ge=0, nullable=True)
     viewport_width: pl.Int32 = pa.Field(gt=0)
     viewport_height: pl.Int32 = pa.Field(gt=0)
-    screenshot_id: str = pa.Field(str_matches=HEX64, nullable=True)
+    device_scale_factor: float = pa.Field(gt=0)
+    n_parts: pl.Int32 = pa.Field(ge=0)
     title: str = pa.Field(nullable=True)
     n_elements: pl.Int32 = pa.Field(ge=0)
     excluded_hidden: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_transparent: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_zero_size: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_off_screen: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_covered: pl.Int32 = pa.Field(ge=0, nullable=True)
@@ -36,9 +43,9 @@ class Captures(pa.DataFrameModel):
     html: str = pa.Field(nullable=True)
 
     @pa.dataframe_check
-    def ok_has_screenshot(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """A capture with status ok has a screenshot; any other status has none."""
-        return data.lazyframe.select((pl.col("status") == "ok") == pl.col("screenshot_id").is_not_null())
+    def ok_has_screenshots(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A capture with status ok has at least one screenshot; any other status has none."""
+        return data.lazyframe.select((pl.col("status") == "ok") == (pl.col("n_parts") > 0))
 
     class Config:
         strict = True
@@ -48,6 +55,10 @@ class Screenshots(pa.DataFrameModel):
     screenshot_id: str = pa.Field(str_matches=HEX64)
     source_id: str
     capture_id: str = pa.Field(str_matches=HEX32)
+    device: str
+    platform: str = pa.Field(isin=PLATFORMS)
+    part_index: pl.Int32 = pa.Field(ge=0)
+    scroll_y: float = pa.Field(ge=0)
     width: pl.Int32 = pa.Field(gt=0)
     height: pl.Int32 = pa.Field(gt=0)
     png: pl.Binary
@@ -67,6 +78,7 @@ class Elements(Boxed):
     screenshot_id: str = pa.Field(str_matches=HEX64)
     capture_id: str = pa.Field(str_matches=HEX32)
     source_id: str
+    part_index: pl.Int32 = pa.Field(ge=0)
     element_index: pl.Int32 = pa.Field(ge=0)
     tag: str
     role: str
@@ -83,7 +95,32 @@ class Elements(Boxed):
     options: pl.List(pl.String) = pa.Field(nullable=True)
     interactive: bool
     center_hit: bool
+    visible_ratio: float = pa.Field(ge=0, le=1)
+    in_viewport: bool
+    scope: str = pa.Field(isin=SCOPES)
     css_path: str
+
+    class Config:
+        strict = True
+
+
+class ExcludedElements(pa.DataFrameModel):
+    """An element left out of `elements`, and why; its box (when it has one) as the page laid it out."""
+
+    source_id: str
+    capture_id: str = pa.Field(str_matches=HEX32)
+    screenshot_id: str = pa.Field(str_matches=HEX64)
+    part_index: pl.Int32 = pa.Field(ge=0)
+    tag: str
+    role: str
+    dom_id: str = pa.Field(nullable=True)
+    name: str = pa.Field(nullable=True)
+    reason: str = pa.Field(isin=EXCLUSION_REASONS)
+    css_path: str
+    x1: float = pa.Field(nullable=True)
+    y1: float = pa.Field(nullable=True)
+    x2: float = pa.Field(nullable=True)
+    y2: float = pa.Field(nullable=True)
 
     class Config:
         strict = True

@@ -9,20 +9,20 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from schemas import Captures, Elements, Screenshots
+from schemas import Captures, Elements, ExcludedElements, Screenshots
 from tests.conftest import BAD, SITE
 from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
-from transforms.capture.server import serve_directory
+from transforms.sources import Source
 
-PARAMS = CaptureParams(page_timeout_s=3)
+PARAMS = CaptureParams(page_timeout_s=3, max_slices=1)  # one viewport: off-screen stays off-screen
 
 
 def capture(folder: Path, pages: list[str], params: CaptureParams = PARAMS) -> dict[str, pl.DataFrame]:
-    sha = {p: hashlib.sha256((folder / p).read_bytes()).hexdigest() for p in pages}
-    with serve_directory(folder) as base:
-        results = capture_pages(base, pages, params)
-    return to_tables("fixture", results, sha, params)
+    with open_source(Source("fixture", "html_dir", folder, "CC0-1.0"), pages) as opened:
+        results = capture_pages(opened.targets, params, opened.policy)
+    return to_tables("fixture", results, opened.page_sha256)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,12 @@ def test_hidden_transparent_covered_offscreen_and_empty_elements_are_left_out(si
     assert {"save", "help", "query", "icon", "twin-a", "twin-b"} <= ids
     assert not ids & {"display-none", "vis-hidden", "transparent", "covered", "offscreen", "zero"}
     boxes = site["captures"].filter(pl.col("page_path") == "boxes.html").row(0, named=True)
-    assert boxes["excluded_hidden"] >= 3 and boxes["excluded_covered"] == 1
+    assert (boxes["excluded_hidden"], boxes["excluded_transparent"], boxes["excluded_covered"]) == (2, 1, 1)
     assert boxes["excluded_off_screen"] == 1 and boxes["excluded_zero_size"] == 1
+    reasons = dict(site["excluded_elements"].select("dom_id", "reason").iter_rows())
+    assert {k: reasons[k] for k in ["display-none", "vis-hidden", "transparent", "covered", "offscreen", "zero"]} == {
+        "display-none": "hidden", "vis-hidden": "hidden", "transparent": "transparent", "covered": "covered",
+        "offscreen": "off_screen", "zero": "zero_size"}
 
 
 def test_element_attributes_roles_and_names(site):
@@ -70,6 +74,7 @@ def test_screenshots_are_viewport_pngs_identified_by_their_sha256(site):
     assert shots.height == 3
     for row in shots.iter_rows(named=True):
         assert row["png"].startswith(b"\x89PNG") and (row["width"], row["height"]) == (1280, 800)
+        assert (row["device"], row["platform"], row["part_index"]) == ("standard", "web", 0)
         assert row["screenshot_id"] == hashlib.sha256(row["png"]).hexdigest()
 
 
@@ -77,18 +82,22 @@ def test_capture_tables_meet_their_contracts(site):
     Captures.validate(site["captures"], lazy=True)
     Screenshots.validate(site["screenshots"], lazy=True)
     Elements.validate(site["elements"], lazy=True)
+    ExcludedElements.validate(site["excluded_elements"], lazy=True)
 
 
 def test_bad_pages_are_recorded_and_the_run_goes_on():
-    pages = ["empty.html", "spins.html", "throws.html"]
-    sha = {p: hashlib.sha256((BAD / p).read_bytes()).hexdigest() for p in pages} | {"missing.html": "-"}
-    with serve_directory(BAD) as base:
-        results = capture_pages(base, pages + ["missing.html"], PARAMS)
-    tables = to_tables("fixture", results, sha, PARAMS)
+    tables = capture(BAD, ["empty.html", "spins.html", "throws.html", "missing.html", "data.json", "data.bin",
+                           "away.html", "refresh.html", "popup.html"])
     status = dict(tables["captures"].select("page_path", "status").iter_rows())
-    assert status == {"empty.html": "empty", "spins.html": "timeout", "throws.html": "ok", "missing.html": "error"}
+    assert status == {"empty.html": "empty", "spins.html": "timeout", "throws.html": "ok", "missing.html": "error",
+                      "data.json": "error", "data.bin": "error", "away.html": "error", "refresh.html": "error",
+                      "popup.html": "ok"}
     messages = dict(tables["captures"].select("page_path", "message").iter_rows())
     assert messages["missing.html"] == "HTTP 404 for missing.html"
+    assert messages["data.json"] == "non-HTML content (application/json)"
+    assert messages["data.bin"] == "page triggered a download"
+    assert messages["away.html"].startswith("page navigated away to http://127.0.0.1:")
+    assert messages["refresh.html"] == "page navigated away or reloaded itself during capture"
     assert "within 3 s" in messages["spins.html"]
     assert "script error" in messages["throws.html"] and "undefinedFunctionCall" in messages["throws.html"]
     assert messages["empty.html"] == "page has no visible elements"
@@ -137,6 +146,7 @@ def test_requests_to_other_hosts_never_leave_the_browser(tmp_path):
 
 def test_screenshots_are_identical_across_runs_with_tabs_working_at_once(site):
     """Concurrent tabs must not bleed into each other's pixels: the same page, the same sha256."""
-    again = capture(SITE, ["boxes.html", "form.html", "howto.html"], CaptureParams(pages_in_flight=3))
-    ids = lambda t: dict(t["captures"].select("page_path", "screenshot_id").iter_rows())  # noqa: E731
+    again = capture(SITE, ["boxes.html", "form.html", "howto.html"], CaptureParams(pages_in_flight=3, max_slices=1))
+    ids = lambda t: dict(t["screenshots"].join(t["captures"], on="capture_id")  # noqa: E731
+                         .select("page_path", "screenshot_id").iter_rows())
     assert ids(again) == ids(site)

@@ -67,10 +67,13 @@ def mine_procedures(html: str) -> list[tuple[str, list[str]]]:
     return found
 
 
-def mine_howto(captures: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Successful captures in; (how-to rows, number of pages that had no procedure)."""
+def mine_howto(captures: pl.DataFrame, screenshots: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Captures and their screenshots in; (how-to rows, number of pages that had no procedure).
+    A procedure points at the page's first screenshot (part 0), where its heading usually is."""
+    first = screenshots.filter(pl.col("part_index") == 0).select("capture_id", "screenshot_id").unique("capture_id")
     rows, without = [], 0
-    for cap in captures.filter(pl.col("status") == "ok").iter_rows(named=True):
+    ok = captures.filter(pl.col("status") == "ok").join(first, on="capture_id", how="left")
+    for cap in ok.iter_rows(named=True):
         procedures = mine_procedures(cap["html"] or "")
         without += not procedures
         for goal, steps in procedures:

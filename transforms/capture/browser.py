@@ -1,18 +1,16 @@
-"""Render pages in one headless Chromium with a few long-lived tabs; one PageResult per page."""
+"""One headless Chromium, one context per device, a few long-lived tabs: capture a list of pages."""
 from __future__ import annotations
 
 import asyncio
 import shutil
-import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, BrowserContext, Page, Route
-from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import TimeoutError as PlaywrightTimeout
-from playwright.async_api import async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
+
+from transforms.capture.devices import STANDARD, Device
+from transforms.capture.render import PageResult, RenderLimits, Tab, render
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
@@ -21,154 +19,143 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
     "--font-render-hinting=none", "--hide-scrollbars",
 ]
-# Stable pixels: no animations, transitions or blinking carets in the screenshot.
-FREEZE_CSS = ("*,*::before,*::after{animation:none!important;transition:none!important;"
-              "caret-color:transparent!important}")
-EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
+RequestPolicy = Callable[[Route], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class CaptureParams:
-    viewport_width: int = 1280
-    viewport_height: int = 800
-    pages_in_flight: int = 2
-    page_timeout_s: float = 15.0
+    devices: tuple[Device, ...] = (STANDARD,)
+    pages_in_flight: int = 2          # long-lived tabs working at once, per device
+    page_timeout_s: float = 15.0      # navigation and load
+    page_budget_s: float = 60.0       # everything for one page on one device
     max_elements: int = 5000
+    max_slices: int = 4
+    max_page_mb: float = 20.0
     retries: int = 2
 
+    @property
+    def limits(self) -> RenderLimits:
+        return RenderLimits(self.page_timeout_s, self.max_elements, self.max_slices, self.max_page_mb)
 
-@dataclass
-class PageResult:
-    """What one attempt at one page produced. `status` is ok, empty, timeout or error."""
 
-    page_path: str
-    status: str
-    message: str = ""
-    started_at: float = 0.0
-    load_ms: float = 0.0
-    extract_ms: float = 0.0
-    screenshot_ms: float = 0.0
-    png: bytes | None = None
-    width: int = 0
-    height: int = 0
-    title: str = ""
-    html: str | None = None
-    elements: list[dict] = field(default_factory=list)
-    excluded: dict[str, int] = field(default_factory=dict)
-    script_errors: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class Target:
+    """A page to capture: `key` names it in the tables (a relative path or the URL), `url` loads it."""
+
+    key: str
+    url: str
 
 
 def chromium_executable() -> str | None:
     """The system Chromium when installed, else None (Playwright's managed browser is used)."""
     if SYSTEM_CHROMIUM.exists():
         return str(SYSTEM_CHROMIUM)
-    found = shutil.which("chromium")
-    return found
+    return shutil.which("chromium")
 
 
-async def _block_other_hosts(route: Route, allowed_netloc: str) -> None:
-    if urlsplit(route.request.url).netloc == allowed_netloc:
-        await route.continue_()
-    else:
-        await route.abort("blockedbyclient")
+async def _close_popup(page: Page) -> None:
+    if await page.opener() is not None:
+        await page.close()
 
 
-async def _render(tab: _Tab, url: str, page_path: str, params: CaptureParams) -> PageResult:
-    result = PageResult(page_path=page_path, status="ok", started_at=time.time())
-    page, errors = tab.page, tab.script_errors
-    errors.clear()
-    t0 = time.perf_counter()
+async def _discard(tab: Tab) -> None:
+    """Close a tab; one that keeps reloading itself can make close() hang, so give up after 5 s."""
     try:
-        response = await page.goto(url, wait_until="load", timeout=params.page_timeout_s * 1000)
-        if response is not None and response.status >= 400:
-            result.status, result.message = "error", f"HTTP {response.status} for {page_path}"
-            return result
-        await page.evaluate("document.fonts.ready.then(() => true)")
-        await page.add_style_tag(content=FREEZE_CSS)
-        result.load_ms = (time.perf_counter() - t0) * 1000
-
-        t1 = time.perf_counter()
-        extracted = await page.evaluate(EXTRACT_JS, params.max_elements)
-        result.extract_ms = (time.perf_counter() - t1) * 1000
-        result.elements, result.excluded = extracted["elements"], extracted["excluded"]
-        result.title, result.width, result.height = extracted["title"], extracted["width"], extracted["height"]
-        if not result.elements:
-            result.status, result.message = "empty", "page has no visible elements"
-            return result
-
-        t2 = time.perf_counter()
-        async with tab.screenshot_lock:
-            await page.bring_to_front()
-            result.png = await page.screenshot(type="png", animations="disabled", caret="hide")
-        result.screenshot_ms = (time.perf_counter() - t2) * 1000
-        result.html = await page.content()
-    except PlaywrightTimeout:
-        result.status = "timeout"
-        result.message = f"page did not finish loading within {params.page_timeout_s:g} s"
-    except PlaywrightError as exc:
-        result.status, result.message = "error", str(exc).splitlines()[0][:300]
-    result.script_errors = list(errors)
-    if errors and result.status in ("ok", "empty"):
-        note = f"{len(errors)} script error(s), first: {errors[0]}"
-        result.message = f"{result.message}; {note}" if result.message else note
-    return result
+        await asyncio.wait_for(tab.page.close(run_before_unload=False), 5)
+    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - the tab is gone either way
+        pass
 
 
 @dataclass
-class _Tab:
-    """A long-lived browser page and the script errors it reported for the current URL."""
+class _Session:
+    """The browser and one context per device; relaunched when the browser process dies."""
 
-    page: Page
-    script_errors: list[str]
-    # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
-    # screenshot brings its tab to the front, one tab at a time.
-    screenshot_lock: asyncio.Lock
+    pw: Playwright
+    policy: RequestPolicy
+    browser: Browser | None = None
+    contexts: dict[str, BrowserContext] = field(default_factory=dict)
+    restarts: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    @classmethod
-    async def open(cls, context: BrowserContext, screenshot_lock: asyncio.Lock) -> _Tab:
-        page = await context.new_page()
-        tab = cls(page, [], screenshot_lock)
-        page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
-        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
-        return tab
+    async def context(self, device: Device) -> BrowserContext:
+        async with self.lock:
+            if self.browser is None or not self.browser.is_connected():
+                if self.browser is not None:
+                    self.restarts += 1
+                self.browser = await self.pw.chromium.launch(
+                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+                self.contexts = {}
+            if device.name not in self.contexts:
+                context = await self.browser.new_context(
+                    **device.context_options(), accept_downloads=False, service_workers="block")
+                await context.route("**/*", self.policy)
+                context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
+                self.contexts[device.name] = context
+            return self.contexts[device.name]
+
+    def alive(self) -> bool:
+        return self.browser is not None and self.browser.is_connected()
+
+    async def close(self) -> None:
+        if self.alive():
+            await self.browser.close()
 
 
-async def _capture_all(base_url: str, page_paths: list[str], params: CaptureParams) -> list[PageResult]:
-    netloc = urlsplit(base_url).netloc
-    async with async_playwright() as pw:
-        browser: Browser = await pw.chromium.launch(
-            headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+async def _capture_device(session: _Session, device: Device, targets: Sequence[Target],
+                          params: CaptureParams, results: dict[tuple[str, str], PageResult]) -> None:
+    queue: asyncio.Queue[Target] = asyncio.Queue()
+    for target in targets:
+        queue.put_nowait(target)
+    screenshot_lock = asyncio.Lock()
+
+    async def attempt(tab: Tab, target: Target) -> PageResult:
         try:
-            context = await browser.new_context(
-                viewport={"width": params.viewport_width, "height": params.viewport_height},
-                device_scale_factor=1, accept_downloads=False, service_workers="block")
-            await context.route("**/*", lambda route: _block_other_hosts(route, netloc))
-            queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
-            for item in enumerate(page_paths):
-                queue.put_nowait(item)
-            results: list[PageResult | None] = [None] * len(page_paths)
-            screenshot_lock = asyncio.Lock()
+            return await asyncio.wait_for(render(tab, target.url, target.key, device, params.limits),
+                                          params.page_budget_s)
+        except asyncio.TimeoutError:
+            return PageResult(target.key, device).fail(
+                "timeout", f"page took longer than its {params.page_budget_s:g} s budget")
+        except Exception as exc:  # noqa: BLE001 - a dead browser surfaces as many kinds of error
+            if session.alive():
+                raise
+            return PageResult(target.key, device).fail("error", f"browser crashed: {str(exc)[:200]}")
 
-            async def worker() -> None:
-                tab = await _Tab.open(context, screenshot_lock)
-                while not queue.empty():
-                    index, path = queue.get_nowait()
-                    results[index] = await _render(tab, base_url + path, path, params)
-                    if results[index].status in ("timeout", "error"):
-                        # A page that failed may still be spinning: go on in a fresh tab.
-                        await tab.page.close(run_before_unload=False)
-                        tab = await _Tab.open(context, screenshot_lock)
-                await tab.page.close()
+    async def worker() -> None:
+        tab = await Tab.open(await session.context(device), screenshot_lock)
+        while not queue.empty():
+            target = queue.get_nowait()
+            result = await attempt(tab, target)
+            if not session.alive():
+                # The browser died under this page: start a new one and give the page one more try.
+                tab = await Tab.open(await session.context(device), screenshot_lock)
+                retry = await attempt(tab, target)
+                retry.notes.append("browser crashed and was restarted; this is the second try")
+                result = retry
+            elif result.status in ("timeout", "error"):
+                # A page that failed may still be spinning: go on in a fresh tab.
+                await _discard(tab)
+                tab = await Tab.open(await session.context(device), screenshot_lock)
+            results[(target.key, device.name)] = result
+        await _discard(tab)
 
-            await asyncio.gather(*(worker() for _ in range(max(1, min(params.pages_in_flight, len(page_paths))))))
-            await context.close()
+    tabs = max(1, min(params.pages_in_flight, len(targets)))
+    await asyncio.gather(*(worker() for _ in range(tabs)))
+
+
+async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy) -> list[PageResult]:
+    results: dict[tuple[str, str], PageResult] = {}
+    async with async_playwright() as pw:
+        session = _Session(pw, policy)
+        try:
+            for device in params.devices:
+                await _capture_device(session, device, targets, params, results)
         finally:
-            await browser.close()
-    return [r for r in results if r is not None]
+            await session.close()
+    return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 
-def capture_pages(base_url: str, page_paths: list[str], params: CaptureParams) -> list[PageResult]:
-    """Render each page under `base_url` once; requests to any other host are aborted."""
-    if not page_paths:
+def capture_pages(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy) -> list[PageResult]:
+    """Capture every target on every device; requests go through `policy` (continue or abort)."""
+    if not targets:
         return []
-    return asyncio.run(_capture_all(base_url, page_paths, params))
+    return asyncio.run(_capture_all(targets, params, policy))

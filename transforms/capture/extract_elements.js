@@ -1,14 +1,18 @@
-// Runs inside the page: returns every visible element that carries content or accepts input,
-// with its box in viewport (= screenshot) pixels, and counts of the elements left out and why.
+// Runs inside the page: every element that carries content or accepts input, in the document, in
+// open shadow roots and in same-origin iframes. Boxes are in viewport (CSS) pixels of the top page.
+// Visible elements come back with their box clipped to the viewport and the share of sample points
+// that hit-test to them; the others come back in `excluded` with the reason they were left out.
 // Elements nested inside an interactive element are part of that control and are not listed.
 (maxElements) => {
   const W = window.innerWidth, H = window.innerHeight;
   const SKIP = new Set(["SCRIPT", "STYLE", "HEAD", "META", "LINK", "TITLE", "NOSCRIPT", "TEMPLATE",
-    "OPTION", "OPTGROUP", "BR", "HTML", "BODY"]);
+    "OPTION", "OPTGROUP", "BR", "HTML", "BODY", "SLOT"]);
   const MEDIA = new Set(["IMG", "SVG", "CANVAS", "VIDEO", "PICTURE", "INPUT", "TEXTAREA", "SELECT", "IFRAME"]);
   const INTERACTIVE_ROLES = new Set(["button", "link", "checkbox", "radio", "switch", "tab", "menuitem",
     "menuitemcheckbox", "menuitemradio", "option", "combobox", "textbox", "searchbox", "slider",
     "spinbutton", "treeitem"]);
+  const CONTROL = "a[href],button,select,textarea,summary,[role=button],[role=link],[role=tab]," +
+    "[role=menuitem],[role=option],[role=switch],[role=checkbox],[role=radio]";
   const IMPLICIT_ROLE = {
     A: (el) => (el.hasAttribute("href") ? "link" : "generic"), BUTTON: () => "button",
     SELECT: (el) => (el.multiple ? "listbox" : "combobox"), TEXTAREA: () => "textbox",
@@ -18,12 +22,13 @@
     TABLE: () => "table", TH: () => "columnheader", TD: () => "cell", TR: () => "row",
     FORM: () => "form", MAIN: () => "main", HEADER: () => "banner", FOOTER: () => "contentinfo",
     ASIDE: () => "complementary", DIALOG: () => "dialog", P: () => "paragraph", LABEL: () => "label",
-    SUMMARY: () => "button", SVG: () => "img", PROGRESS: () => "progressbar",
+    SUMMARY: () => "button", SVG: () => "img", PROGRESS: () => "progressbar", IFRAME: () => "document",
   };
   const INPUT_ROLE = {
     checkbox: "checkbox", radio: "radio", range: "slider", number: "spinbutton", search: "searchbox",
     button: "button", submit: "button", reset: "button", image: "button",
   };
+  const GRID = 4; // visible_ratio samples GRID x GRID points over the clipped box
 
   const clean = (s, n = 300) => (s || "").replace(/\s+/g, " ").trim().slice(0, n);
   const roleOf = (el) => {
@@ -34,7 +39,7 @@
     return f ? f(el) : "generic";
   };
   const isInteractive = (el) => {
-    const t = el.tagName;
+    const t = el.tagName.toUpperCase();
     if (t === "A") return el.hasAttribute("href");
     if (t === "BUTTON" || t === "SELECT" || t === "TEXTAREA" || t === "SUMMARY") return true;
     if (t === "INPUT") return el.type !== "hidden";
@@ -52,8 +57,9 @@
     if (aria && aria.trim()) return clean(aria);
     const by = el.getAttribute("aria-labelledby");
     if (by) {
-      const t = by.split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean)
-        .map((n) => n.innerText).join(" ");
+      const root = el.getRootNode();
+      const t = by.split(/\s+/).map((id) => (root.getElementById ? root.getElementById(id) : null))
+        .filter(Boolean).map((n) => n.innerText).join(" ");
       if (t.trim()) return clean(t);
     }
     if (el.labels && el.labels.length) return clean(el.labels[0].innerText);
@@ -62,28 +68,42 @@
       if (v && v.trim()) return clean(v);
     }
     if (el.tagName === "INPUT" && ["submit", "button", "reset"].includes(el.type)) return clean(el.value);
-    if (el.tagName === "SVG" || el.tagName === "svg") {
+    if (el.tagName.toUpperCase() === "SVG") {
       const t = el.querySelector("title");
       if (t) return clean(t.textContent);
     }
     return clean(el.innerText);
   };
-  // A heading or paragraph is a block as wide as its column; what a person points at is its text.
-  const textBox = (el, asBlock) => {
-    const r = el.getBoundingClientRect();
-    if (asBlock) return r;
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    const t = range.getBoundingClientRect();
-    if (t.width < 1 || t.height < 1) return r;
-    const left = Math.max(r.left, t.left), top = Math.max(r.top, t.top);
-    const right = Math.min(r.right, t.right), bottom = Math.min(r.bottom, t.bottom);
-    return right - left >= 1 && bottom - top >= 1 ? { left, top, right, bottom, width: right - left, height: bottom - top } : r;
+  // The element under (x, y) of the top viewport, looking into open shadow roots and same-origin iframes.
+  const deepHit = (x, y) => {
+    let hit = document.elementFromPoint(x, y), ox = 0, oy = 0;
+    for (let depth = 0; hit && depth < 32; depth++) {
+      if (hit.shadowRoot) {
+        const inner = hit.shadowRoot.elementFromPoint(x - ox, y - oy);
+        if (inner && inner !== hit) { hit = inner; continue; }
+      }
+      if (hit.tagName === "IFRAME") {
+        let doc = null;
+        try { doc = hit.contentDocument; } catch (e) { doc = null; }
+        if (doc) {
+          const r = hit.getBoundingClientRect();
+          ox += r.left + hit.clientLeft; oy += r.top + hit.clientTop;
+          const inner = doc.elementFromPoint(x - ox, y - oy);
+          if (inner) { hit = inner; continue; }
+        }
+      }
+      break;
+    }
+    return hit;
   };
-  const hitsSelf = (el, x, y) => {
-    const hit = document.elementFromPoint(x, y);
-    return !!hit && (hit === el || el.contains(hit));
+  // Is `node` the element or inside it, across shadow and frame boundaries?
+  const holds = (el, node) => {
+    for (let n = node; n; n = n.parentNode || n.host || (n.defaultView ? n.defaultView.frameElement : null)) {
+      if (n === el) return true;
+    }
+    return false;
   };
+  const hitsSelf = (el, x, y) => holds(el, deepHit(x, y));
   const cssPath = (el) => {
     const parts = [];
     for (let n = el; n && n.nodeType === 1 && n.tagName !== "HTML"; n = n.parentElement) {
@@ -93,35 +113,58 @@
     }
     return parts.join(">");
   };
+  // A heading or paragraph is a block as wide as its column; what a person points at is its text.
+  const ownBox = (el, asBlock) => {
+    const r = el.getBoundingClientRect();
+    if (asBlock) return r;
+    const range = el.ownerDocument.createRange();
+    range.selectNodeContents(el);
+    const t = range.getBoundingClientRect();
+    if (t.width < 1 || t.height < 1) return r;
+    const left = Math.max(r.left, t.left), top = Math.max(r.top, t.top);
+    const right = Math.min(r.right, t.right), bottom = Math.min(r.bottom, t.bottom);
+    return right - left >= 1 && bottom - top >= 1 ? { left, top, right, bottom } : r;
+  };
+  const round = (v) => Math.round(v * 100) / 100;
 
-  const excluded = { hidden: 0, zero_size: 0, off_screen: 0, covered: 0, over_cap: 0 };
-  const out = [];
-  for (const el of document.querySelectorAll("*")) {
-    const tag = el.tagName.toUpperCase();
-    if (SKIP.has(tag)) continue;
-    if (el.parentElement && el.parentElement.closest("svg")) continue;
-    const interactive = isInteractive(el);
-    if (!interactive && !hasOwnText(el) && !MEDIA.has(tag) && !el.hasAttribute("aria-label")) continue;
-    const host = el.parentElement && el.parentElement.closest(
-      "a[href],button,select,textarea,summary,[role=button],[role=link],[role=tab],[role=menuitem],[role=option],[role=switch],[role=checkbox],[role=radio]");
-    if (host) continue;
-
-    if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) { excluded.hidden++; continue; }
-    const r = textBox(el, interactive || MEDIA.has(tag));
-    if (r.width < 1 || r.height < 1) { excluded.zero_size++; continue; }
-    const x1 = Math.max(0, r.left), y1 = Math.max(0, r.top);
-    const x2 = Math.min(W, r.right), y2 = Math.min(H, r.bottom);
-    if (x2 - x1 < 1 || y2 - y1 < 1) { excluded.off_screen++; continue; }
-    const cx = (x1 + x2) / 2, cy = (y1 + y2) / 2;
-    const centerHit = hitsSelf(el, cx, cy);
-    const probes = [[0.25, 0.25], [0.75, 0.25], [0.25, 0.75], [0.75, 0.75]];
-    if (!centerHit && !probes.some(([fx, fy]) => hitsSelf(el, x1 + fx * (x2 - x1), y1 + fy * (y2 - y1)))) {
-      excluded.covered++; continue;
+  const elements = [], excluded = [];
+  const counts = { hidden: 0, transparent: 0, zero_size: 0, off_screen: 0, covered: 0, over_cap: 0 };
+  const exclude = (el, reason, frame, box) => {
+    counts[reason]++;
+    if (excluded.length < maxElements) {
+      excluded.push({ tag: el.tagName.toLowerCase(), role: roleOf(el), dom_id: el.getAttribute("id"),
+        name: accessibleName(el), reason, css_path: frame.path + cssPath(el),
+        x1: box ? round(box.left + frame.dx) : null, y1: box ? round(box.top + frame.dy) : null,
+        x2: box ? round(box.right + frame.dx) : null, y2: box ? round(box.bottom + frame.dy) : null });
     }
-    if (out.length >= maxElements) { excluded.over_cap++; continue; }
+  };
+
+  const visit = (el, frame) => {
+    const tag = el.tagName.toUpperCase();
+    if (SKIP.has(tag)) return;
+    if (el.parentElement && el.parentElement.closest("svg")) return;
+    const interactive = isInteractive(el);
+    if (!interactive && !hasOwnText(el) && !MEDIA.has(tag) && !el.hasAttribute("aria-label")) return;
+    if (el.parentElement && el.parentElement.closest(CONTROL)) return;
+
+    if (!el.checkVisibility({ checkVisibilityCSS: true })) return exclude(el, "hidden", frame, null);
+    if (!el.checkVisibility({ checkOpacity: true })) return exclude(el, "transparent", frame, null);
+    const r = ownBox(el, interactive || MEDIA.has(tag));
+    if (r.right - r.left < 1 || r.bottom - r.top < 1) return exclude(el, "zero_size", frame, null);
+    const bx1 = r.left + frame.dx, by1 = r.top + frame.dy, bx2 = r.right + frame.dx, by2 = r.bottom + frame.dy;
+    const x1 = Math.max(frame.clip.x1, bx1), y1 = Math.max(frame.clip.y1, by1);
+    const x2 = Math.min(frame.clip.x2, bx2), y2 = Math.min(frame.clip.y2, by2);
+    if (x2 - x1 < 1 || y2 - y1 < 1) return exclude(el, "off_screen", frame, r);
+    let hits = 0;
+    for (let i = 0; i < GRID; i++) for (let j = 0; j < GRID; j++) {
+      if (hitsSelf(el, x1 + (i + 0.5) * (x2 - x1) / GRID, y1 + (j + 0.5) * (y2 - y1) / GRID)) hits++;
+    }
+    const centerHit = hitsSelf(el, (x1 + x2) / 2, (y1 + y2) / 2);
+    if (hits === 0 && !centerHit) return exclude(el, "covered", frame, r);
+    if (elements.length >= maxElements) { counts.over_cap++; return; }
 
     const attr = (a) => el.getAttribute(a);
-    out.push({
+    elements.push({
       tag: el.tagName.toLowerCase(), role: roleOf(el), dom_id: attr("id"),
       text: clean(el.innerText !== undefined ? el.innerText : el.textContent),
       name: accessibleName(el),
@@ -130,11 +173,33 @@
       input_type: tag === "INPUT" ? (el.type || "text").toLowerCase() : null,
       input_name: attr("name"),
       options: tag === "SELECT" ? Array.from(el.options).map((o) => clean(o.text, 80)) : null,
-      interactive, center_hit: centerHit,
-      x1: Math.round(x1 * 100) / 100, y1: Math.round(y1 * 100) / 100,
-      x2: Math.round(x2 * 100) / 100, y2: Math.round(y2 * 100) / 100,
-      css_path: cssPath(el),
+      interactive, center_hit: centerHit, visible_ratio: hits / (GRID * GRID),
+      in_viewport: bx1 >= frame.clip.x1 && by1 >= frame.clip.y1 && bx2 <= frame.clip.x2 && by2 <= frame.clip.y2,
+      x1: round(x1), y1: round(y1), x2: round(x2), y2: round(y2),
+      css_path: frame.path + cssPath(el), scope: frame.scope,
     });
-  }
-  return { elements: out, excluded, title: document.title, width: W, height: H };
+  };
+
+  const walk = (root, frame) => {
+    for (const el of root.querySelectorAll("*")) {
+      visit(el, frame);
+      if (el.shadowRoot) {
+        walk(el.shadowRoot, { ...frame, path: `${frame.path}${cssPath(el)}::shadow>`, scope: "shadow" });
+      }
+      if (el.tagName === "IFRAME" && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) {
+        let doc = null;
+        try { doc = el.contentDocument; } catch (e) { doc = null; }
+        if (!doc || !doc.documentElement) continue;
+        const r = el.getBoundingClientRect();
+        const dx = frame.dx + r.left + el.clientLeft, dy = frame.dy + r.top + el.clientTop;
+        const clip = { x1: Math.max(frame.clip.x1, dx), y1: Math.max(frame.clip.y1, dy),
+          x2: Math.min(frame.clip.x2, dx + el.clientWidth), y2: Math.min(frame.clip.y2, dy + el.clientHeight) };
+        walk(doc, { dx, dy, clip, path: `${frame.path}${cssPath(el)}::frame>`, scope: "iframe" });
+      }
+    }
+  };
+  walk(document, { dx: 0, dy: 0, clip: { x1: 0, y1: 0, x2: W, y2: H }, path: "", scope: "document" });
+  return { elements, excluded, counts, title: document.title, width: W, height: H,
+    scroll_height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+    scroll_y: window.scrollY };
 }

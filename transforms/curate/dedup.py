@@ -16,11 +16,13 @@ def normalised_text(column: str) -> pl.Expr:
 def dedup_exact(frame: pl.DataFrame, key: pl.Expr, row_id: str, table: str,
                 order_by: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(kept rows, duplicates): within each key the first row by `order_by` is kept."""
-    keyed = frame.with_columns(_key=key.cast(pl.String)).sort(order_by, maintain_order=True)
-    keyed = keyed.with_columns(_first=pl.col(row_id).first().over("_key"))
-    removed = keyed.filter(pl.col(row_id) != pl.col("_first"))
+    keyed = (frame.with_columns(_key=key.cast(pl.String)).sort(order_by, maintain_order=True)
+             .with_row_index("_n"))
+    keyed = keyed.with_columns(_first=pl.col("_n").first().over("_key"),
+                               _first_id=pl.col(row_id).first().over("_key"))
+    removed = keyed.filter(pl.col("_n") != pl.col("_first"))
     duplicates = removed.select(
         "source_id", pl.lit(table).alias("table"), pl.col(row_id).alias("row_id"),
-        pl.col("_first").alias("dedup_of"), pl.col("_key").alias("key"))
-    kept = keyed.filter(pl.col(row_id) == pl.col("_first")).drop("_key", "_first")
+        pl.col("_first_id").alias("dedup_of"), pl.col("_key").alias("key"))
+    kept = keyed.filter(pl.col("_n") == pl.col("_first")).drop("_key", "_n", "_first", "_first_id")
     return kept, duplicates.cast(DUPLICATES_SCHEMA)

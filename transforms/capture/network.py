@@ -1,0 +1,87 @@
+"""Which requests a captured page may make: the source's own host, a web archive, or the public web."""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.async_api import Route
+
+# Cloud metadata endpoints that are not covered by the private/link-local ranges.
+METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
+
+
+def refused_address(address: str) -> str | None:
+    """Why a resolved IP must not be fetched from a non-local source, or None if it is public."""
+    ip = ipaddress.ip_address(address)
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for test, reason in [(ip.is_loopback, "loopback"), (ip.is_private, "private"), (ip.is_link_local, "link-local"),
+                         (ip.is_multicast, "multicast"), (ip.is_reserved, "reserved"),
+                         (ip.is_unspecified, "unspecified")]:
+        if test:
+            return f"{reason} address {ip}"
+    return None
+
+
+def refused_url(url: str, *, local: bool, resolve=socket.getaddrinfo) -> str | None:
+    """Why `url` may not be fetched for a source (None when it may). A source declared local may
+    reach loopback and private addresses; any other source only public ones."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme {parts.scheme!r} is not fetched"
+    host = parts.hostname or ""
+    if not host:
+        return "URL has no host"
+    if local:
+        return None
+    if host.lower() in METADATA_HOSTS:
+        return f"metadata host {host}"
+    try:
+        infos = resolve(host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc}"
+    for info in infos:
+        reason = refused_address(info[4][0])
+        if reason:
+            return f"{host} resolves to a {reason}"
+    return None
+
+
+@dataclass
+class SameHost:
+    """Local dumps: only the loopback server that serves the source; everything else is aborted."""
+
+    netloc: str
+
+    async def __call__(self, route: Route) -> None:
+        if urlsplit(route.request.url).netloc == self.netloc:
+            await route.continue_()
+        else:
+            await route.abort("blockedbyclient")
+
+
+@dataclass
+class LiveWeb:
+    """Live sources: allowed domains only, and never a private address unless the source is local."""
+
+    local: bool
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    refused: list[str] = field(default_factory=list)
+
+    def domain_allowed(self, host: str) -> bool:
+        matches = lambda pats: any(host == p or host.endswith("." + p) for p in pats)  # noqa: E731
+        return not matches(self.deny) and (not self.allow or matches(self.allow))
+
+    async def __call__(self, route: Route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        reason = None if self.domain_allowed(host) else f"domain {host} is not allowed"
+        reason = reason or refused_url(url, local=self.local)
+        if reason is None:
+            await route.continue_()
+        else:
+            self.refused.append(f"{url}: {reason}")
+            await route.abort("blockedbyclient")

@@ -1,0 +1,195 @@
+"""Render one page in one tab: load it, then screenshot and extract it slice by slice down the page."""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from transforms.capture.devices import Device
+
+# Stable pixels: no animations, transitions or blinking carets in the screenshot.
+FREEZE_CSS = ("*,*::before,*::after{animation:none!important;transition:none!important;"
+              "caret-color:transparent!important;scroll-behavior:auto!important}")
+EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
+# Resolves after the next two frames have been produced: the scroll has been painted.
+NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    page_timeout_s: float = 15.0      # navigation and load
+    max_elements: int = 5000          # elements kept per slice
+    max_slices: int = 4               # viewport-high slices per page, from the top
+    max_page_mb: float = 20.0         # a bigger HTML document is refused
+
+
+@dataclass
+class Slice:
+    part_index: int
+    scroll_y: float
+    png: bytes
+    width: int
+    height: int
+    elements: list[dict]
+    excluded: list[dict]
+    counts: dict[str, int]
+    css_scale: float = 1.0      # screenshot pixels per CSS pixel
+    css_height: float = 0.0     # the viewport's height in CSS pixels
+
+
+@dataclass
+class PageResult:
+    """One attempt at one page on one device. `status` is ok, empty, timeout or error."""
+
+    page_key: str
+    device: Device
+    status: str = "ok"
+    message: str = ""
+    started_at: float = 0.0
+    load_ms: float = 0.0
+    extract_ms: float = 0.0
+    screenshot_ms: float = 0.0
+    title: str = ""
+    html: str | None = None
+    slices: list[Slice] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def fail(self, status: str, message: str) -> PageResult:
+        self.status, self.message, self.slices = status, message, []
+        return self
+
+
+@dataclass
+class Tab:
+    """A long-lived page, the events it reported for the current URL, and the shared screenshot lock."""
+
+    page: Page
+    screenshot_lock: asyncio.Lock
+    script_errors: list[str] = field(default_factory=list)
+    main_navigations: int = 0
+    downloads: int = 0
+    crashed: bool = False
+
+    @classmethod
+    async def open(cls, context: BrowserContext, screenshot_lock: asyncio.Lock) -> Tab:
+        page = await context.new_page()
+        tab = cls(page, screenshot_lock)
+        page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
+        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        page.on("download", lambda download: tab._downloaded(download))
+        page.on("crash", lambda _: setattr(tab, "crashed", True))
+        page.on("framenavigated", lambda frame: tab._navigated(frame))
+        return tab
+
+    def _downloaded(self, download) -> None:
+        self.downloads += 1
+        asyncio.ensure_future(download.cancel())
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.main_navigations += 1
+
+    def reset(self) -> None:
+        self.script_errors.clear()
+        self.main_navigations = self.downloads = 0
+
+
+async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
+    page = tab.page
+    t1 = time.perf_counter()
+    extracted = await page.evaluate(EXTRACT_JS, limits.max_elements)
+    result.extract_ms += (time.perf_counter() - t1) * 1000
+    t2 = time.perf_counter()
+    # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
+    # screenshot brings its tab to the front, one tab at a time.
+    async with tab.screenshot_lock:
+        await page.bring_to_front()
+        png = await page.screenshot(type="png", animations="disabled", caret="hide")
+    result.screenshot_ms += (time.perf_counter() - t2) * 1000
+    width, height = png_size(png)
+    # CSS pixels to screenshot pixels: the device's density, and on a mobile page without a
+    # viewport meta tag also the zoom-out of its 980 px layout viewport.
+    return Slice(part, extracted["scroll_y"], png, width, height, extracted["elements"], extracted["excluded"],
+                 extracted["counts"], css_scale=width / extracted["width"], css_height=extracted["height"])
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
+    page = tab.page
+    first = await _shoot(tab, result, limits, 0)
+    result.slices.append(first)
+    height = first.css_height
+    total = await page.evaluate("() => Math.max(document.documentElement.scrollHeight, "
+                                "document.body ? document.body.scrollHeight : 0)")
+    last_y = 0.0
+    for part in range(1, limits.max_slices):
+        target = min(part * height, max(0, total - height))
+        if target <= last_y:
+            break
+        await page.evaluate(f"() => window.scrollTo(0, {target})")
+        await page.evaluate(NEXT_PAINT_JS)
+        shot = await _shoot(tab, result, limits, part)
+        if shot.scroll_y <= last_y:  # the page did not scroll any further
+            break
+        last_y = shot.scroll_y
+        result.slices.append(shot)
+
+
+async def render(tab: Tab, url: str, page_key: str, device: Device, limits: RenderLimits) -> PageResult:
+    """Load `url` in `tab` and capture it; every failure becomes a status and a message."""
+    result = PageResult(page_key=page_key, device=device, started_at=time.time())
+    tab.reset()
+    page = tab.page
+    t0 = time.perf_counter()
+    try:
+        response = await page.goto(url, wait_until="load", timeout=limits.page_timeout_s * 1000)
+        if response is None:
+            return result.fail("error", "no response for the page")
+        if response.status >= 400:
+            return result.fail("error", f"HTTP {response.status} for {page_key}")
+        ctype = (response.headers.get("content-type") or "text/html").split(";")[0].strip().lower()
+        if ctype not in ("text/html", "application/xhtml+xml"):
+            return result.fail("error", f"non-HTML content ({ctype})")
+        size = int(response.headers.get("content-length") or 0) or len(await response.body())
+        if size > limits.max_page_mb * 1_000_000:
+            return result.fail("error", f"page is {size / 1e6:.1f} MB, over the {limits.max_page_mb:g} MB cap")
+        if page.url.split("#")[0] != response.url.split("#")[0]:
+            return result.fail("error", f"page navigated away to {page.url[:200]}")
+        await page.evaluate("document.fonts.ready.then(() => true)")
+        await page.add_style_tag(content=FREEZE_CSS)
+        result.load_ms = (time.perf_counter() - t0) * 1000
+        navigations = tab.main_navigations
+        result.title = await page.title()
+        await _slices(tab, result, limits)
+        if tab.main_navigations != navigations:
+            return result.fail("error", "page navigated away or reloaded itself during capture")
+        if not any(s.elements for s in result.slices):
+            return result.fail("empty", "page has no visible elements")
+        result.html = await page.content()
+    except PlaywrightTimeout:
+        result.fail("timeout", f"page did not finish loading within {limits.page_timeout_s:g} s")
+    except PlaywrightError as exc:
+        text = str(exc).splitlines()[0][:300]
+        if tab.downloads or "Download is starting" in text:
+            result.fail("error", "page triggered a download")
+        elif tab.crashed or "crash" in text.lower():
+            result.fail("error", "page crashed")
+        elif "Execution context was destroyed" in text or "navigation" in text.lower():
+            result.fail("error", "page navigated away or reloaded itself during capture")
+        else:
+            result.fail("error", text)
+    result.script_errors = list(tab.script_errors)
+    if result.script_errors and result.status in ("ok", "empty"):
+        note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
+        result.message = f"{result.message}; {note}" if result.message else note
+    return result
