@@ -8,6 +8,7 @@ from flows.settings import load_params, project_paths, select_sources
 from transforms.capture.browser import CaptureParams, capture_pages
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import failed_source_capture, to_tables
+from transforms.capture.render import PageResult
 from transforms.ledger import ledger
 from transforms.sources import Source, SourceError
 from transforms.storage import write_tables_atomic
@@ -28,8 +29,10 @@ def plan_shards(source: Source, shard_pages: int) -> list[list[str]]:
 def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dict[str, pl.DataFrame]:
     """Render one shard of a source's pages on every device, in one browser."""
     with open_source(source, keys) as opened:
-        results = capture_pages(opened.targets, params, opened.policy)
-        return to_tables(source.id, results, opened.page_sha256)
+        results = capture_pages(opened.targets, params, opened.policy, opened.politeness)
+    refused = [PageResult(key, device).fail("refused", why)
+               for key, why in opened.refused.items() for device in params.devices]
+    return to_tables(source.id, results + refused, opened.page_sha256)
 
 
 @task(task_run_name="write-{source.id}")

@@ -6,7 +6,7 @@ import polars as pl
 
 from schemas.boxes import Boxed
 
-CAPTURE_STATUSES = ["ok", "empty", "timeout", "error"]
+CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
 EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered"]

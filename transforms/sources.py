@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-KINDS = ("html_dir",)
+KINDS = ("html_dir", "url_list", "sitemap", "warc")
 PAGE_SUFFIXES = (".html", ".htm")
 
 
@@ -18,10 +18,28 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
+    """One source. `location` is a folder (html_dir), a URL list file (url_list), a sitemap URL or
+    file (sitemap), or a WARC file or folder (warc). Live sources (url_list, sitemap) may reach
+    loopback and private addresses only when declared `local`."""
+
     id: str
     kind: str
-    location: Path
+    location: Path | str
     license: str
+    local: bool = False
+    allow_domains: tuple[str, ...] = ()
+    deny_domains: tuple[str, ...] = ()
+    per_domain: int = 1            # pages loading at once from one domain
+    delay_s: float = 1.0           # between page loads from one domain
+    robots: bool = True            # honour robots.txt
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+
+def is_url(text: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text))
 
 
 def parse_source(entry: dict, base: Path) -> Source:
@@ -36,9 +54,18 @@ def parse_source(entry: dict, base: Path) -> Source:
         raise SourceError(f"source {source_id!r}: kind {kind!r} is not one of {', '.join(KINDS)}")
     if not entry.get("location"):
         raise SourceError(f"source {source_id!r}: 'location' is missing")
-    location = Path(entry["location"])
-    return Source(source_id, kind, location if location.is_absolute() else base / location,
-                  str(entry.get("license", "unknown")))
+    raw = str(entry["location"])
+    location: Path | str = raw
+    if not is_url(raw):
+        location = Path(raw) if Path(raw).is_absolute() else base / raw
+    elif kind != "sitemap":
+        raise SourceError(f"source {source_id!r}: a {kind} location is a local path, not a URL")
+    politeness = entry.get("politeness") or {}
+    return Source(
+        source_id, kind, location, str(entry.get("license", "unknown")), local=bool(entry.get("local", False)),
+        allow_domains=tuple(entry.get("allow_domains") or ()), deny_domains=tuple(entry.get("deny_domains") or ()),
+        per_domain=int(politeness.get("per_domain", 1)), delay_s=float(politeness.get("delay_s", 1.0)),
+        robots=bool(entry.get("robots", True)))
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -58,7 +85,17 @@ def load_sources(path: Path) -> list[Source]:
 
 def list_pages(source: Source) -> list[str]:
     """Relative POSIX paths of the pages in an html_dir source, sorted; raises if the folder is missing."""
-    if not source.location.is_dir():
+    if not source.path.is_dir():
         raise SourceError(f"source {source.id!r}: folder not found: {source.location}")
-    return sorted(p.relative_to(source.location).as_posix()
-                  for p in source.location.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+    return sorted(p.relative_to(source.path).as_posix()
+                  for p in source.path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+
+
+def list_urls(source: Source) -> list[str]:
+    """The URLs of a url_list source: one per line, blank lines and '#' comments skipped."""
+    try:
+        lines = source.path.read_text().splitlines()
+    except FileNotFoundError:
+        raise SourceError(f"source {source.id!r}: URL list not found: {source.location}") from None
+    urls = [line.split("#", 1)[0].strip() for line in lines]
+    return list(dict.fromkeys(u for u in urls if u))

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
 
@@ -46,6 +48,27 @@ class Target:
     url: str
 
 
+@dataclass
+class Politeness:
+    """Per-domain limits for live sources: pages loading at once, and the gap between their starts."""
+
+    per_domain: int = 1
+    delay_s: float = 1.0
+    _slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    _next_start: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, url: str):
+        host = urlsplit(url).hostname or ""
+        async with self._slots.setdefault(host, asyncio.Semaphore(self.per_domain)):
+            loop = asyncio.get_running_loop()
+            wait = self._next_start.get(host, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)  # a crawl delay the site asked for, not synchronisation
+            self._next_start[host] = loop.time() + self.delay_s
+            yield
+
+
 def chromium_executable() -> str | None:
     """The system Chromium when installed, else None (Playwright's managed browser is used)."""
     if SYSTEM_CHROMIUM.exists():
@@ -82,8 +105,9 @@ class _Session:
             if self.browser is None or not self.browser.is_connected():
                 if self.browser is not None:
                     self.restarts += 1
+                extra = list(getattr(self.policy, "browser_args", []))
                 self.browser = await self.pw.chromium.launch(
-                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS + extra)
                 self.contexts = {}
             if device.name not in self.contexts:
                 context = await self.browser.new_context(
@@ -101,8 +125,8 @@ class _Session:
             await self.browser.close()
 
 
-async def _capture_device(session: _Session, device: Device, targets: Sequence[Target],
-                          params: CaptureParams, results: dict[tuple[str, str], PageResult]) -> None:
+async def _capture_device(session: _Session, device: Device, targets: Sequence[Target], params: CaptureParams,
+                          politeness: Politeness | None, results: dict[tuple[str, str], PageResult]) -> None:
     queue: asyncio.Queue[Target] = asyncio.Queue()
     for target in targets:
         queue.put_nowait(target)
@@ -110,8 +134,9 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
 
     async def attempt(tab: Tab, target: Target) -> PageResult:
         try:
-            return await asyncio.wait_for(render(tab, target.url, target.key, device, params.limits),
-                                          params.page_budget_s)
+            async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
+                return await asyncio.wait_for(render(tab, target.url, target.key, device, params.limits),
+                                              params.page_budget_s)
         except asyncio.TimeoutError:
             return PageResult(target.key, device).fail(
                 "timeout", f"page took longer than its {params.page_budget_s:g} s budget")
@@ -142,20 +167,22 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
     await asyncio.gather(*(worker() for _ in range(tabs)))
 
 
-async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy) -> list[PageResult]:
+async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
+                       politeness: Politeness | None) -> list[PageResult]:
     results: dict[tuple[str, str], PageResult] = {}
     async with async_playwright() as pw:
         session = _Session(pw, policy)
         try:
             for device in params.devices:
-                await _capture_device(session, device, targets, params, results)
+                await _capture_device(session, device, targets, params, politeness, results)
         finally:
             await session.close()
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 
-def capture_pages(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy) -> list[PageResult]:
+def capture_pages(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
+                  politeness: Politeness | None = None) -> list[PageResult]:
     """Capture every target on every device; requests go through `policy` (continue or abort)."""
     if not targets:
         return []
-    return asyncio.run(_capture_all(targets, params, policy))
+    return asyncio.run(_capture_all(targets, params, policy, politeness))

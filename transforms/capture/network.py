@@ -1,6 +1,7 @@
 """Which requests a captured page may make: the source's own host, a web archive, or the public web."""
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ def refused_address(address: str) -> str | None:
     ip = ipaddress.ip_address(address)
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for test, reason in [(ip.is_loopback, "loopback"), (ip.is_private, "private"), (ip.is_link_local, "link-local"),
-                         (ip.is_multicast, "multicast"), (ip.is_reserved, "reserved"),
-                         (ip.is_unspecified, "unspecified")]:
+    for test, reason in [(ip.is_loopback, "loopback"), (ip.is_link_local, "link-local"),
+                         (ip.is_unspecified, "unspecified"), (ip.is_multicast, "multicast"),
+                         (ip.is_private, "private"), (ip.is_reserved, "reserved")]:
         if test:
             return f"{reason} address {ip}"
     return None
@@ -54,6 +55,8 @@ class SameHost:
     """Local dumps: only the loopback server that serves the source; everything else is aborted."""
 
     netloc: str
+    # Nothing but the loopback server is resolved, so no DNS query leaves for the page's other hosts.
+    browser_args = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",)
 
     async def __call__(self, route: Route) -> None:
         if urlsplit(route.request.url).netloc == self.netloc:
@@ -70,6 +73,7 @@ class LiveWeb:
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
     refused: list[str] = field(default_factory=list)
+    _verdicts: dict[str, str | None] = field(default_factory=dict)
 
     def domain_allowed(self, host: str) -> bool:
         matches = lambda pats: any(host == p or host.endswith("." + p) for p in pats)  # noqa: E731
@@ -79,7 +83,12 @@ class LiveWeb:
         url = route.request.url
         host = urlsplit(url).hostname or ""
         reason = None if self.domain_allowed(host) else f"domain {host} is not allowed"
-        reason = reason or refused_url(url, local=self.local)
+        if reason is None:
+            origin = url.split("/", 3)[:3]
+            key = "/".join(origin)
+            if key not in self._verdicts:  # resolving blocks: do it off the event loop, once per origin
+                self._verdicts[key] = await asyncio.to_thread(refused_url, key + "/", local=self.local)
+            reason = self._verdicts[key]
         if reason is None:
             await route.continue_()
         else:

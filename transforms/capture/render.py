@@ -44,7 +44,8 @@ class Slice:
 
 @dataclass
 class PageResult:
-    """One attempt at one page on one device. `status` is ok, empty, timeout or error."""
+    """One attempt at one page on one device. `status` is ok, empty, timeout, error, or refused
+    (not fetched: a private address, a domain not allowed, robots.txt)."""
 
     page_key: str
     device: Device
