@@ -25,7 +25,9 @@ def plan_shards(source: Source, shard_pages: int) -> list[list[str]]:
     return [keys[i:i + shard_pages] for i in range(0, len(keys), shard_pages)]
 
 
-@task(task_run_name="capture-{source.id}", retries=2, retry_delay_seconds=2)
+# Retried only when the shard fails as a whole (Chromium will not start, the disk is full): page
+# failures are rows, and retrying a page that timed out would only time out again.
+@task(task_run_name="capture-{source.id}", retries=2, retry_delay_seconds=[2, 10])
 def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dict[str, pl.DataFrame]:
     """Render one shard of a source's pages on every device, in one browser."""
     with open_source(source, keys) as opened:

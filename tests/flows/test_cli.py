@@ -55,7 +55,7 @@ def test_run_publishes_every_table_partitioned_by_source(ran):
 def test_summary_reports_pages_rows_tiers_and_failures(ran):
     _, done = ran
     out = done.stdout
-    assert "pages captured:   10 (empty 1, error 3, ok 5, timeout 1)" in out
+    assert "pages captured:   11 (empty 1, error 3, ok 6, timeout 1)" in out
     assert "bad/spins.html: timeout" in out and "bad/throws.html: 1 script error(s)" in out
     assert "gone/(source): error: source 'gone': folder not found" in out
     assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out

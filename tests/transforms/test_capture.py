@@ -87,11 +87,11 @@ def test_capture_tables_meet_their_contracts(site):
 
 def test_bad_pages_are_recorded_and_the_run_goes_on():
     tables = capture(BAD, ["empty.html", "spins.html", "throws.html", "missing.html", "data.json", "data.bin",
-                           "away.html", "refresh.html", "popup.html"])
+                           "away.html", "refresh.html", "popup.html", "dialog.html"])
     status = dict(tables["captures"].select("page_path", "status").iter_rows())
     assert status == {"empty.html": "empty", "spins.html": "timeout", "throws.html": "ok", "missing.html": "error",
                       "data.json": "error", "data.bin": "error", "away.html": "error", "refresh.html": "error",
-                      "popup.html": "ok"}
+                      "popup.html": "ok", "dialog.html": "ok"}
     messages = dict(tables["captures"].select("page_path", "message").iter_rows())
     assert messages["missing.html"] == "HTTP 404 for missing.html"
     assert messages["data.json"] == "non-HTML content (application/json)"
@@ -150,3 +150,12 @@ def test_screenshots_are_identical_across_runs_with_tabs_working_at_once(site):
     ids = lambda t: dict(t["screenshots"].join(t["captures"], on="capture_id")  # noqa: E731
                          .select("page_path", "screenshot_id").iter_rows())
     assert ids(again) == ids(site)
+
+
+def test_giant_pages_and_element_floods_are_capped():
+    giant = capture(SITE, ["boxes.html"], CaptureParams(max_page_mb=0.001, max_slices=1))
+    row = giant["captures"].row(0, named=True)
+    assert row["status"] == "error" and "over the 0.001 MB cap" in row["message"]
+    flood = capture(SITE, ["boxes.html"], CaptureParams(max_elements=2, max_slices=1))
+    row = flood["captures"].row(0, named=True)
+    assert row["n_elements"] == 2 and row["excluded_over_cap"] >= 4

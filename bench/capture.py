@@ -1,0 +1,184 @@
+"""Capture throughput: groundmill against two baselines on the same saved pages, in one run.
+
+    .venv/bin/python bench/capture.py [FOLDER] [--pages N]
+
+FOLDER defaults to ../shared/corpus/readability when present, else the bundled sample source.
+Prints pages/s, elements/s and peak RSS (the process and its Chromium children) for:
+  groundmill  one browser, long-lived tabs, requests to other hosts aborted, all element boxes;
+  (a)         a loop of `chromium --headless --screenshot`, one process per page;
+  (b)         a plain Playwright script that loads each page in a fresh browser and screenshots it.
+All three stay off the network: pages come from a loopback server (file:// for (a)), and every other
+host a page names is mapped by Chromium's resolver rules to a loopback address. With
+--unreachable blackhole (default) that address accepts connections and never answers, which is what
+a saved page's third-party resources do on this closed network; with --unreachable refuse nothing
+listens there and they fail at once. groundmill aborts those requests either way.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from transforms.capture.browser import CHROMIUM_ARGS, CaptureParams, capture_pages, chromium_executable  # noqa: E402
+from transforms.capture.opening import open_source  # noqa: E402
+from transforms.capture.server import serve_directory  # noqa: E402
+from transforms.sources import Source, list_pages  # noqa: E402
+
+NO_DNS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # replaced in main()
+
+
+def blackhole() -> int:
+    """A listener on 127.0.0.3 that accepts every connection and never answers; returns its port."""
+    import socket
+    server = socket.socket()
+    server.bind(("127.0.0.3", 0))
+    server.listen(512)
+    held = []
+
+    def accept() -> None:
+        while True:
+            conn, _ = server.accept()
+            held.append(conn)  # keep it open, say nothing
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server.getsockname()[1]
+
+
+class PeakRss:
+    """Samples the summed RSS of this process and all its descendants every 50 ms."""
+
+    def __init__(self) -> None:
+        self.peak, self._stop = 0, threading.Event()
+
+    def _tree_rss(self) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    children.setdefault(int(fields[1]), []).append(int(entry.name))
+                    rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+                except (OSError, IndexError, ValueError):
+                    continue
+        total, stack = 0, [os.getpid()]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack.extend(children.get(pid, []))
+        return total
+
+    def __enter__(self) -> PeakRss:
+        def run() -> None:
+            while not self._stop.wait(0.05):
+                self.peak = max(self.peak, self._tree_rss())
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_groundmill(folder: Path, pages: list[str], tabs: int) -> tuple[int, int]:
+    source = Source("bench", "html_dir", folder, "n/a")
+    params = CaptureParams(pages_in_flight=tabs, max_slices=1, page_timeout_s=15)
+    with open_source(source, pages) as opened:
+        results = capture_pages(opened.targets, params, opened.policy)
+    ok = sum(r.status == "ok" for r in results)
+    return ok, sum(len(s.elements) for r in results for s in r.slices)
+
+
+def run_cli_loop(folder: Path, pages: list[str]) -> tuple[int, int]:
+    exe = chromium_executable() or "chromium"
+    ok = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, page in enumerate(pages):
+            out = Path(tmp) / f"{i}.png"
+            # --timeout: take the screenshot after 10 s even if the page is still loading.
+            cmd = [exe, "--headless", "--no-sandbox", *CHROMIUM_ARGS, NO_DNS, f"--user-data-dir={tmp}/profile",
+                   "--window-size=1280,800", "--timeout=10000", f"--screenshot={out}", (folder / page).as_uri()]
+            try:
+                subprocess.run(cmd, capture_output=True, timeout=30)
+            except subprocess.TimeoutExpired:
+                continue
+            ok += out.exists()
+    return ok, 0
+
+
+async def _fresh_browser_per_page(base: str, pages: list[str]) -> int:
+    from playwright.async_api import async_playwright
+    ok = 0
+    async with async_playwright() as pw:
+        for page_path in pages:
+            browser = await pw.chromium.launch(executable_path=chromium_executable(), args=[NO_DNS])
+            try:
+                page = await browser.new_page(viewport={"width": 1280, "height": 800})
+                try:  # wait for "load" as by default, but at most 10 s, then screenshot what is there
+                    await page.goto(base + quote(page_path), timeout=10_000)
+                except Exception:  # noqa: BLE001
+                    pass
+                await page.screenshot(timeout=10_000)
+                ok += 1
+            except Exception:  # noqa: BLE001 - a baseline counts what it managed
+                pass
+            finally:
+                await browser.close()
+    return ok
+
+
+def run_fresh_browsers(folder: Path, pages: list[str]) -> tuple[int, int]:
+    with serve_directory(folder) as base:
+        return asyncio.run(_fresh_browser_per_page(base, pages)), 0
+
+
+def measure(name: str, fn, *args) -> dict:
+    with PeakRss() as rss:
+        t0 = time.perf_counter()
+        ok, elements = fn(*args)
+        seconds = time.perf_counter() - t0
+    return {"name": name, "ok": ok, "seconds": seconds, "pages_s": len(args[1]) / seconds,
+            "elements_s": elements / seconds, "peak_rss_mb": rss.peak / 2**20}
+
+
+def main() -> None:
+    default = ROOT.parent / "shared" / "corpus" / "readability"
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", nargs="?", type=Path,
+                        default=default if default.is_dir() else ROOT / "data" / "sources" / "sample")
+    parser.add_argument("--pages", type=int, default=12, help="pages to use, from the start of the sorted list")
+    parser.add_argument("--tabs", type=int, default=2, help="groundmill tabs working at once")
+    parser.add_argument("--unreachable", choices=("blackhole", "refuse"), default="blackhole",
+                        help="what the baselines meet when a page asks for another host")
+    args = parser.parse_args()
+    global NO_DNS
+    port = blackhole() if args.unreachable == "blackhole" else 9
+    NO_DNS = f"--host-resolver-rules=MAP * 127.0.0.3:{port}, EXCLUDE 127.0.0.1"
+    pages = list_pages(Source("bench", "html_dir", args.folder.resolve(), "n/a"))[: args.pages]
+    print(f"{len(pages)} pages from {args.folder}, 1280x800, {os.cpu_count()} CPUs, "
+          f"other hosts: {args.unreachable}")
+    rows = [measure("groundmill capture", run_groundmill, args.folder.resolve(), pages, args.tabs),
+            measure("(a) chromium --screenshot loop", run_cli_loop, args.folder.resolve(), pages),
+            measure("(b) playwright, fresh browser", run_fresh_browsers, args.folder.resolve(), pages)]
+    print(f"{'':32} {'ok':>4} {'seconds':>8} {'pages/s':>8} {'elements/s':>11} {'peak RSS MB':>12}")
+    for r in rows:
+        print(f"{r['name']:32} {r['ok']:>4} {r['seconds']:>8.1f} {r['pages_s']:>8.2f} {r['elements_s']:>11.0f} "
+              f"{r['peak_rss_mb']:>12.0f}")
+    ours = rows[0]["pages_s"]
+    print(f"speed-up vs (a): {ours / rows[1]['pages_s']:.1f}x (target >= 10x)")
+    print(f"speed-up vs (b): {ours / rows[2]['pages_s']:.1f}x (target >= 5x)")
+
+
+if __name__ == "__main__":
+    main()
