@@ -15,14 +15,14 @@ from transforms.storage import write_tables_atomic
 
 
 @task(task_run_name="plan-{source.id}")
-def plan_shards(source: Source, shard_pages: int) -> list[list[str]]:
-    """The source's page keys in shards of at most `shard_pages`; [] when the source cannot be read."""
+def plan_shards(source: Source, shard_pages: int) -> tuple[list[list[str]], str]:
+    """(the source's page keys in shards of at most `shard_pages`, why there are none, or '')."""
     try:
         keys = page_keys(source)
     except SourceError as exc:
         get_run_logger().error(str(exc))
-        return []
-    return [keys[i:i + shard_pages] for i in range(0, len(keys), shard_pages)]
+        return [], str(exc)
+    return [keys[i:i + shard_pages] for i in range(0, len(keys), shard_pages)], "" if keys else "source has no pages"
 
 
 # Retried only when the shard fails as a whole (Chromium will not start, the disk is full): page
@@ -38,18 +38,16 @@ def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dic
 
 
 @task(task_run_name="write-{source.id}")
-def write_source(source: Source, shards: list[dict[str, pl.DataFrame]], params: CaptureParams) -> dict[str, int]:
-    """Join a source's shards, add its ledger, and replace its capture output in one swap."""
+def write_source(source: Source, shards: list[dict[str, pl.DataFrame]], unreadable: str,
+                 params: CaptureParams) -> dict[str, int]:
+    """Join a source's shards, add its ledger, and replace its capture output in one swap.
+    A source with no pages gets one captures row that says why (`unreadable`)."""
     logger = get_run_logger()
     if shards:
         tables = {name: pl.concat([s[name] for s in shards]) for name in shards[0]}
     else:
-        try:
-            page_keys(source)
-            message = "source has no pages"
-        except SourceError as exc:
-            message = str(exc)
-        tables = to_tables(source.id, [], {}) | {"captures": failed_source_capture(source.id, message, params.devices[0])}
+        tables = to_tables(source.id, [], {}) | {
+            "captures": failed_source_capture(source.id, unreadable, params.devices[0])}
     captures = tables["captures"]
     ok = captures.filter(pl.col("status") == "ok").height
     for row in captures.filter(pl.col("status") != "ok").iter_rows(named=True):
@@ -69,8 +67,8 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     params = load_params(paths)
     summary = {}
     for source in select_sources(paths, sources):
-        shards = plan_shards(source, params.shard_pages)
+        shards, unreadable = plan_shards(source, params.shard_pages)
         shard_tables = capture_shard.with_options(retries=params.capture.retries).map(
             unmapped(source), shards, unmapped(params.capture)) if shards else []
-        summary[source.id] = write_source(source, [f.result() for f in shard_tables], params.capture)
+        summary[source.id] = write_source(source, [f.result() for f in shard_tables], unreadable, params.capture)
     return summary

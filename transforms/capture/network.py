@@ -72,7 +72,6 @@ class LiveWeb:
     local: bool
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
-    refused: list[str] = field(default_factory=list)
     _verdicts: dict[str, str | None] = field(default_factory=dict)
 
     def domain_allowed(self, host: str) -> bool:
@@ -92,5 +91,4 @@ class LiveWeb:
         if reason is None:
             await route.continue_()
         else:
-            self.refused.append(f"{url}: {reason}")
             await route.abort("blockedbyclient")

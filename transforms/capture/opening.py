@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from transforms.capture.browser import Politeness, RequestPolicy, Target
@@ -28,7 +29,7 @@ class OpenSource:
 
 def _read_sitemap(source: Source, location: str) -> bytes:
     if not is_url(location):
-        return open(location, "rb").read()
+        return Path(location).read_bytes()
     status, body = fetch(location, local=source.local)
     if status != 200:
         raise SourceError(f"source {source.id!r}: sitemap {location} answered HTTP {status}")

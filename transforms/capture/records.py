@@ -101,10 +101,8 @@ def to_tables(source_id: str, results: Sequence[PageResult], page_sha256: dict[s
                     **{k: el.get(k) for k in ELEMENT_FIELDS},
                 })
             for ex in s.excluded:
-                excluded.append({"source_id": source_id, "capture_id": capture_id, "screenshot_id": screenshot_id,
-                                 "part_index": s.part_index, **{k: ex.get(k) for k in EXCLUDED_SCHEMA
-                                                                 if k in ex}} | _scaled(
-                    {k: ex.get(k) for k in BOX}, s.css_scale))
+                excluded.append({**_scaled(ex, s.css_scale), "source_id": source_id, "capture_id": capture_id,
+                                 "screenshot_id": screenshot_id, "part_index": s.part_index})
     return {
         "captures": pl.DataFrame(captures, schema=CAPTURES_SCHEMA),
         "screenshots": pl.DataFrame(screenshots, schema=SCREENSHOTS_SCHEMA),

@@ -40,6 +40,7 @@ class Slice:
     counts: dict[str, int]
     css_scale: float = 1.0      # screenshot pixels per CSS pixel
     css_height: float = 0.0     # the viewport's height in CSS pixels
+    page_height: float = 0.0    # the document's scroll height in CSS pixels
 
 
 @dataclass
@@ -117,7 +118,8 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
     # CSS pixels to screenshot pixels: the device's density, and on a mobile page without a
     # viewport meta tag also the zoom-out of its 980 px layout viewport.
     return Slice(part, extracted["scroll_y"], png, width, height, extracted["elements"], extracted["excluded"],
-                 extracted["counts"], css_scale=width / extracted["width"], css_height=extracted["height"])
+                 extracted["counts"], css_scale=width / extracted["width"], css_height=extracted["height"],
+                 page_height=extracted["scroll_height"])
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -129,9 +131,7 @@ async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
     page = tab.page
     first = await _shoot(tab, result, limits, 0)
     result.slices.append(first)
-    height = first.css_height
-    total = await page.evaluate("() => Math.max(document.documentElement.scrollHeight, "
-                                "document.body ? document.body.scrollHeight : 0)")
+    height, total = first.css_height, first.page_height
     last_y = 0.0
     for part in range(1, limits.max_slices):
         target = min(part * height, max(0, total - height))
