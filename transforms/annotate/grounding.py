@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.annotate.labels import mark_ambiguous, role_noun, with_labels
+from transforms.annotate.labels import mark_ambiguous, on_image, role_noun, with_labels
 from transforms.ids import content_id
 
 GROUNDING_COLUMNS = [
@@ -50,13 +50,9 @@ def ground_elements(elements: pl.DataFrame, screenshots: pl.DataFrame,
     skipped = labelled.filter(pl.col("reason").is_not_null()).select(
         "source_id", pl.lit("grounding").alias("table"), "element_id", "screenshot_id", "reason")
     targets = labelled.filter(pl.col("reason").is_null())
-    targets = targets.with_columns(expression=expression(targets)).join(
-        screenshots.select("screenshot_id", image_width="width", image_height="height").unique("screenshot_id"),
-        on="screenshot_id", how="left")
+    targets = on_image(targets.with_columns(expression=expression(targets)), screenshots)
     grounding = targets.with_columns(
         grounding_id=pl.struct("element_id", "expression").map_elements(
             lambda r: content_id("grounding", r["element_id"], r["expression"]), return_dtype=pl.String),
-        click_x=((pl.col("x1") + pl.col("x2")) / 2).round(2),
-        click_y=((pl.col("y1") + pl.col("y2")) / 2).round(2),
     ).select(GROUNDING_COLUMNS)
     return grounding, skipped.select(SKIP_COLUMNS)

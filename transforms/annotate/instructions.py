@@ -6,7 +6,7 @@ import json
 import polars as pl
 
 from transforms.annotate.grounding import SKIP_COLUMNS, AnnotateParams, skip_reason
-from transforms.annotate.labels import ROLE_NOUN, mark_ambiguous, with_labels
+from transforms.annotate.labels import ROLE_NOUN, mark_ambiguous, on_image, with_labels
 from transforms.annotate.sample_values import sample_value
 from transforms.ids import content_id
 
@@ -54,12 +54,8 @@ def instruct_elements(elements: pl.DataFrame, screenshots: pl.DataFrame,
         rows.append({**row, "instruction": text, "action_type": action_type,
                      "action_args": json.dumps(args, ensure_ascii=False, sort_keys=True),
                      "instruction_id": content_id("instruction", row["element_id"], text)})
-    sizes = screenshots.select("screenshot_id", image_width="width", image_height="height").unique("screenshot_id")
-    frame = pl.DataFrame(rows, schema={**labelled.schema, "instruction": pl.String, "action_type": pl.String,
-                                       "action_args": pl.String, "instruction_id": pl.String})
-    frame = frame.join(sizes, on="screenshot_id", how="left").with_columns(
-        click_x=((pl.col("x1") + pl.col("x2")) / 2).round(2),
-        click_y=((pl.col("y1") + pl.col("y2")) / 2).round(2),
-    )
+    schema = {**labelled.schema, "instruction": pl.String, "action_type": pl.String, "action_args": pl.String,
+              "instruction_id": pl.String}
+    frame = on_image(pl.DataFrame(rows, schema=schema), screenshots)
     skipped_frame = pl.DataFrame(skipped, schema={c: pl.String for c in SKIP_COLUMNS})
     return frame.select(INSTRUCTION_COLUMNS), skipped_frame

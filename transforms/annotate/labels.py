@@ -40,3 +40,12 @@ def mark_ambiguous(frame: pl.DataFrame) -> pl.DataFrame:
 
 def role_noun(role: pl.Expr) -> pl.Expr:
     return role.replace_strict(ROLE_NOUN, default="element")
+
+
+def on_image(targets: pl.DataFrame, screenshots: pl.DataFrame) -> pl.DataFrame:
+    """Adds the screenshot's `image_width`/`image_height` and the click point (the box centre)."""
+    sizes = screenshots.select("screenshot_id", image_width="width", image_height="height").unique("screenshot_id")
+    return targets.join(sizes, on="screenshot_id", how="left").with_columns(
+        click_x=((pl.col("x1") + pl.col("x2")) / 2).round(2),
+        click_y=((pl.col("y1") + pl.col("y2")) / 2).round(2),
+    )
