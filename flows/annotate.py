@@ -5,9 +5,10 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows.settings import load_params, project_paths, select_sources
-from transforms.annotate.grounding import AnnotateParams, ground_elements
+from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
-from transforms.annotate.instructions import instruct_elements
+from transforms.annotate.settings import AnnotateParams
+from transforms.annotate.tables import annotate_tables
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_tables_atomic
 
@@ -19,28 +20,27 @@ def annotate_source(source_id: str, params: AnnotateParams) -> dict[str, int]:
     captured = paths.stage("capture", source_id)
     elements = read_table(captured, "elements")
     screenshots = read_table(captured, "screenshots", columns=["screenshot_id", "capture_id", "part_index",
-                                                               "width", "height"])
+                                                               "width", "height", "png"])
     captures = read_table(captured, "captures")
 
-    grounding, grounding_skipped = ground_elements(elements, screenshots, params)
-    instructions, instruction_skipped = instruct_elements(elements, screenshots, params)
+    annotator = build_annotator(params, paths.root)
+    annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
     howto, pages_without = mine_howto(captures, screenshots)
     ok_pages = captures.filter(pl.col("status") == "ok").height
     book = ledger([
-        {"stage": "annotate", "source_id": source_id, "table": "grounding", "rows_in": elements.height,
-         "rows_out": grounding.height, "skipped": grounding_skipped.height},
-        {"stage": "annotate", "source_id": source_id, "table": "instructions",
-         "rows_in": elements.filter(pl.col("interactive")).height, "rows_out": instructions.height,
-         "skipped": instruction_skipped.height},
+        *({"stage": "annotate", "source_id": source_id, **b} for b in annotated.books),
         {"stage": "annotate", "source_id": source_id, "table": "howto_pages", "rows_in": ok_pages,
          "rows_out": ok_pages - pages_without, "skipped": pages_without},
     ])
-    write_tables_atomic({"grounding": grounding, "instructions": instructions, "howto": howto,
-                         "skipped": pl.concat([grounding_skipped, instruction_skipped]), "ledger": book},
-                        paths.stage("annotate", source_id))
-    get_run_logger().info("%s: %d grounding, %d instructions, %d how-to rows", source_id,
-                          grounding.height, instructions.height, howto.height)
-    return {"grounding": grounding.height, "instructions": instructions.height, "howto": howto.height}
+    tables = {"grounding": annotated.grounding, "instructions": annotated.instructions, "howto": howto,
+              "skipped": annotated.skipped, "ledger": book, "model_usage": usage_table(annotator, source_id)}
+    write_tables_atomic(tables, paths.stage("annotate", source_id))
+    flagged = sum(t.filter(pl.col("quality_flags").list.len() > 0).height
+                  for t in (annotated.grounding, annotated.instructions))
+    get_run_logger().info("%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows",
+                          source_id, annotated.grounding.height, annotated.instructions.height, flagged, howto.height)
+    return {"grounding": annotated.grounding.height, "instructions": annotated.instructions.height,
+            "flagged": flagged, "howto": howto.height}
 
 
 @flow(name="annotate")

@@ -1,4 +1,4 @@
-"""The `groundmill` command: run the lifecycle or one stage, and query the catalog."""
+"""The `groundmill` command: run the lifecycle or one stage, query the catalog, audit the datasets."""
 from __future__ import annotations
 
 import argparse
@@ -29,7 +29,27 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("summary", help="print the summary of the published outputs")
+    audit = sub.add_parser("audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit")
+    audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
+    audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
     return parser
+
+
+def _audit(sample: int, seed: int) -> None:
+    import polars as pl
+
+    from flows.settings import project_paths
+    from transforms.audit import markdown, read_published, recheck, write_report
+
+    paths = project_paths()
+    grounding = read_published(paths.processed, "grounding")
+    screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "width", "height", "png"])
+    checked = recheck(grounding, read_published(paths.processed, "elements"), screenshots,
+                      read_published(paths.processed, "rejected"))
+    report = write_report(checked, screenshots, paths.root / "data" / "reports" / "audit", sample, seed)
+    with pl.Config(tbl_hide_dataframe_shape=True):
+        print(markdown(checked.summary))
+    print(f"report: {report}")
 
 
 def _query(sql: str, fmt: str) -> None:
@@ -64,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "query":
             _query(args.sql, args.format)
+            return 0
+        if args.command == "audit":
+            _audit(args.sample, args.seed)
             return 0
         if args.command == "summary":
             from flows.summary import summary_text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from transforms.annotate.grounding import AnnotateParams
+from transforms.annotate.settings import AnnotateParams
 from transforms.capture.browser import CaptureParams
 from transforms.capture.devices import devices_from_params
 from transforms.curate.difficulty import DifficultyParams
@@ -15,7 +15,7 @@ from transforms.sources import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
 PUBLISHED_TABLES = ["captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions",
-                    "howto", "quarantine", "duplicates", "skipped", "ledger"]
+                    "howto", "quarantine", "duplicates", "skipped", "rejected", "model_usage", "ledger"]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def summary_text(paths: Paths) -> str:
         if noisy:
             lines.append(f"  captured despite script errors: {len(noisy)}")
             lines += _capped([f"    {s}/{p}: {m}" for s, p, m in noisy])
-        unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped")
+        unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped + rejected")
         lines.append(f"  ledger:           {scalar('select count(*) from ledger')} rows, "
                      + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced"))
     finally:

@@ -1,5 +1,5 @@
 """The contracts between stages: one pandera (Polars) model per table, named like the table."""
-from schemas.bookkeeping import Duplicates, Ledger, Quarantine, Skipped
+from schemas.bookkeeping import Duplicates, Ledger, ModelUsage, Quarantine, Rejected, Skipped
 from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
 from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
 
@@ -7,6 +7,7 @@ MODELS = {
     "captures": Captures, "screenshots": Screenshots, "elements": Elements, "excluded_elements": ExcludedElements,
     "grounding": Grounding, "instructions": Instructions, "howto": Howto,
     "quarantine": Quarantine, "duplicates": Duplicates, "skipped": Skipped, "ledger": Ledger,
+    "rejected": Rejected, "model_usage": ModelUsage,
 }
 # The column that names one row of each table (used in quarantine and duplicates rows).
 ROW_ID = {

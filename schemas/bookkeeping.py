@@ -36,11 +36,13 @@ class Duplicates(pa.DataFrameModel):
 
 
 class Skipped(pa.DataFrameModel):
-    """An element that annotation could not use, and why (ambiguous, no name, covered...)."""
+    """An element (or a screenshot's refusal or scroll slot) that got no row of one table and perspective,
+    and why (no name, covered centre, nothing distinctive to see...)."""
 
     source_id: str
     table: str
-    element_id: str
+    perspective: str
+    element_id: str = pa.Field(nullable=True)
     screenshot_id: str
     reason: str
 
@@ -48,8 +50,42 @@ class Skipped(pa.DataFrameModel):
         strict = True
 
 
+class Rejected(pa.DataFrameModel):
+    """A grounding or instruction row that failed verification: kept out of the datasets, kept here."""
+
+    source_id: str
+    table: str
+    row_id: str
+    screenshot_id: str
+    element_id: str = pa.Field(nullable=True)
+    perspective: str
+    text: str
+    n_matches: pl.Int32
+    quality_flags: pl.List(pl.String)
+
+    class Config:
+        strict = True
+
+
+class ModelUsage(pa.DataFrameModel):
+    """What an annotator spent per source: requests, cache hits, retries, failures, tokens, cost."""
+
+    source_id: str
+    annotator: str
+    requests: pl.Int64 = pa.Field(ge=0)
+    cache_hits: pl.Int64 = pa.Field(ge=0)
+    retries: pl.Int64 = pa.Field(ge=0)
+    failures: pl.Int64 = pa.Field(ge=0)
+    prompt_tokens: pl.Int64 = pa.Field(ge=0)
+    completion_tokens: pl.Int64 = pa.Field(ge=0)
+    cost_usd: float = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+
+
 class Ledger(pa.DataFrameModel):
-    """Per stage, source and table: rows_in = rows_out + quarantined + deduplicated + skipped."""
+    """Per stage, source and table: rows_in = rows_out + quarantined + deduplicated + skipped + rejected."""
 
     stage: str = pa.Field(isin=STAGES)
     source_id: str
@@ -59,13 +95,14 @@ class Ledger(pa.DataFrameModel):
     quarantined: pl.Int64 = pa.Field(ge=0)
     deduplicated: pl.Int64 = pa.Field(ge=0)
     skipped: pl.Int64 = pa.Field(ge=0)
+    rejected: pl.Int64 = pa.Field(ge=0)
 
     @pa.dataframe_check
     def balances(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every input row is accounted for."""
         return data.lazyframe.select(
             pl.col("rows_in") == pl.col("rows_out") + pl.col("quarantined") + pl.col("deduplicated")
-            + pl.col("skipped"))
+            + pl.col("skipped") + pl.col("rejected"))
 
     class Config:
         strict = True

@@ -93,6 +93,12 @@ class Elements(Boxed):
     input_type: str = pa.Field(nullable=True)
     input_name: str = pa.Field(nullable=True)
     options: pl.List(pl.String) = pa.Field(nullable=True)
+    form_name: str = pa.Field(nullable=True)
+    has_popup: bool = pa.Field(nullable=True)
+    bg_color: str = pa.Field(nullable=True)
+    fg_color: str = pa.Field(nullable=True)
+    radius_ratio: float = pa.Field(ge=0, le=0.5, nullable=True)
+    font_weight: pl.Int32 = pa.Field(nullable=True)
     interactive: bool
     center_hit: bool
     visible_ratio: float = pa.Field(ge=0, le=1)

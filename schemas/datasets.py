@@ -9,18 +9,45 @@ import polars as pl
 from schemas.boxes import Target
 from schemas.capture import HEX32, HEX64
 
-ACTION_TYPES = ["click", "type", "select"]
+ACTION_TYPES = ["click", "type", "select", "hover", "scroll"]
+PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent", "refusal"]
+GT_TYPES = ["positive", "negative"]
+QUALITY_FLAGS = ["unverifiable", "no_match", "ambiguous", "wrong_target", "present_on_screen", "degenerate_box",
+                 "box_outside_image", "centre_not_hit", "model_rejected"]
 TIERS = ["easy", "medium", "hard"]
 
 
-class Grounding(Target):
-    grounding_id: str = pa.Field(str_matches=HEX32)
+class Phrased(Target):
+    """A phrase's row: which element it names, from which perspective, and what verification found."""
+
     source_id: str
     screenshot_id: str = pa.Field(str_matches=HEX64)
-    element_id: str = pa.Field(str_matches=HEX32)
-    expression: str = pa.Field(str_length={"min_value": 1})
-    label: str = pa.Field(str_length={"min_value": 1})
+    element_id: str = pa.Field(str_matches=HEX32, nullable=True)
+    perspective: str = pa.Field(isin=PERSPECTIVES)
+    gt_type: str = pa.Field(isin=GT_TYPES)
+    label: str
     role: str
+    annotator: str
+    n_matches: pl.Int32 = pa.Field(ge=0)
+    quality_flags: pl.List(pl.String)
+
+    @pa.dataframe_check
+    def refusals_have_no_target(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A positive row names an element and has a box; a negative (refusal) row has neither."""
+        negative = pl.col("gt_type") == "negative"
+        return data.lazyframe.select(
+            negative == (pl.col("perspective") == "refusal")
+            & (negative == pl.col("element_id").is_null()) & (negative == pl.col("x1").is_null()))
+
+    @pa.dataframe_check
+    def known_flags(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every quality flag is one verification knows."""
+        return data.lazyframe.select(pl.col("quality_flags").list.eval(pl.element().is_in(QUALITY_FLAGS)).list.all())
+
+
+class Grounding(Phrased):
+    grounding_id: str = pa.Field(str_matches=HEX32)
+    expression: str = pa.Field(str_length={"min_value": 1})
     tag: str
     is_icon: bool
 
@@ -29,24 +56,20 @@ class Grounding(Target):
 
 
 class GradedGrounding(Grounding):
-    """Grounding rows after curation, with their difficulty."""
+    """Grounding rows after curation, with their difficulty (null for refusal rows, which have no box)."""
 
-    area_ratio: float = pa.Field(gt=0, le=1)
+    area_ratio: float = pa.Field(gt=0, le=1, nullable=True)
     distractors: pl.Int32 = pa.Field(ge=0)
-    difficulty: float = pa.Field(ge=0, le=1)
-    tier: str = pa.Field(isin=TIERS)
+    difficulty: float = pa.Field(ge=0, le=1, nullable=True)
+    tier: str = pa.Field(isin=TIERS, nullable=True)
 
 
-class Instructions(Target):
+class Instructions(Phrased):
     instruction_id: str = pa.Field(str_matches=HEX32)
-    source_id: str
-    screenshot_id: str = pa.Field(str_matches=HEX64)
-    element_id: str = pa.Field(str_matches=HEX32)
+    explicit: bool = pa.Field(nullable=True)
     instruction: str = pa.Field(str_length={"min_value": 1})
     action_type: str = pa.Field(isin=ACTION_TYPES)
     action_args: str
-    label: str
-    role: str
 
     @pa.check("action_args")
     def is_json_object(cls, data: pa.PolarsData) -> pl.LazyFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -13,17 +14,27 @@ class TableReadError(RuntimeError):
     """A stage input that cannot be read; the message names the file and what is wrong."""
 
 
-def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
-    """Write zstd Parquet to a temp file beside `path`, then rename it into place."""
+def _write_atomic(path: Path, write: Callable[[str], None]) -> None:
+    """Call `write` on a temp file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        frame.write_parquet(tmp, compression="zstd")
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
+    """Write zstd Parquet to `path` atomically."""
+    _write_atomic(path, lambda tmp: frame.write_parquet(tmp, compression="zstd"))
+
+
+def write_bytes_atomic(data: bytes, path: Path) -> None:
+    """Write `data` to `path` atomically."""
+    _write_atomic(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def write_tables_atomic(tables: dict[str, pl.DataFrame], folder: Path) -> None:

@@ -16,7 +16,8 @@ def normalise(text: pl.Expr) -> pl.Expr:
 
 
 def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
-    """Adds `label` (visible text, else accessible name), `is_icon` (no visible text) and `label_key`."""
+    """Adds `label` (visible text, else accessible name; double quotes become single ones, as labels are
+    quoted in phrases), `is_icon` (no visible text) and `label_key`."""
     text = pl.col("text").fill_null("").str.strip_chars()
     name = pl.col("name").fill_null("").str.strip_chars()
     # A glyph such as "🔔" or "›" is not a name a person would say: that is an icon.
@@ -29,7 +30,8 @@ def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
         is_icon=wordless & ~form_field,
     ).with_columns(
         # A label made only of glyphs names nothing a person could say.
-        label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]")).then(pl.col("label")).otherwise(pl.lit("")),
+        label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]"))
+        .then(pl.col("label").str.replace_all('"', "'", literal=True)).otherwise(pl.lit("")),
     ).with_columns(label_key=normalise(pl.col("label")))
 
 

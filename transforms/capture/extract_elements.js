@@ -104,6 +104,38 @@
     return false;
   };
   const hitsSelf = (el, x, y) => holds(el, deepHit(x, y));
+  // A click at (x, y) acts on `el`: the hit lands on it and not on another control nested inside it.
+  const clicksSelf = (el, x, y) => {
+    const hit = deepHit(x, y);
+    if (!holds(el, hit)) return false;
+    for (let n = hit; n && n !== el; n = n.parentNode || n.host) {
+      if (n.nodeType === 1 && isInteractive(n)) return false;
+    }
+    return true;
+  };
+  // The name of the form around a control: its label, its first heading or legend, or the heading before it.
+  const formName = (el) => {
+    const form = el.closest("form");
+    if (!form) return null;
+    const aria = form.getAttribute("aria-label");
+    if (aria && aria.trim()) return clean(aria, 80);
+    const inner = form.querySelector("h1,h2,h3,h4,h5,h6,legend");
+    if (inner && inner.innerText.trim()) return clean(inner.innerText, 80);
+    for (let n = form; n && n.tagName !== "BODY"; n = n.parentElement) {
+      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) {
+        const h = /^H[1-6]$/.test(s.tagName) ? s : s.querySelector("h1,h2,h3,h4,h5,h6");
+        if (h && h.innerText.trim()) return clean(h.innerText, 80);
+      }
+    }
+    return null;
+  };
+  // Corner radius as a share of the shorter side (0.5 is fully round); percentages are of the side.
+  const radiusRatio = (style, w, h) => {
+    const v = style.borderTopLeftRadius || "0";
+    const side = Math.min(w, h);
+    const r = v.endsWith("%") ? parseFloat(v) / 100 * side : parseFloat(v);
+    return side > 0 && r > 0 ? Math.min(r / side, 0.5) : 0;
+  };
   const cssPath = (el) => {
     const parts = [];
     for (let n = el; n && n.nodeType === 1 && n.tagName !== "HTML"; n = n.parentElement) {
@@ -159,20 +191,26 @@
     for (let i = 0; i < GRID; i++) for (let j = 0; j < GRID; j++) {
       if (hitsSelf(el, x1 + (i + 0.5) * (x2 - x1) / GRID, y1 + (j + 0.5) * (y2 - y1) / GRID)) hits++;
     }
-    const centerHit = hitsSelf(el, (x1 + x2) / 2, (y1 + y2) / 2);
-    if (hits === 0 && !centerHit) return exclude(el, "covered", frame, r);
+    const centerHit = clicksSelf(el, (x1 + x2) / 2, (y1 + y2) / 2);
+    if (hits === 0 && !hitsSelf(el, (x1 + x2) / 2, (y1 + y2) / 2)) return exclude(el, "covered", frame, r);
     if (elements.length >= maxElements) { counts.over_cap++; return; }
 
     const attr = (a) => el.getAttribute(a);
+    const style = getComputedStyle(el);
+    const popup = attr("aria-haspopup");
     elements.push({
       tag: el.tagName.toLowerCase(), role: roleOf(el), dom_id: attr("id"),
       text: clean(el.innerText !== undefined ? el.innerText : el.textContent),
       name: accessibleName(el),
       aria_label: attr("aria-label"), alt: attr("alt"), title: attr("title"),
       placeholder: attr("placeholder"), href: attr("href"),
-      input_type: tag === "INPUT" ? (el.type || "text").toLowerCase() : null,
+      input_type: tag === "INPUT" || tag === "BUTTON" ? (el.type || "text").toLowerCase() : null,
       input_name: attr("name"),
       options: tag === "SELECT" ? Array.from(el.options).map((o) => clean(o.text, 80)) : null,
+      form_name: formName(el), has_popup: (popup !== null && popup !== "false") || attr("aria-expanded") !== null,
+      bg_color: style.backgroundColor, fg_color: style.color,
+      radius_ratio: round(radiusRatio(style, r.right - r.left, r.bottom - r.top)),
+      font_weight: parseInt(style.fontWeight, 10) || 400,
       interactive, center_hit: centerHit, visible_ratio: hits / (GRID * GRID),
       in_viewport: bx1 >= frame.clip.x1 && by1 >= frame.clip.y1 && bx2 <= frame.clip.x2 && by2 <= frame.clip.y2,
       x1: round(x1), y1: round(y1), x2: round(x2), y2: round(y2),

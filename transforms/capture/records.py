@@ -30,6 +30,8 @@ ELEMENT_FIELDS = {
     "tag": pl.String, "role": pl.String, "dom_id": pl.String, "text": pl.String, "name": pl.String,
     "aria_label": pl.String, "alt": pl.String, "title": pl.String, "placeholder": pl.String,
     "href": pl.String, "input_type": pl.String, "input_name": pl.String, "options": pl.List(pl.String),
+    "form_name": pl.String, "has_popup": pl.Boolean, "bg_color": pl.String, "fg_color": pl.String,
+    "radius_ratio": pl.Float64, "font_weight": pl.Int32,
     "interactive": pl.Boolean, "center_hit": pl.Boolean, "visible_ratio": pl.Float64,
     "in_viewport": pl.Boolean, "scope": pl.String,
     "x1": pl.Float64, "y1": pl.Float64, "x2": pl.Float64, "y2": pl.Float64, "css_path": pl.String,

@@ -23,12 +23,13 @@ def grade_difficulty(grounding: pl.DataFrame, elements: pl.DataFrame, params: Di
       10% of the screen scores 0 and 0.01% scores 1;
     - distractors: other elements of the same role on the same screenshot, capped;
     - icon: the target shows no text of its own.
+    Refusal rows have no box: their area, difficulty and tier are null.
     """
     same_role = elements.group_by("screenshot_id", "role").agg(n_role=pl.len().cast(pl.Int32))
     area_ratio = ((pl.col("x2") - pl.col("x1")) * (pl.col("y2") - pl.col("y1"))
                   / (pl.col("image_width") * pl.col("image_height")))
     graded = grounding.join(same_role, on=["screenshot_id", "role"], how="left").with_columns(
-        area_ratio=area_ratio.clip(1e-9, 1.0),
+        area_ratio=area_ratio.clip(1e-9, 1.0),  # null for a refusal row
         distractors=(pl.col("n_role").fill_null(1) - 1).clip(0).cast(pl.Int32),
     ).drop("n_role")
     area_term = ((-pl.col("area_ratio").log10() - 1) / 3).clip(0, 1)
@@ -38,6 +39,7 @@ def grade_difficulty(grounding: pl.DataFrame, elements: pl.DataFrame, params: Di
     total = params.weight_area + params.weight_distractors + params.weight_icon
     graded = graded.with_columns(difficulty=(score / total).round(4))
     return graded.with_columns(
-        tier=pl.when(pl.col("difficulty") >= params.tier_hard).then(pl.lit("hard"))
+        tier=pl.when(pl.col("difficulty").is_null()).then(None)
+        .when(pl.col("difficulty") >= params.tier_hard).then(pl.lit("hard"))
         .when(pl.col("difficulty") >= params.tier_medium).then(pl.lit("medium"))
         .otherwise(pl.lit("easy")))

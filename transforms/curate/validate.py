@@ -49,3 +49,19 @@ def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel], table: str,
     quarantine = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
     valid = indexed.filter(~pl.col("_row").is_in(sorted(bad))).drop("_row")
     return valid, quarantine
+
+
+REJECTED_SCHEMA = {"source_id": pl.String, "table": pl.String, "row_id": pl.String, "screenshot_id": pl.String,
+                   "element_id": pl.String, "perspective": pl.String, "text": pl.String, "n_matches": pl.Int32,
+                   "quality_flags": pl.List(pl.String)}
+
+
+def split_rejected(frame: pl.DataFrame, table: str, row_id: str, text: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows verification passed, rejected rows with their flags) for a grounding or instruction table."""
+    if frame.is_empty():   # (also a table quarantined whole, which may lack the columns)
+        return frame, pl.DataFrame(schema=REJECTED_SCHEMA)
+    flagged = pl.col("quality_flags").list.len() > 0
+    rejected = frame.filter(flagged).select(
+        "source_id", pl.lit(table).alias("table"), pl.col(row_id).alias("row_id"), "screenshot_id", "element_id",
+        "perspective", pl.col(text).alias("text"), "n_matches", "quality_flags")
+    return frame.filter(~flagged), rejected.cast(REJECTED_SCHEMA)
