@@ -94,14 +94,22 @@ def test_every_element_is_accounted_for_in_the_ledger(ran):
     root, _ = ran
     ledger = pl.read_parquet(root / "data/processed/ledger/*/*.parquet")
     assert ledger.filter(pl.col("rows_in") != pl.col("rows_out") + pl.col("quarantined")
-                         + pl.col("deduplicated") + pl.col("skipped")).height == 0
-    site = ledger.filter((pl.col("source_id") == "site") & (pl.col("stage") == "annotate")
-                         & (pl.col("table") == "grounding")).row(0, named=True)
+                         + pl.col("deduplicated") + pl.col("skipped") + pl.col("rejected")).height == 0
     elements = pl.read_parquet(root / "data/processed/elements/source=site/part-0.parquet").height
     skipped = pl.read_parquet(root / "data/processed/skipped/source=site/part-0.parquet")
-    grounding = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet").height
-    assert site["rows_in"] == elements == grounding + skipped.filter(pl.col("table") == "grounding").height
-    assert skipped.filter(pl.col("reason").str.starts_with("ambiguous")).height >= 2   # the twin "Details"
+    grounding = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
+    rejected = pl.read_parquet(root / "data/processed/rejected/source=site/part-0.parquet")
+    for perspective in ("text", "appearance", "function", "spatial", "intent"):
+        book = ledger.filter((pl.col("source_id") == "site") & (pl.col("stage") == "annotate")
+                             & (pl.col("table") == f"grounding.{perspective}")).row(0, named=True)
+        published = grounding.filter(pl.col("perspective") == perspective).height
+        set_aside = rejected.filter((pl.col("table") == "grounding") & (pl.col("perspective") == perspective)).height
+        dropped = skipped.filter((pl.col("table") == "grounding") & (pl.col("perspective") == perspective)).height
+        assert book["rows_in"] == elements == published + set_aside + dropped, perspective
+    # The twin "Details" paragraphs: generated, flagged ambiguous, kept out of grounding but in `rejected`.
+    twins = rejected.filter(pl.col("text") == 'the text "Details"')
+    assert twins.height == 2 and twins.get_column("quality_flags").to_list() == [["ambiguous"]] * 2
+    assert grounding.filter(pl.col("expression") == 'the text "Details"').height == 0
 
 
 def test_rerun_is_idempotent(ran):

@@ -27,3 +27,43 @@ def frames(*rows: dict, width: int = 1280, height: int = 800) -> tuple[pl.DataFr
                                  "height": height, "png": b"\x89PNG\r\n\x1a\n"} for s in shots],
                                schema=SCREENSHOTS_SCHEMA)
     return elements, screenshots
+
+
+def png(width: int = 1280, height: int = 800, fills: tuple = ()) -> bytes:
+    """A real PNG: white, with each (box, rgb) of `fills` painted in."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for (x1, y1, x2, y2), rgb in fills:
+        draw.rectangle((x1, y1, x2 - 1, y2 - 1), fill=rgb)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def annotated(*rows: dict, image: bytes | None = None, refusals: int = 0, max_text_chars: int = 80):
+    """Runs the template annotator over hand-made elements (on `image` when given, for colours)."""
+    from transforms.annotate.settings import AnnotateParams
+    from transforms.annotate.tables import annotate_tables
+    from transforms.annotate.template import TemplateAnnotator
+
+    elements, screenshots = frames(*rows)
+    if image is not None:
+        screenshots = screenshots.with_columns(png=pl.lit(image, dtype=pl.Binary))
+    params = AnnotateParams(max_text_chars=max_text_chars)
+    return annotate_tables(elements, screenshots, TemplateAnnotator(params), refusals)
+
+
+def screen_of(*rows: dict, image: bytes | None = None):
+    """The verifier's view (a Screen) of hand-made elements on one screenshot."""
+    from transforms.annotate.features import build_items
+    from transforms.annotate.match import Screen
+
+    elements, screenshots = frames(*rows)
+    if image is not None:
+        screenshots = screenshots.with_columns(png=pl.lit(image, dtype=pl.Binary))
+    (items,) = build_items(elements, screenshots).values()
+    return Screen(items)

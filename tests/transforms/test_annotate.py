@@ -1,73 +1,179 @@
-"""Annotators: grounding skips ambiguous text, instructions pick an action, how-to mining finds steps."""
+"""Template annotation: five perspectives, refusal and scroll rows, every element accounted for."""
 from __future__ import annotations
 
 import json
 
 import polars as pl
 
-from schemas import Grounding, Instructions
-from tests.transforms.elements import el, frames
-from transforms.annotate.grounding import AnnotateParams, ground_elements
+from schemas import Grounding, Instructions, Skipped
+from tests.transforms.elements import annotated, el, png
 from transforms.annotate.howto import mine_procedures
-from transforms.annotate.instructions import instruct_elements
 from transforms.annotate.sample_values import sample_value
 
-PARAMS = AnnotateParams(max_text_chars=40)
+BLUE, GREEN = (37, 99, 235), (22, 163, 74)
 
 
-def test_grounding_one_expression_per_unambiguous_element_and_every_skip_counted():
-    elements, shots = frames(
+def rows_of(frame: pl.DataFrame, column: str) -> dict[tuple[str, str], dict]:
+    """(label, perspective) -> row, for the positive rows of a grounding or instruction frame."""
+    return {(r["label"], r["perspective"]): r for r in frame.filter(pl.col("gt_type") == "positive").iter_rows(named=True)}
+
+
+def test_every_element_gets_a_row_or_a_skip_per_perspective_and_the_books_balance():
+    out = annotated(
         el(1, "button", "button", text="Sign in", box=(100, 100, 200, 140)),
-        el(2, "p", "paragraph", text="Details", interactive=False),
-        el(3, "p", "paragraph", text="details ", interactive=False),       # same text, other case
+        el(2, "p", "paragraph", text="Details", interactive=False, box=(100, 300, 160, 320)),
+        el(3, "p", "paragraph", text="details ", interactive=False, box=(400, 300, 460, 320)),
         el(4, "button", "button", text="🔔", name="Notifications", box=(1200, 10, 1230, 40)),
-        el(5, "div", "generic", text="🎧", name="🎧", interactive=False),   # a glyph with no name
-        el(6, "h2", "heading", text="Orders", interactive=False, center_hit=False),
-        el(7, "p", "paragraph", text="x" * 41, interactive=False),
+        el(5, "div", "generic", text="🎧", name="🎧", interactive=False, box=(600, 600, 630, 630)),
+        el(6, "h2", "heading", text="Orders", interactive=False, center_hit=False, box=(100, 400, 200, 430)),
+        el(7, "p", "paragraph", text="x" * 41, interactive=False, box=(100, 500, 500, 520)),
+        max_text_chars=40,
     )
-    grounding, skipped = ground_elements(elements, shots, PARAMS)
-    Grounding.validate(grounding, lazy=True)
-    by_label = {r["label"]: r for r in grounding.iter_rows(named=True)}
-    assert set(by_label) == {"Sign in", "Notifications"}
-    assert by_label["Sign in"]["expression"] == 'the "Sign in" button'
-    assert (by_label["Sign in"]["click_x"], by_label["Sign in"]["click_y"]) == (150.0, 120.0)
-    assert by_label["Notifications"]["is_icon"] is True and by_label["Sign in"]["is_icon"] is False
-    reasons = dict(skipped.select("element_id", "reason").iter_rows())
-    assert len(grounding) + len(skipped) == len(elements)
-    assert reasons[f"{2:032x}"].startswith("ambiguous") and reasons[f"{3:032x}"].startswith("ambiguous")
-    assert reasons[f"{5:032x}"] == "no visible text or accessible name"
-    assert reasons[f"{6:032x}"].startswith("centre point is covered")
-    assert reasons[f"{7:032x}"] == "text longer than 40 characters"
+    Grounding.validate(out.grounding, lazy=True)
+    Instructions.validate(out.instructions, lazy=True)
+    Skipped.validate(out.skipped, lazy=True)
+    text = {r["label"]: r for r in out.grounding.filter(pl.col("perspective") == "text").iter_rows(named=True)}
+    assert text["Sign in"]["expression"] == 'the "Sign in" button'
+    assert (text["Sign in"]["click_x"], text["Sign in"]["click_y"]) == (150.0, 120.0)
+    assert text["Sign in"]["quality_flags"] == [] and text["Sign in"]["n_matches"] == 1
+    assert text["Notifications"]["is_icon"] is True
+    # The twins are generated, then flagged by verification: both "the text "Details"" match two elements.
+    assert text["Details"]["quality_flags"] == ["ambiguous"] and text["Details"]["n_matches"] == 2
+    reasons = {(r["element_id"], r["perspective"]): r["reason"] for r in out.skipped.iter_rows(named=True)}
+    assert reasons[(f"{5:032x}", "text")] == "no visible text or accessible name"
+    assert reasons[(f"{6:032x}", "spatial")].startswith("centre point does not hit the element")
+    assert reasons[(f"{7:032x}", "text")] == "text longer than 40 characters"
+    for book in out.books:
+        assert book["rows_in"] == book["rows_out"] + book["skipped"], book
+    grounding_text = next(b for b in out.books if b["table"] == "grounding.text")
+    assert grounding_text["rows_in"] == 7
 
 
-def test_same_text_on_different_screenshots_is_not_ambiguous():
-    elements, shots = frames(el(1, "a", "link", text="Home"), el(2, "a", "link", text="Home", screenshot="b" * 64))
-    grounding, skipped = ground_elements(elements, shots, PARAMS)
-    assert len(grounding) == 2 and len(skipped) == 0
+def test_appearance_names_the_colour_read_from_the_pixels_and_only_what_tells_it_apart():
+    image = png(fills=[((100, 100, 200, 140), BLUE), ((300, 100, 400, 140), GREEN), ((500, 100, 600, 140), GREEN)])
+    out = annotated(
+        el(1, "button", "button", text="Save", box=(100, 100, 200, 140)),
+        el(2, "button", "button", text="Send", box=(300, 100, 400, 140), radius_ratio=0.5),
+        el(3, "button", "button", text="Share", box=(500, 100, 600, 140)),
+        image=image)
+    rows = rows_of(out.grounding, "expression")
+    assert rows[("Save", "appearance")]["expression"] == "the blue button"
+    # Two green buttons: the rounded one needs its shape as well.
+    assert rows[("Send", "appearance")]["expression"] == "the green pill-shaped button"
+    assert ("Share", "appearance") not in rows
+    reasons = dict(out.skipped.filter(pl.col("perspective") == "appearance").select("element_id", "reason").iter_rows())
+    assert reasons[f"{3:032x}"] == "its look is shared with 1 other button element(s) on screen"
+    instructions = rows_of(out.instructions, "instruction")
+    assert instructions[("Save", "appearance")]["instruction"] == "Click the blue button"
 
 
-def test_instructions_click_type_and_select_with_arguments():
-    elements, shots = frames(
-        el(1, "button", "button", text="Search trips"),
-        el(2, "input", "textbox", name="Destination", input_type="text", input_name="destination"),
-        el(3, "input", "textbox", name="Email", input_type="email"),
-        el(4, "select", "combobox", name="Cabin class", options=["Economy", "Business", "First"]),
-        el(5, "input", "checkbox", name="Flexible dates", input_type="checkbox"),
-        el(6, "p", "paragraph", text="Not a control", interactive=False),
-        el(7, "input", "slider", name="Budget", input_type="range"),
+def test_function_phrases_come_from_type_href_and_form_context():
+    out = annotated(
+        el(1, "input", "textbox", name="Email", input_type="email", box=(100, 100, 400, 130)),
+        el(2, "a", "link", text="Plans", href="/pricing.html", box=(100, 200, 160, 220)),
+        el(3, "button", "button", text="Go", input_type="submit", form_name="Book a trip", box=(100, 300, 160, 330)),
+        el(4, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 400, 120, 420)),
+        el(5, "a", "link", text="Comments", href="#user-comments", box=(300, 200, 400, 220)),
     )
-    instructions, skipped = instruct_elements(elements, shots, PARAMS)
-    Instructions.validate(instructions, lazy=True)
-    rows = {r["label"]: r for r in instructions.iter_rows(named=True)}
-    assert rows["Search trips"]["instruction"] == 'Click the "Search trips" button'
-    assert rows["Destination"]["instruction"] == 'Type "Paris" into the "Destination" field'
-    assert json.loads(rows["Destination"]["action_args"]) == {"text": "Paris"}
-    assert json.loads(rows["Email"]["action_args"]) == {"text": "alex.morgan@example.com"}
-    assert rows["Cabin class"]["action_type"] == "select"
-    assert json.loads(rows["Cabin class"]["action_args"]) == {"option": "Business"}
-    assert rows["Flexible dates"]["instruction"] == 'Tick the "Flexible dates" checkbox'
-    assert "Not a control" not in rows
-    assert skipped.get_column("reason").to_list() == ["no action template for role 'slider'"]
+    rows = rows_of(out.grounding, "expression")
+    assert rows[("Email", "function")]["expression"] == "the field for the e-mail address"
+    assert rows[("Plans", "function")]["expression"] == "the link to the pricing page"
+    assert rows[("Go", "function")]["expression"] == 'the button that submits the "Book a trip" form'
+    assert rows[("Flexible dates", "function")]["expression"] == "the checkbox for flexible dates"
+    assert rows[("Comments", "function")]["expression"] == "the link to the user comments section"
+    instructions = rows_of(out.instructions, "instruction")
+    assert instructions[("Email", "function")]["instruction"] == \
+        'Type "alex.morgan@example.com" into the field for the e-mail address'
+
+
+def test_spatial_phrases_use_the_nearest_named_landmark_then_rows_then_regions():
+    out = annotated(
+        el(1, "input", "searchbox", name="Search everything", input_type="search", box=(100, 100, 420, 136)),
+        el(2, "button", "button", text="⌕", name="", box=(430, 100, 466, 136)),           # unnamed icon
+        el(3, "button", "button", text="⌕", name="", box=(1200, 700, 1236, 736)),         # its twin, far away
+        el(4, "div", "tab", text="Day", box=(100, 300, 180, 330), interactive=True),
+        el(5, "div", "tab", text="Week", box=(190, 300, 270, 330), interactive=True),
+    )
+    spatial = {r["element_id"]: r["expression"] for r in out.grounding.filter(pl.col("perspective") == "spatial")
+               .iter_rows(named=True)}
+    assert spatial[f"{2:032x}"] == 'the icon right of the "Search everything" search field'
+    assert spatial[f"{3:032x}"] == "the icon in the bottom right of the screen"
+    assert spatial[f"{5:032x}"] == 'the tab right of the "Day" tab'
+    assert all(not r["quality_flags"] for r in out.grounding.filter(pl.col("perspective") == "spatial").iter_rows(named=True))
+
+
+def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
+    out = annotated(
+        el(1, "button", "button", text="Sign in", box=(100, 100, 200, 140)),
+        el(2, "input", "textbox", name="Email", input_type="email", box=(100, 200, 400, 230)),
+        el(3, "select", "combobox", name="Cabin class", options=["Economy", "Business", "First"], box=(100, 300, 300, 330)),
+        el(4, "a", "link", text="Plans", href="/pricing", box=(100, 400, 160, 420)),
+    )
+    grounding = rows_of(out.grounding, "expression")
+    assert grounding[("Sign in", "intent")]["expression"] == "Sign in"
+    assert grounding[("Plans", "intent")]["expression"] == "Go to the pricing page"
+    rows = {(r["label"], r["explicit"]): r for r in out.instructions.filter(pl.col("perspective") == "intent")
+            .iter_rows(named=True)}
+    assert rows[("Sign in", True)]["instruction"] == 'To sign in, click the "Sign in" button'
+    assert rows[("Sign in", False)]["instruction"] == "Sign in"
+    assert rows[("Email", False)]["instruction"] == 'Enter "alex.morgan@example.com" as your e-mail address'
+    assert rows[("Cabin class", False)]["instruction"] == 'Choose "Business" as the cabin class'
+    assert json.loads(rows[("Cabin class", False)]["action_args"]) == {"option": "Business"}
+    assert all(not r["quality_flags"] for r in rows.values())
+
+
+def test_instructions_click_type_select_and_hover_with_arguments():
+    out = annotated(
+        el(1, "button", "button", text="Search trips", box=(100, 100, 220, 140)),
+        el(2, "input", "textbox", name="Destination", input_type="text", input_name="destination", box=(100, 200, 300, 230)),
+        el(3, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 300, 120, 320)),
+        el(4, "button", "button", text="Products", has_popup=True, box=(400, 10, 500, 40)),
+        el(5, "input", "slider", name="Budget", input_type="range", box=(100, 400, 300, 420)),
+    )
+    rows = rows_of(out.instructions, "instruction")
+    assert rows[("Search trips", "text")]["instruction"] == 'Click the "Search trips" button'
+    assert rows[("Destination", "text")]["instruction"] == 'Type "Paris" into the "Destination" field'
+    assert json.loads(rows[("Destination", "text")]["action_args"]) == {"text": "Paris"}
+    assert rows[("Flexible dates", "text")]["instruction"] == 'Tick the "Flexible dates" checkbox'
+    hovers = out.instructions.filter(pl.col("action_type") == "hover")
+    assert hovers.get_column("instruction").to_list() == ['Hover over the "Products" button']
+    reasons = set(out.skipped.filter(pl.col("element_id") == f"{5:032x}").get_column("reason"))
+    assert "no action template for role 'slider'" in reasons
+
+
+def test_refusal_rows_borrow_phrases_from_other_pages_that_match_nothing_here():
+    out = annotated(
+        el(1, "a", "link", text="Pricing", box=(10, 10, 80, 30), capture_id="a" * 32, screenshot="a" * 64),
+        el(2, "a", "link", text="Home", box=(100, 10, 160, 30), capture_id="a" * 32, screenshot="a" * 64),
+        el(3, "a", "link", text="Home", box=(100, 10, 160, 30), capture_id="b" * 32, screenshot="b" * 64),
+        el(4, "button", "button", text="Checkout", box=(10, 100, 120, 140), capture_id="b" * 32, screenshot="b" * 64),
+        refusals=2)
+    negatives = out.grounding.filter(pl.col("gt_type") == "negative")
+    Grounding.validate(out.grounding, lazy=True)
+    on_b = negatives.filter(pl.col("screenshot_id") == "b" * 64).get_column("expression").sort().to_list()
+    assert on_b == ['the "Pricing" link']          # "Home" is on page b too, so it is no refusal there
+    assert negatives.filter(pl.col("screenshot_id") == "a" * 64).get_column("expression").to_list() == \
+        ['the "Checkout" button']
+    assert negatives.select(pl.col("x1").is_null().all(), pl.col("element_id").is_null().all()).row(0) == (True, True)
+    assert set(negatives.get_column("perspective")) == {"refusal"}
+    refusal_book = next(b for b in out.books if b["table"] == "grounding.refusal")
+    assert refusal_book == {"table": "grounding.refusal", "rows_in": 4, "rows_out": 2, "skipped": 2}
+    Instructions.validate(out.instructions, lazy=True)
+    assert 'Click the "Pricing" link' in out.instructions.filter(pl.col("gt_type") == "negative")["instruction"].to_list()
+
+
+def test_a_long_page_gets_scroll_instructions_to_what_the_next_slice_shows():
+    out = annotated(
+        el(1, "h1", "heading", text="Bread", interactive=False, box=(10, 10, 200, 40), part_index=0),
+        el(2, "h2", "heading", text="Method", interactive=False, box=(10, 10, 200, 40), part_index=1,
+           screenshot="d" * 64),
+    )
+    scrolls = out.instructions.filter(pl.col("action_type") == "scroll")
+    row = scrolls.row(0, named=True)
+    assert scrolls.height == 1 and row["screenshot_id"] == "a" * 64
+    assert row["instruction"] == 'Scroll down to the heading "Method"' and row["quality_flags"] == []
+    assert json.loads(row["action_args"]) == {"direction": "down", "to": "Method"}
+    assert (row["x1"], row["y1"], row["x2"], row["y2"]) == (0.0, 0.0, 1280.0, 800.0)
 
 
 def test_sample_values_follow_the_field_hints():

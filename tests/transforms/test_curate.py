@@ -4,8 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from schemas import Grounding, Ledger
-from tests.transforms.elements import el, frames
-from transforms.annotate.grounding import AnnotateParams, ground_elements
+from tests.transforms.elements import annotated, el, frames
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty
 from transforms.curate.validate import split_valid
@@ -13,12 +12,11 @@ from transforms.ledger import ledger
 
 
 def grounding_rows() -> pl.DataFrame:
-    elements, shots = frames(el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
-                             el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
-                             el(3, "a", "link", text="Docs", box=(300, 10, 360, 30)),
-                             el(4, "a", "link", text="Blog", box=(400, 10, 460, 30)))
-    grounding, _ = ground_elements(elements, shots, AnnotateParams())
-    return grounding.sort("label")
+    out = annotated(el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
+                    el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
+                    el(3, "a", "link", text="Docs", box=(300, 10, 360, 30)),
+                    el(4, "a", "link", text="Blog", box=(400, 10, 460, 30)))
+    return out.grounding.filter(pl.col("perspective") == "text").sort("label")
 
 
 def test_rows_failing_the_contract_are_quarantined_with_the_failed_check_and_value():
@@ -58,13 +56,14 @@ def test_exact_duplicates_keep_the_first_row_and_record_what_they_duplicate():
 
 
 def test_difficulty_grows_with_smaller_targets_distractors_and_icons():
-    elements, shots = frames(
+    rows = (
         el(1, "button", "button", text="Big", box=(0, 0, 640, 400)),                 # a quarter of the screen
         el(2, "button", "button", text="Small", box=(0, 0, 40, 20)),
         el(3, "button", "button", text="⚙", name="Settings", box=(0, 0, 40, 20)),     # same size, an icon
         el(4, "a", "link", text="Tiny", box=(0, 0, 10, 10)),
     )
-    grounding, _ = ground_elements(elements, shots, AnnotateParams())
+    elements, _ = frames(*rows)
+    grounding = annotated(*rows).grounding.filter(pl.col("perspective") == "text")
     graded = grade_difficulty(grounding, elements, DifficultyParams())
     score = dict(graded.select("label", "difficulty").iter_rows())
     tier = dict(graded.select("label", "tier").iter_rows())

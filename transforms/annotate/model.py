@@ -89,14 +89,7 @@ class ModelAnnotator:
             batch = chosen[start:start + self.params.batch_size]
             views = [_views(image, item) for item in batch]
             replies = self.client.complete_all([self._describe(item, v) for item, v in zip(batch, views)])
-            described = []
-            for item, reply in zip(batch, replies):
-                try:
-                    described.append((item, {k: v for k, v in _json_object(reply).items()
-                                             if k in PERSPECTIVES and isinstance(v, str) and v.strip()})
-                                     if not isinstance(reply, ModelError) else reply)
-                except ModelError as exc:
-                    described.append((item, exc))
+            described = [(item, self._read(reply)) for item, reply in zip(batch, replies)]
             judged = self._judge([(item, got) for item, got in described if isinstance(got, dict)], views, batch)
             for item, got in described:
                 if isinstance(got, ModelError):
@@ -111,6 +104,17 @@ class ModelAnnotator:
                 tables = ("grounding", "instructions") if item.interactive else ("grounding",)
                 skips += [Skip(item, t, v, reasons[item.element_id]) for t in tables for v in VARIANTS[t]]
         return phrases, skips
+
+    @staticmethod
+    def _read(reply: str | ModelError) -> dict[str, str] | ModelError:
+        """The perspective phrases of a reply, or the error that stands in for them."""
+        if isinstance(reply, ModelError):
+            return reply
+        try:
+            got = _json_object(reply)
+        except ModelError as exc:
+            return exc
+        return {k: v for k, v in got.items() if k in PERSPECTIVES and isinstance(v, str) and v.strip()}
 
     def _describe(self, item: Item, views: tuple[str, str]) -> list[dict]:
         width, height = item.image
