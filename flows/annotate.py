@@ -24,7 +24,10 @@ def annotate_source(source_id: str, params: AnnotateParams) -> dict[str, int]:
     captures = read_table(captured, "captures")
 
     annotator = build_annotator(params, paths.root)
-    annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
+    try:
+        annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
+    finally:
+        annotator.close()
     howto, pages_without = mine_howto(captures, screenshots)
     ok_pages = captures.filter(pl.col("status") == "ok").height
     book = ledger([

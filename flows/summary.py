@@ -32,9 +32,10 @@ def summary_text(paths: Paths) -> str:
                  f"  pages captured:   {sum(status.values())} ({', '.join(f'{k} {v}' for k, v in status.items())})",
                  f"  elements:         {scalar('select count(*) from elements')}",
                  "  rows per table:"]
-        for table in ("screenshots", "grounding", "instructions", "howto", "skipped", "duplicates", "quarantine"):
+        for table in ("screenshots", "grounding", "instructions", "howto", "skipped", "rejected", "duplicates",
+                      "quarantine"):
             lines.append(f"    {table:<13} {scalar(f'select count(*) from {table}')}")
-        tiers = con.execute("select tier, count(*) from grounding group by 1 "
+        tiers = con.execute("select tier, count(*) from grounding where tier is not null group by 1 "
                         "order by array_position(['easy','medium','hard'], tier)").fetchall()
         lines.append("  difficulty tiers: " + (", ".join(f"{t} {n}" for t, n in tiers) or "none"))
         reasons = con.execute("select reason, count(*) from quarantine group by 1 order by 2 desc limit 5").fetchall()
@@ -50,7 +51,8 @@ def summary_text(paths: Paths) -> str:
         if noisy:
             lines.append(f"  captured despite script errors: {len(noisy)}")
             lines += _capped([f"    {s}/{p}: {m}" for s, p, m in noisy])
-        unbalanced = scalar("select count(*) from ledger where rows_in <> rows_out + quarantined + deduplicated + skipped + rejected")
+        unbalanced = scalar("select count(*) from ledger "
+                            "where rows_in <> rows_out + quarantined + deduplicated + skipped + rejected")
         lines.append(f"  ledger:           {scalar('select count(*) from ledger')} rows, "
                      + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced"))
     finally:

@@ -125,3 +125,17 @@ def test_unsafe_source_id_is_refused_before_anything_is_written(project):
     done = groundmill(project, "run", check=False)
     assert done.returncode == 2 and "not a safe name" in done.stderr
     assert not (project / "data" / "interim").exists() and not (project / "data" / "processed").exists()
+
+
+def test_audit_rechecks_published_rows_and_draws_overlays(ran):
+    root, _ = ran
+    done = groundmill(root, "audit", "--sample", "2", "--seed", "3")
+    assert "| perspective | rows |" in done.stdout
+    folder = root / "data" / "reports" / "audit"
+    report = json.loads((folder / "audit.json").read_text())
+    overall = next(r for r in report["summary"] if r["perspective"] == "all")
+    published = pl.read_parquet(root / "data/processed/grounding/*/*.parquet").height
+    assert overall["rows"] == published > 0
+    assert overall["recheck_fail"] == 0 and overall["fail_rate"] <= 0.02
+    assert {r["perspective"] for r in report["summary"]} >= {"text", "spatial", "refusal"}
+    assert len(report["overlays"]) == len(list(folder.glob("*.png"))) > 0

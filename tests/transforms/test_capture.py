@@ -168,3 +168,34 @@ def test_the_total_page_budget_stops_a_page_whatever_it_is_doing():
     assert (rows["spins.html"]["status"], rows["spins.html"]["message"]) == (
         "timeout", "page took longer than its 1 s budget")
     assert rows["throws.html"]["status"] == "ok"
+
+
+LOOK = """<!doctype html><html><head><meta charset="utf-8"><style>
+body { margin: 0; font: 16px sans-serif; }
+#round { position: absolute; left: 100px; top: 100px; width: 40px; height: 40px; border-radius: 50%;
+         background: rgb(37, 99, 235); color: white; border: 0; }
+#pill { position: absolute; left: 200px; top: 100px; width: 120px; height: 36px; border-radius: 18px; }
+#menu { position: absolute; left: 400px; top: 100px; }
+#para { position: absolute; left: 100px; top: 300px; width: 300px; margin: 0; text-align: center; }
+b { font-weight: 700; }
+</style></head><body>
+<button id="round" aria-label="Add">+</button><button id="pill">Subscribe</button>
+<button id="menu" aria-haspopup="menu">Products</button>
+<p id="para">Read <a href="#terms">the terms</a> now</p>
+<h2>Sign up</h2><form><input id="mail" type="email" aria-label="Email"><button id="go">Join</button></form>
+</body></html>"""
+
+
+def test_style_form_context_and_a_centre_that_lands_on_a_nested_link(tmp_path):
+    (tmp_path / "look.html").write_text(LOOK)
+    tables = capture(tmp_path, ["look.html"], CaptureParams(max_slices=1))
+    round_, pill, menu = element(tables, "round"), element(tables, "pill"), element(tables, "menu")
+    assert round_["radius_ratio"] == 0.5 and round_["bg_color"] == "rgb(37, 99, 235)"
+    assert 0.45 <= pill["radius_ratio"] <= 0.5
+    assert menu["has_popup"] is True and pill["has_popup"] is False
+    go = element(tables, "go")
+    assert (go["input_type"], go["form_name"]) == ("submit", "Sign up")
+    assert element(tables, "mail")["form_name"] == "Sign up"
+    # The paragraph's centre is on its link: a click there follows the link, so it is no target.
+    para = element(tables, "para")
+    assert para["center_hit"] is False and para["visible_ratio"] > 0

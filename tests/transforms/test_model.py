@@ -103,7 +103,10 @@ def run(url: str, root: Path, **settings):
                          price_in_per_mtok=2.0, price_out_per_mtok=8.0, **settings)
     annotator = ModelAnnotator(params, root)
     elements, shots = elements_and_shots()
-    return annotate_tables(elements, shots, annotator, 0), usage_table(annotator, "t")
+    try:
+        return annotate_tables(elements, shots, annotator, 0), usage_table(annotator, "t")
+    finally:
+        annotator.close()
 
 
 def test_model_phrases_are_verified_counted_cached_and_retried(tmp_path):

@@ -1,4 +1,4 @@
-"""What an element is called on screen, and which of those names are unambiguous."""
+"""What an element is called on screen: its label, whether it is an icon, and the noun for its role."""
 from __future__ import annotations
 
 import polars as pl
@@ -33,21 +33,3 @@ def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
         label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]"))
         .then(pl.col("label").str.replace_all('"', "'", literal=True)).otherwise(pl.lit("")),
     ).with_columns(label_key=normalise(pl.col("label")))
-
-
-def mark_ambiguous(frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds `label_count`: how many elements on the same screenshot share this label."""
-    return frame.with_columns(label_count=pl.len().over("screenshot_id", "label_key").cast(pl.Int32))
-
-
-def role_noun(role: pl.Expr) -> pl.Expr:
-    return role.replace_strict(ROLE_NOUN, default="element")
-
-
-def on_image(targets: pl.DataFrame, screenshots: pl.DataFrame) -> pl.DataFrame:
-    """Adds the screenshot's `image_width`/`image_height` and the click point (the box centre)."""
-    sizes = screenshots.select("screenshot_id", image_width="width", image_height="height").unique("screenshot_id")
-    return targets.join(sizes, on="screenshot_id", how="left").with_columns(
-        click_x=((pl.col("x1") + pl.col("x2")) / 2).round(2),
-        click_y=((pl.col("y1") + pl.col("y2")) / 2).round(2),
-    )

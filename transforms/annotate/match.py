@@ -193,9 +193,14 @@ def gap(item: Item, mark: Item, relation: str) -> float | None:
 
 
 def rows_of(items: list[Item]) -> list[list[Item]]:
-    """Items grouped into rows by their vertical centre, each row left to right."""
+    """Items grouped into rows by their vertical centre, each row left to right. Items with the box of
+    an earlier item are left out (a duplicate, which curation removes, must not shift the ordinals)."""
     rows: list[list[Item]] = []
-    for item in sorted(items, key=lambda i: (i.yc, i.x1)):
+    seen: set[tuple[float, float, float, float]] = set()
+    for item in sorted(items, key=lambda i: (i.yc, i.x1, i.row.get("element_index") or 0)):
+        if item.box in seen:
+            continue
+        seen.add(item.box)
         if rows and abs(item.yc - rows[-1][0].yc) <= max(4.0, 0.5 * (rows[-1][0].y2 - rows[-1][0].y1)):
             rows[-1].append(item)
         else:

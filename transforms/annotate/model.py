@@ -171,6 +171,9 @@ class ModelAnnotator:
                 skips.append(Skip(item, "instructions", variant, f"model annotator writes no {variant} instruction"))
         return phrases, skips
 
+    def close(self) -> None:
+        self.client.close()
+
     def usage(self, source_id: str) -> dict:
         u = self.client.usage
         return {"source_id": source_id, "annotator": self.name, "requests": u.requests, "cache_hits": u.cache_hits,

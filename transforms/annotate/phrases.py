@@ -62,6 +62,8 @@ class Annotator(Protocol):
 
     def usage(self, source_id: str) -> dict: ...
 
+    def close(self) -> None: ...
+
 
 @dataclass(frozen=True)
 class Action:

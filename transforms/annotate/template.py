@@ -122,6 +122,9 @@ class TemplateAnnotator:
     def usage(self, source_id: str) -> dict:
         return {"source_id": source_id, "annotator": self.name}
 
+    def close(self) -> None:
+        pass
+
     @staticmethod
     def _instruct(item: Item, perspective: str, action: Action, np: str) -> Phrase:
         return Phrase(item, "instructions", perspective, action.instruct(np), action.action_type, action.args)
