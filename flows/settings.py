@@ -11,6 +11,8 @@ from transforms.annotate.settings import AnnotateParams
 from transforms.capture.browser import CaptureParams
 from transforms.capture.devices import devices_from_params
 from transforms.curate.difficulty import DifficultyParams
+from transforms.curate.near_dup import NearDupParams
+from transforms.curate.stage import CurateParams
 from transforms.sources import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
@@ -47,7 +49,7 @@ class Paths:
 class Params:
     capture: CaptureParams
     annotate: AnnotateParams
-    difficulty: DifficultyParams
+    curate: CurateParams
     shard_pages: int = 50
 
 
@@ -62,8 +64,8 @@ def load_params(paths: Paths) -> Params:
     capture = dict(doc.get("capture", {}))
     shard_pages = int(capture.pop("shard_pages", 50))
     capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
-    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})),
-                  DifficultyParams(**doc.get("difficulty", {})), shard_pages)
+    curate = CurateParams(DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup")))
+    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})), curate, shard_pages)
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:

@@ -1,6 +1,6 @@
 """The contracts between stages: one pandera (Polars) model per table, named like the table."""
 from schemas.bookkeeping import Duplicates, Ledger, ModelUsage, Quarantine, Rejected, Skipped
-from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
+from schemas.capture import Captures, ClusteredScreenshots, Elements, ExcludedElements, Screenshots
 from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
 
 MODELS = {

@@ -73,6 +73,14 @@ class Screenshots(pa.DataFrameModel):
         strict = True
 
 
+class ClusteredScreenshots(Screenshots):
+    """Screenshots after curation: their pHash and the near-duplicate cluster they belong to (named by the
+    cluster's representative screenshot)."""
+
+    phash: pl.Int64
+    cluster_id: str = pa.Field(str_matches=HEX64)
+
+
 class Elements(Boxed):
     element_id: str = pa.Field(str_matches=HEX32)
     screenshot_id: str = pa.Field(str_matches=HEX64)

@@ -6,7 +6,7 @@ import re
 import lxml.html
 import polars as pl
 
-from transforms.ids import content_id
+from transforms.ids import row_id
 
 HOWTO_SCHEMA = {
     "howto_id": pl.String, "source_id": pl.String, "capture_id": pl.String, "screenshot_id": pl.String,
@@ -77,7 +77,7 @@ def mine_howto(captures: pl.DataFrame, screenshots: pl.DataFrame) -> tuple[pl.Da
         procedures = mine_procedures(cap["html"] or "")
         without += not procedures
         for goal, steps in procedures:
-            rows.append({"howto_id": content_id("howto", cap["capture_id"], goal, steps),
+            rows.append({"howto_id": row_id("howto", {"capture_id": cap["capture_id"], "goal": goal, "steps": steps}),
                          "source_id": cap["source_id"], "capture_id": cap["capture_id"],
                          "screenshot_id": cap["screenshot_id"], "page_path": cap["page_path"],
                          "goal": goal, "steps": steps, "n_steps": len(steps)})

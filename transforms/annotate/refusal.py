@@ -5,7 +5,7 @@ from __future__ import annotations
 from transforms.annotate.match import Screen
 from transforms.annotate.phrases import box_fields
 from transforms.annotate.verify import verify
-from transforms.ids import content_id
+from transforms.ids import row_id
 
 TEXT_COLUMN = {"grounding": "expression", "instructions": "instruction"}
 MAX_TRIES = 50   # donors looked at per screenshot before giving up on a slot
@@ -45,12 +45,10 @@ def refusal_rows(table: str, rows: list[dict], screens: dict[str, Screen], per_s
             row = {**donor, **box_fields(None), "image_width": first.image[0], "image_height": first.image[1],
                    "screenshot_id": screenshot_id, "element_id": None, "perspective": "refusal",
                    "gt_type": "negative", "n_matches": 0, "quality_flags": []}
-            if table == "grounding":
-                row["grounding_id"] = content_id("grounding", "refusal", screenshot_id, text)
-            else:
-                row["instruction_id"] = content_id("instruction", "refusal", screenshot_id, text)
+            if table == "instructions":
                 row["explicit"] = None
-            negatives.append(row)
+            id_column = "grounding_id" if table == "grounding" else "instruction_id"
+            negatives.append({**row, id_column: row_id(table, row)})
         skipped += [{"source_id": first.source_id, "table": table, "perspective": "refusal", "element_id": None,
                      "screenshot_id": screenshot_id, "reason": "no phrase from another page that is absent here"}
                     ] * (per_screenshot - len(chosen))

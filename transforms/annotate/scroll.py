@@ -8,7 +8,7 @@ from transforms.annotate.features import Item
 from transforms.annotate.match import Screen
 from transforms.annotate.phrases import box_fields, text_np
 from transforms.annotate.verify import verify
-from transforms.ids import content_id
+from transforms.ids import row_id
 
 
 def _target(here: Screen, below: Screen) -> Item | None:
@@ -41,12 +41,12 @@ def scroll_rows(screens: dict[str, Screen], annotator: str) -> tuple[list[dict],
             n, flags = verify(text, target, below)
             flags = (["present_on_screen"] if present else []) + [f for f in flags if f != "centre_not_hit"]
             width, height = first.image
-            rows.append({
-                "instruction_id": content_id("instruction", first.screenshot_id, "scroll", text),
+            row = {
                 "source_id": first.source_id, "screenshot_id": first.screenshot_id, "element_id": target.element_id,
                 "perspective": "text", "explicit": None, "gt_type": "positive", "instruction": text,
                 "action_type": "scroll", "label": target.label, "role": target.role,
                 "action_args": json.dumps({"direction": "down", "to": target.label}, ensure_ascii=False, sort_keys=True),
                 **box_fields(first, (0.0, 0.0, float(width), float(height))),
-                "annotator": annotator, "n_matches": n, "quality_flags": flags})
+                "annotator": annotator, "n_matches": n, "quality_flags": flags}
+            rows.append({**row, "instruction_id": row_id("instructions", row)})
     return rows, skipped

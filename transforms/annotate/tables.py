@@ -12,7 +12,7 @@ from transforms.annotate.phrases import BOX, VARIANTS, Annotator, Phrase, Skip, 
 from transforms.annotate.refusal import refusal_rows
 from transforms.annotate.scroll import scroll_rows
 from transforms.annotate.verify import verify
-from transforms.ids import content_id
+from transforms.ids import row_id
 
 CHECKED = {"annotator": pl.String, "n_matches": pl.Int32, "quality_flags": pl.List(pl.String)}
 GROUNDING_SCHEMA = {
@@ -43,12 +43,12 @@ def phrase_row(phrase: Phrase, annotator: str, n_matches: int, flags: list[str])
               "perspective": phrase.perspective, "gt_type": "positive", "label": item.label, "role": item.role,
               **box_fields(item), "annotator": annotator, "n_matches": n_matches, "quality_flags": flags}
     if phrase.table == "grounding":
-        return {**common, "grounding_id": content_id("grounding", item.element_id, phrase.perspective, phrase.text),
-                "expression": phrase.text, "tag": item.tag, "is_icon": item.is_icon}
+        row = {**common, "expression": phrase.text, "tag": item.tag, "is_icon": item.is_icon}
+        return {**row, "grounding_id": row_id("grounding", row)}
     args = json.dumps(phrase.action_args, ensure_ascii=False, sort_keys=True)
-    return {**common, "instruction_id": content_id("instruction", item.element_id, phrase.variant, phrase.text),
-            "explicit": phrase.explicit, "instruction": phrase.text, "action_type": phrase.action_type,
-            "action_args": args}
+    row = {**common, "explicit": phrase.explicit, "instruction": phrase.text, "action_type": phrase.action_type,
+           "action_args": args}
+    return {**row, "instruction_id": row_id("instructions", row)}
 
 
 def _skip_row(skip: Skip) -> dict:

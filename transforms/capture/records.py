@@ -8,7 +8,7 @@ import polars as pl
 
 from transforms.capture.devices import Device
 from transforms.capture.render import PageResult
-from transforms.ids import content_id, sha256_hex
+from transforms.ids import content_id, row_id, sha256_hex
 
 EXCLUSION_REASONS = ("hidden", "transparent", "zero_size", "off_screen", "covered", "over_cap")
 CAPTURES_SCHEMA = {
@@ -95,9 +95,9 @@ def to_tables(source_id: str, results: Sequence[PageResult], page_sha256: dict[s
                                 "device": device.name, "platform": device.platform, "part_index": s.part_index,
                                 "scroll_y": s.scroll_y, "width": s.width, "height": s.height, "png": s.png})
             for index, el in enumerate(s.elements):
-                el = _scaled(el, s.css_scale)
+                el = {**el, **{k: float(v) for k, v in _scaled(el, s.css_scale).items() if k in BOX}}
                 elements.append({
-                    "element_id": content_id("element", screenshot_id, el["css_path"], [el[k] for k in BOX]),
+                    "element_id": row_id("elements", {"screenshot_id": screenshot_id, **el}),
                     "screenshot_id": screenshot_id, "capture_id": capture_id, "source_id": source_id,
                     "part_index": s.part_index, "element_index": index,
                     **{k: el.get(k) for k in ELEMENT_FIELDS},
