@@ -4,8 +4,8 @@ Texts are normalised (lower case, punctuation dropped, whitespace collapsed) and
 n-grams (a text of n words or fewer is one shingle). Polars hashes each shingle to 64 bits;
 `num_perm` multiply-shift hashes of it give the signature as the minimum over the text's shingles.
 Texts whose signatures agree on all values of any band become candidates; a candidate pair is an edge
-when its estimated Jaccard similarity (the share of equal signature values) reaches `threshold`, and
-clusters are the connected components. Everything is seeded: the same texts give the same clusters
+when the exact Jaccard similarity of its shingle sets reaches `threshold` (computed for candidates
+only, so precision is 1 and recall is the banding's), and clusters are the connected components. Everything is seeded: the same texts give the same clusters
 in any order (Polars' string hash is stable within a Polars version).
 """
 from __future__ import annotations
@@ -46,14 +46,13 @@ def shingles(texts: pl.Series, ngram: int) -> pl.DataFrame:
     return kept.select("doc", h=pl.col("g").hash(seed=7).cast(pl.UInt64))
 
 
-def signatures(texts: pl.Series, params: MinHashParams) -> np.ndarray:
-    """(len(texts), num_perm) uint64 MinHash signatures."""
+def signatures(pairs: pl.DataFrame, n: int, params: MinHashParams) -> np.ndarray:
+    """(n, num_perm) uint64 MinHash signatures of the (doc, h) shingles of n texts."""
     rng = np.random.default_rng(params.seed)
     a = rng.integers(1, 2**63, size=params.num_perm, dtype=np.uint64) | np.uint64(1)
     b = rng.integers(0, 2**63, size=params.num_perm, dtype=np.uint64)
-    pairs = shingles(texts, params.ngram)
     docs, hashes = pairs["doc"].to_numpy(), pairs["h"].to_numpy()
-    sig = np.full((len(texts), params.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    sig = np.full((n, params.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(docs), CHUNK):
         d, h = docs[start:start + CHUNK], hashes[start:start + CHUNK]
         mixed = h[:, None] * a[None, :] + b[None, :]           # wraps mod 2^64: multiply-shift hashing
@@ -82,18 +81,37 @@ def candidate_pairs(sig: np.ndarray, bands: int, scope: np.ndarray | None = None
     return np.unique(every, axis=0) if len(every) else every.reshape(0, 2)
 
 
+def jaccard(pairs: np.ndarray, grams: pl.DataFrame) -> np.ndarray:
+    """Exact Jaccard similarity of the shingle sets of each (i, j) pair."""
+    if not len(pairs):
+        return np.zeros(0)
+    sets = grams.unique(["doc", "h"])
+    sizes = sets.group_by("doc").agg(n=pl.len())
+    frame = pl.DataFrame({"pair": np.arange(len(pairs)), "i": pairs[:, 0], "j": pairs[:, 1]})
+    left = frame.join(sets, left_on="i", right_on="doc").select("pair", "h")
+    right = frame.join(sets, left_on="j", right_on="doc").select("pair", "h")
+    both = left.join(right, on=["pair", "h"]).group_by("pair").agg(inter=pl.len())
+    counted = (frame.join(both, on="pair", how="left")
+               .join(sizes.rename({"doc": "i", "n": "n_i"}), on="i", how="left")
+               .join(sizes.rename({"doc": "j", "n": "n_j"}), on="j", how="left").sort("pair"))
+    inter = counted["inter"].fill_null(0).to_numpy()
+    return inter / (counted["n_i"].fill_null(0).to_numpy() + counted["n_j"].fill_null(0).to_numpy() - inter)
+
+
+def near_duplicate_pairs(texts: pl.Series, params: MinHashParams, scope: np.ndarray | None = None) -> np.ndarray:
+    """(P, 2) index pairs i < j of texts (within one scope, when given) whose word n-gram sets have a
+    Jaccard similarity of at least params.threshold, found through MinHash banding."""
+    if len(texts) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    grams = shingles(texts, params.ngram)
+    cand = candidate_pairs(signatures(grams, len(texts), params), params.bands, scope)
+    return cand[jaccard(cand, grams) >= params.threshold]
+
+
 def near_duplicate_clusters(texts: pl.Series, params: MinHashParams,
                             scope: np.ndarray | None = None) -> np.ndarray:
     """A cluster label per text (the smallest index in its cluster); singletons label themselves."""
-    n = len(texts)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    sig = signatures(texts, params)
-    pairs = candidate_pairs(sig, params.bands, scope)
-    if len(pairs):
-        similar = (sig[pairs[:, 0]] == sig[pairs[:, 1]]).mean(axis=1) >= params.threshold
-        pairs = pairs[similar]
-    return components(n, pairs)
+    return components(len(texts), near_duplicate_pairs(texts, params, scope))
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:

@@ -7,8 +7,8 @@
   elements, then the smallest id. Screenshots are kept (each has its own rows) and labelled.
 - Grounding rows: the same normalised expression in one screenshot cluster, boxes overlapping with
   IoU >= `iou`: one row stays (the one on the cluster's representative, then the smallest id).
-- Instruction rows: MinHash near-duplicate text within a screenshot cluster and action type, and
-  boxes with IoU >= `iou`.
+- Instruction rows: near-duplicate text (MinHash candidates, exact word n-gram Jaccard) within a
+  screenshot cluster and action type, and boxes with IoU >= `iou`.
 - How-to procedures: MinHash near-duplicate goal and steps.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from transforms.curate.minhash import MinHashParams, components, signatures, candidate_pairs
+from transforms.curate.minhash import MinHashParams, components, near_duplicate_pairs
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,7 @@ def dedup_instructions(instructions: pl.DataFrame, clusters: pl.DataFrame, param
     ranked = rank(with_cluster.with_columns(_on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
                   ["_on_rep", "instruction_id"], [True, False])
     scope = ranked.select(pl.concat_str("cluster_id", "action_type", "gt_type").hash(seed=3)).to_series().to_numpy()
-    sig = signatures(ranked["instruction"], params.text)
-    cand = candidate_pairs(sig, params.text.bands, scope)
-    if len(cand):
-        cand = cand[(sig[cand[:, 0]] == sig[cand[:, 1]]).mean(axis=1) >= params.text.threshold]
+    cand = near_duplicate_pairs(ranked["instruction"], params.text, scope)
     pairs = pl.DataFrame({"_rank": cand[:, 0], "_rank_j": cand[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
     boxes = ranked.select("_rank", "x1", "y1", "x2", "y2")
     pairs = pairs.join(boxes, on="_rank").join(boxes, left_on="_rank_j", right_on="_rank", suffix="_j")
@@ -133,9 +130,6 @@ def dedup_howto(howto: pl.DataFrame, params: MinHashParams) -> tuple[pl.DataFram
     """Near-duplicate procedures (goal and steps, MinHash); the one with most steps stays."""
     ranked = rank(howto, ["n_steps", "howto_id"], [True, False])
     text = ranked.select(pl.concat_str(pl.col("goal"), pl.col("steps").list.join(" "), separator=" ")).to_series()
-    sig = signatures(text, params)
-    cand = candidate_pairs(sig, params.bands)
-    if len(cand):
-        cand = cand[(sig[cand[:, 0]] == sig[cand[:, 1]]).mean(axis=1) >= params.threshold]
+    cand = near_duplicate_pairs(text, params)
     pairs = pl.DataFrame({"_rank": cand[:, 0], "_rank_j": cand[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
     return _dedup_pairs(ranked, pairs, "howto_id", "howto", f"near: MinHash J>={params.threshold}")
