@@ -69,7 +69,8 @@ def content_ids(frame: pl.DataFrame, table: str) -> pl.Series:
         else:
             pieces.append(pl.lit(", ") + _json(pl.col(p), frame.schema[p]))
     text = frame.select(j=pl.concat_str([*pieces, pl.lit("]")]))
-    hashed = duckdb.sql("select left(sha256(j), 32) as id from text").pl()["id"]
+    with duckdb.connect() as con:   # one connection per call: flows hash in several threads at once
+        hashed = con.sql("select left(sha256(j), 32) as id from text").pl()["id"]
     odd = frame.select(pl.any_horizontal(
         [pl.col(c).cast(pl.String).str.contains(_CONTROL) for c in _flat(parts) if frame.schema[c] == pl.String]
         or [pl.lit(False)])).to_series()

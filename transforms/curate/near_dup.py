@@ -23,7 +23,7 @@ from transforms.curate.minhash import MinHashParams, components, near_duplicate_
 
 @dataclass(frozen=True)
 class NearDupParams:
-    phash_radius: int = 4         # Hamming radius (bits of 64); calibrated, see README
+    phash_radius: int = 6         # Hamming radius (bits of 64); calibrated, see README
     iou: float = 0.5              # boxes at least this much overlapping name the same target
     text: MinHashParams = field(default_factory=MinHashParams)
 

@@ -7,6 +7,7 @@ ledger says where: rows_in = rows_out + quarantined + deduplicated + rejected.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -56,7 +57,7 @@ SORT_KEYS = {"captures": ["capture_id"], "screenshots": ["screenshot_id", "captu
 class CurateParams:
     difficulty: DifficultyParams = field(default_factory=DifficultyParams)
     near_dup: NearDupParams = field(default_factory=NearDupParams)
-    workers: int = 2
+    workers: int = os.cpu_count() or 1    # threads that decode screenshots for their pHash
 
 
 @dataclass
@@ -161,8 +162,7 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
                       "rows_out": kept.height, "quarantined": b.quarantined, "deduplicated": b.deduplicated,
                       "rejected": b.rejected})
     out["screenshots"] = out["screenshots"].join(clusters, on="screenshot_id", how="left")
-    if out["grounding"].height:
-        out["grounding"] = grade_difficulty(out["grounding"], out["elements"], out["screenshots"], params.difficulty)
+    out["grounding"] = grade_difficulty(out["grounding"], out["elements"], out["screenshots"], params.difficulty)
     tables = {t: out[t].sort(SORT_KEYS[t]) for t in TABLES}
     tables["quarantine"] = pl.concat([QUARANTINE_EMPTY, *quarantined]).sort(
         "table", "row_id", "check", "column", "value", nulls_last=True)
