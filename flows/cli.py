@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = project_paths()
     _prepare_environment(paths.root)
+    from flows.curate import NothingUsable
     from transforms.sources import SourceError
     from transforms.storage import TableReadError
 
@@ -111,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SourceError, TableReadError, FileNotFoundError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 2
+    except NothingUsable as exc:
+        print(f"groundmill: {exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - DuckDB parse errors etc. deserve one line, not a trace
         if args.command != "query":
             raise

@@ -139,3 +139,24 @@ def test_audit_rechecks_published_rows_and_draws_overlays(ran):
     assert overall["recheck_fail"] == 0 and overall["fail_rate"] <= 0.02
     assert {r["perspective"] for r in report["summary"]} >= {"text", "spatial", "refusal"}
     assert len(report["overlays"]) == len(list(folder.glob("*.png"))) > 0
+
+
+def test_curate_reports_an_unreadable_file_and_fails_only_when_nothing_is_usable(ran, tmp_path):
+    root, _ = ran
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".prefect"))
+    interim = copy / "data" / "interim"
+    grounding = interim / "annotate" / "site" / "grounding.parquet"
+    grounding.write_bytes(grounding.read_bytes()[:100])              # truncated
+    groundmill(copy, "curate", "--source", "site")
+    quarantine = pl.read_parquet(interim / "curate" / "site" / "quarantine.parquet")
+    row = quarantine.filter(pl.col("check") == "file_readable").row(0, named=True)
+    assert row["table"] == "grounding" and "grounding.parquet" in row["reason"]
+    assert pl.read_parquet(interim / "curate" / "site" / "instructions.parquet").height > 0
+    for table in (interim / "capture" / "site").glob("*.parquet"):
+        table.write_bytes(b"PAR1 not really")
+    for table in (interim / "annotate" / "site").glob("*.parquet"):
+        if table.stem not in ("skipped", "model_usage", "ledger"):
+            table.write_bytes(b"PAR1 not really")
+    done = groundmill(copy, "curate", "--source", "site", check=False)
+    assert done.returncode == 1 and "nothing usable remains in site" in done.stderr
