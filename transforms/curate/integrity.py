@@ -54,6 +54,12 @@ def check_refs(frame: pl.DataFrame, table: str, row_id: str, screenshots: pl.Dat
         joined, q = _split(joined, known, table, row_id, "element_exists", "element_id", pl.col("element_id"),
                            "element_id names no element of this source")
         bad.append(q)
+    if table == "elements":
+        inside = (joined["x2"] <= joined["_w"]) & (joined["y2"] <= joined["_h"])
+        joined, q = _split(joined, inside, table, row_id, "box_inside_screenshot", "x2",
+                           pl.format("box to ({}, {}) on {}x{}", "x2", "y2", "_w", "_h"),
+                           "box reaches beyond its screenshot")
+        bad.append(q)
     if "image_width" in frame.columns:
         same = (joined["image_width"] == joined["_w"]) & (joined["image_height"] == joined["_h"])
         joined, q = _split(joined, same, table, row_id, "image_size_matches", "image_width",
