@@ -29,10 +29,40 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("summary", help="print the summary of the published outputs")
+    export = sub.add_parser("export", help="write a training export of the published rows to data/exports/<format>")
+    export.add_argument("format", choices=("hf", "screenspot", "chat"),
+                        help="hf: datasets Parquet shards; screenspot: ScreenSpot-Pro JSON + images; chat: JSONL")
+    export.add_argument("--table", choices=("grounding", "instructions"), default="grounding")
+    export.add_argument("--box", choices=("xyxy", "xywh", "norm1", "norm1000"), default="xyxy",
+                        help="screenspot: box as x1,y1,x2,y2 px (Pro), x,y,w,h px (v1/v2), 0..1 or 0..1000")
+    export.add_argument("--target", choices=("point", "box"), default="point", help="chat: what the answer gives")
+    export.add_argument("--out", type=Path, help="folder (default data/exports/<format>)")
     audit = sub.add_parser("audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit")
     audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
     return parser
+
+
+def _export(args: argparse.Namespace) -> None:
+    from flows.settings import load_params, project_paths
+    from transforms.audit import read_published
+    from transforms.export import export_chat, export_hf, export_screenspot, training_rows
+
+    paths = project_paths()
+    params = load_params(paths).export
+    screenshots = read_published(paths.processed, "screenshots",
+                                 ["screenshot_id", "platform", "cluster_id", "width", "height", "png"])
+    rows = training_rows(read_published(paths.processed, args.table), screenshots, args.table, params)
+    out = args.out or paths.root / "data" / "exports" / (args.format if args.table == "grounding"
+                                                         else f"{args.format}-{args.table}")
+    if args.format == "hf":
+        counts = export_hf(rows, screenshots, out, params)
+    elif args.format == "screenspot":
+        counts = export_screenspot(rows, screenshots, out, args.box)
+    else:
+        counts = export_chat(rows, screenshots, out, args.target)
+    print(f"{args.format} export of {args.table}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+          + f"\n  {out}")
 
 
 def _audit(sample: int, seed: int) -> None:
@@ -85,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "query":
             _query(args.sql, args.format)
+            return 0
+        if args.command == "export":
+            _export(args)
             return 0
         if args.command == "audit":
             _audit(args.sample, args.seed)

@@ -13,6 +13,7 @@ from transforms.capture.devices import devices_from_params
 from transforms.curate.difficulty import DifficultyParams
 from transforms.curate.near_dup import NearDupParams
 from transforms.curate.stage import CurateParams
+from transforms.export import ExportParams
 from transforms.sources import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
@@ -50,6 +51,7 @@ class Params:
     capture: CaptureParams
     annotate: AnnotateParams
     curate: CurateParams
+    export: ExportParams
     shard_pages: int = 50
 
 
@@ -65,7 +67,8 @@ def load_params(paths: Paths) -> Params:
     shard_pages = int(capture.pop("shard_pages", 50))
     capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
     curate = CurateParams(DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup")))
-    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})), curate, shard_pages)
+    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})), curate,
+                  ExportParams(**doc.get("export", {})), shard_pages)
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:

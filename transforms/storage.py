@@ -37,13 +37,13 @@ def write_bytes_atomic(data: bytes, path: Path) -> None:
     _write_atomic(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def write_tables_atomic(tables: dict[str, pl.DataFrame], folder: Path) -> None:
-    """Replace `folder` with one holding `<name>.parquet` per table, swapping whole folders."""
+def replace_folder_atomic(folder: Path, fill: Callable[[Path], None]) -> None:
+    """Replace `folder` with a new one that `fill` writes into a staging folder beside it, swapping
+    whole folders: readers see the old folder or the new one, never a mix."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        for name, frame in tables.items():
-            frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+        fill(staging)
         retired = folder.with_name(f".{folder.name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         if folder.exists():
@@ -53,6 +53,14 @@ def write_tables_atomic(tables: dict[str, pl.DataFrame], folder: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def write_tables_atomic(tables: dict[str, pl.DataFrame], folder: Path) -> None:
+    """Replace `folder` with one holding `<name>.parquet` per table."""
+    def fill(staging: Path) -> None:
+        for name, frame in tables.items():
+            frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+    replace_folder_atomic(folder, fill)
 
 
 def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pl.DataFrame:
