@@ -1,13 +1,21 @@
-"""Publish flow: curated tables to partitioned Parquet under data/processed, and the DuckDB catalog."""
+"""Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
+dataset version (data/versions.parquet), its data card (data/reports/<version>/) and Prefect artifacts."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import polars as pl
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.settings import PUBLISHED_TABLES, STAGES, project_paths, select_sources
+from transforms.audit import read_published
+from transforms.card import write_card
 from transforms.catalog import build_catalog
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_parquet_atomic
+from transforms.versions import dataset_version, record_version
 
 
 @task(task_run_name="publish-{source_id}")
@@ -36,6 +44,28 @@ def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     paths = project_paths()
     futures = {s.id: publish_source.submit(s.id) for s in select_sources(paths, sources)}
     counts = {sid: f.result() for sid, f in futures.items()}
-    build_catalog(paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root)
-    get_run_logger().info("catalog: %s", paths.catalog)
+    version = record_version(paths.versions, dataset_version(paths.processed, PUBLISHED_TABLES))
+    build_catalog(paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions})
+    report = report_version(version)
+    get_run_logger().info("version %s, catalog %s, data card %s", version["version"], paths.catalog, report)
     return counts
+
+
+@task
+def report_version(version: dict) -> Path:
+    """The data card of the version, and Prefect artifacts: rows per table, the ledger, the tiers."""
+    paths = project_paths()
+    grounding = read_published(paths.processed, "grounding")
+    screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "png"])
+    card = write_card(paths.reports, version, grounding, screenshots)
+    counts = json.loads(version["row_counts"])
+    create_table_artifact([{"table": t, "rows": n} for t, n in sorted(counts.items())], key="groundmill-rows",
+                          description=f"Rows per published table, version {version['version']}")
+    ledger = read_published(paths.processed, "ledger").filter(pl.col("stage") != "publish")
+    create_table_artifact(ledger.to_dicts(), key="groundmill-ledger", description="Where every row went")
+    tiers = dict(grounding.group_by("tier").len().iter_rows())
+    histogram = "\n".join(f"| {t} | {tiers.get(t, 0):,} | {'█' * round(40 * tiers.get(t, 0) / max(1, grounding.height))} |"
+                          for t in ("easy", "medium", "hard"))
+    create_markdown_artifact(f"| tier | rows | |\n|---|---|---|\n{histogram}\n\nData card: `{card}`",
+                             key="groundmill-difficulty", description="Grounding rows per difficulty tier")
+    return card

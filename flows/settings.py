@@ -45,6 +45,15 @@ class Paths:
     def catalog(self) -> Path:
         return self.root / "data" / "catalog.duckdb"
 
+    @property
+    def versions(self) -> Path:
+        """Every published version (git-tracked; outside the DVC outputs, so `dvc repro` keeps it)."""
+        return self.root / "data" / "versions.parquet"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "data" / "reports"
+
 
 @dataclass(frozen=True)
 class Params:

@@ -8,9 +8,11 @@ from pathlib import Path
 import duckdb
 
 
-def build_catalog(db_path: Path, processed: Path, tables: list[str], root: Path) -> None:
-    """(Re)create `db_path` with a view per table. View paths are relative to `root`, so the
-    catalog works from any clone: open it (or run `groundmill query`) from the project root."""
+def build_catalog(db_path: Path, processed: Path, tables: list[str], root: Path,
+                  files: dict[str, Path] | None = None) -> None:
+    """(Re)create `db_path` with a view per table, and one per single Parquet file in `files` (name ->
+    path). View paths are relative to `root`, so the catalog works from any clone: open it (or run
+    `groundmill query`) from the project root."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
@@ -23,6 +25,9 @@ def build_catalog(db_path: Path, processed: Path, tables: list[str], root: Path)
                 pattern = (processed / table / "*" / "*.parquet").relative_to(root).as_posix()
                 con.execute(f"create or replace view {table} as "
                             f"select * from read_parquet('{pattern}', union_by_name = true)")
+            for name, path in (files or {}).items():
+                con.execute(f"create or replace view {name} as "
+                            f"select * from read_parquet('{path.relative_to(root).as_posix()}')")
         finally:
             con.close()
         os.replace(tmp, db_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -160,3 +161,22 @@ def test_curate_reports_an_unreadable_file_and_fails_only_when_nothing_is_usable
             table.write_bytes(b"PAR1 not really")
     done = groundmill(copy, "curate", "--source", "site", check=False)
     assert done.returncode == 1 and "nothing usable remains in site" in done.stderr
+
+
+def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
+    root, _ = ran
+    versions = json.loads(groundmill(root, "query", "select version, content_sha256, sources, row_counts "
+                                     "from dataset_versions", "--format", "json").stdout)
+    assert len(versions) >= 1
+    latest = versions[-1]
+    assert latest["sources"] == ["bad", "gone", "site"] and len(latest["content_sha256"]) == 64
+    assert json.loads(latest["row_counts"])["grounding"] == groundmill_count(root, "grounding")
+    card = root / "data" / "reports" / latest["version"]
+    assert latest["version"] in (card / "card.md").read_text()
+    assert (card / "tiers.png").read_bytes().startswith(b"\x89PNG") and list(card.glob("sample-*.png"))
+    keys = ("import asyncio\nfrom prefect.client.orchestration import get_client\n"
+            "async def main():\n    async with get_client() as client:\n"
+            "        print(' '.join(a.key or '' for a in await client.read_artifacts()))\nasyncio.run(main())")
+    listed = subprocess.run([sys.executable, "-c", keys], cwd=root, env=cli_env(root), capture_output=True,
+                            text=True, timeout=120)
+    assert {"groundmill-rows", "groundmill-ledger", "groundmill-difficulty"} <= set(listed.stdout.split()), listed.stderr

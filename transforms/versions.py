@@ -1,0 +1,52 @@
+"""Dataset versions: every publish is identified by the content hash of what it published.
+
+`dataset_version` hashes every published Parquet file (path and sha256, in path order), so the same
+content always gets the same version and any change gets a new one. `record_version` appends it to
+`data/versions.parquet` (git-tracked, outside the DVC outputs, so history survives `dvc repro`) unless
+the last version is the same content.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from transforms.storage import write_parquet_atomic
+
+VERSIONS_SCHEMA = {"version": pl.String, "published_at": pl.Datetime("us", "UTC"), "content_sha256": pl.String,
+                   "sources": pl.List(pl.String), "row_counts": pl.String, "files": pl.Int32}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def dataset_version(processed: Path, tables: list[str]) -> dict:
+    """The version entry of what is published under `processed` now."""
+    files = sorted(p for t in tables for p in (processed / t).glob("source=*/*.parquet"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(f"{path.relative_to(processed).as_posix()}\0{file_sha256(path)}\n".encode())
+    content = digest.hexdigest()
+    counts = {t: sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in files if p.parts[-3] == t)
+              for t in tables}
+    sources = sorted({p.parent.name.removeprefix("source=") for p in files})
+    now = datetime.now(timezone.utc)
+    return {"version": f"v{now:%Y%m%d-%H%M%S}-{content[:8]}", "published_at": now, "content_sha256": content,
+            "sources": sources, "row_counts": json.dumps(counts, sort_keys=True), "files": len(files)}
+
+
+def record_version(versions_file: Path, entry: dict) -> dict:
+    """Append `entry` unless the newest recorded version has the same content; returns the version in force."""
+    history = pl.read_parquet(versions_file) if versions_file.exists() else pl.DataFrame(schema=VERSIONS_SCHEMA)
+    if history.height and history.sort("published_at")["content_sha256"][-1] == entry["content_sha256"]:
+        return history.sort("published_at").row(-1, named=True)
+    write_parquet_atomic(pl.concat([history, pl.DataFrame([entry], schema=VERSIONS_SCHEMA)]), versions_file)
+    return entry
