@@ -108,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = project_paths()
     _prepare_environment(paths.root)
+    os.environ.setdefault("GROUNDMILL_ROOT", str(paths.root))   # task workers in other processes find it
     from flows.curate import NothingUsable
     from transforms.sources import SourceError
     from transforms.storage import TableReadError
@@ -139,8 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             print(summary_text(paths))
         else:
             import importlib
+
+            from flows.runners import task_runner
+            from flows.settings import load_params
             stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-            stage_flow(args.sources)
+            stage_flow.with_options(task_runner=task_runner(load_params(paths).run))(args.sources)
         return 0
     except (SourceError, TableReadError, FileNotFoundError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)

@@ -180,3 +180,14 @@ def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     listed = subprocess.run([sys.executable, "-c", keys], cwd=root, env=cli_env(root), capture_output=True,
                             text=True, timeout=120)
     assert {"groundmill-rows", "groundmill-ledger", "groundmill-difficulty"} <= set(listed.stdout.split()), listed.stderr
+
+
+def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, project):
+    root, _ = ran
+    params = (project / "params.yaml").read_text()
+    (project / "params.yaml").write_text(params.replace("  task_runner: threads ", "  task_runner: dask    "))
+    done = groundmill(project, "run")
+    assert "distributed.scheduler" in done.stderr + done.stdout        # tasks went through a Dask scheduler
+    on_dask = pl.read_parquet(project / "data/processed/grounding/source=site/part-0.parquet")
+    on_threads = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
+    assert sorted(on_dask["grounding_id"]) == sorted(on_threads["grounding_id"])
