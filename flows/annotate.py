@@ -4,6 +4,7 @@ from __future__ import annotations
 import polars as pl
 from prefect import flow, get_run_logger, task
 
+from flows import progress
 from flows.settings import load_params, project_paths, select_sources
 from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
@@ -51,5 +52,7 @@ def annotate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Annotate the captures of the listed sources (all by default)."""
     paths = project_paths()
     params = load_params(paths)
-    futures = {s.id: annotate_source.submit(s.id, params.annotate) for s in select_sources(paths, sources)}
-    return {sid: f.result() for sid, f in futures.items()}
+    chosen = select_sources(paths, sources)
+    with progress.stage_bar("annotate", len(chosen), "source"):
+        futures = {s.id: annotate_source.submit(s.id, params.annotate) for s in chosen}
+        return {sid: progress.done("annotate", f) for sid, f in futures.items()}

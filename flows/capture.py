@@ -4,6 +4,7 @@ from __future__ import annotations
 import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 
+from flows import progress
 from flows.settings import load_params, project_paths, select_sources
 from transforms.capture.browser import CaptureParams, capture_pages
 from transforms.capture.opening import open_source, page_keys
@@ -31,7 +32,8 @@ def plan_shards(source: Source, shard_pages: int) -> tuple[list[list[str]], str]
 def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dict[str, pl.DataFrame]:
     """Render one shard of a source's pages on every device, in one browser."""
     with open_source(source, keys) as opened:
-        results = capture_pages(opened.targets, params, opened.policy, opened.politeness)
+        results = capture_pages(opened.targets, params, opened.policy, opened.politeness,
+                                on_page=lambda _: progress.tick("capture"))
     refused = [PageResult(key, device).fail("refused", why)
                for key, why in opened.refused.items() for device in params.devices]
     return to_tables(source.id, results + refused, opened.page_sha256)
@@ -66,9 +68,11 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     paths = project_paths()
     params = load_params(paths)
     summary = {}
-    for source in select_sources(paths, sources):
-        shards, unreadable = plan_shards(source, params.shard_pages)
-        shard_tables = capture_shard.with_options(retries=params.capture.retries).map(
-            unmapped(source), shards, unmapped(params.capture)) if shards else []
-        summary[source.id] = write_source(source, [f.result() for f in shard_tables], unreadable, params.capture)
+    plans = {s.id: (s, *plan_shards(s, params.shard_pages)) for s in select_sources(paths, sources)}
+    pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
+    with progress.stage_bar("capture", pages, "page"):
+        for source, shards, unreadable in plans.values():
+            shard_tables = capture_shard.with_options(retries=params.capture.retries).map(
+                unmapped(source), shards, unmapped(params.capture)) if shards else []
+            summary[source.id] = write_source(source, [f.result() for f in shard_tables], unreadable, params.capture)
     return summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from prefect import flow, get_run_logger, task
 
+from flows import progress
 from flows.settings import load_params, project_paths, select_sources
 from schemas import ClusteredScreenshots, GradedGrounding
 from transforms.curate.stage import TABLES, CurateParams, curate_tables
@@ -52,8 +53,10 @@ def curate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     anything usable left."""
     paths = project_paths()
     params = load_params(paths)
-    futures = {s.id: curate_source.submit(s.id, params.curate) for s in select_sources(paths, sources)}
-    counts = {sid: f.result() for sid, f in futures.items()}
+    chosen = select_sources(paths, sources)
+    with progress.stage_bar("curate", len(chosen), "source"):
+        futures = {s.id: curate_source.submit(s.id, params.curate) for s in chosen}
+        counts = {sid: progress.done("curate", f) for sid, f in futures.items()}
     if counts and not any(c["usable"] for c in counts.values()):
         raise NothingUsable(f"curate: nothing usable remains in {', '.join(counts)}; see the quarantine table")
     return counts

@@ -9,6 +9,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows import progress
 from flows.settings import PUBLISHED_TABLES, STAGES, project_paths, select_sources
 from transforms.audit import read_published
 from transforms.card import write_card
@@ -42,8 +43,10 @@ def publish_source(source_id: str) -> dict[str, int]:
 def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Publish the curated tables of the listed sources (all by default) and rebuild the catalog."""
     paths = project_paths()
-    futures = {s.id: publish_source.submit(s.id) for s in select_sources(paths, sources)}
-    counts = {sid: f.result() for sid, f in futures.items()}
+    chosen = select_sources(paths, sources)
+    with progress.stage_bar("publish", len(chosen), "source"):
+        futures = {s.id: publish_source.submit(s.id) for s in chosen}
+        counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
     version = record_version(paths.versions, dataset_version(paths.processed, PUBLISHED_TABLES))
     build_catalog(paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions})
     report = report_version(version)

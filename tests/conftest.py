@@ -28,5 +28,6 @@ def project(tmp_path: Path) -> Path:
 def cli_env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env["PREFECT_HOME"] = str(root / ".prefect")
+    env["GROUNDMILL_PROGRESS"] = "on"      # the bars go to stderr, even without a terminal
     env["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

@@ -61,6 +61,9 @@ def test_summary_reports_pages_rows_tiers_and_failures(ran):
     assert "gone/(source): error: source 'gone': folder not found" in out
     assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out
     assert "catalog.duckdb" in out
+    # Progress bars, one per stage, on stderr: pages captured, then sources annotated, curated, published.
+    for bar in ("capture: 100%", "annotate: 100%", "curate: 100%", "publish: 100%"):
+        assert bar in done.stderr, bar
 
 
 def test_duckdb_catalog_has_a_view_per_table(ran):

@@ -126,7 +126,8 @@ class _Session:
 
 
 async def _capture_device(session: _Session, device: Device, targets: Sequence[Target], params: CaptureParams,
-                          politeness: Politeness | None, results: dict[tuple[str, str], PageResult]) -> None:
+                          politeness: Politeness | None, results: dict[tuple[str, str], PageResult],
+                          on_page: Callable[[PageResult], None] | None) -> None:
     queue: asyncio.Queue[Target] = asyncio.Queue()
     for target in targets:
         queue.put_nowait(target)
@@ -161,6 +162,8 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
                 await _discard(tab)
                 tab = await Tab.open(await session.context(device), screenshot_lock)
             results[(target.key, device.name)] = result
+            if on_page:
+                on_page(result)
         await _discard(tab)
 
     tabs = max(1, min(params.pages_in_flight, len(targets)))
@@ -168,21 +171,24 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
 
 
 async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
-                       politeness: Politeness | None) -> list[PageResult]:
+                       politeness: Politeness | None, on_page: Callable[[PageResult], None] | None,
+                       ) -> list[PageResult]:
     results: dict[tuple[str, str], PageResult] = {}
     async with async_playwright() as pw:
         session = _Session(pw, policy)
         try:
             for device in params.devices:
-                await _capture_device(session, device, targets, params, politeness, results)
+                await _capture_device(session, device, targets, params, politeness, results, on_page)
         finally:
             await session.close()
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 
 def capture_pages(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
-                  politeness: Politeness | None = None) -> list[PageResult]:
-    """Capture every target on every device; requests go through `policy` (continue or abort)."""
+                  politeness: Politeness | None = None,
+                  on_page: Callable[[PageResult], None] | None = None) -> list[PageResult]:
+    """Capture every target on every device; requests go through `policy` (continue or abort).
+    `on_page` hears of each page as it is done (for progress)."""
     if not targets:
         return []
-    return asyncio.run(_capture_all(targets, params, policy, politeness))
+    return asyncio.run(_capture_all(targets, params, policy, politeness, on_page))
