@@ -9,13 +9,14 @@ from flows.settings import load_params, project_paths, select_sources
 from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
 from transforms.annotate.settings import AnnotateParams
-from transforms.annotate.tables import annotate_tables
+from transforms.annotate.imported import imported_grounding
+from transforms.annotate.tables import INSTRUCTIONS_SCHEMA, SKIPPED_SCHEMA, Annotated, annotate_tables
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_tables_atomic
 
 
 @task(task_run_name="annotate-{source_id}")
-def annotate_source(source_id: str, params: AnnotateParams) -> dict[str, int]:
+def annotate_source(source_id: str, params: AnnotateParams, kind: str = "html_dir") -> dict[str, int]:
     """Reads one source's capture tables; writes grounding, instructions, howto, skipped and the ledger."""
     paths = project_paths()
     captured = paths.stage("capture", source_id)
@@ -26,7 +27,13 @@ def annotate_source(source_id: str, params: AnnotateParams) -> dict[str, int]:
 
     annotator = build_annotator(params, paths.root)
     try:
-        annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
+        if kind == "dataset":   # imported records are the rows; no phrases to write
+            records = read_table(captured, "records")
+            grounding = imported_grounding(records, elements, screenshots)
+            annotated = Annotated(grounding, pl.DataFrame(schema=INSTRUCTIONS_SCHEMA), pl.DataFrame(schema=SKIPPED_SCHEMA),
+                                  [{"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}])
+        else:
+            annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
     finally:
         annotator.close()
     howto, pages_without = mine_howto(captures, screenshots)
@@ -54,5 +61,5 @@ def annotate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     params = load_params(paths)
     chosen = select_sources(paths, sources)
     with progress.stage_bar("annotate", len(chosen), "source"):
-        futures = {s.id: annotate_source.submit(s.id, params.annotate) for s in chosen}
+        futures = {s.id: annotate_source.submit(s.id, params.annotate, s.kind) for s in chosen}
         return {sid: progress.done("annotate", f) for sid, f in futures.items()}

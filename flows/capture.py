@@ -7,9 +7,11 @@ from prefect import flow, get_run_logger, task, unmapped
 from flows import progress
 from flows.settings import load_params, project_paths, select_sources
 from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.devices import STANDARD
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import failed_source_capture, to_tables
 from transforms.capture.render import PageResult
+from transforms.dataset_import import RECORDS_SCHEMA, import_tables
 from transforms.ledger import ledger
 from transforms.sources import Source, SourceError
 from transforms.storage import write_tables_atomic
@@ -62,13 +64,35 @@ def write_source(source: Source, shards: list[dict[str, pl.DataFrame]], unreadab
     return {"pages": captures.height, "ok": ok, "elements": tables["elements"].height}
 
 
+@task(task_run_name="import-{source.id}")
+def import_source(source: Source) -> dict[str, int]:
+    """A dataset source: its records and images become the capture tables (and `records`)."""
+    try:
+        tables = import_tables(source)
+    except (SourceError, OSError, ValueError, KeyError) as exc:
+        get_run_logger().error("%s: %s", source.id, exc)
+        tables = to_tables(source.id, [], {}) | {
+            "captures": failed_source_capture(source.id, f"{type(exc).__name__}: {exc}", STANDARD),
+            "records": pl.DataFrame(schema=RECORDS_SCHEMA)}
+    captures = tables["captures"]
+    ok = captures.filter(pl.col("status") == "ok").height
+    tables["ledger"] = ledger([{"stage": "capture", "source_id": source.id, "table": "captures",
+                                "rows_in": captures.height, "rows_out": ok, "skipped": captures.height - ok}])
+    write_tables_atomic(tables, project_paths().stage("capture", source.id))
+    get_run_logger().info("%s: imported %d records on %d images", source.id, tables["records"].height, ok)
+    return {"pages": captures.height, "ok": ok, "elements": tables["elements"].height}
+
+
 @flow(name="capture")
 def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Capture the listed sources (all in sources.yaml by default), shard by shard."""
     paths = project_paths()
     params = load_params(paths)
     summary = {}
-    plans = {s.id: (s, *plan_shards(s, params.shard_pages)) for s in select_sources(paths, sources)}
+    chosen = select_sources(paths, sources)
+    for source in [s for s in chosen if s.kind == "dataset"]:
+        summary[source.id] = import_source(source)
+    plans = {s.id: (s, *plan_shards(s, params.shard_pages)) for s in chosen if s.kind != "dataset"}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
         for source, shards, unreadable in plans.values():

@@ -8,7 +8,7 @@ from schemas.boxes import Target
 from schemas.capture import HEX32, HEX64
 
 ACTION_TYPES = ["click", "type", "select", "hover", "scroll"]
-PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent", "refusal"]
+PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent", "refusal", "imported"]
 GT_TYPES = ["positive", "negative"]
 QUALITY_FLAGS = ["unverifiable", "no_match", "ambiguous", "wrong_target", "present_on_screen", "degenerate_box",
                  "box_outside_image", "centre_not_hit", "model_rejected"]
@@ -31,10 +31,13 @@ class Phrased(Target):
 
     @pa.dataframe_check
     def refusals_have_no_target(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """A positive row names an element and has a box; a negative (refusal) row has neither."""
+        """A positive row names an element and has a box; a negative row (a refusal, or an imported
+        negative) has neither."""
         negative = pl.col("gt_type") == "negative"
+        may_be_negative = pl.col("perspective").is_in(["refusal", "imported"])
+        refusal = pl.col("perspective") == "refusal"
         return data.lazyframe.select(
-            negative == (pl.col("perspective") == "refusal")
+            (~negative | may_be_negative) & (~refusal | negative)
             & (negative == pl.col("element_id").is_null()) & (negative == pl.col("x1").is_null()))
 
     @pa.dataframe_check
@@ -48,6 +51,7 @@ class Grounding(Phrased):
     expression: str = pa.Field(str_length={"min_value": 1})
     tag: str
     is_icon: bool
+    origin: str = pa.Field(nullable=True)    # an imported row's original record, as JSON
 
     class Config:
         strict = True

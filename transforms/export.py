@@ -41,7 +41,7 @@ def training_rows(rows: pl.DataFrame, screenshots: pl.DataFrame, table: str, par
     keep = [pl.col(row_id).alias("id"), pl.col(text).alias("text"), "source_id", "screenshot_id", "platform",
             "perspective", "gt_type", "x1", "y1", "x2", "y2", "click_x", "click_y", "image_width", "image_height",
             "split", "cluster_id"]
-    extra = [c for c in ("is_icon", "tier", "difficulty", "action_type", "action_args") if c in out.columns]
+    extra = [c for c in ("is_icon", "tier", "difficulty", "action_type", "action_args", "origin") if c in out.columns]
     return out.select(*keep, *extra).sort("split", "id")
 
 
@@ -62,15 +62,24 @@ def box_in(row: dict, fmt: str) -> list[float] | None:
     raise ValueError(f"box format {fmt!r} is not one of {', '.join(BOX_FORMATS)}")
 
 
+def image_name(row: dict) -> str:
+    """The image file of a row: an imported row keeps its original file name."""
+    return json.loads(row["origin"])["img_filename"] if row.get("origin") else f"{row['screenshot_id']}.png"
+
+
 def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -> None:
     (folder / "images").mkdir(parents=True, exist_ok=True)
-    needed = rows["screenshot_id"].unique().implode()
-    for sid, png in screenshots.filter(pl.col("screenshot_id").is_in(needed)).select("screenshot_id", "png").iter_rows():
-        (folder / "images" / f"{sid}.png").write_bytes(png)
+    pngs = dict(screenshots.filter(pl.col("screenshot_id").is_in(rows["screenshot_id"].unique().implode()))
+                .select("screenshot_id", "png").iter_rows())
+    for row in rows.select("screenshot_id", *(["origin"] if "origin" in rows.columns else [])).unique().iter_rows(named=True):
+        (folder / "images" / image_name(row)).write_bytes(pngs[row["screenshot_id"]])
 
 
 def screenspot_record(row: dict, fmt: str) -> dict:
-    return {"img_filename": f"{row['screenshot_id']}.png", "bbox": box_in(row, fmt), "instruction": row["text"],
+    """A ScreenSpot-Pro record; an imported row's original record, unchanged."""
+    if row.get("origin"):
+        return json.loads(row["origin"])
+    return {"img_filename": image_name(row), "bbox": box_in(row, fmt), "instruction": row["text"],
             "instruction_cn": "", "id": row["id"], "application": row["source_id"], "platform": row["platform"],
             "img_size": [row["image_width"], row["image_height"]],
             "ui_type": "icon" if row.get("is_icon") else "text", "group": row["perspective"],
@@ -104,7 +113,7 @@ def chat_record(row: dict, target: str) -> dict:
         answer = f"({round(row['click_x'])}, {round(row['click_y'])})"
     else:
         answer = f"[{round(row['x1'])}, {round(row['y1'])}, {round(row['x2'])}, {round(row['y2'])}]"
-    return {"id": row["id"], "images": [f"images/{row['screenshot_id']}.png"],
+    return {"id": row["id"], "images": [f"images/{image_name(row)}"],
             "messages": [{"role": "user", "content": f"<image>\n{ask}"}, {"role": "assistant", "content": answer}]}
 
 

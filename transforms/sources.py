@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-KINDS = ("html_dir", "url_list", "sitemap", "warc")
+KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
 PAGE_SUFFIXES = (".html", ".htm")
 
 
@@ -19,8 +19,9 @@ class SourceError(ValueError):
 @dataclass(frozen=True)
 class Source:
     """One source. `location` is a folder (html_dir), a URL list file (url_list), a sitemap URL or
-    file (sitemap), or a WARC file or folder (warc). Live sources (url_list, sitemap) may reach
-    loopback and private addresses only when declared `local`."""
+    file (sitemap), a WARC file or folder (warc), or ScreenSpot(-Pro) JSON, a file or a folder of them
+    (dataset, with `images` beside it or named, and `box` its convention). Live sources (url_list,
+    sitemap) may reach loopback and private addresses only when declared `local`."""
 
     id: str
     kind: str
@@ -32,6 +33,8 @@ class Source:
     per_domain: int = 1            # pages loading at once from one domain
     delay_s: float = 1.0           # between page loads from one domain
     robots: bool = True            # honour robots.txt
+    images: Path | None = None     # dataset: the image folder (default: images/ beside the JSON)
+    box: str = "xyxy"              # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
 
     @property
     def path(self) -> Path:
@@ -65,7 +68,8 @@ def parse_source(entry: dict, base: Path) -> Source:
         source_id, kind, location, str(entry.get("license", "unknown")), local=bool(entry.get("local", False)),
         allow_domains=tuple(entry.get("allow_domains") or ()), deny_domains=tuple(entry.get("deny_domains") or ()),
         per_domain=int(politeness.get("per_domain", 1)), delay_s=float(politeness.get("delay_s", 1.0)),
-        robots=bool(entry.get("robots", True)))
+        robots=bool(entry.get("robots", True)),
+        images=(base / entry["images"]) if entry.get("images") else None, box=str(entry.get("box", "xyxy")))
 
 
 def load_sources(path: Path) -> list[Source]:

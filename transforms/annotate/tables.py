@@ -18,7 +18,7 @@ CHECKED = {"annotator": pl.String, "n_matches": pl.Int32, "quality_flags": pl.Li
 GROUNDING_SCHEMA = {
     "grounding_id": pl.String, "source_id": pl.String, "screenshot_id": pl.String, "element_id": pl.String,
     "perspective": pl.String, "gt_type": pl.String, "expression": pl.String, "label": pl.String,
-    "role": pl.String, "tag": pl.String, "is_icon": pl.Boolean, **BOX, **CHECKED,
+    "role": pl.String, "tag": pl.String, "is_icon": pl.Boolean, **BOX, **CHECKED, "origin": pl.String,
 }
 INSTRUCTIONS_SCHEMA = {
     "instruction_id": pl.String, "source_id": pl.String, "screenshot_id": pl.String, "element_id": pl.String,
@@ -43,7 +43,7 @@ def phrase_row(phrase: Phrase, annotator: str, n_matches: int, flags: list[str])
               "perspective": phrase.perspective, "gt_type": "positive", "label": item.label, "role": item.role,
               **box_fields(item), "annotator": annotator, "n_matches": n_matches, "quality_flags": flags}
     if phrase.table == "grounding":
-        row = {**common, "expression": phrase.text, "tag": item.tag, "is_icon": item.is_icon}
+        row = {**common, "expression": phrase.text, "tag": item.tag, "is_icon": item.is_icon, "origin": None}
         return {**row, "grounding_id": row_id("grounding", row)}
     args = json.dumps(phrase.action_args, ensure_ascii=False, sort_keys=True)
     row = {**common, "explicit": phrase.explicit, "instruction": phrase.text, "action_type": phrase.action_type,

@@ -1,0 +1,66 @@
+"""A ScreenSpot-Pro dataset imported as a source, run through the lifecycle and exported again."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+from PIL import Image, ImageDraw
+
+from tests.conftest import REPO
+from tests.flows.test_cli import groundmill
+
+
+def screenshot(path: Path, size: tuple[int, int], fill: tuple[int, int, int]) -> None:
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).rectangle((40, 40, 400, 120), fill=fill)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue())
+
+
+RECORDS = [  # the shape of ../shared/formats/screenspot_*_v2_convert.json, with gt_type as ScreenSpot-Pro has it
+    {"img_filename": "web_1.png", "bbox": [40, 40, 400, 120], "instruction": "click the blue banner",
+     "instruction_cn": "", "id": "ss_web_0", "application": "screenspot_web_v2", "platform": "v2",
+     "img_size": [1280, 800], "ui_type": "text", "group": "Dev"},
+    {"img_filename": "web_1.png", "bbox": [1200, 10, 1240, 50], "instruction": "open the settings menu",
+     "instruction_cn": "", "id": "ss_web_1", "application": "screenspot_web_v2", "platform": "v2",
+     "img_size": [1280, 800], "ui_type": "icon", "group": "Dev"},
+    {"img_filename": "mobile_1.png", "bbox": [10, 10, 200, 90], "instruction": "tap the green header",
+     "instruction_cn": "", "id": "ss_mobile_0", "application": "screenspot_mobile_v2", "platform": "v2",
+     "img_size": [390, 844], "ui_type": "text", "group": "Shop", "gt_type": "positive"},
+    {"img_filename": "mobile_1.png", "bbox": [0, 0, 0, 0], "instruction": "tap the share button",
+     "instruction_cn": "", "id": "ss_mobile_1", "application": "screenspot_mobile_v2", "platform": "v2",
+     "img_size": [390, 844], "ui_type": "icon", "group": "Shop", "gt_type": "negative"},
+    {"img_filename": "mobile_1.png", "bbox": [300, 500, 100, 400], "instruction": "tap the broken box",
+     "instruction_cn": "", "id": "ss_mobile_2", "application": "screenspot_mobile_v2", "platform": "v2",
+     "img_size": [390, 844], "ui_type": "text", "group": "Shop"},
+]
+
+
+def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarantined(tmp_path):
+    root = tmp_path / "project"
+    folder = root / "data" / "sources" / "bench"
+    (folder / "images").mkdir(parents=True)
+    screenshot(folder / "images" / "web_1.png", (1280, 800), (37, 99, 235))
+    screenshot(folder / "images" / "mobile_1.png", (390, 844), (22, 163, 74))
+    (folder / "screenspot.json").write_text(json.dumps(RECORDS))
+    shutil.copy(REPO / "params.yaml", root / "params.yaml")
+    (root / "sources.yaml").write_text("sources:\n  - {id: bench, kind: dataset, location: data/sources/bench, "
+                                       "license: Apache-2.0, box: xyxy}\n")
+    groundmill(root, "run")
+    groundmill(root, "export", "screenspot")
+    out = root / "data" / "exports" / "screenspot"
+    exported = [r for f in sorted(out.glob("*.json")) for r in json.loads(f.read_text())]
+    by_id = {r["id"]: r for r in exported}
+    expected = {r["id"]: r for r in RECORDS if r["id"] != "ss_mobile_2"}
+    assert by_id == expected                                   # every field as it came in
+    assert {r["img_filename"] for r in exported} <= {p.name for p in (out / "images").iterdir()}
+    quarantine = pl.read_parquet(root / "data/processed/quarantine/source=bench/part-0.parquet")
+    assert set(quarantine.filter(pl.col("table") == "elements")["check"]) & {"box_ordered"}
+    grounding = pl.read_parquet(root / "data/processed/grounding/source=bench/part-0.parquet")
+    assert set(grounding["perspective"]) == {"imported"} and grounding.height == 4
+    shots = pl.read_parquet(root / "data/processed/screenshots/source=bench/part-0.parquet")
+    assert dict(shots.select("width", "platform").iter_rows()) == {1280: "web", 390: "mobile"}

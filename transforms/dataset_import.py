@@ -1,0 +1,128 @@
+"""Import a grounding dataset as a source (kind `dataset`): ScreenSpot / ScreenSpot-Pro JSON with its
+image folder, mapped to the canonical capture tables plus `records`, the original records kept whole.
+
+Each image becomes a capture and a screenshot (stored as PNG), each record's box an element (its box
+converted to pixels from the source's `box` convention), and each record one `records` row; annotate
+turns records into grounding rows that carry the original record in `origin`, so a ScreenSpot export
+writes it back unchanged. Boxes that are broken (inverted, outside the image) are kept as given and
+quarantined by curation with the reason.
+"""
+from __future__ import annotations
+
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+from PIL import Image
+
+from transforms.capture.records import (
+    CAPTURES_SCHEMA, ELEMENTS_SCHEMA, EXCLUDED_SCHEMA, SCREENSHOTS_SCHEMA, capture_id_for)
+from transforms.ids import row_id, sha256_hex
+from transforms.sources import Source, SourceError
+
+RECORDS_SCHEMA = {"source_id": pl.String, "record_index": pl.Int32, "capture_id": pl.String,
+                  "screenshot_id": pl.String, "element_id": pl.String, "instruction": pl.String,
+                  "gt_type": pl.String, "is_icon": pl.Boolean, "origin": pl.String}
+BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
+
+
+def record_files(source: Source) -> list[Path]:
+    path = source.path
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files or not all(f.is_file() for f in files):
+        raise SourceError(f"source {source.id!r}: no ScreenSpot JSON at {path}")
+    return files
+
+
+def image_folder(source: Source) -> Path:
+    if source.images:
+        return Path(source.images)
+    base = source.path if source.path.is_dir() else source.path.parent
+    return base / "images" if (base / "images").is_dir() else base
+
+
+def to_pixels(box: list[float], size: tuple[int, int], convention: str) -> tuple[float, float, float, float]:
+    w, h = size
+    if convention == "xyxy":
+        x1, y1, x2, y2 = box
+    elif convention == "xywh":
+        x1, y1, x2, y2 = box[0], box[1], box[0] + box[2], box[1] + box[3]
+    elif convention == "norm1":
+        x1, y1, x2, y2 = box[0] * w, box[1] * h, box[2] * w, box[3] * h
+    elif convention == "norm1000":
+        x1, y1, x2, y2 = box[0] * w / 1000, box[1] * h / 1000, box[2] * w / 1000, box[3] * h / 1000
+    else:
+        raise SourceError(f"box convention {convention!r} is not one of {', '.join(BOX_CONVENTIONS)}")
+    return tuple(round(float(v), 2) for v in (x1, y1, x2, y2))
+
+
+def _png(raw: bytes) -> tuple[bytes, tuple[int, int]]:
+    with Image.open(io.BytesIO(raw)) as image:
+        size = image.size
+        if image.format == "PNG":
+            return raw, size
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "PNG")
+        return out.getvalue(), size
+
+
+def _platform(record: dict, file: Path) -> str:
+    hint = f"{record.get('platform', '')} {record.get('application', '')} {file.name}".lower()
+    return "mobile" if "mobile" in hint else "desktop" if "desktop" in hint else "web"
+
+
+def import_tables(source: Source) -> dict[str, pl.DataFrame]:
+    """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
+    image that is missing or unreadable gives a captures row with status error and the reason."""
+    images = image_folder(source)
+    now = datetime.now(timezone.utc)
+    captures, screenshots, elements, records = {}, {}, [], []
+    index = 0
+    for file in record_files(source):
+        for record in json.loads(file.read_text()):
+            name = record["img_filename"]
+            capture_id = capture_id_for(source.id, name, "", "imported")
+            if capture_id not in captures:
+                try:
+                    png, (w, h) = _png((images / name).read_bytes())
+                    status, message = "ok", ""
+                except (OSError, ValueError) as exc:
+                    png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
+                sid = sha256_hex(png) if png else None
+                captures[capture_id] = {
+                    "capture_id": capture_id, "source_id": source.id, "page_path": name, "page_sha256": sid or "",
+                    "device": "imported", "platform": _platform(record, file), "status": status, "message": message,
+                    "started_at": now, "viewport_width": w, "viewport_height": h, "device_scale_factor": 1.0,
+                    "n_parts": 1 if png else 0, "n_elements": 0, "script_errors": 0}
+                if png:
+                    screenshots[capture_id] = {"screenshot_id": sid, "source_id": source.id, "capture_id": capture_id,
+                                               "device": "imported", "platform": captures[capture_id]["platform"],
+                                               "part_index": 0, "scroll_y": 0.0, "width": w, "height": h, "png": png}
+            shot = screenshots.get(capture_id)
+            if shot is None:
+                continue
+            element_id = None
+            if record.get("bbox") and record.get("gt_type", "positive") != "negative":
+                x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
+                element = {c: None for c in ELEMENTS_SCHEMA} | {
+                    "screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "source_id": source.id,
+                    "part_index": 0, "element_index": index, "tag": "target", "role": record.get("ui_type") or "target",
+                    "interactive": True, "center_hit": True, "visible_ratio": 1.0, "in_viewport": True,
+                    "scope": "document", "css_path": f"record:{record.get('id', index)}",
+                    "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+                element["element_id"] = element_id = row_id("elements", element)
+                elements.append(element)
+                captures[capture_id]["n_elements"] += 1
+            records.append({"source_id": source.id, "record_index": index, "capture_id": capture_id,
+                            "screenshot_id": shot["screenshot_id"], "element_id": element_id,
+                            "instruction": record.get("instruction") or "", "gt_type": record.get("gt_type", "positive"),
+                            "is_icon": record.get("ui_type") == "icon",
+                            "origin": json.dumps(record, ensure_ascii=False, sort_keys=True)})
+            index += 1
+    return {"captures": pl.DataFrame(list(captures.values()), schema=CAPTURES_SCHEMA),
+            "screenshots": pl.DataFrame(list(screenshots.values()), schema=SCREENSHOTS_SCHEMA),
+            "elements": pl.DataFrame(elements, schema=ELEMENTS_SCHEMA),
+            "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+            "records": pl.DataFrame(records, schema=RECORDS_SCHEMA)}
