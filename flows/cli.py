@@ -29,6 +29,17 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("summary", help="print the summary of the published outputs")
+    sources = sub.add_parser("sources", help="list the sources, or add one (and announce it as an event)")
+    ssub = sources.add_subparsers(dest="action", required=True)
+    ssub.add_parser("list", help="the sources in sources.yaml")
+    add = ssub.add_parser("add", help="validate a source, add it to sources.yaml, emit groundmill.source.added")
+    add.add_argument("id")
+    add.add_argument("--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset"))
+    add.add_argument("--location", required=True)
+    add.add_argument("--license", default="unknown")
+    add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="another setting of the entry (local=true, box=xywh, images=...), repeatable")
+    sub.add_parser("watch", help="run the lifecycle for the sources that are new or changed since last time")
     export = sub.add_parser("export", help="write a training export of the published rows to data/exports/<format>")
     export.add_argument("format", choices=("hf", "screenspot", "chat"),
                         help="hf: datasets Parquet shards; screenspot: ScreenSpot-Pro JSON + images; chat: JSONL")
@@ -41,6 +52,27 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
     return parser
+
+
+def _sources(args: argparse.Namespace, paths) -> int:
+    import yaml
+
+    from flows.register import add_source, announce
+    from transforms.fingerprint import fingerprint
+    from transforms.sources import load_sources
+
+    if args.action == "list":
+        for source in load_sources(paths.sources_file):
+            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source)[:12]})")
+        return 0
+    entry = {"id": args.id, "kind": args.kind, "location": args.location, "license": args.license}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        entry[key.strip()] = yaml.safe_load(value)
+    source_id, print_fp = add_source(paths, entry)
+    print(f"added source {source_id} ({args.kind}, fingerprint {print_fp[:12]}) to {paths.sources_file}")
+    announce(source_id, args.kind)
+    return 0
 
 
 def _export(args: argparse.Namespace) -> None:
@@ -117,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "query":
             _query(args.sql, args.format)
             return 0
+        if args.command == "sources":
+            return _sources(args, paths)
         if args.command == "export":
             _export(args)
             return 0
@@ -132,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
                   "or set GROUNDMILL_ROOT", file=sys.stderr)
             return 2
         from flows.settings import select_sources
-        select_sources(paths, args.sources)  # refuse unsafe or unknown sources before anything is written
+        select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+        if args.command == "watch":
+            from flows.watch import watch_sources
+            ran = watch_sources()
+            print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
+            return 0
         if args.command == "run":
             from flows.lifecycle import lifecycle
             from flows.summary import summary_text

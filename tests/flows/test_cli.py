@@ -194,3 +194,18 @@ def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, p
     on_dask = pl.read_parquet(project / "data/processed/grounding/source=site/part-0.parquet")
     on_threads = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     assert sorted(on_dask["grounding_id"]) == sorted(on_threads["grounding_id"])
+
+
+def test_sources_add_registers_and_watch_runs_only_new_or_changed_sources(project):
+    done = groundmill(project, "sources", "add", "extra", "--kind", "html_dir", "--location", "data/sources/site",
+                      "--license", "CC0-1.0")
+    assert "added source extra" in done.stdout and "groundmill.source.added" in done.stdout
+    refused = groundmill(project, "sources", "add", "extra", "--kind", "html_dir", "--location", "x", check=False)
+    assert refused.returncode == 2 and "already in" in refused.stderr
+    assert "ran the lifecycle for: extra, site" in groundmill(project, "watch").stdout
+    assert "no source changed" in groundmill(project, "watch").stdout
+    page = project / "data" / "sources" / "site" / "form.html"
+    page.write_text(page.read_text().replace("Book a trip", "Book a journey"))
+    assert "ran the lifecycle for: extra, site" in groundmill(project, "watch").stdout   # both read that folder
+    published = {p.parent.name for p in (project / "data/processed/grounding").glob("*/*.parquet")}
+    assert published == {"source=extra", "source=site"}

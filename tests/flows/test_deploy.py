@@ -60,3 +60,13 @@ def test_deploy_all_creates_the_scheduled_lifecycle_deployment(server):
     assert deployment["work_pool_name"] == "groundmill"
     assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 3 * * *"]
     assert deployment["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == str(REPO)
+
+    for name in ("watch-sources/watch-sources", "capture/capture", "annotate/annotate", "curate/curate",
+                 "publish/publish"):
+        with urllib.request.urlopen(f"{api}/deployments/name/{name}", timeout=10) as r:
+            assert json.load(r)["work_pool_name"] == "groundmill"
+    with urllib.request.urlopen(urllib.request.Request(f"{api}/automations/filter", data=b"{}", method="POST",
+                                                       headers={"Content-Type": "application/json"}), timeout=10) as r:
+        automations = json.load(r)
+    trigger = next(a["trigger"] for a in automations if "lifecycle" in a["name"])
+    assert trigger["expect"] == ["groundmill.source.added"]

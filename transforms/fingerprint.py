@@ -1,0 +1,31 @@
+"""A source's fingerprint: the content hash of what it would capture, to tell a changed source from an
+unchanged one without capturing it. Local files are hashed by content; a live source (URLs) can only
+be fingerprinted by its definition, so it counts as changed when its entry changes."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from transforms.sources import Source, is_url
+from transforms.versions import file_sha256
+
+
+def fingerprint(source: Source) -> str:
+    entry = {k: str(v) for k, v in asdict(source).items()}
+    digest = hashlib.sha256(json.dumps(entry, sort_keys=True).encode())
+    location = str(source.location)
+    if not is_url(location):
+        for base in [Path(location), *([Path(source.images)] if source.images else [])]:
+            files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+            for path in files:
+                name = path.name if path == base else path.relative_to(base).as_posix()
+                digest.update(f"{name}\0{file_sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def changed(sources: list[Source], known: dict[str, str]) -> dict[str, str]:
+    """source id -> new fingerprint, for the sources whose fingerprint is not the one recorded."""
+    now = {s.id: fingerprint(s) for s in sources}
+    return {sid: fp for sid, fp in now.items() if known.get(sid) != fp}
