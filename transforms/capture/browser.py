@@ -56,6 +56,7 @@ class Politeness:
     delay_s: float = 1.0
     _slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _next_start: dict[str, float] = field(default_factory=dict)
+    starts: dict[str, list[float]] = field(default_factory=dict)   # per host, when each page load began
 
     @contextlib.asynccontextmanager
     async def slot(self, url: str):
@@ -66,6 +67,7 @@ class Politeness:
             if wait > 0:
                 await asyncio.sleep(wait)  # a crawl delay the site asked for, not synchronisation
             self._next_start[host] = loop.time() + self.delay_s
+            self.starts.setdefault(host, []).append(loop.time())
             yield
 
 
