@@ -102,11 +102,11 @@ def export_screenspot(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Pat
 
 def chat_record(row: dict, target: str) -> dict:
     """One user turn (image and request) and one assistant turn (point, box, or a refusal)."""
-    if row.get("action_type") is not None:
-        ask = f"{row['text']}. Where should you act? Answer with the {'click point (x, y)' if target == 'point' else 'box [x1, y1, x2, y2]'} in pixels."
-    else:
-        ask = (f"Locate {row['text']} in the screenshot. Answer with the "
-               f"{'click point (x, y)' if target == 'point' else 'box [x1, y1, x2, y2]'} in pixels.")
+    wanted = "click point (x, y)" if target == "point" else "box [x1, y1, x2, y2]"
+    if row.get("action_type") is not None:     # an instruction: where to act
+        ask = f"{row['text']}. Where should you act? Answer with the {wanted} in pixels."
+    else:                                      # a referring expression: what to find
+        ask = f"Locate {row['text']} in the screenshot. Answer with the {wanted} in pixels."
     if row["x1"] is None:
         answer = "It is not on this screen."
     elif target == "point":

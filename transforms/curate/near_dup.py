@@ -62,9 +62,8 @@ def screenshot_clusters(screenshots: pl.DataFrame, radius: int) -> pl.DataFrame:
     return pl.DataFrame({"screenshot_id": ids, "phash": hashes.view(np.int64), "cluster_id": ids[label]})
 
 
-def iou(a: pl.DataFrame, b_suffix: str = "_j") -> pl.Expr:
-    """IoU of the boxes (x1..y2) and (x1_j..y2_j) of a joined frame."""
-    s = b_suffix
+def iou(s: str = "_j") -> pl.Expr:
+    """IoU of the boxes (x1..y2) and (x1<s>..y2<s>) of a self-joined frame."""
     w = (pl.min_horizontal("x2", f"x2{s}") - pl.max_horizontal("x1", f"x1{s}")).clip(0)
     h = (pl.min_horizontal("y2", f"y2{s}") - pl.max_horizontal("y1", f"y1{s}")).clip(0)
     inter = w * h
@@ -104,7 +103,7 @@ def dedup_grounding(grounding: pl.DataFrame, clusters: pl.DataFrame, min_iou: fl
         ["_on_rep", "grounding_id"], [True, False])
     boxed = ranked.filter(pl.col("x1").is_not_null()).select("_rank", "cluster_id", "_key", "x1", "y1", "x2", "y2")
     pairs = boxed.join(boxed, on=["cluster_id", "_key"], suffix="_j").filter(
-        (pl.col("_rank") < pl.col("_rank_j")) & (iou(boxed) >= min_iou))
+        (pl.col("_rank") < pl.col("_rank_j")) & (iou() >= min_iou))
     kept, dupes = _dedup_pairs(ranked, pairs, "grounding_id", "grounding", f"near: cluster, expression, IoU>={min_iou}")
     return kept.drop("cluster_id", "_key", "_on_rep"), dupes
 
@@ -120,7 +119,7 @@ def dedup_instructions(instructions: pl.DataFrame, clusters: pl.DataFrame, param
     pairs = pl.DataFrame({"_rank": cand[:, 0], "_rank_j": cand[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
     boxes = ranked.select("_rank", "x1", "y1", "x2", "y2")
     pairs = pairs.join(boxes, on="_rank").join(boxes, left_on="_rank_j", right_on="_rank", suffix="_j")
-    pairs = pairs.filter(pl.all_horizontal(pl.col("x1", "x1_j").is_null()) | (iou(pairs) >= params.iou))
+    pairs = pairs.filter(pl.all_horizontal(pl.col("x1", "x1_j").is_null()) | (iou() >= params.iou))
     kept, dupes = _dedup_pairs(ranked, pairs, "instruction_id", "instructions",
                                f"near: MinHash J>={params.text.threshold}, cluster, action, IoU>={params.iou}")
     return kept.drop("cluster_id", "_on_rep"), dupes
