@@ -77,7 +77,7 @@ def _sources(args: argparse.Namespace, paths) -> int:
 
 def _export(args: argparse.Namespace) -> None:
     from flows.settings import load_params, project_paths
-    from transforms.audit import read_published
+    from transforms.storage import read_published
     from transforms.export import export_chat, export_hf, export_screenspot, training_rows
 
     paths = project_paths()
@@ -101,7 +101,8 @@ def _audit(sample: int, seed: int) -> None:
     import polars as pl
 
     from flows.settings import project_paths
-    from transforms.audit import markdown, read_published, recheck, write_report
+    from transforms.audit import markdown, recheck, write_report
+    from transforms.storage import read_published
 
     paths = project_paths()
     grounding = read_published(paths.processed, "grounding")

@@ -23,14 +23,6 @@ from transforms.annotate.match import Screen, matches, parse
 from transforms.annotate.pixels import decode_png
 from transforms.storage import write_bytes_atomic
 
-OVERLAY_DIR = "audit"
-
-
-def read_published(processed: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:
-    files = sorted((processed / table).glob("source=*/part-*.parquet"))
-    if not files:
-        raise FileNotFoundError(f"{processed / table}: nothing published; run `groundmill run` first")
-    return pl.concat([pl.read_parquet(f, columns=columns) for f in files], how="vertical_relaxed")
 
 
 def _unique_fail(row: dict, screen: Screen | None) -> bool:

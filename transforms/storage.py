@@ -72,3 +72,11 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pl.
         return pl.read_parquet(path, columns=columns)
     except Exception as exc:  # polars raises several kinds for truncated or foreign files
         raise TableReadError(f"{path}: cannot be read as Parquet ({exc})") from exc
+
+
+def read_published(processed: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """All sources' partitions of a published table (data/processed/<table>/source=*/part-*.parquet)."""
+    files = sorted((processed / table).glob("source=*/part-*.parquet"))
+    if not files:
+        raise FileNotFoundError(f"{processed / table}: nothing published; run `groundmill run` first")
+    return pl.concat([pl.read_parquet(f, columns=columns) for f in files], how="vertical_relaxed")

@@ -89,6 +89,11 @@ def _dedup_pairs(frame: pl.DataFrame, pairs: pl.DataFrame, row_id: str, table: s
     return kept.drop("_rank", "_label"), dupes
 
 
+def _pair_frame(pairs) -> pl.DataFrame:
+    """(i, j) rank pairs from a (P, 2) array, as the frame _dedup_pairs takes."""
+    return pl.DataFrame({"_rank": pairs[:, 0], "_rank_j": pairs[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
+
+
 def rank(frame: pl.DataFrame, by: list[str], descending: list[bool]) -> pl.DataFrame:
     """The rows in a deterministic best-first order, numbered in `_rank`."""
     return frame.sort(by, descending=descending).with_row_index("_rank").with_columns(pl.col("_rank").cast(pl.Int64))
@@ -115,8 +120,7 @@ def dedup_instructions(instructions: pl.DataFrame, clusters: pl.DataFrame, param
     ranked = rank(with_cluster.with_columns(_on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
                   ["_on_rep", "instruction_id"], [True, False])
     scope = ranked.select(pl.concat_str("cluster_id", "action_type", "gt_type").hash(seed=3)).to_series().to_numpy()
-    cand = near_duplicate_pairs(ranked["instruction"], params.text, scope)
-    pairs = pl.DataFrame({"_rank": cand[:, 0], "_rank_j": cand[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
+    pairs = _pair_frame(near_duplicate_pairs(ranked["instruction"], params.text, scope))
     boxes = ranked.select("_rank", "x1", "y1", "x2", "y2")
     pairs = pairs.join(boxes, on="_rank").join(boxes, left_on="_rank_j", right_on="_rank", suffix="_j")
     pairs = pairs.filter(pl.all_horizontal(pl.col("x1", "x1_j").is_null()) | (iou() >= params.iou))
@@ -129,6 +133,5 @@ def dedup_howto(howto: pl.DataFrame, params: MinHashParams) -> tuple[pl.DataFram
     """Near-duplicate procedures (goal and steps, MinHash); the one with most steps stays."""
     ranked = rank(howto, ["n_steps", "howto_id"], [True, False])
     text = ranked.select(pl.concat_str(pl.col("goal"), pl.col("steps").list.join(" "), separator=" ")).to_series()
-    cand = near_duplicate_pairs(text, params)
-    pairs = pl.DataFrame({"_rank": cand[:, 0], "_rank_j": cand[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
+    pairs = _pair_frame(near_duplicate_pairs(text, params))
     return _dedup_pairs(ranked, pairs, "howto_id", "howto", f"near: MinHash J>={params.threshold}")
