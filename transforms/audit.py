@@ -24,7 +24,6 @@ from transforms.annotate.pixels import decode_png
 from transforms.storage import write_bytes_atomic
 
 
-
 def _unique_fail(row: dict, screen: Screen | None) -> bool:
     if screen is None:
         return row["gt_type"] == "positive"
