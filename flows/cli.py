@@ -71,7 +71,7 @@ def _sources(args: argparse.Namespace, paths) -> int:
         entry[key.strip()] = yaml.safe_load(value)
     source_id, print_fp = add_source(paths, entry)
     print(f"added source {source_id} ({args.kind}, fingerprint {print_fp[:12]}) to {paths.sources_file}")
-    announce(source_id, args.kind)
+    print(announce(source_id, args.kind))
     return 0
 
 

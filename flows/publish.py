@@ -11,11 +11,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import progress
 from flows.settings import PUBLISHED_TABLES, STAGES, project_paths, select_sources
-from transforms.storage import read_published
 from transforms.card import write_card
 from transforms.catalog import build_catalog
 from transforms.ledger import ledger
-from transforms.storage import read_table, write_parquet_atomic
+from transforms.storage import read_published, read_table, write_parquet_atomic
 from transforms.versions import dataset_version, record_version
 
 

@@ -29,10 +29,10 @@ def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
     return source.id, fingerprint(source)
 
 
-def announce(source_id: str, kind: str, print_: callable = print) -> None:
-    """Emit the event to the Prefect API in use (a server, when PREFECT_API_URL names one)."""
+def announce(source_id: str, kind: str) -> str:
+    """Emit the event to the Prefect API in use (a server, when PREFECT_API_URL names one); says how it went."""
     from prefect.events import emit_event
 
     event = emit_event(event=EVENT, resource={"prefect.resource.id": f"groundmill.source.{source_id}"},
                        payload={"source_id": source_id, "kind": kind})
-    print_(f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted (no Prefect API)"))
+    return f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted (no Prefect API)")
