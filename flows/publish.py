@@ -10,7 +10,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import progress
-from flows.settings import PUBLISHED_TABLES, STAGES, project_paths, select_sources
+from flows.release import release, why_not
+from flows.settings import PUBLISHED_TABLES, STAGES, load_params, project_paths, select_sources
 from transforms.card import write_card
 from transforms.catalog import build_catalog
 from transforms.ledger import ledger
@@ -50,7 +51,24 @@ def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     build_catalog(paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions})
     report = report_version(version)
     get_run_logger().info("version %s, catalog %s, data card %s", version["version"], paths.catalog, report)
+    release_version(version["version"])
     return counts
+
+
+@task
+def release_version(version: str) -> dict | None:
+    """dvc commit, a git commit and tag, dvc push (flows/release.py); skipped, with the reason, where
+    the project is not a git + DVC checkout."""
+    paths = project_paths()
+    params = load_params(paths).publish
+    reason = why_not(paths.root, params)
+    if reason:
+        get_run_logger().info("version %s recorded, not released: %s", version, reason)
+        return None
+    released = release(paths.root, version, params)
+    get_run_logger().info("released %s as git tag %s (%s), %s files pushed", version, released["tag"],
+                          released["commit"][:12], released["pushed"])
+    return released
 
 
 @task

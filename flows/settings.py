@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from flows.release import ReleaseParams
 from flows.runners import RunParams
 from transforms.annotate.settings import AnnotateParams
 from transforms.capture.browser import CaptureParams
@@ -63,6 +64,7 @@ class Params:
     curate: CurateParams
     export: ExportParams
     run: RunParams
+    publish: ReleaseParams
     shard_pages: int = 50
 
 
@@ -79,7 +81,8 @@ def load_params(paths: Paths) -> Params:
     capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
     curate = CurateParams(DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup")))
     return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})), curate,
-                  ExportParams(**doc.get("export", {})), RunParams(**doc.get("run", {})), shard_pages)
+                  ExportParams(**doc.get("export", {})), RunParams(**doc.get("run", {})),
+                  ReleaseParams(**doc.get("publish", {})), shard_pages)
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:

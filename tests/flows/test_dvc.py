@@ -1,6 +1,7 @@
 """DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones, and push/pull round-trips."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,12 +24,10 @@ def ran_stages(output: str) -> list[str]:
     return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
+def make_repo(root: Path) -> Path:
     """A git repository holding the pipeline definition, the code it depends on and the fixture site."""
     from tests.conftest import SITE
-    root = tmp_path_factory.mktemp("dvc") / "repo"
-    root.mkdir()
+    root.mkdir(parents=True)
     for name in ["dvc.yaml", "params.yaml", ".dvcignore", ".gitignore"]:
         shutil.copy(REPO / name, root / name)
     for folder in ["transforms", "flows", "schemas", ".dvc"]:
@@ -38,8 +37,18 @@ def repo(tmp_path_factory) -> Path:
     (root / "sources.yaml").write_text(
         "sources:\n  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n")
     sh(root, "git", "init", "-q")
+    return root
+
+
+def commit_all(root: Path, message: str) -> None:
     sh(root, *GIT, "add", "-A")
-    sh(root, *GIT, "commit", "-qm", "pipeline")
+    sh(root, *GIT, "commit", "-qm", message)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    root = make_repo(tmp_path_factory.mktemp("dvc") / "repo")
+    commit_all(root, "pipeline")
     return root
 
 
@@ -58,17 +67,87 @@ def test_a_changed_parameter_reruns_only_the_stages_that_use_it(repo):
     assert ran_stages(sh(repo, "dvc", "repro")) == ["curate", "publish"]
 
 
-def test_push_then_pull_into_a_fresh_clone_gives_identical_parquet(repo, tmp_path):
-    remote = tmp_path / "remote"
-    sh(repo, "dvc", "remote", "add", "--local", "-d", "scratch", str(remote))
-    sh(repo, "dvc", "push")
-    sh(repo, *GIT, "add", "-A")
-    sh(repo, *GIT, "commit", "-qm", "dataset version")
+def remote_objects(remote: Path) -> set[str]:
+    return {p.relative_to(remote).as_posix() for p in remote.rglob("*") if p.is_file()}
+
+
+def files_by_md5(root: Path) -> dict[str, list[str]]:
+    """md5 -> the workspace paths with that content, over every output recorded in dvc.lock."""
+    import yaml
+
+    found: dict[str, list[str]] = {}
+    for stage in yaml.safe_load((root / "dvc.lock").read_text())["stages"].values():
+        for out in stage.get("outs", []):
+            md5 = out["md5"]
+            found.setdefault(md5, []).append(out["path"])
+            if md5.endswith(".dir"):
+                listing = root / ".dvc" / "cache" / "files" / "md5" / md5[:2] / md5[2:]
+                for entry in json.loads(listing.read_text()):
+                    found.setdefault(entry["md5"], []).append(f"{out['path']}/{entry['relpath']}")
+    return found
+
+
+def published(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted((root / "data" / "processed").rglob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> tuple[Path, Path]:
+    """A checkout whose `groundmill run` released a version: dvc.lock committed, tag, push to a remote."""
+    base = tmp_path_factory.mktemp("release")
+    root, remote = make_repo(base / "repo"), base / "remote"
+    sh(root, "dvc", "remote", "modify", "local", "url", str(remote))  # committed: clones find it
+    commit_all(root, "pipeline")
+    sh(root, "groundmill", "run")
+    return root, remote
+
+
+def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released):
+    root, remote = released
+    import polars as pl
+
+    version = pl.read_parquet(root / "data" / "versions.parquet")["version"][-1]
+    tag = f"dataset/{version}"
+    assert sh(root, "git", "tag", "--list", "dataset/*").split() == [tag]
+    assert set(sh(root, "git", "show", "--name-only", "--format=", tag).split()) == {"dvc.lock",
+                                                                                   "data/versions.parquet"}
+    assert sh(root, "git", "status", "--porcelain", "--", "dvc.lock").strip() == ""
+    pushed = remote_objects(remote)
+    lock = files_by_md5(root)
+    for rel in published(root):
+        assert any(rel in paths for paths in lock.values()), f"{rel} is not in dvc.lock"
+    assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= pushed
+
+
+def test_a_fresh_clone_pulls_byte_identical_parquet(released, tmp_path):
+    root, _ = released
     clone = tmp_path / "clone"
-    sh(tmp_path, "git", "clone", "-q", str(repo), str(clone))
-    sh(clone, "dvc", "remote", "add", "--local", "-d", "scratch", str(remote))
+    sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
     sh(clone, "dvc", "pull")
-    original = sorted(p.relative_to(repo) for p in (repo / "data" / "processed").rglob("*.parquet"))
+    original = published(root)
     assert original, "nothing was published"
-    for rel in original:
-        assert (clone / rel).read_bytes() == (repo / rel).read_bytes(), rel
+    assert published(clone) == original
+
+
+def test_adding_a_source_pushes_only_its_new_partitions(released):
+    from tests.conftest import FIXTURES
+
+    root, remote = released
+    before_bytes, before_objects = published(root), remote_objects(remote)
+    shutil.copytree(FIXTURES / "deep", root / "data" / "sources" / "deep")
+    sh(root, "groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep")
+    commit_all(root, "source deep")
+    sh(root, "groundmill", "run", "--source", "deep")
+    assert len(sh(root, "git", "tag", "--list", "dataset/*").split()) == 2
+    after = published(root)
+    assert {k: v for k, v in after.items() if k in before_bytes} == before_bytes, "another source was rewritten"
+    assert any("source=deep" in k for k in after)
+    lock = files_by_md5(root)
+    new = remote_objects(remote) - before_objects
+    assert new
+    for obj in new:
+        md5 = obj.removeprefix("files/md5/").replace("/", "", 1)
+        paths = lock[md5]
+        assert md5.endswith(".dir") or paths == ["data/catalog.duckdb"] or all(
+            "source=deep" in p or "/deep/" in p for p in paths), f"pushed again: {paths}"

@@ -1,0 +1,80 @@
+"""Release a published dataset version with DVC and git: `dvc commit` records every stage's outputs
+in dvc.lock, one git commit holds dvc.lock and data/versions.parquet (only those paths, whatever else
+is staged), a tag names the version, and `dvc push` sends the new files to the default remote.
+
+DVC stores files by content, so a push after adding a source sends that source's new partitions and
+the few files that changed (the catalog, the directory listings), never the other sources' data.
+Outside a git + DVC checkout, and inside `dvc repro` (which records dvc.lock itself), nothing is done.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ReleaseParams:
+    release: bool = True              # commit, tag and push each published version
+    push: bool = True                 # dvc push to the default remote
+    tag_prefix: str = "dataset/"      # git tag = prefix + version
+
+
+class ReleaseError(RuntimeError):
+    """A git or DVC command of the release failed; the message ends with its output."""
+
+
+def _run(root: Path, *cmd: str, env: dict | None = None) -> str:
+    done = subprocess.run(list(cmd), cwd=root, capture_output=True, text=True, env=env, timeout=3600)
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip()[-2000:]
+        raise ReleaseError(f"`{' '.join(cmd)}` exited {done.returncode}: {tail}")
+    return done.stdout + done.stderr
+
+
+def _git_env(root: Path) -> dict:
+    """Who commits: the repository's configured identity, else `groundmill`."""
+    env = dict(os.environ)
+    named = subprocess.run(["git", "config", "user.email"], cwd=root, capture_output=True, text=True).stdout.strip()
+    if not named:
+        env |= {"GIT_AUTHOR_NAME": "groundmill", "GIT_AUTHOR_EMAIL": "groundmill@localhost",
+                "GIT_COMMITTER_NAME": "groundmill", "GIT_COMMITTER_EMAIL": "groundmill@localhost"}
+    return env
+
+
+def why_not(root: Path, params: ReleaseParams) -> str | None:
+    """Why a version cannot be released from `root`, or None when it can."""
+    if not params.release:
+        return "publish.release is off"
+    if os.environ.get("DVC_ROOT"):
+        return "running inside dvc repro, which records dvc.lock itself"
+    if not (root / ".git").exists() or not (root / ".dvc").is_dir() or not (root / "dvc.yaml").exists():
+        return f"{root} is not a git checkout with DVC"
+    if not shutil.which("dvc") or not shutil.which("git"):
+        return "git or dvc is not on PATH"
+    return None
+
+
+def release(root: Path, version: str, params: ReleaseParams) -> dict:
+    """Commit, tag and push `version`; returns the tag, the commit and the number of files pushed."""
+    _run(root, "dvc", "commit", "--force", "--quiet")
+    tracked = [p for p in ("dvc.lock", "data/versions.parquet") if (root / p).exists()]
+    env = _git_env(root)
+    _run(root, "git", "add", "--", *tracked)
+    if _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
+        _run(root, "git", "commit", "--quiet", "--no-verify", "-m", f"dataset {version}", "--", *tracked, env=env)
+    tag = f"{params.tag_prefix}{version}"
+    exists = subprocess.run(["git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"], cwd=root,
+                            capture_output=True).returncode == 0
+    if not exists:  # the same content published again keeps its first tag
+        _run(root, "git", "tag", tag, env=env)
+    commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
+    pushed = None
+    if params.push:
+        out = _run(root, "dvc", "push")
+        found = re.search(r"(\d+) files? pushed", out)
+        pushed = int(found.group(1)) if found else 0
+    return {"tag": tag, "commit": commit, "pushed": pushed}
