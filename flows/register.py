@@ -34,5 +34,5 @@ def announce(source_id: str, kind: str) -> str:
     from prefect.events import emit_event
 
     event = emit_event(event=EVENT, resource={"prefect.resource.id": f"groundmill.source.{source_id}"},
-                       payload={"source_id": source_id, "kind": kind})
+                       payload={"source_id": source_id, "kind": kind, "sources": [source_id]})
     return f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted (no Prefect API)")

@@ -86,9 +86,10 @@ def load_params(paths: Paths) -> Params:
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:
-    """The sources in sources.yaml, or just those named in `only` (unknown names are an error)."""
+    """The sources in sources.yaml (`only` None), or just those named in `only` (unknown names are an
+    error; an empty list selects none, never all)."""
     sources = load_sources(paths.sources_file)
-    if not only:
+    if only is None:
         return sources
     known = {s.id for s in sources}
     unknown = [s for s in only if s not in known]
