@@ -151,3 +151,49 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
         paths = lock[md5]
         assert md5.endswith(".dir") or paths == ["data/catalog.duckdb"] or all(
             "source=deep" in p or "/deep/" in p for p in paths), f"pushed again: {paths}"
+
+
+@pytest.fixture
+def s3_server():
+    """moto's S3-compatible server on loopback; the test's credentials are its own, not AWS's."""
+    from moto.server import ThreadedMotoServer
+
+    from tests.flows.test_deploy import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    import boto3
+
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="groundmill",
+                 aws_secret_access_key="groundmill").create_bucket(Bucket="datasets")
+    yield endpoint
+    server.stop()
+
+
+def test_an_s3_compatible_remote_round_trips_the_version(released, s3_server, tmp_path):
+    root, _ = released
+    empty = tmp_path / "aws-config"
+    empty.write_text("")  # no profile of the machine's, and no instance metadata lookups
+    s3 = {"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty)}
+
+    def dvc(where: Path, *args: str) -> str:
+        done = subprocess.run(["dvc", *args], cwd=where, env=cli_env(where) | s3, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    def configure(where: Path) -> None:
+        dvc(where, "remote", "add", "--local", "s3", "s3://datasets/groundmill")
+        for key, value in {"endpointurl": s3_server, "region": "us-east-1", "access_key_id": "groundmill",
+                           "secret_access_key": "groundmill"}.items():
+            dvc(where, "remote", "modify", "--local", "s3", key, value)
+
+    configure(root)
+    assert "files pushed" in dvc(root, "push", "-r", "s3")
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
+    configure(clone)
+    dvc(clone, "pull", "-r", "s3")
+    assert published(clone) == published(root)
