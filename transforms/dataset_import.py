@@ -1,5 +1,7 @@
 """Import a grounding dataset as a source (kind `dataset`): ScreenSpot / ScreenSpot-Pro JSON with its
-image folder, mapped to the canonical capture tables plus `records`, the original records kept whole.
+image folder, or a local Hugging Face `datasets` folder (Parquet shards as on the Hub, or
+`save_to_disk` output) whose rows hold the image and ScreenSpot-style fields; mapped to the canonical
+capture tables plus `records`, the original records kept whole.
 
 Each image becomes a capture and a screenshot (stored as PNG), each record's box an element (its box
 converted to pixels from the source's `box` convention), and each record one `records` row; annotate
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +30,14 @@ RECORDS_SCHEMA = {"source_id": pl.String, "record_index": pl.Int32, "capture_id"
                   "screenshot_id": pl.String, "element_id": pl.String, "instruction": pl.String,
                   "gt_type": pl.String, "is_icon": pl.Boolean, "origin": pl.String}
 BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
+
+
+HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")
+
+
+def is_hf_folder(path: Path) -> bool:
+    """A datasets folder: `save_to_disk` output, or Parquet shards (as `snapshot_download` leaves them)."""
+    return path.is_dir() and (any((path / m).exists() for m in HF_MARKERS) or any(path.rglob("*.parquet")))
 
 
 def record_files(source: Source) -> list[Path]:
@@ -68,59 +80,89 @@ def _png(raw: bytes) -> tuple[bytes, tuple[int, int]]:
         return out.getvalue(), size
 
 
-def _platform(record: dict, file: Path) -> str:
-    hint = f"{record.get('platform', '')} {record.get('application', '')} {file.name}".lower()
+def _platform(record: dict, where: str) -> str:
+    hint = f"{record.get('platform') or ''} {record.get('application') or ''} {where}".lower()
     return "mobile" if "mobile" in hint else "desktop" if "desktop" in hint else "web"
+
+
+def json_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], bytes]]]:
+    """(hint, record, image name, image reader) of ScreenSpot JSON files and their image folder."""
+    images = image_folder(source)
+    for file in record_files(source):
+        for record in json.loads(file.read_text()):
+            name = record["img_filename"]
+            yield file.name, record, name, lambda name=name: (images / name).read_bytes()
+
+
+def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], bytes]]]:
+    """The same from a local datasets folder: every split, the first `Image` column as the image, the
+    other columns as the record. The image is named by `img_filename` or `file_name` when a row has one,
+    else by the sha256 of its PNG."""
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")   # a local folder: never the Hub
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import datasets
+
+    path = source.path
+    loaded = (datasets.load_from_disk(str(path)) if any((path / m).exists() for m in HF_MARKERS)
+              else datasets.load_dataset(str(path)))
+    splits = loaded.items() if isinstance(loaded, datasets.DatasetDict) else [("train", loaded)]
+    for split, table in splits:
+        column = next((c for c, f in table.features.items() if isinstance(f, datasets.Image)), None)
+        if column is None:
+            raise SourceError(f"source {source.id!r}: split {split} of {path} has no Image column")
+        for row in table.cast_column(column, datasets.Image(decode=False)):
+            image = row.pop(column)
+            raw = image["bytes"] if image.get("bytes") else Path(image["path"]).read_bytes()
+            name = row.get("img_filename") or row.get("file_name") or f"{sha256_hex(_png(raw)[0])}.png"
+            yield split, row, name, lambda raw=raw: raw
 
 
 def import_tables(source: Source) -> dict[str, pl.DataFrame]:
     """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
     image that is missing or unreadable gives a captures row with status error and the reason."""
-    images = image_folder(source)
     now = datetime.now(timezone.utc)
     captures, screenshots, elements, records = {}, {}, [], []
     index = 0
-    for file in record_files(source):
-        for record in json.loads(file.read_text()):
-            name = record["img_filename"]
-            capture_id = capture_id_for(source.id, name, "", "imported")
-            if capture_id not in captures:
-                try:
-                    png, (w, h) = _png((images / name).read_bytes())
-                    status, message = "ok", ""
-                except (OSError, ValueError) as exc:
-                    png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
-                sid = sha256_hex(png) if png else None
-                captures[capture_id] = {
-                    "capture_id": capture_id, "source_id": source.id, "page_path": name, "page_sha256": sid or "",
-                    "device": "imported", "platform": _platform(record, file), "status": status, "message": message,
-                    "started_at": now, "viewport_width": w, "viewport_height": h, "device_scale_factor": 1.0,
-                    "n_parts": 1 if png else 0, "n_elements": 0, "script_errors": 0}
-                if png:
-                    screenshots[capture_id] = {"screenshot_id": sid, "source_id": source.id, "capture_id": capture_id,
-                                               "device": "imported", "platform": captures[capture_id]["platform"],
-                                               "part_index": 0, "scroll_y": 0.0, "width": w, "height": h, "png": png}
-            shot = screenshots.get(capture_id)
-            if shot is None:
-                continue
-            element_id = None
-            if record.get("bbox") and record.get("gt_type", "positive") != "negative":
-                x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
-                element = {c: None for c in ELEMENTS_SCHEMA} | {
-                    "screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "source_id": source.id,
-                    "part_index": 0, "element_index": index, "tag": "target", "role": record.get("ui_type") or "target",
-                    "interactive": True, "center_hit": True, "visible_ratio": 1.0, "in_viewport": True,
-                    "scope": "document", "css_path": f"record:{record.get('id', index)}",
-                    "x1": x1, "y1": y1, "x2": x2, "y2": y2}
-                element["element_id"] = element_id = row_id("elements", element)
-                elements.append(element)
-                captures[capture_id]["n_elements"] += 1
-            records.append({"source_id": source.id, "record_index": index, "capture_id": capture_id,
-                            "screenshot_id": shot["screenshot_id"], "element_id": element_id,
-                            "instruction": record.get("instruction") or "", "gt_type": record.get("gt_type", "positive"),
-                            "is_icon": record.get("ui_type") == "icon",
-                            "origin": json.dumps(record, ensure_ascii=False, sort_keys=True)})
-            index += 1
+    rows = hf_records(source) if is_hf_folder(source.path) else json_records(source)
+    for hint, record, name, read_image in rows:
+        capture_id = capture_id_for(source.id, name, "", "imported")
+        if capture_id not in captures:
+            try:
+                png, (w, h) = _png(read_image())
+                status, message = "ok", ""
+            except (OSError, ValueError) as exc:
+                png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
+            sid = sha256_hex(png) if png else None
+            captures[capture_id] = {
+                "capture_id": capture_id, "source_id": source.id, "page_path": name, "page_sha256": sid or "",
+                "device": "imported", "platform": _platform(record, hint), "status": status, "message": message,
+                "started_at": now, "viewport_width": w, "viewport_height": h, "device_scale_factor": 1.0,
+                "n_parts": 1 if png else 0, "n_elements": 0, "script_errors": 0}
+            if png:
+                screenshots[capture_id] = {"screenshot_id": sid, "source_id": source.id, "capture_id": capture_id,
+                                           "device": "imported", "platform": captures[capture_id]["platform"],
+                                           "part_index": 0, "scroll_y": 0.0, "width": w, "height": h, "png": png}
+        shot = screenshots.get(capture_id)
+        if shot is None:
+            continue
+        element_id = None
+        if record.get("bbox") and (record.get("gt_type") or "positive") != "negative":
+            x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
+            element = {c: None for c in ELEMENTS_SCHEMA} | {
+                "screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "source_id": source.id,
+                "part_index": 0, "element_index": index, "tag": "target", "role": record.get("ui_type") or "target",
+                "interactive": True, "center_hit": True, "visible_ratio": 1.0, "in_viewport": True,
+                "scope": "document", "css_path": f"record:{record.get('id', index)}",
+                "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+            element["element_id"] = element_id = row_id("elements", element)
+            elements.append(element)
+            captures[capture_id]["n_elements"] += 1
+        records.append({"source_id": source.id, "record_index": index, "capture_id": capture_id,
+                        "screenshot_id": shot["screenshot_id"], "element_id": element_id,
+                        "instruction": record.get("instruction") or "", "gt_type": record.get("gt_type") or "positive",
+                        "is_icon": record.get("ui_type") == "icon",
+                        "origin": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)})
+        index += 1
     return {"captures": pl.DataFrame(list(captures.values()), schema=CAPTURES_SCHEMA),
             "screenshots": pl.DataFrame(list(screenshots.values()), schema=SCREENSHOTS_SCHEMA),
             "elements": pl.DataFrame(elements, schema=ELEMENTS_SCHEMA),

@@ -64,7 +64,8 @@ def box_in(row: dict, fmt: str) -> list[float] | None:
 
 def image_name(row: dict) -> str:
     """The image file of a row: an imported row keeps its original file name."""
-    return json.loads(row["origin"])["img_filename"] if row.get("origin") else f"{row['screenshot_id']}.png"
+    named = json.loads(row["origin"]).get("img_filename") if row.get("origin") else None
+    return named or f"{row['screenshot_id']}.png"
 
 
 def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -> None:

@@ -1,4 +1,5 @@
-"""A ScreenSpot-Pro dataset imported as a source, run through the lifecycle and exported again."""
+"""A ScreenSpot-Pro dataset imported as a source (as JSON with images, or as a local HF datasets
+folder), run through the lifecycle and exported again."""
 from __future__ import annotations
 
 import io
@@ -7,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import polars as pl
+import pytest
 from PIL import Image, ImageDraw
 
 from tests.conftest import REPO
@@ -40,13 +42,37 @@ RECORDS = [  # the shape of ../shared/formats/screenspot_*_v2_convert.json, with
 ]
 
 
-def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarantined(tmp_path):
+def as_hf_folder(images: Path, folder: Path, layout: str) -> list[dict]:
+    """RECORDS as a datasets folder with an `image` column: Parquet shards (the Hub's layout) or
+    save_to_disk. Returns the rows as datasets gives them back (fields a record lacks are None)."""
+    import datasets
+
+    keys = sorted({k for r in RECORDS for k in r})   # from_list would take the first row's keys only
+    rows = [{k: r.get(k) for k in keys} | {"image": str(images / r["img_filename"])} for r in RECORDS]
+    table = datasets.Dataset.from_list(rows).cast_column("image", datasets.Image())
+    if layout == "parquet":
+        (folder / "data").mkdir(parents=True)
+        table.to_parquet(str(folder / "data" / "test-00000-of-00001.parquet"))
+    else:
+        datasets.DatasetDict({"test": table}).save_to_disk(str(folder))
+    return [{k: v for k, v in row.items() if k != "image"} for row in table.remove_columns("image")]
+
+
+@pytest.mark.parametrize("layout", ["json", "parquet", "save_to_disk"])
+def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarantined(tmp_path, layout,
+                                                                                     monkeypatch):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     root = tmp_path / "project"
     folder = root / "data" / "sources" / "bench"
-    (folder / "images").mkdir(parents=True)
-    screenshot(folder / "images" / "web_1.png", (1280, 800), (37, 99, 235))
-    screenshot(folder / "images" / "mobile_1.png", (390, 844), (22, 163, 74))
-    (folder / "screenspot.json").write_text(json.dumps(RECORDS))
+    images = (tmp_path / "images") if layout != "json" else folder / "images"
+    images.mkdir(parents=True)
+    screenshot(images / "web_1.png", (1280, 800), (37, 99, 235))
+    screenshot(images / "mobile_1.png", (390, 844), (22, 163, 74))
+    if layout == "json":
+        (folder / "screenspot.json").write_text(json.dumps(RECORDS))
+        records = RECORDS
+    else:
+        records = as_hf_folder(images, folder, layout)
     shutil.copy(REPO / "params.yaml", root / "params.yaml")
     (root / "sources.yaml").write_text("sources:\n  - {id: bench, kind: dataset, location: data/sources/bench, "
                                        "license: Apache-2.0, box: xyxy}\n")
@@ -55,7 +81,7 @@ def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarant
     out = root / "data" / "exports" / "screenspot"
     exported = [r for f in sorted(out.glob("*.json")) for r in json.loads(f.read_text())]
     by_id = {r["id"]: r for r in exported}
-    expected = {r["id"]: r for r in RECORDS if r["id"] != "ss_mobile_2"}
+    expected = {r["id"]: r for r in records if r["id"] != "ss_mobile_2"}
     assert by_id == expected                                   # every field as it came in
     assert {r["img_filename"] for r in exported} <= {p.name for p in (out / "images").iterdir()}
     quarantine = pl.read_parquet(root / "data/processed/quarantine/source=bench/part-0.parquet")
