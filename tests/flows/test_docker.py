@@ -47,6 +47,9 @@ def docker_env(tmp_path_factory):
     finally:
         daemon.terminate()
         daemon.wait(timeout=60)
+        netns = base / "exec" / "netns" / "default"   # dockerd leaves its network namespace mounted
+        if netns.exists():
+            subprocess.run(["umount", "-l", str(netns)], capture_output=True)
 
 
 def test_a_docker_worker_runs_the_lifecycle_in_the_image(docker_env, server, project):  # noqa: F811
