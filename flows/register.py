@@ -30,9 +30,13 @@ def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
 
 
 def announce(source_id: str, kind: str) -> str:
-    """Emit the event to the Prefect API in use (a server, when PREFECT_API_URL names one); says how it went."""
+    """Emit the event to the Prefect server that PREFECT_API_URL names; says how it went. Without one
+    nothing is emitted: a temporary server would start (about 20 s) for an event nobody can answer."""
     from prefect.events import emit_event
+    from prefect.settings import PREFECT_API_URL
 
+    if not PREFECT_API_URL.value():
+        return f"event {EVENT} for {source_id}: not emitted (no Prefect server: PREFECT_API_URL is unset)"
     event = emit_event(event=EVENT, resource={"prefect.resource.id": f"groundmill.source.{source_id}"},
                        payload={"source_id": source_id, "kind": kind, "sources": [source_id]})
-    return f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted (no Prefect API)")
+    return f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted")
