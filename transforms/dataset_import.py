@@ -30,9 +30,7 @@ RECORDS_SCHEMA = {"source_id": pl.String, "record_index": pl.Int32, "capture_id"
                   "screenshot_id": pl.String, "element_id": pl.String, "instruction": pl.String,
                   "gt_type": pl.String, "is_icon": pl.Boolean, "origin": pl.String}
 BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
-
-
-HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")
+HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")   # save_to_disk output
 
 
 def is_hf_folder(path: Path) -> bool:
