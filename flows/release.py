@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,15 @@ class ReleaseError(RuntimeError):
     """A git or DVC command of the release failed; the message ends with its output."""
 
 
+def _dvc() -> str | None:
+    """dvc on PATH, else the one installed beside this interpreter (`.venv/bin/groundmill` run without
+    activating the environment)."""
+    beside = Path(sys.executable).parent / "dvc"
+    return shutil.which("dvc") or (str(beside) if beside.exists() else None)
+
+
 def _run(root: Path, *cmd: str, env: dict | None = None) -> str:
+    cmd = (_dvc() or "dvc", *cmd[1:]) if cmd[0] == "dvc" else cmd
     done = subprocess.run(list(cmd), cwd=root, capture_output=True, text=True, env=env, timeout=3600)
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip()[-2000:]
@@ -53,7 +62,7 @@ def why_not(root: Path, params: ReleaseParams) -> str | None:
         return "running inside dvc repro, which records dvc.lock itself"
     if not (root / ".git").exists() or not (root / ".dvc").is_dir() or not (root / "dvc.yaml").exists():
         return f"{root} is not a git checkout with DVC"
-    if not shutil.which("dvc") or not shutil.which("git"):
+    if not _dvc() or not shutil.which("git"):
         return "git or dvc is not on PATH"
     return None
 
