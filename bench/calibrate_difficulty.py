@@ -8,6 +8,7 @@ distribution for the published sample dataset (data/processed) when there is one
 
     .venv/bin/python bench/calibrate_difficulty.py [--formats ../shared/formats]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.settings import load_params, Paths  # noqa: E402
+from flows.settings import Paths, load_params  # noqa: E402
 from transforms.curate.difficulty import factors, score  # noqa: E402
 
 
@@ -29,16 +30,28 @@ def screenspot_rows(folder: Path) -> pl.DataFrame:
     for path in sorted(folder.glob("screenspot_*_v2_convert.json")):
         for r in json.loads(path.read_text()):
             x1, y1, x2, y2 = r["bbox"]
-            rows.append({"split": path.stem.split("_")[1], "x1": float(x1), "y1": float(y1), "x2": float(x2),
-                         "y2": float(y2), "image_width": r["img_size"][0], "image_height": r["img_size"][1],
-                         "is_icon": r["ui_type"] == "icon"})
+            rows.append(
+                {
+                    "split": path.stem.split("_")[1],
+                    "x1": float(x1),
+                    "y1": float(y1),
+                    "x2": float(x2),
+                    "y2": float(y2),
+                    "image_width": r["img_size"][0],
+                    "image_height": r["img_size"][1],
+                    "is_icon": r["ui_type"] == "icon",
+                }
+            )
     return pl.DataFrame(rows)
 
 
 def distribution(graded: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
     keys = [by] if by else []
-    return (graded.group_by(*keys, "tier").len().pivot("tier", index=keys or None, values="len")
-            if by else graded.group_by("tier").len().sort("tier"))
+    return (
+        graded.group_by(*keys, "tier").len().pivot("tier", index=keys or None, values="len")
+        if by
+        else graded.group_by("tier").len().sort("tier")
+    )
 
 
 def main() -> int:
@@ -61,17 +74,24 @@ def main() -> int:
     easy_medium = (share["easy"] + share["medium"]) / graded.height
     tiny = graded.filter(pl.col("area_ratio") < 0.001)
     tiny_hard = tiny.filter(pl.col("tier") == "hard").height
-    print(f"easy {share['easy']}, medium {share['medium']}, hard {share['hard']}: "
-          f"easy or medium {easy_medium:.1%} (must be > 50%)")
+    print(
+        f"easy {share['easy']}, medium {share['medium']}, hard {share['hard']}: "
+        f"easy or medium {easy_medium:.1%} (must be > 50%)"
+    )
     print(f"targets under 0.1% of the screen: {tiny.height}, scored hard: {tiny_hard} (must be all)")
-    print(f"difficulty quartiles: {graded['difficulty'].quantile(0.25):.3f} / {graded['difficulty'].median():.3f}"
-          f" / {graded['difficulty'].quantile(0.75):.3f}")
+    print(
+        f"difficulty quartiles: {graded['difficulty'].quantile(0.25):.3f} / "
+        f"{graded['difficulty'].median():.3f}"
+        f" / {graded['difficulty'].quantile(0.75):.3f}"
+    )
     published = ROOT / "data" / "processed" / "grounding"
     if published.exists():
         sample = pl.read_parquet(published / "*" / "*.parquet")
         counts = dict(sample.filter(pl.col("tier").is_not_null()).group_by("tier").len().iter_rows())
-        print(f"published grounding ({sample.height} rows): "
-              + ", ".join(f"{t} {counts.get(t, 0)}" for t in tiers))
+        print(
+            f"published grounding ({sample.height} rows): "
+            + ", ".join(f"{t} {counts.get(t, 0)}" for t in tiers)
+        )
     return 0 if easy_medium > 0.5 and tiny_hard == tiny.height else 1
 
 

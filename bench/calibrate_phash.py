@@ -12,6 +12,7 @@ of different pages wrongly merged.
 
     .venv/bin/python bench/calibrate_phash.py [--processed data/processed] [--source sample]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,9 @@ def rerender(png: bytes, rng: random.Random, kind: str) -> bytes:
         x, y = rng.randint(0, image.width - 120), rng.randint(0, image.height - 24)
         draw = ImageDraw.Draw(image)
         draw.rectangle((x, y, x + 110, y + 18), fill=image.getpixel((x, y)))
-        draw.text((x + 2, y + 2), f"{rng.randint(0, 99):02d}:{rng.randint(0, 59):02d} updated", fill=(40, 40, 40))
+        draw.text(
+            (x + 2, y + 2), f"{rng.randint(0, 99):02d}:{rng.randint(0, 59):02d} updated", fill=(40, 40, 40)
+        )
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -68,12 +71,19 @@ def main() -> int:
     i, j = np.triu_indices(len(pngs), k=1)
     other = np.asarray([captures[a] != captures[b] for a, b in zip(i, j)])
     different = hamming(base[i[other]], base[j[other]])
-    print(f"{len(pngs)} screenshots of source {args.source!r}: {len(same_page)} re-renders, "
-          f"{len(different)} pairs of different pages")
-    print(f"same page re-rendered: distance median {np.median(same_page):.0f}, 95th percentile "
-          f"{np.percentile(same_page, 95):.0f}, max {same_page.max()}")
-    print(f"different pages, same template: min {different.min()}, 5th percentile {np.percentile(different, 5):.0f}, "
-          f"median {np.median(different):.0f}")
+    print(
+        f"{len(pngs)} screenshots of source {args.source!r}: {len(same_page)} re-renders, "
+        f"{len(different)} pairs of different pages"
+    )
+    print(
+        f"same page re-rendered: distance median {np.median(same_page):.0f}, 95th percentile "
+        f"{np.percentile(same_page, 95):.0f}, max {same_page.max()}"
+    )
+    print(
+        f"different pages, same template: min {different.min()}, 5th percentile "
+        f"{np.percentile(different, 5):.0f}, "
+        f"median {np.median(different):.0f}"
+    )
     print("radius  re-renders caught  different pages merged")
     for radius in (0, 2, 4, 6, 8, 10, 12, 16):
         print(f"{radius:6d}  {np.mean(same_page <= radius):17.1%}  {np.mean(different <= radius):22.2%}")

@@ -13,6 +13,7 @@ host a page names is mapped by Chromium's resolver rules to a loopback address. 
 a saved page's third-party resources do on this closed network; with --unreachable refuse nothing
 listens there and they fail at once. groundmill aborts those requests either way.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ NO_DNS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # replaced 
 def blackhole() -> int:
     """A listener on 127.0.0.3 that accepts every connection and never answers; returns its port."""
     import socket
+
     server = socket.socket()
     server.bind(("127.0.0.3", 0))
     server.listen(512)
@@ -82,6 +84,7 @@ class PeakRss:
         def run() -> None:
             while not self._stop.wait(0.05):
                 self.peak = max(self.peak, self._tree_rss())
+
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
         return self
@@ -107,8 +110,18 @@ def run_cli_loop(folder: Path, pages: list[str]) -> tuple[int, int]:
         for i, page in enumerate(pages):
             out = Path(tmp) / f"{i}.png"
             # --timeout: take the screenshot after 10 s even if the page is still loading.
-            cmd = [exe, "--headless", "--no-sandbox", *CHROMIUM_ARGS, NO_DNS, f"--user-data-dir={tmp}/profile",
-                   "--window-size=1280,800", "--timeout=10000", f"--screenshot={out}", (folder / page).as_uri()]
+            cmd = [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                *CHROMIUM_ARGS,
+                NO_DNS,
+                f"--user-data-dir={tmp}/profile",
+                "--window-size=1280,800",
+                "--timeout=10000",
+                f"--screenshot={out}",
+                (folder / page).as_uri(),
+            ]
             try:
                 subprocess.run(cmd, capture_output=True, timeout=30)
             except subprocess.TimeoutExpired:
@@ -119,6 +132,7 @@ def run_cli_loop(folder: Path, pages: list[str]) -> tuple[int, int]:
 
 async def _fresh_browser_per_page(base: str, pages: list[str]) -> int:
     from playwright.async_api import async_playwright
+
     ok = 0
     async with async_playwright() as pw:
         for page_path in pages:
@@ -148,33 +162,57 @@ def measure(name: str, fn, *args) -> dict:
         t0 = time.perf_counter()
         ok, elements = fn(*args)
         seconds = time.perf_counter() - t0
-    return {"name": name, "ok": ok, "seconds": seconds, "pages_s": len(args[1]) / seconds,
-            "elements_s": elements / seconds, "peak_rss_mb": rss.peak / 2**20}
+    return {
+        "name": name,
+        "ok": ok,
+        "seconds": seconds,
+        "pages_s": len(args[1]) / seconds,
+        "elements_s": elements / seconds,
+        "peak_rss_mb": rss.peak / 2**20,
+    }
 
 
 def main() -> None:
     default = ROOT.parent / "shared" / "corpus" / "readability"
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", nargs="?", type=Path,
-                        default=default if default.is_dir() else ROOT / "data" / "sources" / "sample")
-    parser.add_argument("--pages", type=int, default=12, help="pages to use, from the start of the sorted list")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=default if default.is_dir() else ROOT / "data" / "sources" / "sample",
+    )
+    parser.add_argument(
+        "--pages", type=int, default=12, help="pages to use, from the start of the sorted list"
+    )
     parser.add_argument("--tabs", type=int, default=2, help="groundmill tabs working at once")
-    parser.add_argument("--unreachable", choices=("blackhole", "refuse"), default="blackhole",
-                        help="what the baselines meet when a page asks for another host")
+    parser.add_argument(
+        "--unreachable",
+        choices=("blackhole", "refuse"),
+        default="blackhole",
+        help="what the baselines meet when a page asks for another host",
+    )
     args = parser.parse_args()
     global NO_DNS
     port = blackhole() if args.unreachable == "blackhole" else 9
     NO_DNS = f"--host-resolver-rules=MAP * 127.0.0.3:{port}, EXCLUDE 127.0.0.1"
     pages = list_pages(Source("bench", "html_dir", args.folder.resolve(), "n/a"))[: args.pages]
-    print(f"{len(pages)} pages from {args.folder}, 1280x800, {os.cpu_count()} CPUs, "
-          f"other hosts: {args.unreachable}")
-    rows = [measure("groundmill capture", run_groundmill, args.folder.resolve(), pages, args.tabs),
-            measure("(a) chromium --screenshot loop", run_cli_loop, args.folder.resolve(), pages),
-            measure("(b) playwright, fresh browser", run_fresh_browsers, args.folder.resolve(), pages)]
+    print(
+        f"{len(pages)} pages from {args.folder}, 1280x800, {os.cpu_count()} CPUs, "
+        f"other hosts: {args.unreachable}"
+    )
+    rows = [
+        measure("groundmill capture", run_groundmill, args.folder.resolve(), pages, args.tabs),
+        measure("(a) chromium --screenshot loop", run_cli_loop, args.folder.resolve(), pages),
+        measure("(b) playwright, fresh browser", run_fresh_browsers, args.folder.resolve(), pages),
+    ]
     print(f"{'':32} {'ok':>4} {'seconds':>8} {'pages/s':>8} {'elements/s':>11} {'peak RSS MB':>12}")
     for r in rows:
-        print(f"{r['name']:32} {r['ok']:>4} {r['seconds']:>8.1f} {r['pages_s']:>8.2f} {r['elements_s']:>11.0f} "
-              f"{r['peak_rss_mb']:>12.0f}")
+        print(
+            f"{r['name']:32} {r['ok']:>4} {r['seconds']:>8.1f} {r['pages_s']:>8.2f} {r['elements_s']:>11.0f} "
+            f"{r['peak_rss_mb']:>12.0f}"
+        )
     ours = rows[0]["pages_s"]
     print(f"speed-up vs (a): {ours / rows[1]['pages_s']:.1f}x (target >= 10x)")
     print(f"speed-up vs (b): {ours / rows[2]['pages_s']:.1f}x (target >= 5x)")

@@ -10,6 +10,7 @@ partitions on disk; MinHash/LSH text near-duplicates against datasketch (through
 precision against exact Jaccard); pHash against imagehash (time per image, identical hashes). Each
 target is printed with PASS or MISS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -105,14 +106,24 @@ def rows_in_memory(n: int) -> None:
     peak = max(p for _, p in results.values())
     plan = data["plan"].row(0, named=True)
     pairs = shots.join(clusters, on="screenshot_id").filter(pl.col("parent_id") != pl.col("screenshot_id"))
-    parent_cluster = clusters.select(pl.col("screenshot_id").alias("parent_id"), pl.col("cluster_id").alias("pc"))
+    parent_cluster = clusters.select(
+        pl.col("screenshot_id").alias("parent_id"), pl.col("cluster_id").alias("pc")
+    )
     joined = pairs.join(parent_cluster, on="parent_id").filter(pl.col("cluster_id") == pl.col("pc")).height
-    print(f"  quarantined {quarantined}; exact duplicates {exact.height:,} (planted {plan['exact']:,}; more when"
-          f" two labels on a screenshot coincide); near duplicates {near.height:,} (planted {plan['near_rows']:,} rows on "
-          f"{plan['near_screens']:,} near-copy screenshots, some already exact); near-copy screenshots in their "
-          f"original's cluster: {joined:,} of {plan['near_screens']:,}; kept {graded.height:,}")
+    print(
+        f"  quarantined {quarantined}; exact duplicates {exact.height:,} (planted "
+        f"{plan['exact']:,}; more when"
+        f" two labels on a screenshot coincide); near duplicates {near.height:,} (planted "
+        f"{plan['near_rows']:,} rows on "
+        f"{plan['near_screens']:,} near-copy screenshots, some already exact); near-copy "
+        "screenshots in their "
+        f"original's cluster: {joined:,} of {plan['near_screens']:,}; kept {graded.height:,}"
+    )
     ok = n < 1_000_000 or (total <= 20 and peak <= 4 * GIB)
-    print(f"  total {total:.2f} s, peak RSS {peak / GIB:.2f} GiB   target (1M rows): <= 20 s, <= 4 GiB: {verdict(ok)}")
+    print(
+        f"  total {total:.2f} s, peak RSS {peak / GIB:.2f} GiB   target (1M rows): <= 20 s, <= 4 "
+        f"GiB: {verdict(ok)}"
+    )
 
 
 def rows_streamed(n: int, chunk: int) -> None:
@@ -135,17 +146,31 @@ def rows_streamed(n: int, chunk: int) -> None:
         with measured("curate", results):
             counts = curate_grounding_partitioned(folder, folder / "out", partitions=max(1, n // 1_000_000))
         elapsed, peak = results["curate"]
-        print(f"  rows in {counts['rows_in']:,}: kept {counts['kept']:,}, quarantined {counts['quarantined']:,}, "
-              f"duplicates {counts['duplicates']:,}; {counts['rows_in'] / elapsed:,.0f} rows/s")
-        print(f"  peak RSS {peak / GIB:.2f} GiB   target (10M rows): <= 8 GiB: {verdict(n < 10_000_000 or peak <= 8 * GIB)}")
+        print(
+            f"  rows in {counts['rows_in']:,}: kept {counts['kept']:,}, quarantined "
+            f"{counts['quarantined']:,}, "
+            f"duplicates {counts['duplicates']:,}; {counts['rows_in'] / elapsed:,.0f} rows/s"
+        )
+        print(
+            f"  peak RSS {peak / GIB:.2f} GiB   target (10M rows): <= 8 GiB: "
+            f"{verdict(n < 10_000_000 or peak <= 8 * GIB)}"
+        )
 
 
 def planted_texts(n: int, seed: int = 3) -> tuple[list[str], set[tuple[int, int]]]:
     """Instruction-like texts; a fifth of them are near copies (one word changed, or a word added)."""
     rng = random.Random(seed)
     verbs = ["Click", "Open", "Select", "Choose", "Type", "Tick", "Hover over", "Press"]
-    vocab = [f"{w}{i}" for i, w in enumerate(("alpha beta gamma delta sigma omega north south east west "
-                                                  "river stone cloud field ember frost maple cedar").split() * 40)]
+    vocab = [
+        f"{w}{i}"
+        for i, w in enumerate(
+            (
+                "alpha beta gamma delta sigma omega north south east west "
+                "river stone cloud field ember frost maple cedar"
+            ).split()
+            * 40
+        )
+    ]
     texts, pairs = [], set()
     while len(texts) < n:
         words = [rng.choice(verbs), "the"] + rng.sample(vocab, rng.randint(8, 14)) + ["button"]
@@ -166,15 +191,21 @@ def text_near_dup(n: int, baseline_n: int, params: MinHashParams) -> None:
     ours = near_duplicate_pairs(series, params)
     ours_s = time.perf_counter() - start
     grams = shingles(series, params.ngram)
-    truth = {p for p, j in zip(map(tuple, np.asarray(sorted(planted))), jaccard(np.asarray(sorted(planted)), grams))
-             if j >= params.threshold}
+    truth = {
+        p
+        for p, j in zip(map(tuple, np.asarray(sorted(planted))), jaccard(np.asarray(sorted(planted)), grams))
+        if j >= params.threshold
+    }
     found = {tuple(p) for p in ours.tolist()}
     recall = len(found & truth) / max(1, len(truth))
     exact_j = jaccard(ours, grams) if len(ours) else np.zeros(0)
     precision = float((exact_j >= params.threshold).mean()) if len(ours) else 1.0
     rate = n / ours_s
-    print(f"  groundmill: {ours_s:.2f} s, {rate:,.0f} texts/s; recall {recall:.3f} of {len(truth):,} planted pairs "
-          f"with Jaccard >= {params.threshold}, precision {precision:.3f}")
+    print(
+        f"  groundmill: {ours_s:.2f} s, {rate:,.0f} texts/s; recall {recall:.3f} of "
+        f"{len(truth):,} planted pairs "
+        f"with Jaccard >= {params.threshold}, precision {precision:.3f}"
+    )
     try:
         from datasketch import MinHash, MinHashLSH
     except ImportError:
@@ -188,7 +219,7 @@ def text_near_dup(n: int, baseline_n: int, params: MinHashParams) -> None:
         words = text.lower().split()
         m = MinHash(num_perm=params.num_perm, seed=params.seed)
         for k in range(max(1, len(words) - params.ngram + 1)):
-            m.update(" ".join(words[k:k + params.ngram]).encode())
+            m.update(" ".join(words[k : k + params.ngram]).encode())
         lsh.insert(i, m)
         sketches.append(m)
     theirs = {(min(i, j), max(i, j)) for i, m in enumerate(sketches) for j in lsh.query(m) if j != i}
@@ -196,10 +227,15 @@ def text_near_dup(n: int, baseline_n: int, params: MinHashParams) -> None:
     base_rate = len(sub) / base_s
     sub_truth = {p for p in truth if p[1] < baseline_n}
     base_recall = len(theirs & sub_truth) / max(1, len(sub_truth))
-    print(f"  datasketch: {base_s:.2f} s for {len(sub):,} texts, {base_rate:,.0f} texts/s; recall {base_recall:.3f}")
+    print(
+        f"  datasketch: {base_s:.2f} s for {len(sub):,} texts, {base_rate:,.0f} texts/s; recall "
+        f"{base_recall:.3f}"
+    )
     speedup = rate / base_rate
-    print(f"  throughput {speedup:.1f}x datasketch at recall {recall:.3f}   target: >= 10x at >= 0.95: "
-          f"{verdict(speedup >= 10 and recall >= 0.95)}")
+    print(
+        f"  throughput {speedup:.1f}x datasketch at recall {recall:.3f}   target: >= 10x at >= 0.95: "
+        f"{verdict(speedup >= 10 and recall >= 0.95)}"
+    )
 
 
 def screenshot_pngs(n: int) -> list[bytes]:
@@ -210,6 +246,7 @@ def screenshot_pngs(n: int) -> list[bytes]:
         if len(pngs) >= n:
             return pngs[:n]
     from PIL import Image, ImageDraw
+
     rng = random.Random(9)
     out = []
     for _ in range(n):
@@ -217,8 +254,14 @@ def screenshot_pngs(n: int) -> list[bytes]:
         draw = ImageDraw.Draw(image)
         draw.rectangle((0, 0, 1280, 64), fill=(15, 23, 42))
         for row in range(30):
-            draw.text((40 + rng.randint(0, 40), 90 + row * 23), " ".join(rng.choice(("lorem", "ipsum", "dolor",
-                      "sit", "amet", "grounding", "button")) for _ in range(rng.randint(6, 18))), fill=(30, 30, 30))
+            draw.text(
+                (40 + rng.randint(0, 40), 90 + row * 23),
+                " ".join(
+                    rng.choice(("lorem", "ipsum", "dolor", "sit", "amet", "grounding", "button"))
+                    for _ in range(rng.randint(6, 18))
+                ),
+                fill=(30, 30, 30),
+            )
         buffer = io.BytesIO()
         image.save(buffer, "PNG")
         out.append(buffer.getvalue())
@@ -242,15 +285,19 @@ def phash_speed(n: int) -> None:
         ours = phashes(pngs, workers=workers)
         per = (time.perf_counter() - start) / n
         same = sum(int(a) == b for a, b in zip(ours, theirs))
-        print(f"  {workers} worker(s): {per * 1e3:.2f} ms/image vs imagehash {base * 1e3:.2f} ms/image: "
-              f"{base / per:.2f}x, identical hashes {same}/{n}")
+        print(
+            f"  {workers} worker(s): {per * 1e3:.2f} ms/image vs imagehash {base * 1e3:.2f} ms/image: "
+            f"{base / per:.2f}x, identical hashes {same}/{n}"
+        )
     print(f"  target: >= 2x with identical hashes: {verdict(base / per >= 2 and same == n)}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows curated in memory")
-    parser.add_argument("--big", type=int, default=10_000_000, help="rows streamed through partitions (0: skip)")
+    parser.add_argument(
+        "--big", type=int, default=10_000_000, help="rows streamed through partitions (0: skip)"
+    )
     parser.add_argument("--texts", type=int, default=200_000, help="texts for the near-duplicate finder")
     parser.add_argument("--baseline-texts", type=int, default=20_000, help="texts given to datasketch")
     parser.add_argument("--images", type=int, default=300, help="screenshots hashed")

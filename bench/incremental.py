@@ -14,6 +14,7 @@ projects, with the real CLI (each run starts its own ephemeral Prefect API, as a
 It prints the seconds, the ratio add / alone (target <= 1.3) and checks that no other source's
 published file changed. Exit status 1 when the ratio is over the target or a file changed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,13 @@ def groundmill(project: Path, *args: str) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env |= {"PREFECT_HOME": str(project / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
     started = time.perf_counter()
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "groundmill"), *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "groundmill"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"groundmill {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return time.perf_counter() - started
@@ -48,17 +54,27 @@ def project(base: Path, name: str, sources: dict[str, list[Path]]) -> Path:
         for page in pages:
             shutil.copy(page, folder / page.name)
     shutil.copy(ROOT / "params.yaml", root / "params.yaml")
-    (root / "sources.yaml").write_text("sources:\n" + "".join(
-        f"  - {{id: {sid}, kind: html_dir, location: data/sources/{sid}, license: unknown}}\n" for sid in sources))
+    (root / "sources.yaml").write_text(
+        "sources:\n"
+        + "".join(
+            f"  - {{id: {sid}, kind: html_dir, location: data/sources/{sid}, license: unknown}}\n"
+            for sid in sources
+        )
+    )
     return root
 
 
 def published(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "data" / "processed").rglob("*.parquet")}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in (root / "data" / "processed").rglob("*.parquet")
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("folder", nargs="?", type=Path)
     parser.add_argument("--sources", type=int, default=20)
     parser.add_argument("--pages", type=int, default=4)
@@ -67,7 +83,7 @@ def main() -> int:
     folder = args.folder or (corpus if corpus.is_dir() else ROOT / "data" / "sources" / "sample")
     pages = sorted(folder.glob("*.html"))
     count = min(args.sources, len(pages) // args.pages - 1)
-    deal = {f"s{i:02d}": pages[i * args.pages:(i + 1) * args.pages] for i in range(count + 1)}
+    deal = {f"s{i:02d}": pages[i * args.pages : (i + 1) * args.pages] for i in range(count + 1)}
     new = f"s{count:02d}"
     print(f"{folder}: {count} sources of {args.pages} pages, then one more ({new})")
     with tempfile.TemporaryDirectory(prefix="groundmill-incremental-") as tmp:
@@ -78,8 +94,9 @@ def main() -> int:
         t_alone = groundmill(alone, "run")
         before = published(many)
         shutil.copytree(alone / "data" / "sources" / new, many / "data" / "sources" / new)
-        t_register = groundmill(many, "sources", "add", new, "--kind", "html_dir", "--location",
-                                f"data/sources/{new}")
+        t_register = groundmill(
+            many, "sources", "add", new, "--kind", "html_dir", "--location", f"data/sources/{new}"
+        )
         t_run = groundmill(many, "run", "--source", new)
         t_add = t_register + t_run
         after = published(many)

@@ -1,4 +1,5 @@
 """Annotate flow: grounding, instructions and how-to rows from each source's captures."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -8,8 +9,8 @@ from flows import progress
 from flows.settings import load_params, project_paths, select_sources
 from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
-from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.imported import imported_grounding
+from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.tables import INSTRUCTIONS_SCHEMA, SKIPPED_SCHEMA, Annotated, annotate_tables
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_tables_atomic
@@ -21,37 +22,70 @@ def annotate_source(source_id: str, params: AnnotateParams, kind: str = "html_di
     paths = project_paths()
     captured = paths.stage("capture", source_id)
     elements = read_table(captured, "elements")
-    screenshots = read_table(captured, "screenshots", columns=["screenshot_id", "capture_id", "part_index",
-                                                               "width", "height", "png"])
+    screenshots = read_table(
+        captured,
+        "screenshots",
+        columns=["screenshot_id", "capture_id", "part_index", "width", "height", "png"],
+    )
     captures = read_table(captured, "captures")
 
     annotator = build_annotator(params, paths.root)
     try:
-        if kind == "dataset":   # imported records are the rows; no phrases to write
+        if kind == "dataset":  # imported records are the rows; no phrases to write
             records = read_table(captured, "records")
             grounding = imported_grounding(records, elements, screenshots)
-            annotated = Annotated(grounding, pl.DataFrame(schema=INSTRUCTIONS_SCHEMA), pl.DataFrame(schema=SKIPPED_SCHEMA),
-                                  [{"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}])
+            annotated = Annotated(
+                grounding,
+                pl.DataFrame(schema=INSTRUCTIONS_SCHEMA),
+                pl.DataFrame(schema=SKIPPED_SCHEMA),
+                [{"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}],
+            )
         else:
             annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
     finally:
         annotator.close()
     howto, pages_without = mine_howto(captures, screenshots)
     ok_pages = captures.filter(pl.col("status") == "ok").height
-    book = ledger([
-        *({"stage": "annotate", "source_id": source_id, **b} for b in annotated.books),
-        {"stage": "annotate", "source_id": source_id, "table": "howto_pages", "rows_in": ok_pages,
-         "rows_out": ok_pages - pages_without, "skipped": pages_without},
-    ])
-    tables = {"grounding": annotated.grounding, "instructions": annotated.instructions, "howto": howto,
-              "skipped": annotated.skipped, "ledger": book, "model_usage": usage_table(annotator, source_id)}
+    book = ledger(
+        [
+            *({"stage": "annotate", "source_id": source_id, **b} for b in annotated.books),
+            {
+                "stage": "annotate",
+                "source_id": source_id,
+                "table": "howto_pages",
+                "rows_in": ok_pages,
+                "rows_out": ok_pages - pages_without,
+                "skipped": pages_without,
+            },
+        ]
+    )
+    tables = {
+        "grounding": annotated.grounding,
+        "instructions": annotated.instructions,
+        "howto": howto,
+        "skipped": annotated.skipped,
+        "ledger": book,
+        "model_usage": usage_table(annotator, source_id),
+    }
     write_tables_atomic(tables, paths.stage("annotate", source_id))
-    flagged = sum(t.filter(pl.col("quality_flags").list.len() > 0).height
-                  for t in (annotated.grounding, annotated.instructions))
-    get_run_logger().info("%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows",
-                          source_id, annotated.grounding.height, annotated.instructions.height, flagged, howto.height)
-    return {"grounding": annotated.grounding.height, "instructions": annotated.instructions.height,
-            "flagged": flagged, "howto": howto.height}
+    flagged = sum(
+        t.filter(pl.col("quality_flags").list.len() > 0).height
+        for t in (annotated.grounding, annotated.instructions)
+    )
+    get_run_logger().info(
+        "%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows",
+        source_id,
+        annotated.grounding.height,
+        annotated.instructions.height,
+        flagged,
+        howto.height,
+    )
+    return {
+        "grounding": annotated.grounding.height,
+        "instructions": annotated.instructions.height,
+        "flagged": flagged,
+        "howto": howto.height,
+    }
 
 
 @flow(name="annotate")

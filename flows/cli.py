@@ -1,4 +1,5 @@
 """The `groundmill` command: run the lifecycle or one stage, query the catalog, audit the datasets."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="groundmill", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole lifecycle (capture, annotate, curate, publish)")
-    run.add_argument("--source", action="append", dest="sources", metavar="ID",
-                     help="only this source from sources.yaml (repeatable); default: all")
+    run.add_argument(
+        "--source",
+        action="append",
+        dest="sources",
+        metavar="ID",
+        help="only this source from sources.yaml (repeatable); default: all",
+    )
     for stage in STAGE_COMMANDS:
         p = sub.add_parser(stage, help=f"run the {stage} stage only")
         p.add_argument("--source", action="append", dest="sources", metavar="ID")
@@ -32,23 +38,43 @@ def _parser() -> argparse.ArgumentParser:
     sources = sub.add_parser("sources", help="list the sources, or add one (and announce it as an event)")
     ssub = sources.add_subparsers(dest="action", required=True)
     ssub.add_parser("list", help="the sources in sources.yaml")
-    add = ssub.add_parser("add", help="validate a source, add it to sources.yaml, emit groundmill.source.added")
+    add = ssub.add_parser(
+        "add", help="validate a source, add it to sources.yaml, emit groundmill.source.added"
+    )
     add.add_argument("id")
     add.add_argument("--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset"))
     add.add_argument("--location", required=True)
     add.add_argument("--license", default="unknown")
-    add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                     help="another setting of the entry (local=true, box=xywh, images=...), repeatable")
+    add.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="another setting of the entry (local=true, box=xywh, images=...), repeatable",
+    )
     sub.add_parser("watch", help="run the lifecycle for the sources that are new or changed since last time")
-    export = sub.add_parser("export", help="write a training export of the published rows to data/exports/<format>")
-    export.add_argument("format", choices=("hf", "screenspot", "chat"),
-                        help="hf: datasets Parquet shards; screenspot: ScreenSpot-Pro JSON + images; chat: JSONL")
+    export = sub.add_parser(
+        "export", help="write a training export of the published rows to data/exports/<format>"
+    )
+    export.add_argument(
+        "format",
+        choices=("hf", "screenspot", "chat"),
+        help="hf: datasets Parquet shards; screenspot: ScreenSpot-Pro JSON + images; chat: JSONL",
+    )
     export.add_argument("--table", choices=("grounding", "instructions"), default="grounding")
-    export.add_argument("--box", choices=("xyxy", "xywh", "norm1", "norm1000"), default="xyxy",
-                        help="screenspot: box as x1,y1,x2,y2 px (Pro), x,y,w,h px (v1/v2), 0..1 or 0..1000")
-    export.add_argument("--target", choices=("point", "box"), default="point", help="chat: what the answer gives")
+    export.add_argument(
+        "--box",
+        choices=("xyxy", "xywh", "norm1", "norm1000"),
+        default="xyxy",
+        help="screenspot: box as x1,y1,x2,y2 px (Pro), x,y,w,h px (v1/v2), 0..1 or 0..1000",
+    )
+    export.add_argument(
+        "--target", choices=("point", "box"), default="point", help="chat: what the answer gives"
+    )
     export.add_argument("--out", type=Path, help="folder (default data/exports/<format>)")
-    audit = sub.add_parser("audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit")
+    audit = sub.add_parser(
+        "audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit"
+    )
     audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
     return parser
@@ -77,24 +103,29 @@ def _sources(args: argparse.Namespace, paths) -> int:
 
 def _export(args: argparse.Namespace) -> None:
     from flows.settings import load_params, project_paths
-    from transforms.storage import read_published
     from transforms.export import export_chat, export_hf, export_screenspot, training_rows
+    from transforms.storage import read_published
 
     paths = project_paths()
     params = load_params(paths).export
-    screenshots = read_published(paths.processed, "screenshots",
-                                 ["screenshot_id", "platform", "cluster_id", "width", "height", "png"])
+    screenshots = read_published(
+        paths.processed, "screenshots", ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
+    )
     rows = training_rows(read_published(paths.processed, args.table), screenshots, args.table, params)
-    out = args.out or paths.root / "data" / "exports" / (args.format if args.table == "grounding"
-                                                         else f"{args.format}-{args.table}")
+    out = args.out or paths.root / "data" / "exports" / (
+        args.format if args.table == "grounding" else f"{args.format}-{args.table}"
+    )
     if args.format == "hf":
         counts = export_hf(rows, screenshots, out, params)
     elif args.format == "screenspot":
         counts = export_screenspot(rows, screenshots, out, args.box)
     else:
         counts = export_chat(rows, screenshots, out, args.target)
-    print(f"{args.format} export of {args.table}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-          + f"\n  {out}")
+    print(
+        f"{args.format} export of {args.table}: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f"\n  {out}"
+    )
 
 
 def _audit(sample: int, seed: int) -> None:
@@ -107,8 +138,12 @@ def _audit(sample: int, seed: int) -> None:
     paths = project_paths()
     grounding = read_published(paths.processed, "grounding")
     screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "width", "height", "png"])
-    checked = recheck(grounding, read_published(paths.processed, "elements"), screenshots,
-                      read_published(paths.processed, "rejected"))
+    checked = recheck(
+        grounding,
+        read_published(paths.processed, "elements"),
+        screenshots,
+        read_published(paths.processed, "rejected"),
+    )
     report = write_report(checked, screenshots, paths.root / "data" / "reports" / "audit", sample, seed)
     with pl.Config(tbl_hide_dataframe_shape=True):
         print(markdown(checked.summary))
@@ -141,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = project_paths()
     _prepare_environment(paths.root)
-    os.environ.setdefault("GROUNDMILL_ROOT", str(paths.root))   # task workers in other processes find it
+    os.environ.setdefault("GROUNDMILL_ROOT", str(paths.root))  # task workers in other processes find it
     from flows.curate import NothingUsable
     from transforms.sources import SourceError
     from transforms.storage import TableReadError
@@ -160,22 +195,29 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "summary":
             from flows.summary import summary_text
+
             print(summary_text(paths))
             return 0
         if not paths.sources_file.exists():
-            print(f"groundmill: {paths.sources_file} not found: run from the project root "
-                  "or set GROUNDMILL_ROOT", file=sys.stderr)
+            print(
+                f"groundmill: {paths.sources_file} not found: run from the project root "
+                "or set GROUNDMILL_ROOT",
+                file=sys.stderr,
+            )
             return 2
         from flows.settings import select_sources
+
         select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
         if args.command == "watch":
             from flows.watch import watch_sources
+
             ran = watch_sources()
             print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
             return 0
         if args.command == "run":
             from flows.lifecycle import lifecycle
             from flows.summary import summary_text
+
             lifecycle(args.sources)
             print(summary_text(paths))
         else:
@@ -183,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
 
             from flows.runners import task_runner
             from flows.settings import load_params
+
             stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
             stage_flow.with_options(task_runner=task_runner(load_params(paths).run))(args.sources)
         return 0

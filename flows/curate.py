@@ -1,5 +1,6 @@
 """Curate flow: validate every table, quarantine what fails, set aside rows that failed verification,
 remove exact and near duplicates, grade difficulty (transforms/curate/stage.py does the work)."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -12,9 +13,15 @@ from transforms.curate.stage import TABLES, CurateParams, curate_tables
 from transforms.ledger import ledger
 from transforms.storage import TableReadError, read_table, write_tables_atomic
 
-FROM_STAGE = {"captures": "capture", "screenshots": "capture", "elements": "capture",
-              "excluded_elements": "capture",
-              "grounding": "annotate", "instructions": "annotate", "howto": "annotate"}
+FROM_STAGE = {
+    "captures": "capture",
+    "screenshots": "capture",
+    "elements": "capture",
+    "excluded_elements": "capture",
+    "grounding": "annotate",
+    "instructions": "annotate",
+    "howto": "annotate",
+}
 
 
 class NothingUsable(RuntimeError):
@@ -41,10 +48,20 @@ def curate_source(source_id: str, params: CurateParams) -> dict[str, int]:
     tables["ledger"] = ledger(curated.books)
     write_tables_atomic(tables, paths.stage("curate", source_id))
     tiers = dict(tables["grounding"].group_by("tier").len().iter_rows())
-    get_run_logger().info("%s: %d quarantined, %d rejected by verification, %d duplicates, tiers %s", source_id,
-                          tables["quarantine"].height, tables["rejected"].height, tables["duplicates"].height, tiers)
-    return {"usable": curated.usable_rows, "quarantined": tables["quarantine"].height,
-            "rejected": tables["rejected"].height, "duplicates": tables["duplicates"].height}
+    get_run_logger().info(
+        "%s: %d quarantined, %d rejected by verification, %d duplicates, tiers %s",
+        source_id,
+        tables["quarantine"].height,
+        tables["rejected"].height,
+        tables["duplicates"].height,
+        tiers,
+    )
+    return {
+        "usable": curated.usable_rows,
+        "quarantined": tables["quarantine"].height,
+        "rejected": tables["rejected"].height,
+        "duplicates": tables["duplicates"].height,
+    }
 
 
 @flow(name="curate")
@@ -58,5 +75,7 @@ def curate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
         futures = {s.id: curate_source.submit(s.id, params.curate) for s in chosen}
         counts = {sid: progress.done("curate", f) for sid, f in futures.items()}
     if counts and not any(c["usable"] for c in counts.values()):
-        raise NothingUsable(f"curate: nothing usable remains in {', '.join(counts)}; see the quarantine table")
+        raise NothingUsable(
+            f"curate: nothing usable remains in {', '.join(counts)}; see the quarantine table"
+        )
     return counts

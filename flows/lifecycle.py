@@ -1,4 +1,5 @@
 """The lifecycle flow: capture, annotate, curate and publish, in that order."""
+
 from __future__ import annotations
 
 from prefect import flow
@@ -16,5 +17,7 @@ def lifecycle(sources: list[str] | None = None) -> dict[str, dict]:
     """Run every stage for the listed sources (all in sources.yaml by default), each stage's tasks on
     the task runner params.yaml names (threads, or a Dask cluster)."""
     with shared_cluster(load_params(project_paths()).run) as run:
-        return {stage.name: stage.with_options(task_runner=task_runner(run))(sources)
-                for stage in (capture, annotate, curate, publish)}
+        return {
+            stage.name: stage.with_options(task_runner=task_runner(run))(sources)
+            for stage in (capture, annotate, curate, publish)
+        }

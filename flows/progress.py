@@ -3,6 +3,7 @@
 Bars show on an interactive terminal (stderr is a TTY), or always with GROUNDMILL_PROGRESS=on; never
 with GROUNDMILL_PROGRESS=off. Tasks running in other processes (Dask workers) tick nothing.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -1,5 +1,6 @@
 """Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
 dataset version (data/versions.parquet), its data card (data/reports/<version>/) and Prefect artifacts."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,15 @@ def publish_source(source_id: str) -> dict[str, int]:
         frame = read_table(curated, table)
         write_parquet_atomic(frame, paths.processed / table / f"source={source_id}" / "part-0.parquet")
         counts[table] = frame.height
-        book.append({"stage": "publish", "source_id": source_id, "table": table,
-                     "rows_in": frame.height, "rows_out": frame.height})
+        book.append(
+            {
+                "stage": "publish",
+                "source_id": source_id,
+                "table": table,
+                "rows_in": frame.height,
+                "rows_out": frame.height,
+            }
+        )
     books = [read_table(paths.stage(stage, source_id), "ledger") for stage in STAGES]
     full = pl.concat([*books, ledger(book)])
     write_parquet_atomic(full, paths.processed / "ledger" / f"source={source_id}" / "part-0.parquet")
@@ -48,7 +56,9 @@ def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
         futures = {s.id: publish_source.submit(s.id) for s in chosen}
         counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
     version = record_version(paths.versions, dataset_version(paths.processed, PUBLISHED_TABLES))
-    build_catalog(paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions})
+    build_catalog(
+        paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions}
+    )
     report = report_version(version)
     get_run_logger().info("version %s, catalog %s, data card %s", version["version"], paths.catalog, report)
     release_version(version["version"])
@@ -66,8 +76,13 @@ def release_version(version: str) -> dict | None:
         get_run_logger().info("version %s recorded, not released: %s", version, reason)
         return None
     released = release(paths.root, version, params)
-    get_run_logger().info("released %s as git tag %s (%s), %s files pushed", version, released["tag"],
-                          released["commit"][:12], released["pushed"])
+    get_run_logger().info(
+        "released %s as git tag %s (%s), %s files pushed",
+        version,
+        released["tag"],
+        released["commit"][:12],
+        released["pushed"],
+    )
     return released
 
 
@@ -79,13 +94,21 @@ def report_version(version: dict) -> Path:
     screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "png"])
     card = write_card(paths.reports, version, grounding, screenshots)
     counts = json.loads(version["row_counts"])
-    create_table_artifact([{"table": t, "rows": n} for t, n in sorted(counts.items())], key="groundmill-rows",
-                          description=f"Rows per published table, version {version['version']}")
+    create_table_artifact(
+        [{"table": t, "rows": n} for t, n in sorted(counts.items())],
+        key="groundmill-rows",
+        description=f"Rows per published table, version {version['version']}",
+    )
     ledger = read_published(paths.processed, "ledger").filter(pl.col("stage") != "publish")
     create_table_artifact(ledger.to_dicts(), key="groundmill-ledger", description="Where every row went")
     tiers = dict(grounding.group_by("tier").len().iter_rows())
-    histogram = "\n".join(f"| {t} | {tiers.get(t, 0):,} | {'█' * round(40 * tiers.get(t, 0) / max(1, grounding.height))} |"
-                          for t in ("easy", "medium", "hard"))
-    create_markdown_artifact(f"| tier | rows | |\n|---|---|---|\n{histogram}\n\nData card: `{card}`",
-                             key="groundmill-difficulty", description="Grounding rows per difficulty tier")
+    histogram = "\n".join(
+        f"| {t} | {tiers.get(t, 0):,} | {'█' * round(40 * tiers.get(t, 0) / max(1, grounding.height))} |"
+        for t in ("easy", "medium", "hard")
+    )
+    create_markdown_artifact(
+        f"| tier | rows | |\n|---|---|---|\n{histogram}\n\nData card: `{card}`",
+        key="groundmill-difficulty",
+        description="Grounding rows per difficulty tier",
+    )
     return card

@@ -1,6 +1,7 @@
 """`groundmill sources add`: validate a source, add it to sources.yaml, and announce it as a Prefect
 event (`groundmill.source.added`) that the lifecycle deployment's trigger answers by running the
 lifecycle for that source alone."""
+
 from __future__ import annotations
 
 import yaml
@@ -37,6 +38,9 @@ def announce(source_id: str, kind: str) -> str:
 
     if not PREFECT_API_URL.value():
         return f"event {EVENT} for {source_id}: not emitted (no Prefect server: PREFECT_API_URL is unset)"
-    event = emit_event(event=EVENT, resource={"prefect.resource.id": f"groundmill.source.{source_id}"},
-                       payload={"source_id": source_id, "kind": kind, "sources": [source_id]})
+    event = emit_event(
+        event=EVENT,
+        resource={"prefect.resource.id": f"groundmill.source.{source_id}"},
+        payload={"source_id": source_id, "kind": kind, "sources": [source_id]},
+    )
     return f"event {EVENT} for {source_id}: " + ("emitted" if event is not None else "not emitted")

@@ -6,6 +6,7 @@ DVC stores files by content, so a push after adding a source sends that source's
 the few files that changed (the catalog, the directory listings), never the other sources' data.
 Outside a git + DVC checkout, and inside `dvc repro` (which records dvc.lock itself), nothing is done.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,9 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class ReleaseParams:
-    release: bool = True              # commit, tag and push each published version
-    push: bool = True                 # dvc push to the default remote
-    tag_prefix: str = "dataset/"      # git tag = prefix + version
+    release: bool = True  # commit, tag and push each published version
+    push: bool = True  # dvc push to the default remote
+    tag_prefix: str = "dataset/"  # git tag = prefix + version
 
 
 class ReleaseError(RuntimeError):
@@ -47,10 +48,16 @@ def _run(root: Path, *cmd: str, env: dict | None = None) -> str:
 def _git_env(root: Path) -> dict:
     """Who commits: the repository's configured identity, else `groundmill`."""
     env = dict(os.environ)
-    named = subprocess.run(["git", "config", "user.email"], cwd=root, capture_output=True, text=True).stdout.strip()
+    named = subprocess.run(
+        ["git", "config", "user.email"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
     if not named:
-        env |= {"GIT_AUTHOR_NAME": "groundmill", "GIT_AUTHOR_EMAIL": "groundmill@localhost",
-                "GIT_COMMITTER_NAME": "groundmill", "GIT_COMMITTER_EMAIL": "groundmill@localhost"}
+        env |= {
+            "GIT_AUTHOR_NAME": "groundmill",
+            "GIT_AUTHOR_EMAIL": "groundmill@localhost",
+            "GIT_COMMITTER_NAME": "groundmill",
+            "GIT_COMMITTER_EMAIL": "groundmill@localhost",
+        }
     return env
 
 
@@ -74,10 +81,25 @@ def release(root: Path, version: str, params: ReleaseParams) -> dict:
     env = _git_env(root)
     _run(root, "git", "add", "--", *tracked)
     if _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
-        _run(root, "git", "commit", "--quiet", "--no-verify", "-m", f"dataset {version}", "--", *tracked, env=env)
+        _run(
+            root,
+            "git",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            f"dataset {version}",
+            "--",
+            *tracked,
+            env=env,
+        )
     tag = f"{params.tag_prefix}{version}"
-    exists = subprocess.run(["git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"], cwd=root,
-                            capture_output=True).returncode == 0
+    exists = (
+        subprocess.run(
+            ["git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"], cwd=root, capture_output=True
+        ).returncode
+        == 0
+    )
     if not exists:  # the same content published again keeps its first tag
         _run(root, "git", "tag", tag, env=env)
     commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()

@@ -1,4 +1,5 @@
 """The task runner the flows fan out on: threads (default) or Dask, chosen in params.yaml `run`."""
+
 from __future__ import annotations
 
 import contextlib
@@ -10,10 +11,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 @dataclass(frozen=True)
 class RunParams:
-    task_runner: str = "threads"      # threads, or dask
-    max_workers: int | None = None    # threads: tasks at once (default: Prefect's)
-    dask_address: str | None = None   # dask: the scheduler of an existing cluster; none starts a local one
-    dask_workers: int = 2             # dask: processes of the local cluster, one thread each
+    task_runner: str = "threads"  # threads, or dask
+    max_workers: int | None = None  # threads: tasks at once (default: Prefect's)
+    dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
+    dask_workers: int = 2  # dask: processes of the local cluster, one thread each
 
 
 def task_runner(params: RunParams):
@@ -31,8 +32,13 @@ def task_runner(params: RunParams):
 
 def _local(params: RunParams) -> dict:
     # Loopback only, and no dashboard (it would listen on every interface).
-    return {"n_workers": params.dask_workers, "threads_per_worker": 1, "processes": True, "host": "127.0.0.1",
-            "dashboard_address": None}
+    return {
+        "n_workers": params.dask_workers,
+        "threads_per_worker": 1,
+        "processes": True,
+        "host": "127.0.0.1",
+        "dashboard_address": None,
+    }
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
 """Where everything lives and which parameters apply, derived once from the project root."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,21 @@ from transforms.export import ExportParams
 from transforms.sources import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
-PUBLISHED_TABLES = ["captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions",
-                    "howto", "quarantine", "duplicates", "skipped", "rejected", "model_usage", "ledger"]
+PUBLISHED_TABLES = [
+    "captures",
+    "screenshots",
+    "elements",
+    "excluded_elements",
+    "grounding",
+    "instructions",
+    "howto",
+    "quarantine",
+    "duplicates",
+    "skipped",
+    "rejected",
+    "model_usage",
+    "ledger",
+]
 
 
 @dataclass(frozen=True)
@@ -79,10 +93,18 @@ def load_params(paths: Paths) -> Params:
     capture = dict(doc.get("capture", {}))
     shard_pages = int(capture.pop("shard_pages", 50))
     capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
-    curate = CurateParams(DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup")))
-    return Params(CaptureParams(**capture), AnnotateParams(**doc.get("annotate", {})), curate,
-                  ExportParams(**doc.get("export", {})), RunParams(**doc.get("run", {})),
-                  ReleaseParams(**doc.get("publish", {})), shard_pages)
+    curate = CurateParams(
+        DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup"))
+    )
+    return Params(
+        CaptureParams(**capture),
+        AnnotateParams(**doc.get("annotate", {})),
+        curate,
+        ExportParams(**doc.get("export", {})),
+        RunParams(**doc.get("run", {})),
+        ReleaseParams(**doc.get("publish", {})),
+        shard_pages,
+    )
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:
@@ -94,6 +116,8 @@ def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:
     known = {s.id for s in sources}
     unknown = [s for s in only if s not in known]
     if unknown:
-        raise SourceError(f"{paths.sources_file}: no source named {', '.join(map(repr, unknown))}; "
-                          f"known: {', '.join(sorted(known))}")
+        raise SourceError(
+            f"{paths.sources_file}: no source named {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(sorted(known))}"
+        )
     return [s for s in sources if s.id in only]

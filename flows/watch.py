@@ -3,6 +3,7 @@
 Fingerprints of the sources last processed are kept in data/interim/fingerprints.json; a source whose
 fingerprint is unchanged is skipped. Meant for an interval schedule, for sources that cannot announce
 themselves (`groundmill sources add` emits an event instead)."""
+
 from __future__ import annotations
 
 import json

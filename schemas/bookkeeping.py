@@ -1,4 +1,5 @@
 """Contracts for the tables that account for every row: quarantine, duplicates, skipped, ledger."""
+
 from __future__ import annotations
 
 import pandera.polars as pa
@@ -101,8 +102,13 @@ class Ledger(pa.DataFrameModel):
     def balances(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every input row is accounted for."""
         return data.lazyframe.select(
-            pl.col("rows_in") == pl.col("rows_out") + pl.col("quarantined") + pl.col("deduplicated")
-            + pl.col("skipped") + pl.col("rejected"))
+            pl.col("rows_in")
+            == pl.col("rows_out")
+            + pl.col("quarantined")
+            + pl.col("deduplicated")
+            + pl.col("skipped")
+            + pl.col("rejected")
+        )
 
     class Config:
         strict = True

@@ -1,4 +1,5 @@
 """Base models for tables that carry a box in screenshot pixels, with the checks every box must pass."""
+
 from __future__ import annotations
 
 import pandera.polars as pa
@@ -34,23 +35,32 @@ class Target(Boxed):
     def box_complete(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A box has all four corners and a click point, or none of them."""
         cols = ["x1", "y1", "x2", "y2", "click_x", "click_y"]
-        return data.lazyframe.select(pl.all_horizontal(pl.col(cols).is_null()) | pl.all_horizontal(pl.col(cols).is_not_null()))
+        return data.lazyframe.select(
+            pl.all_horizontal(pl.col(cols).is_null()) | pl.all_horizontal(pl.col(cols).is_not_null())
+        )
 
     @pa.dataframe_check
     def box_ordered(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """x1 < x2 and y1 < y2 where there is a box."""
         return data.lazyframe.select(
-            pl.col("x1").is_null() | ((pl.col("x1") < pl.col("x2")) & (pl.col("y1") < pl.col("y2"))))
+            pl.col("x1").is_null() | ((pl.col("x1") < pl.col("x2")) & (pl.col("y1") < pl.col("y2")))
+        )
 
     @pa.dataframe_check
     def box_inside_image(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """The box lies inside the image it is drawn on."""
-        return data.lazyframe.select(pl.col("x1").is_null() | (
-            (pl.col("x2") <= pl.col("image_width")) & (pl.col("y2") <= pl.col("image_height"))))
+        return data.lazyframe.select(
+            pl.col("x1").is_null()
+            | ((pl.col("x2") <= pl.col("image_width")) & (pl.col("y2") <= pl.col("image_height")))
+        )
 
     @pa.dataframe_check
     def click_inside_box(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """The click point falls inside the target box."""
-        return data.lazyframe.select(pl.col("x1").is_null() & pl.col("click_x").is_null() | (
-            pl.col("click_x").is_between(pl.col("x1"), pl.col("x2"))
-            & pl.col("click_y").is_between(pl.col("y1"), pl.col("y2"))).fill_null(False))
+        return data.lazyframe.select(
+            pl.col("x1").is_null() & pl.col("click_x").is_null()
+            | (
+                pl.col("click_x").is_between(pl.col("x1"), pl.col("x2"))
+                & pl.col("click_y").is_between(pl.col("y1"), pl.col("y2"))
+            ).fill_null(False)
+        )

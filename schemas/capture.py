@@ -1,4 +1,5 @@
 """Contracts for the capture tables: captures (one row per attempt), screenshots, elements."""
+
 from __future__ import annotations
 
 import pandera.polars as pa

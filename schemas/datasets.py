@@ -1,4 +1,5 @@
 """Contracts for the synthesized datasets: grounding, instructions, howto."""
+
 from __future__ import annotations
 
 import pandera.polars as pa
@@ -10,8 +11,17 @@ from schemas.capture import HEX32, HEX64
 ACTION_TYPES = ["click", "type", "select", "hover", "scroll"]
 PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent", "refusal", "imported"]
 GT_TYPES = ["positive", "negative"]
-QUALITY_FLAGS = ["unverifiable", "no_match", "ambiguous", "wrong_target", "present_on_screen", "degenerate_box",
-                 "box_outside_image", "centre_not_hit", "model_rejected"]
+QUALITY_FLAGS = [
+    "unverifiable",
+    "no_match",
+    "ambiguous",
+    "wrong_target",
+    "present_on_screen",
+    "degenerate_box",
+    "box_outside_image",
+    "centre_not_hit",
+    "model_rejected",
+]
 TIERS = ["easy", "medium", "hard"]
 
 
@@ -37,13 +47,18 @@ class Phrased(Target):
         may_be_negative = pl.col("perspective").is_in(["refusal", "imported"])
         refusal = pl.col("perspective") == "refusal"
         return data.lazyframe.select(
-            (~negative | may_be_negative) & (~refusal | negative)
-            & (negative == pl.col("element_id").is_null()) & (negative == pl.col("x1").is_null()))
+            (~negative | may_be_negative)
+            & (~refusal | negative)
+            & (negative == pl.col("element_id").is_null())
+            & (negative == pl.col("x1").is_null())
+        )
 
     @pa.dataframe_check
     def known_flags(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every quality flag is one verification knows."""
-        return data.lazyframe.select(pl.col("quality_flags").list.eval(pl.element().is_in(QUALITY_FLAGS)).list.all())
+        return data.lazyframe.select(
+            pl.col("quality_flags").list.eval(pl.element().is_in(QUALITY_FLAGS)).list.all()
+        )
 
 
 class Grounding(Phrased):
@@ -51,7 +66,7 @@ class Grounding(Phrased):
     expression: str = pa.Field(str_length={"min_value": 1})
     tag: str
     is_icon: bool
-    origin: str = pa.Field(nullable=True)    # an imported row's original record, as JSON
+    origin: str = pa.Field(nullable=True)  # an imported row's original record, as JSON
 
     class Config:
         strict = True
@@ -77,7 +92,9 @@ class Instructions(Phrased):
     @pa.check("action_args")
     def is_json_object(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """action_args is a JSON object."""
-        return data.lazyframe.select(pl.col(data.key).str.json_path_match("$").str.starts_with("{").fill_null(False))
+        return data.lazyframe.select(
+            pl.col(data.key).str.json_path_match("$").str.starts_with("{").fill_null(False)
+        )
 
     class Config:
         strict = True

@@ -1,4 +1,5 @@
 """Shared fixtures: small real pages shipped with the tests, and a scratch project to run the CLI in."""
+
 from __future__ import annotations
 
 import os
@@ -21,13 +22,14 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(SITE, root / "data" / "sources" / "site")
     shutil.copy(REPO / "params.yaml", root / "params.yaml")
     (root / "sources.yaml").write_text(
-        "sources:\n  - id: site\n    kind: html_dir\n    location: data/sources/site\n    license: CC0-1.0\n")
+        "sources:\n  - id: site\n    kind: html_dir\n    location: data/sources/site\n    license: CC0-1.0\n"
+    )
     return root
 
 
 def cli_env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env["PREFECT_HOME"] = str(root / ".prefect")
-    env["GROUNDMILL_PROGRESS"] = "on"      # the bars go to stderr, even without a terminal
+    env["GROUNDMILL_PROGRESS"] = "on"  # the bars go to stderr, even without a terminal
     env["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env

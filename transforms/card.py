@@ -1,4 +1,5 @@
 """The data card of a dataset version: counts, plots as PNG, and sample screenshots with their boxes."""
+
 from __future__ import annotations
 
 import io
@@ -36,30 +37,55 @@ def _counts(frame: pl.DataFrame, column: str, order: list[str] | None = None) ->
     return [(k, counted.get(k, 0)) for k in keys]
 
 
-def write_card(folder: Path, version: dict, grounding: pl.DataFrame, screenshots: pl.DataFrame, samples: int = 3) -> Path:
+def write_card(
+    folder: Path, version: dict, grounding: pl.DataFrame, screenshots: pl.DataFrame, samples: int = 3
+) -> Path:
     """data/reports/<version>/: card.md, tiers.png, perspectives.png and sample overlays."""
     counts = json.loads(version["row_counts"])
 
     def fill(staging: Path) -> None:
-        (staging / "tiers.png").write_bytes(bar_chart("grounding rows per difficulty tier",
-                                                      _counts(grounding, "tier", ["easy", "medium", "hard"])))
-        (staging / "perspectives.png").write_bytes(bar_chart("grounding rows per perspective",
-                                                             _counts(grounding, "perspective")))
+        (staging / "tiers.png").write_bytes(
+            bar_chart(
+                "grounding rows per difficulty tier", _counts(grounding, "tier", ["easy", "medium", "hard"])
+            )
+        )
+        (staging / "perspectives.png").write_bytes(
+            bar_chart("grounding rows per perspective", _counts(grounding, "perspective"))
+        )
         pngs = dict(screenshots.select("screenshot_id", "png").iter_rows())
-        picked = sample_rows(grounding.filter(pl.col("gt_type") == "positive").with_columns(
-            recheck_fail=pl.lit(False), hit_fail=pl.lit(False)), 1, seed=0).head(samples)
+        picked = sample_rows(
+            grounding.filter(pl.col("gt_type") == "positive").with_columns(
+                recheck_fail=pl.lit(False), hit_fail=pl.lit(False)
+            ),
+            1,
+            seed=0,
+        ).head(samples)
         names = []
         for k, row in enumerate(picked.iter_rows(named=True)):
             names.append(f"sample-{k}.png")
             (staging / names[-1]).write_bytes(draw_overlay(pngs[row["screenshot_id"]], row))
-        lines = [f"# Dataset version {version['version']}", "",
-                 f"- published: {version['published_at']:%Y-%m-%d %H:%M:%S} UTC",
-                 f"- content sha256: `{version['content_sha256']}`",
-                 f"- sources: {', '.join(version['sources'])}", "", "| table | rows |", "| --- | --- |",
-                 *[f"| {t} | {n:,} |" for t, n in sorted(counts.items())], "",
-                 "![tiers](tiers.png)", "", "![perspectives](perspectives.png)", "", "## Samples", "",
-                 *[f"![sample]({n})" for n in names], ""]
+        lines = [
+            f"# Dataset version {version['version']}",
+            "",
+            f"- published: {version['published_at']:%Y-%m-%d %H:%M:%S} UTC",
+            f"- content sha256: `{version['content_sha256']}`",
+            f"- sources: {', '.join(version['sources'])}",
+            "",
+            "| table | rows |",
+            "| --- | --- |",
+            *[f"| {t} | {n:,} |" for t, n in sorted(counts.items())],
+            "",
+            "![tiers](tiers.png)",
+            "",
+            "![perspectives](perspectives.png)",
+            "",
+            "## Samples",
+            "",
+            *[f"![sample]({n})" for n in names],
+            "",
+        ]
         (staging / "card.md").write_text("\n".join(lines))
+
     target = folder / version["version"]
     replace_folder_atomic(target, fill)
     return target / "card.md"

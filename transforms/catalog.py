@@ -1,4 +1,5 @@
 """The DuckDB catalog: one view per published table over its partitioned Parquet files."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,9 @@ from pathlib import Path
 import duckdb
 
 
-def build_catalog(db_path: Path, processed: Path, tables: list[str], root: Path,
-                  files: dict[str, Path] | None = None) -> None:
+def build_catalog(
+    db_path: Path, processed: Path, tables: list[str], root: Path, files: dict[str, Path] | None = None
+) -> None:
     """(Re)create `db_path` with a view per table, and one per single Parquet file in `files` (name ->
     path). View paths are relative to `root`, so the catalog works from any clone: open it (or run
     `groundmill query`) from the project root."""
@@ -23,11 +25,15 @@ def build_catalog(db_path: Path, processed: Path, tables: list[str], root: Path,
             con.execute(f"set file_search_path = '{root.as_posix()}'")
             for table in tables:
                 pattern = (processed / table / "*" / "*.parquet").relative_to(root).as_posix()
-                con.execute(f"create or replace view {table} as "
-                            f"select * from read_parquet('{pattern}', union_by_name = true)")
+                con.execute(
+                    f"create or replace view {table} as "
+                    f"select * from read_parquet('{pattern}', union_by_name = true)"
+                )
             for name, path in (files or {}).items():
-                con.execute(f"create or replace view {name} as "
-                            f"select * from read_parquet('{path.relative_to(root).as_posix()}')")
+                con.execute(
+                    f"create or replace view {name} as "
+                    f"select * from read_parquet('{path.relative_to(root).as_posix()}')"
+                )
         finally:
             con.close()
         os.replace(tmp, db_path)

@@ -9,28 +9,42 @@ turns records into grounding rows that carry the original record in `origin`, so
 writes it back unchanged. Boxes that are broken (inverted, outside the image) are kept as given and
 quarantined by curation with the reason.
 """
+
 from __future__ import annotations
 
 import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 from PIL import Image
 
 from transforms.capture.records import (
-    CAPTURES_SCHEMA, ELEMENTS_SCHEMA, EXCLUDED_SCHEMA, SCREENSHOTS_SCHEMA, capture_id_for)
+    CAPTURES_SCHEMA,
+    ELEMENTS_SCHEMA,
+    EXCLUDED_SCHEMA,
+    SCREENSHOTS_SCHEMA,
+    capture_id_for,
+)
 from transforms.ids import row_id, sha256_hex
 from transforms.sources import Source, SourceError
 
-RECORDS_SCHEMA = {"source_id": pl.String, "record_index": pl.Int32, "capture_id": pl.String,
-                  "screenshot_id": pl.String, "element_id": pl.String, "instruction": pl.String,
-                  "gt_type": pl.String, "is_icon": pl.Boolean, "origin": pl.String}
+RECORDS_SCHEMA = {
+    "source_id": pl.String,
+    "record_index": pl.Int32,
+    "capture_id": pl.String,
+    "screenshot_id": pl.String,
+    "element_id": pl.String,
+    "instruction": pl.String,
+    "gt_type": pl.String,
+    "is_icon": pl.Boolean,
+    "origin": pl.String,
+}
 BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
-HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")   # save_to_disk output
+HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
 
 
 def is_hf_folder(path: Path) -> bool:
@@ -96,13 +110,16 @@ def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], by
     """The same from a local datasets folder: every split, the first `Image` column as the image, the
     other columns as the record. The image is named by `img_filename` or `file_name` when a row has one,
     else by the sha256 of its PNG."""
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")   # a local folder: never the Hub
+    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")  # a local folder: never the Hub
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import datasets
 
     path = source.path
-    loaded = (datasets.load_from_disk(str(path)) if any((path / m).exists() for m in HF_MARKERS)
-              else datasets.load_dataset(str(path)))
+    loaded = (
+        datasets.load_from_disk(str(path))
+        if any((path / m).exists() for m in HF_MARKERS)
+        else datasets.load_dataset(str(path))
+    )
     splits = loaded.items() if isinstance(loaded, datasets.DatasetDict) else [("train", loaded)]
     for split, table in splits:
         column = next((c for c, f in table.features.items() if isinstance(f, datasets.Image)), None)
@@ -118,7 +135,7 @@ def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], by
 def import_tables(source: Source) -> dict[str, pl.DataFrame]:
     """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
     image that is missing or unreadable gives a captures row with status error and the reason."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     captures, screenshots, elements, records = {}, {}, [], []
     index = 0
     rows = hf_records(source) if is_hf_folder(source.path) else json_records(source)
@@ -132,14 +149,35 @@ def import_tables(source: Source) -> dict[str, pl.DataFrame]:
                 png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
             sid = sha256_hex(png) if png else None
             captures[capture_id] = {
-                "capture_id": capture_id, "source_id": source.id, "page_path": name, "page_sha256": sid or "",
-                "device": "imported", "platform": _platform(record, hint), "status": status, "message": message,
-                "started_at": now, "viewport_width": w, "viewport_height": h, "device_scale_factor": 1.0,
-                "n_parts": 1 if png else 0, "n_elements": 0, "script_errors": 0}
+                "capture_id": capture_id,
+                "source_id": source.id,
+                "page_path": name,
+                "page_sha256": sid or "",
+                "device": "imported",
+                "platform": _platform(record, hint),
+                "status": status,
+                "message": message,
+                "started_at": now,
+                "viewport_width": w,
+                "viewport_height": h,
+                "device_scale_factor": 1.0,
+                "n_parts": 1 if png else 0,
+                "n_elements": 0,
+                "script_errors": 0,
+            }
             if png:
-                screenshots[capture_id] = {"screenshot_id": sid, "source_id": source.id, "capture_id": capture_id,
-                                           "device": "imported", "platform": captures[capture_id]["platform"],
-                                           "part_index": 0, "scroll_y": 0.0, "width": w, "height": h, "png": png}
+                screenshots[capture_id] = {
+                    "screenshot_id": sid,
+                    "source_id": source.id,
+                    "capture_id": capture_id,
+                    "device": "imported",
+                    "platform": captures[capture_id]["platform"],
+                    "part_index": 0,
+                    "scroll_y": 0.0,
+                    "width": w,
+                    "height": h,
+                    "png": png,
+                }
         shot = screenshots.get(capture_id)
         if shot is None:
             continue
@@ -147,22 +185,45 @@ def import_tables(source: Source) -> dict[str, pl.DataFrame]:
         if record.get("bbox") and (record.get("gt_type") or "positive") != "negative":
             x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
             element = {c: None for c in ELEMENTS_SCHEMA} | {
-                "screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "source_id": source.id,
-                "part_index": 0, "element_index": index, "tag": "target", "role": record.get("ui_type") or "target",
-                "interactive": True, "center_hit": True, "visible_ratio": 1.0, "in_viewport": True,
-                "scope": "document", "css_path": f"record:{record.get('id', index)}",
-                "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+                "screenshot_id": shot["screenshot_id"],
+                "capture_id": capture_id,
+                "source_id": source.id,
+                "part_index": 0,
+                "element_index": index,
+                "tag": "target",
+                "role": record.get("ui_type") or "target",
+                "interactive": True,
+                "center_hit": True,
+                "visible_ratio": 1.0,
+                "in_viewport": True,
+                "scope": "document",
+                "css_path": f"record:{record.get('id', index)}",
+                "x1": x1,
+                "y1": y1,
+                "x2": x2,
+                "y2": y2,
+            }
             element["element_id"] = element_id = row_id("elements", element)
             elements.append(element)
             captures[capture_id]["n_elements"] += 1
-        records.append({"source_id": source.id, "record_index": index, "capture_id": capture_id,
-                        "screenshot_id": shot["screenshot_id"], "element_id": element_id,
-                        "instruction": record.get("instruction") or "", "gt_type": record.get("gt_type") or "positive",
-                        "is_icon": record.get("ui_type") == "icon",
-                        "origin": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)})
+        records.append(
+            {
+                "source_id": source.id,
+                "record_index": index,
+                "capture_id": capture_id,
+                "screenshot_id": shot["screenshot_id"],
+                "element_id": element_id,
+                "instruction": record.get("instruction") or "",
+                "gt_type": record.get("gt_type") or "positive",
+                "is_icon": record.get("ui_type") == "icon",
+                "origin": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
+            }
+        )
         index += 1
-    return {"captures": pl.DataFrame(list(captures.values()), schema=CAPTURES_SCHEMA),
-            "screenshots": pl.DataFrame(list(screenshots.values()), schema=SCREENSHOTS_SCHEMA),
-            "elements": pl.DataFrame(elements, schema=ELEMENTS_SCHEMA),
-            "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
-            "records": pl.DataFrame(records, schema=RECORDS_SCHEMA)}
+    return {
+        "captures": pl.DataFrame(list(captures.values()), schema=CAPTURES_SCHEMA),
+        "screenshots": pl.DataFrame(list(screenshots.values()), schema=SCREENSHOTS_SCHEMA),
+        "elements": pl.DataFrame(elements, schema=ELEMENTS_SCHEMA),
+        "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+        "records": pl.DataFrame(records, schema=RECORDS_SCHEMA),
+    }

@@ -4,6 +4,7 @@ folder, and chat-format JSONL, from the published grounding (or instruction) row
 Splits are assigned by near-duplicate screenshot cluster (a hash of `cluster_id`), so no near-duplicate
 screen lands in two splits, and the same cluster always lands in the same split.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,9 @@ BOX_FORMATS = ("xyxy", "xywh", "norm1", "norm1000")
 
 @dataclass(frozen=True)
 class ExportParams:
-    validation: float = 0.05      # share of clusters in the validation split
-    test: float = 0.05            # and in the test split; the rest is train
-    shard_mb: int = 500           # Parquet shards of the HF export stay under this size
+    validation: float = 0.05  # share of clusters in the validation split
+    test: float = 0.05  # and in the test split; the rest is train
+    shard_mb: int = 500  # Parquet shards of the HF export stay under this size
 
 
 def split_of(cluster_id: str, params: ExportParams) -> str:
@@ -30,18 +31,45 @@ def split_of(cluster_id: str, params: ExportParams) -> str:
     return "test" if u < params.test else "validation" if u < params.test + params.validation else "train"
 
 
-def training_rows(rows: pl.DataFrame, screenshots: pl.DataFrame, table: str, params: ExportParams) -> pl.DataFrame:
+def training_rows(
+    rows: pl.DataFrame, screenshots: pl.DataFrame, table: str, params: ExportParams
+) -> pl.DataFrame:
     """Rows with a common shape: id, text, box, point, image size, split (by screenshot cluster)."""
     text = "expression" if table == "grounding" else "instruction"
     row_id = "grounding_id" if table == "grounding" else "instruction_id"
-    shots = screenshots.select("screenshot_id", "platform", pl.col("cluster_id").fill_null(pl.col("screenshot_id")))
+    shots = screenshots.select(
+        "screenshot_id", "platform", pl.col("cluster_id").fill_null(pl.col("screenshot_id"))
+    )
     out = rows.join(shots, on="screenshot_id", how="left").with_columns(
-        pl.col("cluster_id").fill_null(pl.col("screenshot_id")))
-    out = out.with_columns(split=pl.col("cluster_id").map_elements(lambda c: split_of(c, params), return_dtype=pl.String))
-    keep = [pl.col(row_id).alias("id"), pl.col(text).alias("text"), "source_id", "screenshot_id", "platform",
-            "perspective", "gt_type", "x1", "y1", "x2", "y2", "click_x", "click_y", "image_width", "image_height",
-            "split", "cluster_id"]
-    extra = [c for c in ("is_icon", "tier", "difficulty", "action_type", "action_args", "origin") if c in out.columns]
+        pl.col("cluster_id").fill_null(pl.col("screenshot_id"))
+    )
+    out = out.with_columns(
+        split=pl.col("cluster_id").map_elements(lambda c: split_of(c, params), return_dtype=pl.String)
+    )
+    keep = [
+        pl.col(row_id).alias("id"),
+        pl.col(text).alias("text"),
+        "source_id",
+        "screenshot_id",
+        "platform",
+        "perspective",
+        "gt_type",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "click_x",
+        "click_y",
+        "image_width",
+        "image_height",
+        "split",
+        "cluster_id",
+    ]
+    extra = [
+        c
+        for c in ("is_icon", "tier", "difficulty", "action_type", "action_args", "origin")
+        if c in out.columns
+    ]
     return out.select(*keep, *extra).sort("split", "id")
 
 
@@ -70,9 +98,16 @@ def image_name(row: dict) -> str:
 
 def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -> None:
     (folder / "images").mkdir(parents=True, exist_ok=True)
-    pngs = dict(screenshots.filter(pl.col("screenshot_id").is_in(rows["screenshot_id"].unique().implode()))
-                .select("screenshot_id", "png").iter_rows())
-    for row in rows.select("screenshot_id", *(["origin"] if "origin" in rows.columns else [])).unique().iter_rows(named=True):
+    pngs = dict(
+        screenshots.filter(pl.col("screenshot_id").is_in(rows["screenshot_id"].unique().implode()))
+        .select("screenshot_id", "png")
+        .iter_rows()
+    )
+    for row in (
+        rows.select("screenshot_id", *(["origin"] if "origin" in rows.columns else []))
+        .unique()
+        .iter_rows(named=True)
+    ):
         (folder / "images" / image_name(row)).write_bytes(pngs[row["screenshot_id"]])
 
 
@@ -80,14 +115,25 @@ def screenspot_record(row: dict, fmt: str) -> dict:
     """A ScreenSpot-Pro record; an imported row's original record, unchanged."""
     if row.get("origin"):
         return json.loads(row["origin"])
-    return {"img_filename": image_name(row), "bbox": box_in(row, fmt), "instruction": row["text"],
-            "instruction_cn": "", "id": row["id"], "application": row["source_id"], "platform": row["platform"],
-            "img_size": [row["image_width"], row["image_height"]],
-            "ui_type": "icon" if row.get("is_icon") else "text", "group": row["perspective"],
-            "gt_type": row["gt_type"], "instruction_style": row["perspective"]}
+    return {
+        "img_filename": image_name(row),
+        "bbox": box_in(row, fmt),
+        "instruction": row["text"],
+        "instruction_cn": "",
+        "id": row["id"],
+        "application": row["source_id"],
+        "platform": row["platform"],
+        "img_size": [row["image_width"], row["image_height"]],
+        "ui_type": "icon" if row.get("is_icon") else "text",
+        "group": row["perspective"],
+        "gt_type": row["gt_type"],
+        "instruction_style": row["perspective"],
+    }
 
 
-def export_screenspot(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, fmt: str = "xyxy") -> dict[str, int]:
+def export_screenspot(
+    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, fmt: str = "xyxy"
+) -> dict[str, int]:
     """<folder>/<split>.json (ScreenSpot-Pro records, box in `fmt`) and <folder>/images/."""
     counts = {}
 
@@ -97,6 +143,7 @@ def export_screenspot(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Pat
             records = [screenspot_record(r, fmt) for r in part.iter_rows(named=True)]
             (staging / f"{split}.json").write_text(json.dumps(records, ensure_ascii=False, indent=1))
             counts[split] = len(records)
+
     replace_folder_atomic(folder, fill)
     return counts
 
@@ -104,9 +151,9 @@ def export_screenspot(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Pat
 def chat_record(row: dict, target: str) -> dict:
     """One user turn (image and request) and one assistant turn (point, box, or a refusal)."""
     wanted = "click point (x, y)" if target == "point" else "box [x1, y1, x2, y2]"
-    if row.get("action_type") is not None:     # an instruction: where to act
+    if row.get("action_type") is not None:  # an instruction: where to act
         ask = f"{row['text']}. Where should you act? Answer with the {wanted} in pixels."
-    else:                                      # a referring expression: what to find
+    else:  # a referring expression: what to find
         ask = f"Locate {row['text']} in the screenshot. Answer with the {wanted} in pixels."
     if row["x1"] is None:
         answer = "It is not on this screen."
@@ -114,36 +161,60 @@ def chat_record(row: dict, target: str) -> dict:
         answer = f"({round(row['click_x'])}, {round(row['click_y'])})"
     else:
         answer = f"[{round(row['x1'])}, {round(row['y1'])}, {round(row['x2'])}, {round(row['y2'])}]"
-    return {"id": row["id"], "images": [f"images/{image_name(row)}"],
-            "messages": [{"role": "user", "content": f"<image>\n{ask}"}, {"role": "assistant", "content": answer}]}
+    return {
+        "id": row["id"],
+        "images": [f"images/{image_name(row)}"],
+        "messages": [
+            {"role": "user", "content": f"<image>\n{ask}"},
+            {"role": "assistant", "content": answer},
+        ],
+    }
 
 
-def export_chat(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, target: str = "point") -> dict[str, int]:
+def export_chat(
+    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, target: str = "point"
+) -> dict[str, int]:
     """<folder>/<split>.jsonl, one conversation per row, and <folder>/images/."""
     counts = {}
 
     def fill(staging: Path) -> None:
         _write_images(rows, screenshots, staging)
         for (split,), part in rows.group_by("split", maintain_order=True):
-            lines = [json.dumps(chat_record(r, target), ensure_ascii=False) for r in part.iter_rows(named=True)]
+            lines = [
+                json.dumps(chat_record(r, target), ensure_ascii=False) for r in part.iter_rows(named=True)
+            ]
             (staging / f"{split}.jsonl").write_text("\n".join(lines) + "\n")
             counts[split] = len(lines)
+
     replace_folder_atomic(folder, fill)
     return counts
 
 
-def export_hf(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, params: ExportParams) -> dict[str, int]:
+def export_hf(
+    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, params: ExportParams
+) -> dict[str, int]:
     """<folder>/data/<split>-NNNNN-of-NNNNN.parquet with the `datasets` Image feature (each row carries its
     screenshot's bytes), shards under params.shard_mb, and a README whose configs name the splits, so
     `datasets.load_dataset("parquet", data_dir=...)` or `load_dataset(folder)` loads it offline."""
     from datasets import Dataset, Features, Image, Sequence, Value
 
-    features = Features({
-        "id": Value("string"), "image": Image(), "text": Value("string"), "bbox": Sequence(Value("float64")),
-        "point": Sequence(Value("float64")), "image_width": Value("int32"), "image_height": Value("int32"),
-        "source_id": Value("string"), "platform": Value("string"), "perspective": Value("string"),
-        "gt_type": Value("string"), "tier": Value("string"), "cluster_id": Value("string"),
-    })
+    features = Features(
+        {
+            "id": Value("string"),
+            "image": Image(),
+            "text": Value("string"),
+            "bbox": Sequence(Value("float64")),
+            "point": Sequence(Value("float64")),
+            "image_width": Value("int32"),
+            "image_height": Value("int32"),
+            "source_id": Value("string"),
+            "platform": Value("string"),
+            "perspective": Value("string"),
+            "gt_type": Value("string"),
+            "tier": Value("string"),
+            "cluster_id": Value("string"),
+        }
+    )
     sizes = dict(screenshots.select("screenshot_id", pl.col("png").bin.size()).iter_rows())
     pngs = dict(screenshots.select("screenshot_id", "png").iter_rows())
     limit = params.shard_mb * 1_000_000
@@ -164,21 +235,33 @@ def export_hf(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, param
             for k, shard in enumerate(shards):
                 data = {
                     "id": [r["id"] for r in shard],
-                    "image": [{"bytes": pngs[r["screenshot_id"]], "path": f"{r['screenshot_id']}.png"} for r in shard],
-                    "text": [r["text"] for r in shard], "bbox": [box_in(r, "xyxy") or [] for r in shard],
+                    "image": [
+                        {"bytes": pngs[r["screenshot_id"]], "path": f"{r['screenshot_id']}.png"}
+                        for r in shard
+                    ],
+                    "text": [r["text"] for r in shard],
+                    "bbox": [box_in(r, "xyxy") or [] for r in shard],
                     "point": [[r["click_x"], r["click_y"]] if r["x1"] is not None else [] for r in shard],
-                    "image_width": [r["image_width"] for r in shard], "image_height": [r["image_height"] for r in shard],
-                    **{c: [r.get(c) for r in shard] for c in ("source_id", "platform", "perspective", "gt_type", "tier",
-                                                              "cluster_id")},
+                    "image_width": [r["image_width"] for r in shard],
+                    "image_height": [r["image_height"] for r in shard],
+                    **{
+                        c: [r.get(c) for r in shard]
+                        for c in ("source_id", "platform", "perspective", "gt_type", "tier", "cluster_id")
+                    },
                 }
                 Dataset.from_dict(data, features=features).to_parquet(
-                    str(staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet"))
+                    str(staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet")
+                )
             counts[split] = part.height
         configs = "\n".join(f"      - split: {s}\n        path: data/{s}-*" for s in counts)
         (staging / "README.md").write_text(
             "---\nconfigs:\n  - config_name: default\n    data_files:\n" + configs + "\n---\n\n"
-            "# groundmill export\n\nGrounding rows with their screenshots (`image`), `bbox` as [x1, y1, x2, y2] "
-            "in pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. Splits are by "
-            "near-duplicate screenshot cluster.\n")
+            "# groundmill export\n\nGrounding rows with their screenshots (`image`), `bbox` as "
+            "[x1, y1, x2, y2] "
+            "in pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. "
+            "Splits are by "
+            "near-duplicate screenshot cluster.\n"
+        )
+
     replace_folder_atomic(folder, fill)
     return counts

@@ -1,6 +1,7 @@
 """A source's fingerprint: the content hash of what it would capture, to tell a changed source from an
 unchanged one without capturing it. Local files are hashed by content; a live source (URLs) can only
 be fingerprinted by its definition, so it counts as changed when its entry changes."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@
 `row_id` computes one id in Python, `content_ids` recomputes a whole column vectorised (the JSON text
 built by Polars, hashed by DuckDB), byte for byte what `content_id` gives.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,12 +17,19 @@ BOX = ["x1", "y1", "x2", "y2"]
 # table -> (id column, prefix, parts); a list in parts is one JSON array of those columns.
 ID_PARTS: dict[str, tuple[str, str, list]] = {
     "elements": ("element_id", "element", ["screenshot_id", "css_path", BOX]),
-    "grounding": ("grounding_id", "grounding", ["screenshot_id", "element_id", "perspective", "gt_type", "expression"]),
-    "instructions": ("instruction_id", "instruction",
-                     ["screenshot_id", "element_id", "perspective", "explicit", "action_type", "instruction"]),
+    "grounding": (
+        "grounding_id",
+        "grounding",
+        ["screenshot_id", "element_id", "perspective", "gt_type", "expression"],
+    ),
+    "instructions": (
+        "instruction_id",
+        "instruction",
+        ["screenshot_id", "element_id", "perspective", "explicit", "action_type", "instruction"],
+    ),
     "howto": ("howto_id", "howto", ["capture_id", "goal", "steps"]),
 }
-_CONTROL = r"[\x00-\x07\x0b\x0e-\x1f]"   # escaped as \u00XX by json.dumps: left to Python
+_CONTROL = r"[\x00-\x07\x0b\x0e-\x1f]"  # escaped as \u00XX by json.dumps: left to Python
 
 
 def content_id(*parts: object) -> str:
@@ -51,8 +59,15 @@ def _json(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
         text = pl.lit("[") + col.list.eval(_json(pl.element(), dtype.inner)).list.join(", ") + pl.lit("]")
     else:
         escaped = col.cast(pl.String)
-        for raw, esc in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
-                         ("\b", "\\b"), ("\f", "\\f")):
+        for raw, esc in (
+            ("\\", "\\\\"),
+            ('"', '\\"'),
+            ("\n", "\\n"),
+            ("\r", "\\r"),
+            ("\t", "\\t"),
+            ("\b", "\\b"),
+            ("\f", "\\f"),
+        ):
             escaped = escaped.str.replace_all(raw, esc, literal=True)
         text = pl.lit('"') + escaped + pl.lit('"')
     return pl.when(col.is_null()).then(pl.lit("null")).otherwise(text)
@@ -68,13 +83,20 @@ def content_ids(frame: pl.DataFrame, table: str) -> pl.Series:
             pieces.append(pl.lit(", [") + inner + pl.lit("]"))
         else:
             pieces.append(pl.lit(", ") + _json(pl.col(p), frame.schema[p]))
-    text = frame.select(j=pl.concat_str([*pieces, pl.lit("]")]))
-    with duckdb.connect() as con:   # one connection per call: flows hash in several threads at once
+    text = frame.select(j=pl.concat_str([*pieces, pl.lit("]")]))  # noqa: F841 - DuckDB reads it by name
+    with duckdb.connect() as con:  # one connection per call: flows hash in several threads at once
         hashed = con.sql("select left(sha256(j), 32) as id from text").pl()["id"]
-    odd = frame.select(pl.any_horizontal(
-        [pl.col(c).cast(pl.String).str.contains(_CONTROL) for c in _flat(parts) if frame.schema[c] == pl.String]
-        or [pl.lit(False)])).to_series()
-    if odd.any():   # rare control characters: let json.dumps escape them
+    odd = frame.select(
+        pl.any_horizontal(
+            [
+                pl.col(c).cast(pl.String).str.contains(_CONTROL)
+                for c in _flat(parts)
+                if frame.schema[c] == pl.String
+            ]
+            or [pl.lit(False)]
+        )
+    ).to_series()
+    if odd.any():  # rare control characters: let json.dumps escape them
         fixed = [row_id(table, r) for r in frame.filter(odd).iter_rows(named=True)]
         hashed = hashed.scatter(odd.arg_true(), fixed)
     return hashed.alias(ID_PARTS[table][0])

@@ -1,4 +1,5 @@
 """Sources: read sources.yaml into Source records and list the pages of each source."""
+
 from __future__ import annotations
 
 import re
@@ -30,11 +31,11 @@ class Source:
     local: bool = False
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()
-    per_domain: int = 1            # pages loading at once from one domain
-    delay_s: float = 1.0           # between page loads from one domain
-    robots: bool = True            # honour robots.txt
-    images: Path | None = None     # dataset: the image folder (default: images/ beside the JSON)
-    box: str = "xyxy"              # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
+    per_domain: int = 1  # pages loading at once from one domain
+    delay_s: float = 1.0  # between page loads from one domain
+    robots: bool = True  # honour robots.txt
+    images: Path | None = None  # dataset: the image folder (default: images/ beside the JSON)
+    box: str = "xyxy"  # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
 
     @property
     def path(self) -> Path:
@@ -51,7 +52,8 @@ def parse_source(entry: dict, base: Path) -> Source:
     if not SAFE_ID.match(source_id):
         raise SourceError(
             f"source id {source_id!r} is not a safe name: use 1-64 lowercase letters, digits, '-' or '_', "
-            "starting with a letter or digit")
+            "starting with a letter or digit"
+        )
     kind = entry.get("kind")
     if kind not in KINDS:
         raise SourceError(f"source {source_id!r}: kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -65,11 +67,19 @@ def parse_source(entry: dict, base: Path) -> Source:
         raise SourceError(f"source {source_id!r}: a {kind} location is a local path, not a URL")
     politeness = entry.get("politeness") or {}
     return Source(
-        source_id, kind, location, str(entry.get("license", "unknown")), local=bool(entry.get("local", False)),
-        allow_domains=tuple(entry.get("allow_domains") or ()), deny_domains=tuple(entry.get("deny_domains") or ()),
-        per_domain=int(politeness.get("per_domain", 1)), delay_s=float(politeness.get("delay_s", 1.0)),
+        source_id,
+        kind,
+        location,
+        str(entry.get("license", "unknown")),
+        local=bool(entry.get("local", False)),
+        allow_domains=tuple(entry.get("allow_domains") or ()),
+        deny_domains=tuple(entry.get("deny_domains") or ()),
+        per_domain=int(politeness.get("per_domain", 1)),
+        delay_s=float(politeness.get("delay_s", 1.0)),
         robots=bool(entry.get("robots", True)),
-        images=(base / entry["images"]) if entry.get("images") else None, box=str(entry.get("box", "xyxy")))
+        images=(base / entry["images"]) if entry.get("images") else None,
+        box=str(entry.get("box", "xyxy")),
+    )
 
 
 def load_sources(path: Path) -> list[Source]:
@@ -91,8 +101,11 @@ def list_pages(source: Source) -> list[str]:
     """Relative POSIX paths of the pages in an html_dir source, sorted; raises if the folder is missing."""
     if not source.path.is_dir():
         raise SourceError(f"source {source.id!r}: folder not found: {source.location}")
-    return sorted(p.relative_to(source.path).as_posix()
-                  for p in source.path.rglob("*") if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
+    return sorted(
+        p.relative_to(source.path).as_posix()
+        for p in source.path.rglob("*")
+        if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()
+    )
 
 
 def list_urls(source: Source) -> list[str]:

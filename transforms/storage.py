@@ -1,4 +1,5 @@
 """Atomic Parquet I/O: a killed run leaves the previous version of every file intact."""
+
 from __future__ import annotations
 
 import os
@@ -57,9 +58,11 @@ def replace_folder_atomic(folder: Path, fill: Callable[[Path], None]) -> None:
 
 def write_tables_atomic(tables: dict[str, pl.DataFrame], folder: Path) -> None:
     """Replace `folder` with one holding `<name>.parquet` per table."""
+
     def fill(staging: Path) -> None:
         for name, frame in tables.items():
             frame.write_parquet(staging / f"{name}.parquet", compression="zstd")
+
     replace_folder_atomic(folder, fill)
 
 

@@ -5,19 +5,26 @@ content always gets the same version and any change gets a new one. `record_vers
 `data/versions.parquet` (git-tracked, outside the DVC outputs, so history survives `dvc repro`) unless
 the last version is the same content.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 from transforms.storage import write_parquet_atomic
 
-VERSIONS_SCHEMA = {"version": pl.String, "published_at": pl.Datetime("us", "UTC"), "content_sha256": pl.String,
-                   "sources": pl.List(pl.String), "row_counts": pl.String, "files": pl.Int32}
+VERSIONS_SCHEMA = {
+    "version": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+    "content_sha256": pl.String,
+    "sources": pl.List(pl.String),
+    "row_counts": pl.String,
+    "files": pl.Int32,
+}
 
 
 def file_sha256(path: Path) -> str:
@@ -35,17 +42,28 @@ def dataset_version(processed: Path, tables: list[str]) -> dict:
     for path in files:
         digest.update(f"{path.relative_to(processed).as_posix()}\0{file_sha256(path)}\n".encode())
     content = digest.hexdigest()
-    counts = {t: sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in files if p.parts[-3] == t)
-              for t in tables}
+    counts = {
+        t: sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in files if p.parts[-3] == t)
+        for t in tables
+    }
     sources = sorted({p.parent.name.removeprefix("source=") for p in files})
-    now = datetime.now(timezone.utc)
-    return {"version": f"v{now:%Y%m%d-%H%M%S}-{content[:8]}", "published_at": now, "content_sha256": content,
-            "sources": sources, "row_counts": json.dumps(counts, sort_keys=True), "files": len(files)}
+    now = datetime.now(UTC)
+    return {
+        "version": f"v{now:%Y%m%d-%H%M%S}-{content[:8]}",
+        "published_at": now,
+        "content_sha256": content,
+        "sources": sources,
+        "row_counts": json.dumps(counts, sort_keys=True),
+        "files": len(files),
+    }
 
 
 def record_version(versions_file: Path, entry: dict) -> dict:
-    """Append `entry` unless the newest recorded version has the same content; returns the version in force."""
-    history = pl.read_parquet(versions_file) if versions_file.exists() else pl.DataFrame(schema=VERSIONS_SCHEMA)
+    """Append `entry` unless the newest recorded version has the same content; returns the
+    version in force."""
+    history = (
+        pl.read_parquet(versions_file) if versions_file.exists() else pl.DataFrame(schema=VERSIONS_SCHEMA)
+    )
     if history.height and history.sort("published_at")["content_sha256"][-1] == entry["content_sha256"]:
         return history.sort("published_at").row(-1, named=True)
     write_parquet_atomic(pl.concat([history, pl.DataFrame([entry], schema=VERSIONS_SCHEMA)]), versions_file)

@@ -1,4 +1,5 @@
 """The CLI end to end on 3 fixture pages: real Chromium, a local Prefect API, Parquet and DuckDB."""
+
 from __future__ import annotations
 
 import json
@@ -16,17 +17,21 @@ from tests.conftest import BAD, cli_env
 
 
 def groundmill(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(["groundmill", *args], cwd=root, env=cli_env(root), capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        ["groundmill", *args], cwd=root, env=cli_env(root), capture_output=True, text=True, timeout=300
+    )
     if check and done.returncode != 0:
-        raise AssertionError(f"groundmill {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+        raise AssertionError(
+            f"groundmill {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        )
     return done
 
 
 @pytest.fixture(scope="module")
 def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One `groundmill run` on the 3-page site plus a source with bad pages and a missing one."""
-    from tests.conftest import SITE, REPO
+    from tests.conftest import REPO, SITE
+
     root = tmp_path_factory.mktemp("cli") / "project"
     shutil.copytree(SITE, root / "data" / "sources" / "site")
     shutil.copytree(BAD, root / "data" / "sources" / "bad")
@@ -37,7 +42,8 @@ def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
         "sources:\n"
         "  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n"
         "  - {id: bad, kind: html_dir, location: data/sources/bad, license: CC0-1.0}\n"
-        "  - {id: gone, kind: html_dir, location: data/sources/gone, license: CC0-1.0}\n")
+        "  - {id: gone, kind: html_dir, location: data/sources/gone, license: CC0-1.0}\n"
+    )
     return root, groundmill(root, "run")
 
 
@@ -49,7 +55,13 @@ def test_run_publishes_every_table_partitioned_by_source(ran):
     meta = pl.read_parquet_schema(root / "data/processed/grounding/source=site/part-0.parquet")
     assert {"tier", "difficulty", "expression", "click_x"} <= set(meta)
     import pyarrow.parquet as pq
-    compression = pq.ParquetFile(root / "data/processed/elements/source=site/part-0.parquet").metadata.row_group(0).column(0).compression
+
+    compression = (
+        pq.ParquetFile(root / "data/processed/elements/source=site/part-0.parquet")
+        .metadata.row_group(0)
+        .column(0)
+        .compression
+    )
     assert compression == "ZSTD"
 
 
@@ -79,10 +91,15 @@ def test_duckdb_catalog_has_a_view_per_table(ran):
 
 def test_query_answers_the_tier_question_in_three_formats(ran):
     root, _ = ran
-    table = groundmill(root, "query", "select tier, count(*) as n from grounding group by 1 order by 1").stdout
+    table = groundmill(
+        root, "query", "select tier, count(*) as n from grounding group by 1 order by 1"
+    ).stdout
     assert "tier" in table and "easy" in table
-    rows = json.loads(groundmill(root, "query", "select tier, count(*) as n from grounding group by 1",
-                                 "--format", "json").stdout)
+    rows = json.loads(
+        groundmill(
+            root, "query", "select tier, count(*) as n from grounding group by 1", "--format", "json"
+        ).stdout
+    )
     assert sum(r["n"] for r in rows) == groundmill_count(root, "grounding")
     csv = groundmill(root, "query", "select 1 as a", "--format", "csv").stdout
     assert csv.splitlines() == ["a", "1"]
@@ -91,24 +108,42 @@ def test_query_answers_the_tier_question_in_three_formats(ran):
 
 
 def groundmill_count(root: Path, table: str) -> int:
-    return json.loads(groundmill(root, "query", f"select count(*) as n from {table}", "--format", "json").stdout)[0]["n"]
+    return json.loads(
+        groundmill(root, "query", f"select count(*) as n from {table}", "--format", "json").stdout
+    )[0]["n"]
 
 
 def test_every_element_is_accounted_for_in_the_ledger(ran):
     root, _ = ran
     ledger = pl.read_parquet(root / "data/processed/ledger/*/*.parquet")
-    assert ledger.filter(pl.col("rows_in") != pl.col("rows_out") + pl.col("quarantined")
-                         + pl.col("deduplicated") + pl.col("skipped") + pl.col("rejected")).height == 0
+    assert (
+        ledger.filter(
+            pl.col("rows_in")
+            != pl.col("rows_out")
+            + pl.col("quarantined")
+            + pl.col("deduplicated")
+            + pl.col("skipped")
+            + pl.col("rejected")
+        ).height
+        == 0
+    )
     elements = pl.read_parquet(root / "data/processed/elements/source=site/part-0.parquet").height
     skipped = pl.read_parquet(root / "data/processed/skipped/source=site/part-0.parquet")
     grounding = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     rejected = pl.read_parquet(root / "data/processed/rejected/source=site/part-0.parquet")
     for perspective in ("text", "appearance", "function", "spatial", "intent"):
-        book = ledger.filter((pl.col("source_id") == "site") & (pl.col("stage") == "annotate")
-                             & (pl.col("table") == f"grounding.{perspective}")).row(0, named=True)
+        book = ledger.filter(
+            (pl.col("source_id") == "site")
+            & (pl.col("stage") == "annotate")
+            & (pl.col("table") == f"grounding.{perspective}")
+        ).row(0, named=True)
         published = grounding.filter(pl.col("perspective") == perspective).height
-        set_aside = rejected.filter((pl.col("table") == "grounding") & (pl.col("perspective") == perspective)).height
-        dropped = skipped.filter((pl.col("table") == "grounding") & (pl.col("perspective") == perspective)).height
+        set_aside = rejected.filter(
+            (pl.col("table") == "grounding") & (pl.col("perspective") == perspective)
+        ).height
+        dropped = skipped.filter(
+            (pl.col("table") == "grounding") & (pl.col("perspective") == perspective)
+        ).height
         assert book["rows_in"] == elements == published + set_aside + dropped, perspective
     # The twin "Details" paragraphs: generated, flagged ambiguous, kept out of grounding but in `rejected`.
     twins = rejected.filter(pl.col("text") == 'the text "Details"')
@@ -151,7 +186,7 @@ def test_curate_reports_an_unreadable_file_and_fails_only_when_nothing_is_usable
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".prefect"))
     interim = copy / "data" / "interim"
     grounding = interim / "annotate" / "site" / "grounding.parquet"
-    grounding.write_bytes(grounding.read_bytes()[:100])              # truncated
+    grounding.write_bytes(grounding.read_bytes()[:100])  # truncated
     groundmill(copy, "curate", "--source", "site")
     quarantine = pl.read_parquet(interim / "curate" / "site" / "quarantine.parquet")
     row = quarantine.filter(pl.col("check") == "file_readable").row(0, named=True)
@@ -168,8 +203,15 @@ def test_curate_reports_an_unreadable_file_and_fails_only_when_nothing_is_usable
 
 def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     root, _ = ran
-    versions = json.loads(groundmill(root, "query", "select version, content_sha256, sources, row_counts "
-                                     "from dataset_versions", "--format", "json").stdout)
+    versions = json.loads(
+        groundmill(
+            root,
+            "query",
+            "select version, content_sha256, sources, row_counts from dataset_versions",
+            "--format",
+            "json",
+        ).stdout
+    )
     assert len(versions) >= 1
     latest = versions[-1]
     assert latest["sources"] == ["bad", "gone", "site"] and len(latest["content_sha256"]) == 64
@@ -177,12 +219,17 @@ def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     card = root / "data" / "reports" / latest["version"]
     assert latest["version"] in (card / "card.md").read_text()
     assert (card / "tiers.png").read_bytes().startswith(b"\x89PNG") and list(card.glob("sample-*.png"))
-    keys = ("import asyncio\nfrom prefect.client.orchestration import get_client\n"
-            "async def main():\n    async with get_client() as client:\n"
-            "        print(' '.join(a.key or '' for a in await client.read_artifacts()))\nasyncio.run(main())")
-    listed = subprocess.run([sys.executable, "-c", keys], cwd=root, env=cli_env(root), capture_output=True,
-                            text=True, timeout=120)
-    assert {"groundmill-rows", "groundmill-ledger", "groundmill-difficulty"} <= set(listed.stdout.split()), listed.stderr
+    keys = (
+        "import asyncio\nfrom prefect.client.orchestration import get_client\n"
+        "async def main():\n    async with get_client() as client:\n"
+        "        print(' '.join(a.key or '' for a in await client.read_artifacts()))\nasyncio.run(main())"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-c", keys], cwd=root, env=cli_env(root), capture_output=True, text=True, timeout=120
+    )
+    assert {"groundmill-rows", "groundmill-ledger", "groundmill-difficulty"} <= set(listed.stdout.split()), (
+        listed.stderr
+    )
 
 
 def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, project):
@@ -190,22 +237,36 @@ def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, p
     params = (project / "params.yaml").read_text()
     (project / "params.yaml").write_text(params.replace("  task_runner: threads ", "  task_runner: dask    "))
     done = groundmill(project, "run")
-    assert "distributed.scheduler" in done.stderr + done.stdout        # tasks went through a Dask scheduler
+    assert "distributed.scheduler" in done.stderr + done.stdout  # tasks went through a Dask scheduler
     on_dask = pl.read_parquet(project / "data/processed/grounding/source=site/part-0.parquet")
     on_threads = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     assert sorted(on_dask["grounding_id"]) == sorted(on_threads["grounding_id"])
 
 
 def test_sources_add_registers_and_watch_runs_only_new_or_changed_sources(project):
-    done = groundmill(project, "sources", "add", "extra", "--kind", "html_dir", "--location", "data/sources/site",
-                      "--license", "CC0-1.0")
+    done = groundmill(
+        project,
+        "sources",
+        "add",
+        "extra",
+        "--kind",
+        "html_dir",
+        "--location",
+        "data/sources/site",
+        "--license",
+        "CC0-1.0",
+    )
     assert "added source extra" in done.stdout and "groundmill.source.added" in done.stdout
-    refused = groundmill(project, "sources", "add", "extra", "--kind", "html_dir", "--location", "x", check=False)
+    refused = groundmill(
+        project, "sources", "add", "extra", "--kind", "html_dir", "--location", "x", check=False
+    )
     assert refused.returncode == 2 and "already in" in refused.stderr
     assert "ran the lifecycle for: extra, site" in groundmill(project, "watch").stdout
     assert "no source changed" in groundmill(project, "watch").stdout
     page = project / "data" / "sources" / "site" / "form.html"
     page.write_text(page.read_text().replace("Book a trip", "Book a journey"))
-    assert "ran the lifecycle for: extra, site" in groundmill(project, "watch").stdout   # both read that folder
+    assert (
+        "ran the lifecycle for: extra, site" in groundmill(project, "watch").stdout
+    )  # both read that folder
     published = {p.parent.name for p in (project / "data/processed/grounding").glob("*/*.parquet")}
     assert published == {"source=extra", "source=site"}

@@ -1,5 +1,6 @@
 """On a real `prefect server start` (loopback): `prefect --no-prompt deploy --all` registers the
 deployments, a process worker runs one, and `groundmill sources add` fires the lifecycle trigger."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,12 @@ def server(tmp_path: Path):
     env = cli_env(tmp_path)
     log = (tmp_path / "server.log").open("w")
     # No scheduler: scheduled runs would race the runs the tests start (the trigger service stays on).
-    proc = subprocess.Popen(["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env | {"PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"},
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env | {"PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     api = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120
     while True:  # poll the health endpoint: the server is ready when it answers
@@ -48,8 +52,12 @@ def server(tmp_path: Path):
 
 def call(api: str, path: str, body: dict | None = None):
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{api}{path}", data=data, method="GET" if body is None else "POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{api}{path}",
+        data=data,
+        method="GET" if body is None else "POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
@@ -69,10 +77,17 @@ def test_deploy_all_creates_the_scheduled_lifecycle_deployment(server):
     assert deployment["entrypoint"] == "flows/lifecycle.py:lifecycle"
     assert deployment["work_pool_name"] == "groundmill"
     assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 3 * * *"]
-    assert deployment["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == str(REPO)
+    assert deployment["pull_steps"][0]["prefect.deployments.steps.set_working_directory"]["directory"] == str(
+        REPO
+    )
 
-    for name in ("watch-sources/watch-sources", "capture/capture", "annotate/annotate", "curate/curate",
-                 "publish/publish"):
+    for name in (
+        "watch-sources/watch-sources",
+        "capture/capture",
+        "annotate/annotate",
+        "curate/curate",
+        "publish/publish",
+    ):
         assert call(api, f"/deployments/name/{name}")["work_pool_name"] == "groundmill"
     trigger = next(a["trigger"] for a in call(api, "/automations/filter", {}) if "lifecycle" in a["name"])
     assert trigger["expect"] == ["groundmill.source.added"]
@@ -83,8 +98,12 @@ def finished_run(api: str, deployment_id: str, sources: list[str], deadline_s: f
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         runs = call(api, "/flow_runs/filter", {"deployments": {"id": {"any_": [deployment_id]}}})
-        done = [r for r in runs if r["parameters"] == {"sources": sources} and r["state"]["type"] in
-                ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
+        done = [
+            r
+            for r in runs
+            if r["parameters"] == {"sources": sources}
+            and r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+        ]
         if done:
             return done[0]
         time.sleep(1)
@@ -96,19 +115,37 @@ def test_a_worker_runs_the_deployment_and_a_new_source_triggers_its_own_run(serv
 
     api, env = server
     # Deployed from the checkout (its code); the worker's runs write to the scratch project.
-    run(["prefect", "work-pool", "create", "groundmill", "--type", "process"], REPO,
-        env | {"PREFECT_API_URL": api})
-    run(["prefect", "--no-prompt", "deploy", "--name", "lifecycle"], REPO,
-        env | {"PREFECT_API_URL": api, "GROUNDMILL_ROOT": str(REPO)})
+    run(
+        ["prefect", "work-pool", "create", "groundmill", "--type", "process"],
+        REPO,
+        env | {"PREFECT_API_URL": api},
+    )
+    run(
+        ["prefect", "--no-prompt", "deploy", "--name", "lifecycle"],
+        REPO,
+        env | {"PREFECT_API_URL": api, "GROUNDMILL_ROOT": str(REPO)},
+    )
     deployment_id = call(api, "/deployments/name/lifecycle/lifecycle")["id"]
-    env = env | {"PREFECT_API_URL": api, "GROUNDMILL_ROOT": str(project), "GROUNDMILL_PROGRESS": "off",
-                 "PREFECT_WORKER_QUERY_SECONDS": "1"}
+    env = env | {
+        "PREFECT_API_URL": api,
+        "GROUNDMILL_ROOT": str(project),
+        "GROUNDMILL_PROGRESS": "off",
+        "PREFECT_WORKER_QUERY_SECONDS": "1",
+    }
     worker_log = (project.parent / "worker.log").open("w")
-    worker = subprocess.Popen(["prefect", "worker", "start", "--pool", "groundmill"], cwd=project, env=env,
-                              stdout=worker_log, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        ["prefect", "worker", "start", "--pool", "groundmill"],
+        cwd=project,
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     try:
-        run(["prefect", "deployment", "run", "lifecycle/lifecycle", "--params", '{"sources": ["site"]}'],
-            project, env)
+        run(
+            ["prefect", "deployment", "run", "lifecycle/lifecycle", "--params", '{"sources": ["site"]}'],
+            project,
+            env,
+        )
         first = finished_run(api, deployment_id, ["site"])
         assert first["state"]["type"] == "COMPLETED", (project.parent / "worker.log").read_text()[-3000:]
         site = sorted((project / "data" / "processed").rglob("source=site/*.parquet"))
@@ -116,8 +153,11 @@ def test_a_worker_runs_the_deployment_and_a_new_source_triggers_its_own_run(serv
         before = {p: p.read_bytes() for p in site}
 
         shutil.copytree(FIXTURES / "deep", project / "data" / "sources" / "deep")
-        added = run(["groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location",
-                     "data/sources/deep"], project, env)
+        added = run(
+            ["groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep"],
+            project,
+            env,
+        )
         assert "groundmill.source.added for deep: emitted" in added
         second = finished_run(api, deployment_id, ["deep"])
         assert second["state"]["type"] == "COMPLETED", (project.parent / "worker.log").read_text()[-3000:]

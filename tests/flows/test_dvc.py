@@ -1,4 +1,5 @@
 """DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones, and push/pull round-trips."""
+
 from __future__ import annotations
 
 import json
@@ -27,15 +28,20 @@ def ran_stages(output: str) -> list[str]:
 def make_repo(root: Path) -> Path:
     """A git repository holding the pipeline definition, the code it depends on and the fixture site."""
     from tests.conftest import SITE
+
     root.mkdir(parents=True)
     for name in ["dvc.yaml", "params.yaml", ".dvcignore", ".gitignore"]:
         shutil.copy(REPO / name, root / name)
     for folder in ["transforms", "flows", "schemas", ".dvc"]:
-        shutil.copytree(REPO / folder, root / folder,
-                        ignore=shutil.ignore_patterns("__pycache__", "tmp", "cache", "config.local"))
+        shutil.copytree(
+            REPO / folder,
+            root / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "tmp", "cache", "config.local"),
+        )
     shutil.copytree(SITE, root / "data" / "sources" / "site")
     (root / "sources.yaml").write_text(
-        "sources:\n  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n")
+        "sources:\n  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n"
+    )
     sh(root, "git", "init", "-q")
     return root
 
@@ -88,8 +94,10 @@ def files_by_md5(root: Path) -> dict[str, list[str]]:
 
 
 def published(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted((root / "data" / "processed").rglob("*.parquet"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "data" / "processed").rglob("*.parquet"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +118,10 @@ def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released)
     version = pl.read_parquet(root / "data" / "versions.parquet")["version"][-1]
     tag = f"dataset/{version}"
     assert sh(root, "git", "tag", "--list", "dataset/*").split() == [tag]
-    assert set(sh(root, "git", "show", "--name-only", "--format=", tag).split()) == {"dvc.lock",
-                                                                                   "data/versions.parquet"}
+    assert set(sh(root, "git", "show", "--name-only", "--format=", tag).split()) == {
+        "dvc.lock",
+        "data/versions.parquet",
+    }
     assert sh(root, "git", "status", "--porcelain", "--", "dvc.lock").strip() == ""
     pushed = remote_objects(remote)
     lock = files_by_md5(root)
@@ -141,7 +151,9 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     sh(root, "groundmill", "run", "--source", "deep")
     assert len(sh(root, "git", "tag", "--list", "dataset/*").split()) == 2
     after = published(root)
-    assert {k: v for k, v in after.items() if k in before_bytes} == before_bytes, "another source was rewritten"
+    assert {k: v for k, v in after.items() if k in before_bytes} == before_bytes, (
+        "another source was rewritten"
+    )
     assert any("source=deep" in k for k in after)
     lock = files_by_md5(root)
     new = remote_objects(remote) - before_objects
@@ -149,8 +161,11 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     for obj in new:
         md5 = obj.removeprefix("files/md5/").replace("/", "", 1)
         paths = lock[md5]
-        assert md5.endswith(".dir") or paths == ["data/catalog.duckdb"] or all(
-            "source=deep" in p or "/deep/" in p for p in paths), f"pushed again: {paths}"
+        assert (
+            md5.endswith(".dir")
+            or paths == ["data/catalog.duckdb"]
+            or all("source=deep" in p or "/deep/" in p for p in paths)
+        ), f"pushed again: {paths}"
 
 
 @pytest.fixture
@@ -166,8 +181,13 @@ def s3_server():
     endpoint = f"http://127.0.0.1:{port}"
     import boto3
 
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="groundmill",
-                 aws_secret_access_key="groundmill").create_bucket(Bucket="datasets")
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="groundmill",
+        aws_secret_access_key="groundmill",
+    ).create_bucket(Bucket="datasets")
     yield endpoint
     server.stop()
 
@@ -176,18 +196,27 @@ def test_an_s3_compatible_remote_round_trips_the_version(released, s3_server, tm
     root, _ = released
     empty = tmp_path / "aws-config"
     empty.write_text("")  # no profile of the machine's, and no instance metadata lookups
-    s3 = {"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(empty), "AWS_SHARED_CREDENTIALS_FILE": str(empty)}
+    s3 = {
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(empty),
+        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
+    }
 
     def dvc(where: Path, *args: str) -> str:
-        done = subprocess.run(["dvc", *args], cwd=where, env=cli_env(where) | s3, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            ["dvc", *args], cwd=where, env=cli_env(where) | s3, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
     def configure(where: Path) -> None:
         dvc(where, "remote", "add", "--local", "s3", "s3://datasets/groundmill")
-        for key, value in {"endpointurl": s3_server, "region": "us-east-1", "access_key_id": "groundmill",
-                           "secret_access_key": "groundmill"}.items():
+        for key, value in {
+            "endpointurl": s3_server,
+            "region": "us-east-1",
+            "access_key_id": "groundmill",
+            "secret_access_key": "groundmill",
+        }.items():
             dvc(where, "remote", "modify", "--local", "s3", key, value)
 
     configure(root)

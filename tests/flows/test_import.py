@@ -1,5 +1,6 @@
 """A ScreenSpot-Pro dataset imported as a source (as JSON with images, or as a local HF datasets
 folder), run through the lifecycle and exported again."""
+
 from __future__ import annotations
 
 import io
@@ -23,22 +24,70 @@ def screenshot(path: Path, size: tuple[int, int], fill: tuple[int, int, int]) ->
     path.write_bytes(buffer.getvalue())
 
 
-RECORDS = [  # the shape of ../shared/formats/screenspot_*_v2_convert.json, with gt_type as ScreenSpot-Pro has it
-    {"img_filename": "web_1.png", "bbox": [40, 40, 400, 120], "instruction": "click the blue banner",
-     "instruction_cn": "", "id": "ss_web_0", "application": "screenspot_web_v2", "platform": "v2",
-     "img_size": [1280, 800], "ui_type": "text", "group": "Dev"},
-    {"img_filename": "web_1.png", "bbox": [1200, 10, 1240, 50], "instruction": "open the settings menu",
-     "instruction_cn": "", "id": "ss_web_1", "application": "screenspot_web_v2", "platform": "v2",
-     "img_size": [1280, 800], "ui_type": "icon", "group": "Dev"},
-    {"img_filename": "mobile_1.png", "bbox": [10, 10, 200, 90], "instruction": "tap the green header",
-     "instruction_cn": "", "id": "ss_mobile_0", "application": "screenspot_mobile_v2", "platform": "v2",
-     "img_size": [390, 844], "ui_type": "text", "group": "Shop", "gt_type": "positive"},
-    {"img_filename": "mobile_1.png", "bbox": [0, 0, 0, 0], "instruction": "tap the share button",
-     "instruction_cn": "", "id": "ss_mobile_1", "application": "screenspot_mobile_v2", "platform": "v2",
-     "img_size": [390, 844], "ui_type": "icon", "group": "Shop", "gt_type": "negative"},
-    {"img_filename": "mobile_1.png", "bbox": [300, 500, 100, 400], "instruction": "tap the broken box",
-     "instruction_cn": "", "id": "ss_mobile_2", "application": "screenspot_mobile_v2", "platform": "v2",
-     "img_size": [390, 844], "ui_type": "text", "group": "Shop"},
+# The shape of ../shared/formats/screenspot_*_v2_convert.json, with gt_type as ScreenSpot-Pro has it.
+RECORDS = [
+    {
+        "img_filename": "web_1.png",
+        "bbox": [40, 40, 400, 120],
+        "instruction": "click the blue banner",
+        "instruction_cn": "",
+        "id": "ss_web_0",
+        "application": "screenspot_web_v2",
+        "platform": "v2",
+        "img_size": [1280, 800],
+        "ui_type": "text",
+        "group": "Dev",
+    },
+    {
+        "img_filename": "web_1.png",
+        "bbox": [1200, 10, 1240, 50],
+        "instruction": "open the settings menu",
+        "instruction_cn": "",
+        "id": "ss_web_1",
+        "application": "screenspot_web_v2",
+        "platform": "v2",
+        "img_size": [1280, 800],
+        "ui_type": "icon",
+        "group": "Dev",
+    },
+    {
+        "img_filename": "mobile_1.png",
+        "bbox": [10, 10, 200, 90],
+        "instruction": "tap the green header",
+        "instruction_cn": "",
+        "id": "ss_mobile_0",
+        "application": "screenspot_mobile_v2",
+        "platform": "v2",
+        "img_size": [390, 844],
+        "ui_type": "text",
+        "group": "Shop",
+        "gt_type": "positive",
+    },
+    {
+        "img_filename": "mobile_1.png",
+        "bbox": [0, 0, 0, 0],
+        "instruction": "tap the share button",
+        "instruction_cn": "",
+        "id": "ss_mobile_1",
+        "application": "screenspot_mobile_v2",
+        "platform": "v2",
+        "img_size": [390, 844],
+        "ui_type": "icon",
+        "group": "Shop",
+        "gt_type": "negative",
+    },
+    {
+        "img_filename": "mobile_1.png",
+        "bbox": [300, 500, 100, 400],
+        "instruction": "tap the broken box",
+        "instruction_cn": "",
+        "id": "ss_mobile_2",
+        "application": "screenspot_mobile_v2",
+        "platform": "v2",
+        "img_size": [390, 844],
+        "ui_type": "text",
+        "group": "Shop",
+    },
 ]
 
 
@@ -47,7 +96,7 @@ def as_hf_folder(images: Path, folder: Path, layout: str) -> list[dict]:
     save_to_disk. Returns the rows as datasets gives them back (fields a record lacks are None)."""
     import datasets
 
-    keys = sorted({k for r in RECORDS for k in r})   # from_list would take the first row's keys only
+    keys = sorted({k for r in RECORDS for k in r})  # from_list would take the first row's keys only
     rows = [{k: r.get(k) for k in keys} | {"image": str(images / r["img_filename"])} for r in RECORDS]
     table = datasets.Dataset.from_list(rows).cast_column("image", datasets.Image())
     if layout == "parquet":
@@ -59,8 +108,9 @@ def as_hf_folder(images: Path, folder: Path, layout: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("layout", ["json", "parquet", "save_to_disk"])
-def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarantined(tmp_path, layout,
-                                                                                     monkeypatch):
+def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarantined(
+    tmp_path, layout, monkeypatch
+):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     root = tmp_path / "project"
     folder = root / "data" / "sources" / "bench"
@@ -74,15 +124,17 @@ def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarant
     else:
         records = as_hf_folder(images, folder, layout)
     shutil.copy(REPO / "params.yaml", root / "params.yaml")
-    (root / "sources.yaml").write_text("sources:\n  - {id: bench, kind: dataset, location: data/sources/bench, "
-                                       "license: Apache-2.0, box: xyxy}\n")
+    (root / "sources.yaml").write_text(
+        "sources:\n  - {id: bench, kind: dataset, location: data/sources/bench, "
+        "license: Apache-2.0, box: xyxy}\n"
+    )
     groundmill(root, "run")
     groundmill(root, "export", "screenspot")
     out = root / "data" / "exports" / "screenspot"
     exported = [r for f in sorted(out.glob("*.json")) for r in json.loads(f.read_text())]
     by_id = {r["id"]: r for r in exported}
     expected = {r["id"]: r for r in records if r["id"] != "ss_mobile_2"}
-    assert by_id == expected                                   # every field as it came in
+    assert by_id == expected  # every field as it came in
     assert {r["img_filename"] for r in exported} <= {p.name for p in (out / "images").iterdir()}
     quarantine = pl.read_parquet(root / "data/processed/quarantine/source=bench/part-0.parquet")
     assert set(quarantine.filter(pl.col("table") == "elements")["check"]) & {"box_ordered"}

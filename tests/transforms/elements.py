@@ -1,5 +1,8 @@
 """Builds small element and screenshot frames by hand, in the shape capture writes them."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import polars as pl
 
@@ -8,15 +11,43 @@ from transforms.capture.records import ELEMENTS_SCHEMA, SCREENSHOTS_SCHEMA
 SHOT = "a" * 64
 
 
-def el(i: int, tag: str, role: str, *, text: str = "", name: str | None = None, box=(10, 10, 110, 40),
-       interactive: bool = True, center_hit: bool = True, screenshot: str = SHOT, **attrs) -> dict:
+def el(
+    i: int,
+    tag: str,
+    role: str,
+    *,
+    text: str = "",
+    name: str | None = None,
+    box=(10, 10, 110, 40),
+    interactive: bool = True,
+    center_hit: bool = True,
+    screenshot: str = SHOT,
+    **attrs,
+) -> dict:
     x1, y1, x2, y2 = box
     row = {c: None for c in ELEMENTS_SCHEMA}
-    row.update(element_id=f"{i:032x}", screenshot_id=screenshot, capture_id="c" * 32, source_id="t",
-               element_index=i, tag=tag, role=role, text=text, name=name if name is not None else text,
-               interactive=interactive, center_hit=center_hit, x1=float(x1), y1=float(y1), x2=float(x2),
-               y2=float(y2), css_path=f"body>{tag}:nth-of-type({i})", part_index=0, visible_ratio=1.0,
-               in_viewport=True, scope="document")
+    row.update(
+        element_id=f"{i:032x}",
+        screenshot_id=screenshot,
+        capture_id="c" * 32,
+        source_id="t",
+        element_index=i,
+        tag=tag,
+        role=role,
+        text=text,
+        name=name if name is not None else text,
+        interactive=interactive,
+        center_hit=center_hit,
+        x1=float(x1),
+        y1=float(y1),
+        x2=float(x2),
+        y2=float(y2),
+        css_path=f"body>{tag}:nth-of-type({i})",
+        part_index=0,
+        visible_ratio=1.0,
+        in_viewport=True,
+        scope="document",
+    )
     row.update(attrs)
     return row
 
@@ -24,9 +55,20 @@ def el(i: int, tag: str, role: str, *, text: str = "", name: str | None = None, 
 def frames(*rows: dict, width: int = 1280, height: int = 800) -> tuple[pl.DataFrame, pl.DataFrame]:
     elements = pl.DataFrame(list(rows), schema=ELEMENTS_SCHEMA)
     shots = sorted({r["screenshot_id"] for r in rows})
-    screenshots = pl.DataFrame([{"screenshot_id": s, "source_id": "t", "capture_id": "c" * 32, "width": width,
-                                 "height": height, "png": b"\x89PNG\r\n\x1a\n"} for s in shots],
-                               schema=SCREENSHOTS_SCHEMA)
+    screenshots = pl.DataFrame(
+        [
+            {
+                "screenshot_id": s,
+                "source_id": "t",
+                "capture_id": "c" * 32,
+                "width": width,
+                "height": height,
+                "png": b"\x89PNG\r\n\x1a\n",
+            }
+            for s in shots
+        ],
+        schema=SCREENSHOTS_SCHEMA,
+    )
     return elements, screenshots
 
 
@@ -74,7 +116,7 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
     """The capture and annotate tables of a small source, with real PNGs and every id the content hash
     it claims: `pages` maps a capture id to (png, element rows made with `el`)."""
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from PIL import Image
 
@@ -86,14 +128,39 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
     for n, (capture_id, (image, elements)) in enumerate(sorted(pages.items())):
         sid = sha256_hex(image)
         width, height = Image.open(io.BytesIO(image)).size
-        shots.append({"screenshot_id": sid, "source_id": "t", "capture_id": capture_id, "device": "standard",
-                      "platform": "web", "part_index": 0, "scroll_y": 0.0, "width": width, "height": height,
-                      "png": image})
-        captures.append({"capture_id": capture_id, "source_id": "t", "page_path": f"p{n}.html", "page_sha256": "x",
-                         "device": "standard", "platform": "web", "status": "ok", "message": "",
-                         "started_at": datetime(2026, 1, 1, tzinfo=timezone.utc), "viewport_width": width,
-                         "viewport_height": height, "device_scale_factor": 1.0, "n_parts": 1, "n_elements": len(elements),
-                         "script_errors": 0})
+        shots.append(
+            {
+                "screenshot_id": sid,
+                "source_id": "t",
+                "capture_id": capture_id,
+                "device": "standard",
+                "platform": "web",
+                "part_index": 0,
+                "scroll_y": 0.0,
+                "width": width,
+                "height": height,
+                "png": image,
+            }
+        )
+        captures.append(
+            {
+                "capture_id": capture_id,
+                "source_id": "t",
+                "page_path": f"p{n}.html",
+                "page_sha256": "x",
+                "device": "standard",
+                "platform": "web",
+                "status": "ok",
+                "message": "",
+                "started_at": datetime(2026, 1, 1, tzinfo=UTC),
+                "viewport_width": width,
+                "viewport_height": height,
+                "device_scale_factor": 1.0,
+                "n_parts": 1,
+                "n_elements": len(elements),
+                "script_errors": 0,
+            }
+        )
         rows += [{**r, "screenshot_id": sid, "capture_id": capture_id, "part_index": 0} for r in elements]
     elements = pl.DataFrame(rows, schema=ELEMENTS_SCHEMA)
     elements = elements.with_columns(content_ids(elements, "elements"))
@@ -101,7 +168,14 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
     from transforms.annotate.settings import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
+
     out = annotate_tables(elements, screenshots, TemplateAnnotator(AnnotateParams()), refusals)
-    return {"captures": pl.DataFrame(captures, schema=CAPTURES_SCHEMA), "screenshots": screenshots,
-            "elements": elements, "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
-            "grounding": out.grounding, "instructions": out.instructions, "howto": pl.DataFrame(schema=HOWTO_SCHEMA)}
+    return {
+        "captures": pl.DataFrame(captures, schema=CAPTURES_SCHEMA),
+        "screenshots": screenshots,
+        "elements": elements,
+        "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+        "grounding": out.grounding,
+        "instructions": out.instructions,
+        "howto": pl.DataFrame(schema=HOWTO_SCHEMA),
+    }

@@ -1,4 +1,5 @@
 """Template annotation: five perspectives, refusal and scroll rows, every element accounted for."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,10 @@ BLUE, GREEN = (37, 99, 235), (22, 163, 74)
 
 def rows_of(frame: pl.DataFrame, column: str) -> dict[tuple[str, str], dict]:
     """(label, perspective) -> row, for the positive rows of a grounding or instruction frame."""
-    return {(r["label"], r["perspective"]): r for r in frame.filter(pl.col("gt_type") == "positive").iter_rows(named=True)}
+    return {
+        (r["label"], r["perspective"]): r
+        for r in frame.filter(pl.col("gt_type") == "positive").iter_rows(named=True)
+    }
 
 
 def test_every_element_gets_a_row_or_a_skip_per_perspective_and_the_books_balance():
@@ -32,7 +36,9 @@ def test_every_element_gets_a_row_or_a_skip_per_perspective_and_the_books_balanc
     Grounding.validate(out.grounding, lazy=True)
     Instructions.validate(out.instructions, lazy=True)
     Skipped.validate(out.skipped, lazy=True)
-    text = {r["label"]: r for r in out.grounding.filter(pl.col("perspective") == "text").iter_rows(named=True)}
+    text = {
+        r["label"]: r for r in out.grounding.filter(pl.col("perspective") == "text").iter_rows(named=True)
+    }
     assert text["Sign in"]["expression"] == 'the "Sign in" button'
     assert (text["Sign in"]["click_x"], text["Sign in"]["click_y"]) == (150.0, 120.0)
     assert text["Sign in"]["quality_flags"] == [] and text["Sign in"]["n_matches"] == 1
@@ -50,18 +56,23 @@ def test_every_element_gets_a_row_or_a_skip_per_perspective_and_the_books_balanc
 
 
 def test_appearance_names_the_colour_read_from_the_pixels_and_only_what_tells_it_apart():
-    image = png(fills=[((100, 100, 200, 140), BLUE), ((300, 100, 400, 140), GREEN), ((500, 100, 600, 140), GREEN)])
+    image = png(
+        fills=[((100, 100, 200, 140), BLUE), ((300, 100, 400, 140), GREEN), ((500, 100, 600, 140), GREEN)]
+    )
     out = annotated(
         el(1, "button", "button", text="Save", box=(100, 100, 200, 140)),
         el(2, "button", "button", text="Send", box=(300, 100, 400, 140), radius_ratio=0.5),
         el(3, "button", "button", text="Share", box=(500, 100, 600, 140)),
-        image=image)
+        image=image,
+    )
     rows = rows_of(out.grounding, "expression")
     assert rows[("Save", "appearance")]["expression"] == "the blue button"
     # Two green buttons: the rounded one needs its shape as well.
     assert rows[("Send", "appearance")]["expression"] == "the green pill-shaped button"
     assert ("Share", "appearance") not in rows
-    reasons = dict(out.skipped.filter(pl.col("perspective") == "appearance").select("element_id", "reason").iter_rows())
+    reasons = dict(
+        out.skipped.filter(pl.col("perspective") == "appearance").select("element_id", "reason").iter_rows()
+    )
     assert reasons[f"{3:032x}"] == "its look is shared with 1 other button element(s) on screen"
     instructions = rows_of(out.instructions, "instruction")
     assert instructions[("Save", "appearance")]["instruction"] == "Click the blue button"
@@ -71,7 +82,15 @@ def test_function_phrases_come_from_type_href_and_form_context():
     out = annotated(
         el(1, "input", "textbox", name="Email", input_type="email", box=(100, 100, 400, 130)),
         el(2, "a", "link", text="Plans", href="/pricing.html", box=(100, 200, 160, 220)),
-        el(3, "button", "button", text="Go", input_type="submit", form_name="Book a trip", box=(100, 300, 160, 330)),
+        el(
+            3,
+            "button",
+            "button",
+            text="Go",
+            input_type="submit",
+            form_name="Book a trip",
+            box=(100, 300, 160, 330),
+        ),
         el(4, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 400, 120, 420)),
         el(5, "a", "link", text="Comments", href="#user-comments", box=(300, 200, 400, 220)),
     )
@@ -82,38 +101,54 @@ def test_function_phrases_come_from_type_href_and_form_context():
     assert rows[("Flexible dates", "function")]["expression"] == "the checkbox for flexible dates"
     assert rows[("Comments", "function")]["expression"] == "the link to the user comments section"
     instructions = rows_of(out.instructions, "instruction")
-    assert instructions[("Email", "function")]["instruction"] == \
-        'Type "alex.morgan@example.com" into the field for the e-mail address'
+    assert (
+        instructions[("Email", "function")]["instruction"]
+        == 'Type "alex.morgan@example.com" into the field for the e-mail address'
+    )
 
 
 def test_spatial_phrases_use_the_nearest_named_landmark_then_rows_then_regions():
     out = annotated(
         el(1, "input", "searchbox", name="Search everything", input_type="search", box=(100, 100, 420, 136)),
-        el(2, "button", "button", text="⌕", name="", box=(430, 100, 466, 136)),           # unnamed icon
-        el(3, "button", "button", text="⌕", name="", box=(1200, 700, 1236, 736)),         # its twin, far away
+        el(2, "button", "button", text="⌕", name="", box=(430, 100, 466, 136)),  # unnamed icon
+        el(3, "button", "button", text="⌕", name="", box=(1200, 700, 1236, 736)),  # its twin, far away
         el(4, "div", "tab", text="Day", box=(100, 300, 180, 330), interactive=True),
         el(5, "div", "tab", text="Week", box=(190, 300, 270, 330), interactive=True),
     )
-    spatial = {r["element_id"]: r["expression"] for r in out.grounding.filter(pl.col("perspective") == "spatial")
-               .iter_rows(named=True)}
+    spatial = {
+        r["element_id"]: r["expression"]
+        for r in out.grounding.filter(pl.col("perspective") == "spatial").iter_rows(named=True)
+    }
     assert spatial[f"{2:032x}"] == 'the icon right of the "Search everything" search field'
     assert spatial[f"{3:032x}"] == "the icon in the bottom right of the screen"
     assert spatial[f"{5:032x}"] == 'the tab right of the "Day" tab'
-    assert all(not r["quality_flags"] for r in out.grounding.filter(pl.col("perspective") == "spatial").iter_rows(named=True))
+    assert all(
+        not r["quality_flags"]
+        for r in out.grounding.filter(pl.col("perspective") == "spatial").iter_rows(named=True)
+    )
 
 
 def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
     out = annotated(
         el(1, "button", "button", text="Sign in", box=(100, 100, 200, 140)),
         el(2, "input", "textbox", name="Email", input_type="email", box=(100, 200, 400, 230)),
-        el(3, "select", "combobox", name="Cabin class", options=["Economy", "Business", "First"], box=(100, 300, 300, 330)),
+        el(
+            3,
+            "select",
+            "combobox",
+            name="Cabin class",
+            options=["Economy", "Business", "First"],
+            box=(100, 300, 300, 330),
+        ),
         el(4, "a", "link", text="Plans", href="/pricing", box=(100, 400, 160, 420)),
     )
     grounding = rows_of(out.grounding, "expression")
     assert grounding[("Sign in", "intent")]["expression"] == "Sign in"
     assert grounding[("Plans", "intent")]["expression"] == "Go to the pricing page"
-    rows = {(r["label"], r["explicit"]): r for r in out.instructions.filter(pl.col("perspective") == "intent")
-            .iter_rows(named=True)}
+    rows = {
+        (r["label"], r["explicit"]): r
+        for r in out.instructions.filter(pl.col("perspective") == "intent").iter_rows(named=True)
+    }
     assert rows[("Sign in", True)]["instruction"] == 'To sign in, click the "Sign in" button'
     assert rows[("Sign in", False)]["instruction"] == "Sign in"
     assert rows[("Email", False)]["instruction"] == 'Enter "alex.morgan@example.com" as your e-mail address'
@@ -125,7 +160,15 @@ def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
 def test_instructions_click_type_select_and_hover_with_arguments():
     out = annotated(
         el(1, "button", "button", text="Search trips", box=(100, 100, 220, 140)),
-        el(2, "input", "textbox", name="Destination", input_type="text", input_name="destination", box=(100, 200, 300, 230)),
+        el(
+            2,
+            "input",
+            "textbox",
+            name="Destination",
+            input_type="text",
+            input_name="destination",
+            box=(100, 200, 300, 230),
+        ),
         el(3, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 300, 120, 320)),
         el(4, "button", "button", text="Products", has_popup=True, box=(400, 10, 500, 40)),
         el(5, "input", "slider", name="Budget", input_type="range", box=(100, 400, 300, 420)),
@@ -146,27 +189,51 @@ def test_refusal_rows_borrow_phrases_from_other_pages_that_match_nothing_here():
         el(1, "a", "link", text="Pricing", box=(10, 10, 80, 30), capture_id="a" * 32, screenshot="a" * 64),
         el(2, "a", "link", text="Home", box=(100, 10, 160, 30), capture_id="a" * 32, screenshot="a" * 64),
         el(3, "a", "link", text="Home", box=(100, 10, 160, 30), capture_id="b" * 32, screenshot="b" * 64),
-        el(4, "button", "button", text="Checkout", box=(10, 100, 120, 140), capture_id="b" * 32, screenshot="b" * 64),
-        refusals=2)
+        el(
+            4,
+            "button",
+            "button",
+            text="Checkout",
+            box=(10, 100, 120, 140),
+            capture_id="b" * 32,
+            screenshot="b" * 64,
+        ),
+        refusals=2,
+    )
     negatives = out.grounding.filter(pl.col("gt_type") == "negative")
     Grounding.validate(out.grounding, lazy=True)
     on_b = negatives.filter(pl.col("screenshot_id") == "b" * 64).get_column("expression").sort().to_list()
-    assert on_b == ['the "Pricing" link']          # "Home" is on page b too, so it is no refusal there
-    assert negatives.filter(pl.col("screenshot_id") == "a" * 64).get_column("expression").to_list() == \
-        ['the "Checkout" button']
-    assert negatives.select(pl.col("x1").is_null().all(), pl.col("element_id").is_null().all()).row(0) == (True, True)
+    assert on_b == ['the "Pricing" link']  # "Home" is on page b too, so it is no refusal there
+    assert negatives.filter(pl.col("screenshot_id") == "a" * 64).get_column("expression").to_list() == [
+        'the "Checkout" button'
+    ]
+    assert negatives.select(pl.col("x1").is_null().all(), pl.col("element_id").is_null().all()).row(0) == (
+        True,
+        True,
+    )
     assert set(negatives.get_column("perspective")) == {"refusal"}
     refusal_book = next(b for b in out.books if b["table"] == "grounding.refusal")
     assert refusal_book == {"table": "grounding.refusal", "rows_in": 4, "rows_out": 2, "skipped": 2}
     Instructions.validate(out.instructions, lazy=True)
-    assert 'Click the "Pricing" link' in out.instructions.filter(pl.col("gt_type") == "negative")["instruction"].to_list()
+    assert (
+        'Click the "Pricing" link'
+        in out.instructions.filter(pl.col("gt_type") == "negative")["instruction"].to_list()
+    )
 
 
 def test_a_long_page_gets_scroll_instructions_to_what_the_next_slice_shows():
     out = annotated(
         el(1, "h1", "heading", text="Bread", interactive=False, box=(10, 10, 200, 40), part_index=0),
-        el(2, "h2", "heading", text="Method", interactive=False, box=(10, 10, 200, 40), part_index=1,
-           screenshot="d" * 64),
+        el(
+            2,
+            "h2",
+            "heading",
+            text="Method",
+            interactive=False,
+            box=(10, 10, 200, 40),
+            part_index=1,
+            screenshot="d" * 64,
+        ),
     )
     scrolls = out.instructions.filter(pl.col("action_type") == "scroll")
     row = scrolls.row(0, named=True)
@@ -184,19 +251,27 @@ def test_sample_values_follow_the_field_hints():
 
 
 def test_howto_from_a_heading_and_its_ordered_list():
-    html = ("<h1>Docs</h1><h2>How to export a report</h2><p>Intro</p><ol><li>Open the report.</li>"
-            "<li>Click <b>Export</b>.</li></ol><h2>FAQ</h2><ol><li>a</li><li>b</li></ol>")
+    html = (
+        "<h1>Docs</h1><h2>How to export a report</h2><p>Intro</p><ol><li>Open the report.</li>"
+        "<li>Click <b>Export</b>.</li></ol><h2>FAQ</h2><ol><li>a</li><li>b</li></ol>"
+    )
     assert mine_procedures(html) == [("How to export a report", ["Open the report.", "Click Export."])]
 
 
 def test_howto_from_numbered_step_headings():
-    html = ("<h1>How to install the CLI</h1><h2>Step 1: Download it</h2><p>x</p>"
-            "<h2>Step 2: Run the installer</h2><h2>Step 3: Log in</h2>")
-    assert mine_procedures(html) == [("How to install the CLI", ["Download it", "Run the installer", "Log in"])]
+    html = (
+        "<h1>How to install the CLI</h1><h2>Step 1: Download it</h2><p>x</p>"
+        "<h2>Step 2: Run the installer</h2><h2>Step 3: Log in</h2>"
+    )
+    assert mine_procedures(html) == [
+        ("How to install the CLI", ["Download it", "Run the installer", "Log in"])
+    ]
 
 
 def test_howto_from_the_title_and_nothing_without_a_goal():
-    titled = "<html><head><title>How to bake bread · Crumb</title></head><body><ol><li>Mix</li><li>Bake</li></ol>"
+    titled = (
+        "<html><head><title>How to bake bread · Crumb</title></head><body><ol><li>Mix</li><li>Bake</li></ol>"
+    )
     assert mine_procedures(titled) == [("How to bake bread", ["Mix", "Bake"])]
     assert mine_procedures("<h2>Ingredients</h2><ol><li>Flour</li><li>Water</li></ol>") == []
     assert mine_procedures("<h2>How to give up</h2><ol><li>Only one step</li></ol>") == []

@@ -1,4 +1,5 @@
 """Capture on real Chromium: boxes where the page put them, hidden and covered elements left out."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,10 +37,15 @@ def element(tables: dict[str, pl.DataFrame], dom_id: str) -> dict:
     return rows[0]
 
 
-@pytest.mark.parametrize("dom_id, box", [
-    ("save", (100, 120, 300, 160)), ("help", (400, 50, 480, 70)),
-    ("query", (100, 300, 420, 336)), ("icon", (1200, 10, 1224, 34)),
-])
+@pytest.mark.parametrize(
+    "dom_id, box",
+    [
+        ("save", (100, 120, 300, 160)),
+        ("help", (400, 50, 480, 70)),
+        ("query", (100, 300, 420, 336)),
+        ("icon", (1200, 10, 1224, 34)),
+    ],
+)
 def test_boxes_match_known_positions_within_one_pixel(site, dom_id, box):
     el = element(site, dom_id)
     assert [abs(a - b) <= 1 for a, b in zip((el["x1"], el["y1"], el["x2"], el["y2"]), box)] == [True] * 4
@@ -54,9 +60,16 @@ def test_hidden_transparent_covered_offscreen_and_empty_elements_are_left_out(si
     assert (boxes["excluded_hidden"], boxes["excluded_transparent"], boxes["excluded_covered"]) == (2, 1, 1)
     assert boxes["excluded_off_screen"] == 1 and boxes["excluded_zero_size"] == 1
     reasons = dict(site["excluded_elements"].select("dom_id", "reason").iter_rows())
-    assert {k: reasons[k] for k in ["display-none", "vis-hidden", "transparent", "covered", "offscreen", "zero"]} == {
-        "display-none": "hidden", "vis-hidden": "hidden", "transparent": "transparent", "covered": "covered",
-        "offscreen": "off_screen", "zero": "zero_size"}
+    assert {
+        k: reasons[k] for k in ["display-none", "vis-hidden", "transparent", "covered", "offscreen", "zero"]
+    } == {
+        "display-none": "hidden",
+        "vis-hidden": "hidden",
+        "transparent": "transparent",
+        "covered": "covered",
+        "offscreen": "off_screen",
+        "zero": "zero_size",
+    }
 
 
 def test_element_attributes_roles_and_names(site):
@@ -86,12 +99,34 @@ def test_capture_tables_meet_their_contracts(site):
 
 
 def test_bad_pages_are_recorded_and_the_run_goes_on():
-    tables = capture(BAD, ["empty.html", "spins.html", "throws.html", "missing.html", "data.json", "data.bin",
-                           "away.html", "refresh.html", "popup.html", "dialog.html"])
+    tables = capture(
+        BAD,
+        [
+            "empty.html",
+            "spins.html",
+            "throws.html",
+            "missing.html",
+            "data.json",
+            "data.bin",
+            "away.html",
+            "refresh.html",
+            "popup.html",
+            "dialog.html",
+        ],
+    )
     status = dict(tables["captures"].select("page_path", "status").iter_rows())
-    assert status == {"empty.html": "empty", "spins.html": "timeout", "throws.html": "ok", "missing.html": "error",
-                      "data.json": "error", "data.bin": "error", "away.html": "error", "refresh.html": "error",
-                      "popup.html": "ok", "dialog.html": "ok"}
+    assert status == {
+        "empty.html": "empty",
+        "spins.html": "timeout",
+        "throws.html": "ok",
+        "missing.html": "error",
+        "data.json": "error",
+        "data.bin": "error",
+        "away.html": "error",
+        "refresh.html": "error",
+        "popup.html": "ok",
+        "dialog.html": "ok",
+    }
     messages = dict(tables["captures"].select("page_path", "message").iter_rows())
     assert messages["missing.html"] == "HTTP 404 for missing.html"
     assert messages["data.json"] == "non-HTML content (application/json)"
@@ -130,9 +165,11 @@ def test_requests_to_other_hosts_never_leave_the_browser(tmp_path):
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
-    page = (f'<html><head><link rel="stylesheet" href="http://127.0.0.2:{port}/s.css"></head><body>'
-            f'<h1>Leaky page</h1><img src="http://127.0.0.2:{port}/p.png" alt="pixel">'
-            f'<script src="http://127.0.0.2:{port}/a.js"></script></body></html>')
+    page = (
+        f'<html><head><link rel="stylesheet" href="http://127.0.0.2:{port}/s.css"></head><body>'
+        f'<h1>Leaky page</h1><img src="http://127.0.0.2:{port}/p.png" alt="pixel">'
+        f'<script src="http://127.0.0.2:{port}/a.js"></script></body></html>'
+    )
     (tmp_path / "leaks.html").write_text(page)
     try:
         tables = capture(tmp_path, ["leaks.html"])
@@ -146,9 +183,18 @@ def test_requests_to_other_hosts_never_leave_the_browser(tmp_path):
 
 def test_screenshots_are_identical_across_runs_with_tabs_working_at_once(site):
     """Concurrent tabs must not bleed into each other's pixels: the same page, the same sha256."""
-    again = capture(SITE, ["boxes.html", "form.html", "howto.html"], CaptureParams(pages_in_flight=3, max_slices=1))
-    ids = lambda t: dict(t["screenshots"].join(t["captures"], on="capture_id")  # noqa: E731
-                         .select("page_path", "screenshot_id").iter_rows())
+    again = capture(
+        SITE, ["boxes.html", "form.html", "howto.html"], CaptureParams(pages_in_flight=3, max_slices=1)
+    )
+
+    def ids(t):
+        return dict(
+            t["screenshots"]
+            .join(t["captures"], on="capture_id")
+            .select("page_path", "screenshot_id")
+            .iter_rows()
+        )
+
     assert ids(again) == ids(site)
 
 
@@ -162,11 +208,16 @@ def test_giant_pages_and_element_floods_are_capped():
 
 
 def test_the_total_page_budget_stops_a_page_whatever_it_is_doing():
-    tables = capture(BAD, ["spins.html", "throws.html"],
-                     CaptureParams(page_timeout_s=30, page_budget_s=1, pages_in_flight=1, max_slices=1))
+    tables = capture(
+        BAD,
+        ["spins.html", "throws.html"],
+        CaptureParams(page_timeout_s=30, page_budget_s=1, pages_in_flight=1, max_slices=1),
+    )
     rows = {r["page_path"]: r for r in tables["captures"].iter_rows(named=True)}
     assert (rows["spins.html"]["status"], rows["spins.html"]["message"]) == (
-        "timeout", "page took longer than its 1 s budget")
+        "timeout",
+        "page took longer than its 1 s budget",
+    )
     assert rows["throws.html"]["status"] == "ok"
 
 

@@ -1,4 +1,5 @@
 """Capture beyond the plain viewport: shadow DOM, iframes, partial cover, devices, long pages, crashes."""
+
 from __future__ import annotations
 
 import os
@@ -55,7 +56,11 @@ def test_device_profiles_emulate_viewport_density_touch_and_agent():
     params = CaptureParams(devices=(BUILT_IN["laptop"], BUILT_IN["mobile"]))
     tables = capture(DEEP, ["probe.html"], params)
     shots = {r["device"]: r for r in tables["screenshots"].iter_rows(named=True)}
-    assert (shots["laptop"]["width"], shots["laptop"]["height"], shots["laptop"]["platform"]) == (1366, 768, "web")
+    assert (shots["laptop"]["width"], shots["laptop"]["height"], shots["laptop"]["platform"]) == (
+        1366,
+        768,
+        "web",
+    )
     # 390 x 844 CSS pixels at 3x; Chromium may round the zoomed-out height down by a pixel.
     assert shots["mobile"]["width"] == 1170 and abs(shots["mobile"]["height"] - 2532) <= 1
     assert shots["mobile"]["platform"] == "mobile"
@@ -86,16 +91,22 @@ def test_long_pages_are_captured_in_viewport_slices_up_to_the_cap():
 
 def test_a_crashed_tab_is_recorded_and_the_next_page_captured():
     with _Server(DEEP) as server:
-        results = capture_pages([Target("crash", "chrome://crash"), Target("probe", server.url("probe.html"))],
-                                CaptureParams(pages_in_flight=1), SameHost(server.netloc))
+        results = capture_pages(
+            [Target("crash", "chrome://crash"), Target("probe", server.url("probe.html"))],
+            CaptureParams(pages_in_flight=1),
+            SameHost(server.netloc),
+        )
     status = {r.page_key: (r.status, r.message) for r in results}
     assert status["crash"] == ("error", "page crashed") and status["probe"][0] == "ok"
 
 
 def test_a_browser_that_dies_is_restarted_and_the_page_tried_once_more():
     with _Server(DEEP, kill_browser_on="/probe.html") as server:
-        results = capture_pages([Target("probe", server.url("probe.html")), Target("long", server.url("long.html"))],
-                                CaptureParams(pages_in_flight=1), SameHost(server.netloc))
+        results = capture_pages(
+            [Target("probe", server.url("probe.html")), Target("long", server.url("long.html"))],
+            CaptureParams(pages_in_flight=1),
+            SameHost(server.netloc),
+        )
     tables = to_tables("t", results, {})
     rows = {r["page_path"]: r for r in tables["captures"].iter_rows(named=True)}
     assert server.killed == 1

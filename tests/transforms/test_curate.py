@@ -1,5 +1,6 @@
 """Curation: contracts and cross-table checks quarantine with reasons, every row is accounted for, exact
 and near duplicates are removed with what they duplicate, output is deterministic, difficulty is ordered."""
+
 from __future__ import annotations
 
 import io
@@ -20,10 +21,12 @@ from transforms.curate.stage import TABLES, CurateParams, curate_tables
 from transforms.curate.validate import split_valid
 from transforms.ledger import ledger
 
-NAV = [el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
-       el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
-       el(3, "a", "link", text="Docs", box=(300, 10, 360, 30)),
-       el(4, "a", "link", text="Blog", box=(400, 10, 460, 30))]
+NAV = [
+    el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
+    el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
+    el(3, "a", "link", text="Docs", box=(300, 10, 360, 30)),
+    el(4, "a", "link", text="Blog", box=(400, 10, 460, 30)),
+]
 
 
 def grounding_rows() -> pl.DataFrame:
@@ -31,13 +34,15 @@ def grounding_rows() -> pl.DataFrame:
 
 
 def balanced(books: list[dict]) -> bool:
-    return all(b["rows_in"] == b["rows_out"] + b["quarantined"] + b["deduplicated"] + b["rejected"] for b in books)
+    return all(
+        b["rows_in"] == b["rows_out"] + b["quarantined"] + b["deduplicated"] + b["rejected"] for b in books
+    )
 
 
 def test_rows_failing_the_contract_are_quarantined_with_the_failed_check_and_value():
     rows = grounding_rows()  # Blog, Docs, Help, Save
     broken = rows.with_columns(
-        x2=pl.when(pl.col("label") == "Blog").then(pl.lit(-5.0)).otherwise(pl.col("x2")),   # box inverted
+        x2=pl.when(pl.col("label") == "Blog").then(pl.lit(-5.0)).otherwise(pl.col("x2")),  # box inverted
         click_x=pl.when(pl.col("label") == "Docs").then(pl.lit(999.0)).otherwise(pl.col("click_x")),
         expression=pl.when(pl.col("label") == "Help").then(pl.lit("")).otherwise(pl.col("expression")),
     )
@@ -62,9 +67,16 @@ def test_a_table_of_the_wrong_shape_is_quarantined_whole_with_the_reason():
 
 
 def small_source() -> dict[str, pl.DataFrame]:
-    return source_tables({"a" * 32: (png(fills=[((10, 10, 110, 50), (37, 99, 235))]), NAV),
-                          "b" * 32: (png(fills=[((500, 500, 700, 600), (22, 163, 74))]),
-                                     [el(9, "a", "link", text="Pricing", box=(500, 500, 700, 600))])}, refusals=1)
+    return source_tables(
+        {
+            "a" * 32: (png(fills=[((10, 10, 110, 50), (37, 99, 235))]), NAV),
+            "b" * 32: (
+                png(fills=[((500, 500, 700, 600), (22, 163, 74))]),
+                [el(9, "a", "link", text="Pricing", box=(500, 500, 700, 600))],
+            ),
+        },
+        refusals=1,
+    )
 
 
 def test_cross_table_and_content_hash_checks_quarantine_with_their_reason():
@@ -72,28 +84,37 @@ def test_cross_table_and_content_hash_checks_quarantine_with_their_reason():
     g = tables["grounding"]
     first, second, third, fourth = g["grounding_id"][:4]
     tables["grounding"] = g.with_columns(
-        grounding_id=pl.when(pl.col("grounding_id") == first).then(pl.lit("0" * 32)).otherwise("grounding_id"),
-        screenshot_id=pl.when(pl.col("grounding_id") == second).then(pl.lit("f" * 64)).otherwise("screenshot_id"),
-        image_width=pl.when(pl.col("grounding_id") == third).then(pl.lit(999, pl.Int32)).otherwise("image_width"),
+        grounding_id=pl.when(pl.col("grounding_id") == first)
+        .then(pl.lit("0" * 32))
+        .otherwise("grounding_id"),
+        screenshot_id=pl.when(pl.col("grounding_id") == second)
+        .then(pl.lit("f" * 64))
+        .otherwise("screenshot_id"),
+        image_width=pl.when(pl.col("grounding_id") == third)
+        .then(pl.lit(999, pl.Int32))
+        .otherwise("image_width"),
     )
-    tables["grounding"] = tables["grounding"].with_columns(   # keep its id right, so only the element is wrong
-        element_id=pl.when(pl.col("grounding_id") == fourth).then(pl.lit("e" * 32)).otherwise("element_id"))
+    tables["grounding"] = tables["grounding"].with_columns(  # keep its id right, so only the element is wrong
+        element_id=pl.when(pl.col("grounding_id") == fourth).then(pl.lit("e" * 32)).otherwise("element_id")
+    )
     shots = tables["screenshots"]
-    tables["screenshots"] = pl.concat([shots, shots.head(1).with_columns(
-        screenshot_id=pl.lit("c" * 64), capture_id=pl.lit("c" * 32))])
+    tables["screenshots"] = pl.concat(
+        [shots, shots.head(1).with_columns(screenshot_id=pl.lit("c" * 64), capture_id=pl.lit("c" * 32))]
+    )
     curated = curate_tables(tables, "t", CurateParams())
     q = curated.tables["quarantine"]
     checks = dict(q.select("row_id", "check").iter_rows())
     assert checks["0" * 32] == "id_is_content_hash"
-    assert checks["c" * 32] == "id_is_content_hash"          # a screenshot whose id is not its sha256
+    assert checks["c" * 32] == "id_is_content_hash"  # a screenshot whose id is not its sha256
     assert checks[third] == "id_is_content_hash" or checks[third] == "image_size_matches"
-    assert checks[fourth] == "id_is_content_hash"            # the id no longer matches the changed element
+    assert checks[fourth] == "id_is_content_hash"  # the id no longer matches the changed element
     assert checks[second] == "id_is_content_hash"
     assert balanced(curated.books)
 
 
 def test_references_are_checked_when_ids_are_right():
     from transforms.ids import content_ids
+
     tables = small_source()
     g = tables["grounding"].with_row_index("_i")
     g = g.with_columns(
@@ -101,15 +122,25 @@ def test_references_are_checked_when_ids_are_right():
         element_id=pl.when(pl.col("_i") == 1).then(pl.lit("e" * 32)).otherwise("element_id"),
         image_width=pl.when(pl.col("_i") == 2).then(pl.lit(999, pl.Int32)).otherwise("image_width"),
     ).drop("_i")
-    tables["grounding"] = g.with_columns(content_ids(g, "grounding"))   # ids re-made: they are right
+    tables["grounding"] = g.with_columns(content_ids(g, "grounding"))  # ids re-made: they are right
     e = tables["elements"].with_row_index("_i")
     e = e.with_columns(x2=pl.when(pl.col("_i") == 0).then(pl.lit(5000.0)).otherwise("x2")).drop("_i")
     tables["elements"] = e.with_columns(content_ids(e, "elements"))
     curated = curate_tables(tables, "t", CurateParams())
-    reasons = dict(curated.tables["quarantine"].filter(pl.col("table") != "instructions").group_by("check").len().iter_rows())
+    reasons = dict(
+        curated.tables["quarantine"]
+        .filter(pl.col("table") != "instructions")
+        .group_by("check")
+        .len()
+        .iter_rows()
+    )
     assert reasons.pop("box_inside_screenshot") == 1
     # The grounding rows of the element that went are quarantined with it (element_exists), plus the three.
-    assert reasons["screenshot_exists"] == 1 and reasons["image_size_matches"] == 1 and reasons["element_exists"] >= 2
+    assert (
+        reasons["screenshot_exists"] == 1
+        and reasons["image_size_matches"] == 1
+        and reasons["element_exists"] >= 2
+    )
     assert balanced(curated.books)
 
 
@@ -137,12 +168,19 @@ def test_curation_is_deterministic_in_any_row_order():
             out[name] = buffer.getvalue()
         return out
 
-    assert bytes_of(curate_tables(tables, "t", CurateParams())) == bytes_of(curate_tables(shuffled, "t", CurateParams()))
+    assert bytes_of(curate_tables(tables, "t", CurateParams())) == bytes_of(
+        curate_tables(shuffled, "t", CurateParams())
+    )
 
 
 def test_exact_duplicates_keep_the_first_row_and_record_what_they_duplicate():
-    frame = pl.DataFrame({"source_id": ["t"] * 4, "row": ["r1", "r2", "r3", "r4"],
-                          "text": ['Click the "Save" button', "click the save button.", "Open Help", "open  help"]})
+    frame = pl.DataFrame(
+        {
+            "source_id": ["t"] * 4,
+            "row": ["r1", "r2", "r3", "r4"],
+            "text": ['Click the "Save" button', "click the save button.", "Open Help", "open  help"],
+        }
+    )
     kept, dupes = dedup_exact(frame, normalised_text("text"), "row", "instructions", ["row"])
     assert kept.get_column("row").to_list() == ["r1", "r3"]
     assert dict(dupes.select("row_id", "dedup_of").iter_rows()) == {"r2": "r1", "r4": "r3"}
@@ -165,15 +203,20 @@ def page_variant(seed: int, template: int, nudge: int = 0) -> bytes:
 def test_near_duplicate_screenshots_cluster_and_their_rows_dedup_by_expression_and_box():
     same, nudged, other = page_variant(1, 0), page_variant(1, 0, nudge=6), page_variant(2, 1)
     assert same != nudged
-    tables = source_tables({"a" * 32: (same, NAV), "b" * 32: (nudged, NAV),
-                            "c" * 32: (other, [el(1, "button", "button", text="Save", box=(10, 10, 110, 50))])})
+    tables = source_tables(
+        {
+            "a" * 32: (same, NAV),
+            "b" * 32: (nudged, NAV),
+            "c" * 32: (other, [el(1, "button", "button", text="Save", box=(10, 10, 110, 50))]),
+        }
+    )
     curated = curate_tables(tables, "t", CurateParams())
     cluster = dict(curated.tables["screenshots"].select("capture_id", "cluster_id").iter_rows())
     assert cluster["a" * 32] == cluster["b" * 32] != cluster["c" * 32]
     dupes = curated.tables["duplicates"].filter(pl.col("table") == "grounding")
     assert dupes.height > 0 and dupes["key"].str.starts_with("near").all()
     kept = curated.tables["grounding"]
-    assert kept.filter(pl.col("expression") == 'the "Save" button').height == 2   # once per cluster
+    assert kept.filter(pl.col("expression") == 'the "Save" button').height == 2  # once per cluster
     assert set(dupes["dedup_of"]) <= set(kept["grounding_id"])
     assert balanced(curated.books)
 
@@ -184,15 +227,26 @@ def test_hash_pairs_finds_exactly_the_pairs_within_the_radius():
     flips = np.array([(1 << int(b)) for b in rng.integers(0, 64, size=200)], dtype=np.uint64)
     hashes = np.concatenate([base, base ^ flips, base ^ flips ^ (flips << np.uint64(1)) ^ np.uint64(7 << 20)])
     found = {tuple(p) for p in hash_pairs(hashes, 4).tolist()}
-    brute = {(i, j) for i in range(len(hashes)) for j in range(i + 1, len(hashes))
-             if bin(int(hashes[i]) ^ int(hashes[j])).count("1") <= 4}
+    brute = {
+        (i, j)
+        for i in range(len(hashes))
+        for j in range(i + 1, len(hashes))
+        if bin(int(hashes[i]) ^ int(hashes[j])).count("1") <= 4
+    }
     assert found == brute and len(brute) >= 200
 
 
 def test_minhash_clusters_near_duplicate_texts_and_keeps_different_ones_apart():
-    texts = pl.Series(["Click the Sign in button on the top bar", "click the sign-in button on the top bar!",
-                       "Click the Sign in button on the top bar now", "Open the pricing page from the menu",
-                       "Type Paris into the destination field", "Type Berlin into the departure field"])
+    texts = pl.Series(
+        [
+            "Click the Sign in button on the top bar",
+            "click the sign-in button on the top bar!",
+            "Click the Sign in button on the top bar now",
+            "Open the pricing page from the menu",
+            "Type Paris into the destination field",
+            "Type Berlin into the departure field",
+        ]
+    )
     labels = near_duplicate_clusters(texts, MinHashParams())
     assert labels[0] == labels[1] == labels[2] and len({labels[3], labels[4], labels[5], labels[0]}) == 4
     assert shingles(pl.Series(["a b c"]), 2)["h"].n_unique() == 2
@@ -202,13 +256,13 @@ def test_minhash_recall_against_exact_jaccard():
     rng = random.Random(5)
     vocab = [f"w{i}" for i in range(400)]
     texts, truth = [], set()
-    for i in range(300):
+    for _ in range(300):
         words = rng.sample(vocab, 16)
         texts.append(" ".join(words))
         variant = words[:]
-        variant[rng.randrange(16)] = rng.choice(vocab)      # one word changed: Jaccard of bigrams >= 0.76
+        variant[rng.randrange(16)] = rng.choice(vocab)  # one word changed: Jaccard of bigrams >= 0.76
         texts.append(" ".join(variant))
-    grams = [{" ".join(t.split()[k:k + 2]) for k in range(len(t.split()) - 1)} for t in texts]
+    grams = [{" ".join(t.split()[k : k + 2]) for k in range(len(t.split()) - 1)} for t in texts]
     for i in range(0, len(texts), 2):
         j = len(grams[i] & grams[i + 1]) / len(grams[i] | grams[i + 1])
         if j >= 0.7:
@@ -221,11 +275,19 @@ def test_minhash_recall_against_exact_jaccard():
 
 
 def test_near_duplicate_howtos_keep_the_fuller_procedure():
-    howto = pl.DataFrame({"howto_id": ["h1", "h2", "h3"], "source_id": ["t"] * 3, "goal": [
-        "How to reset your password", "How to reset your password", "How to bake bread"],
-        "steps": [["Open settings", "Click reset password", "Check your mail"],
-                  ["Open settings", "Click reset password", "Check your mail", "Sign in again"],
-                  ["Mix", "Bake"]], "n_steps": [3, 4, 2]})
+    howto = pl.DataFrame(
+        {
+            "howto_id": ["h1", "h2", "h3"],
+            "source_id": ["t"] * 3,
+            "goal": ["How to reset your password", "How to reset your password", "How to bake bread"],
+            "steps": [
+                ["Open settings", "Click reset password", "Check your mail"],
+                ["Open settings", "Click reset password", "Check your mail", "Sign in again"],
+                ["Mix", "Bake"],
+            ],
+            "n_steps": [3, 4, 2],
+        }
+    )
     kept, dupes = dedup_howto(howto, MinHashParams(threshold=0.6))
     assert sorted(kept["howto_id"]) == ["h2", "h3"]
     assert dupes.select("row_id", "dedup_of").row(0) == ("h1", "h2")
@@ -234,6 +296,7 @@ def test_near_duplicate_howtos_keep_the_fuller_procedure():
 def test_phash_is_identical_to_imagehash():
     imagehash = pytest.importorskip("imagehash")
     from PIL import Image
+
     images = [page_variant(s, s % 2) for s in range(6)]
     ours = phashes(images)
     theirs = [int(str(imagehash.phash(Image.open(io.BytesIO(p)))), 16) for p in images]
@@ -242,7 +305,7 @@ def test_phash_is_identical_to_imagehash():
 
 def test_difficulty_grows_with_smaller_targets_crowds_icons_and_harder_perspectives():
     rows = (
-        el(1, "button", "button", text="Big", box=(0, 0, 640, 400)),                 # a quarter of the screen
+        el(1, "button", "button", text="Big", box=(0, 0, 640, 400)),  # a quarter of the screen
         el(2, "button", "button", text="Small", box=(700, 500, 740, 520)),
         el(3, "button", "button", text="⚙", name="Settings", box=(800, 500, 840, 520)),  # same size, an icon
         el(4, "a", "link", text="Tiny", box=(1000, 100, 1010, 110)),
@@ -254,27 +317,56 @@ def test_difficulty_grows_with_smaller_targets_crowds_icons_and_harder_perspecti
     score_of = dict(text.select("label", "difficulty").iter_rows())
     assert score_of["Big"] < score_of["Small"] < score_of["Settings"] < score_of["Tiny"]
     assert dict(text.select("label", "tier").iter_rows())["Big"] == "easy"
-    spatial = dict(graded.filter(pl.col("perspective") == "spatial").select("label", "difficulty").iter_rows())
+    spatial = dict(
+        graded.filter(pl.col("perspective") == "spatial").select("label", "difficulty").iter_rows()
+    )
     assert spatial["Small"] > score_of["Small"]
-    crowded = frames(*rows, *[el(10 + k, "button", "button", text=f"B{k}", box=(705 + 8 * k, 530, 712 + 8 * k, 540))
-                              for k in range(8)])
+    crowded = frames(
+        *rows,
+        *[
+            el(10 + k, "button", "button", text=f"B{k}", box=(705 + 8 * k, 530, 712 + 8 * k, 540))
+            for k in range(8)
+        ],
+    )
     recount = grade_difficulty(grounding, crowded[0], crowded[1], DifficultyParams())
-    small = recount.filter((pl.col("label") == "Small") & (pl.col("perspective") == "text")).row(0, named=True)
+    small = recount.filter((pl.col("label") == "Small") & (pl.col("perspective") == "text")).row(
+        0, named=True
+    )
     assert small["clutter"] == 9 and small["distractors"] >= 9 and small["difficulty"] > score_of["Small"]
 
 
 def test_calibration_targets_under_a_thousandth_of_the_screen_are_hard():
     params = DifficultyParams()
-    rows = pl.DataFrame({"x1": [0.0, 0.0, 0.0], "y1": [0.0] * 3, "x2": [60.0, 500.0, 1200.0], "y2": [40.0, 60.0, 500.0],
-                         "image_width": [2560] * 3, "image_height": [1440] * 3, "is_icon": [True, False, False]})
+    rows = pl.DataFrame(
+        {
+            "x1": [0.0, 0.0, 0.0],
+            "y1": [0.0] * 3,
+            "x2": [60.0, 500.0, 1200.0],
+            "y2": [40.0, 60.0, 500.0],
+            "image_width": [2560] * 3,
+            "image_height": [1440] * 3,
+            "is_icon": [True, False, False],
+        }
+    )
     graded = score(factors(rows, params), params)
     assert graded["tier"].to_list() == ["hard", "medium", "easy"]
-    assert params.weight_area * 2 / 3 >= params.tier_hard     # 0.1 % alone reaches hard
+    assert params.weight_area * 2 / 3 >= params.tier_hard  # 0.1 % alone reaches hard
 
 
 def test_the_ledger_refuses_rows_that_do_not_balance():
-    good = ledger([{"stage": "curate", "source_id": "t", "table": "g", "rows_in": 5, "rows_out": 3,
-                    "quarantined": 1, "deduplicated": 1}])
+    good = ledger(
+        [
+            {
+                "stage": "curate",
+                "source_id": "t",
+                "table": "g",
+                "rows_in": 5,
+                "rows_out": 3,
+                "quarantined": 1,
+                "deduplicated": 1,
+            }
+        ]
+    )
     Ledger.validate(good, lazy=True)
     with pytest.raises(AssertionError, match="does not balance"):
         ledger([{"stage": "curate", "source_id": "t", "table": "g", "rows_in": 5, "rows_out": 3}])

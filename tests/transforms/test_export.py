@@ -1,5 +1,6 @@
 """Training exports: HF datasets shards loaded offline by the real loader, ScreenSpot-Pro JSON in four box
 conventions, chat JSONL, and splits that never put near-duplicate screens on both sides."""
+
 from __future__ import annotations
 
 import json
@@ -10,16 +11,31 @@ import pytest
 from tests.transforms.elements import el, png, source_tables
 from transforms.curate.stage import CurateParams, curate_tables
 from transforms.export import (
-    ExportParams, box_in, chat_record, export_chat, export_hf, export_screenspot, split_of, training_rows)
+    ExportParams,
+    box_in,
+    chat_record,
+    export_chat,
+    export_hf,
+    export_screenspot,
+    split_of,
+    training_rows,
+)
 
-NAV = [el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
-       el(2, "a", "link", text="Help", box=(200, 10, 260, 30))]
+NAV = [
+    el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
+    el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
+]
 
 
 @pytest.fixture(scope="module")
 def curated():
-    pages = {f"{k:032x}": (png(fills=[((10 * k, 100, 10 * k + 300, 140), (20 * k, 90, 200))]),
-                           [*NAV, el(3, "a", "link", text=f"Chapter {k}", box=(400, 10, 500, 30))]) for k in range(1, 7)}
+    pages = {
+        f"{k:032x}": (
+            png(fills=[((10 * k, 100, 10 * k + 300, 140), (20 * k, 90, 200))]),
+            [*NAV, el(3, "a", "link", text=f"Chapter {k}", box=(400, 10, 500, 30))],
+        )
+        for k in range(1, 7)
+    }
     return curate_tables(source_tables(pages, refusals=1), "t", CurateParams()).tables
 
 
@@ -53,10 +69,11 @@ def test_hf_export_loads_offline_with_images_and_boxes(curated, tmp_path, monkey
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     from datasets import load_dataset
+
     frame = rows(curated, ExportParams(validation=0.4, test=0.0))
     counts = export_hf(frame, curated["screenshots"], tmp_path / "hf-export", ExportParams(shard_mb=0))
     shards = sorted((tmp_path / "hf-export" / "data").glob("*.parquet"))
-    assert len(shards) == frame.height                     # a zero size limit: one row per shard
+    assert len(shards) == frame.height  # a zero size limit: one row per shard
     loaded = load_dataset(str(tmp_path / "hf-export"), cache_dir=str(tmp_path / "cache"))
     assert {k: v.num_rows for k, v in loaded.items()} == counts
     positive = loaded["train"].filter(lambda r: r["gt_type"] == "positive")[0]
@@ -73,15 +90,36 @@ def test_screenspot_and_chat_exports(curated, tmp_path):
     records = [r for split in counts for r in json.loads((tmp_path / "ss" / f"{split}.json").read_text())]
     assert len(records) == frame.height
     first = next(r for r in records if r["gt_type"] == "positive")
-    assert set(first) >= {"img_filename", "bbox", "instruction", "id", "application", "platform", "img_size",
-                          "ui_type", "group", "gt_type"}
+    assert set(first) >= {
+        "img_filename",
+        "bbox",
+        "instruction",
+        "id",
+        "application",
+        "platform",
+        "img_size",
+        "ui_type",
+        "group",
+        "gt_type",
+    }
     assert (tmp_path / "ss" / "images" / first["img_filename"]).read_bytes().startswith(b"\x89PNG")
     source = frame.filter(pl.col("id") == first["id"]).row(0, named=True)
-    assert first["bbox"] == [source["x1"], source["y1"], source["x2"] - source["x1"], source["y2"] - source["y1"]]
+    assert first["bbox"] == [
+        source["x1"],
+        source["y1"],
+        source["x2"] - source["x1"],
+        source["y2"] - source["y1"],
+    ]
     export_chat(frame, curated["screenshots"], tmp_path / "chat", "point")
-    lines = [json.loads(line) for split in counts for line in (tmp_path / "chat" / f"{split}.jsonl").read_text().splitlines()]
+    lines = [
+        json.loads(line)
+        for split in counts
+        for line in (tmp_path / "chat" / f"{split}.jsonl").read_text().splitlines()
+    ]
     assert len(lines) == frame.height
-    refusal = next(line for line in lines if line["id"] in set(frame.filter(pl.col("gt_type") == "negative")["id"]))
+    refusal = next(
+        line for line in lines if line["id"] in set(frame.filter(pl.col("gt_type") == "negative")["id"])
+    )
     assert refusal["messages"][1]["content"] == "It is not on this screen."
     row = frame.filter(pl.col("gt_type") == "positive").row(0, named=True)
     assert chat_record(row, "box")["messages"][1]["content"].startswith("[")

@@ -3,6 +3,7 @@
 The server is a test double: a real vision-language model cannot run here. It answers from the element
 facts in the prompt, as a model would from the pixels, and records every request it gets.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,13 +39,21 @@ class FakeModel:
             name = json.loads(re.search(r"name (\".*?\"), box", text).group(1))
             role = re.search(r"role (\w+)", text).group(1)
             kind = {"button": "button", "link": "link"}.get(role, "element")
-            reply = {"text": f'the "{name}" {kind}', "appearance": f"the {kind}",   # too vague on purpose
-                     "intent": name, "function": None}
+            reply = {
+                "text": f'the "{name}" {kind}',
+                "appearance": f"the {kind}",  # too vague on purpose
+                "intent": name,
+                "function": None,
+            }
         else:
             asked = json.loads(text)
             reply = {k: k != "appearance" for k in asked}
-        return 200, {"choices": [{"message": {"role": "assistant", "content": "```json\n" + json.dumps(reply) + "\n```"}}],
-                     "usage": {"prompt_tokens": 1000, "completion_tokens": 50}}
+        return 200, {
+            "choices": [
+                {"message": {"role": "assistant", "content": "```json\n" + json.dumps(reply) + "\n```"}}
+            ],
+            "usage": {"prompt_tokens": 1000, "completion_tokens": 50},
+        }
 
     def __enter__(self) -> str:
         fake = self
@@ -99,8 +108,16 @@ def elements_and_shots():
 
 
 def run(url: str, root: Path, **settings):
-    params = ModelParams(base_url=url, model="test-vlm", retry_backoff_s=0.01, max_in_flight=2, batch_size=2,
-                         price_in_per_mtok=2.0, price_out_per_mtok=8.0, **settings)
+    params = ModelParams(
+        base_url=url,
+        model="test-vlm",
+        retry_backoff_s=0.01,
+        max_in_flight=2,
+        batch_size=2,
+        price_in_per_mtok=2.0,
+        price_out_per_mtok=8.0,
+        **settings,
+    )
     annotator = ModelAnnotator(params, root)
     elements, shots = elements_and_shots()
     try:
@@ -118,12 +135,17 @@ def test_model_phrases_are_verified_counted_cached_and_retried(tmp_path):
         ModelUsage.validate(usage, lazy=True)
         rows = {(r["label"], r["perspective"]): r for r in out.grounding.iter_rows(named=True)}
         assert rows[("Save", "text")]["expression"] == 'the "Save" button'
-        assert rows[("Save", "text")]["quality_flags"] == [] and rows[("Save", "text")]["annotator"] == "model:test-vlm"
+        assert (
+            rows[("Save", "text")]["quality_flags"] == []
+            and rows[("Save", "text")]["annotator"] == "model:test-vlm"
+        )
         # "the button" fits two elements: groundmill's reading flags it, and so did the model's own judge.
         assert rows[("Save", "appearance")]["quality_flags"] == ["model_rejected", "ambiguous"]
         # The link is the only link: the reading accepts "the link" though the model's judge said no.
         assert rows[("Help", "appearance")]["quality_flags"] == ["model_rejected"]
-        instructions = {(r["label"], r["perspective"]): r["instruction"] for r in out.instructions.iter_rows(named=True)}
+        instructions = {
+            (r["label"], r["perspective"]): r["instruction"] for r in out.instructions.iter_rows(named=True)
+        }
         assert instructions[("Save", "text")] == 'Click the "Save" button'
         for book in out.books:
             assert book["rows_in"] == book["rows_out"] + book["skipped"], book
@@ -135,10 +157,12 @@ def test_model_phrases_are_verified_counted_cached_and_retried(tmp_path):
         assert model.most_in_flight <= 2
         first = model.requests[1]
         images = [p for p in first["messages"][1]["content"] if p["type"] == "image_url"]
-        assert len(images) == 2 and all(p["image_url"]["url"].startswith("data:image/png;base64,") for p in images)
+        assert len(images) == 2 and all(
+            p["image_url"]["url"].startswith("data:image/png;base64,") for p in images
+        )
 
         again, usage_again = run(url, tmp_path)
-        assert len(model.requests) == 7                      # the rerun paid for nothing
+        assert len(model.requests) == 7  # the rerun paid for nothing
         assert usage_again.row(0, named=True)["cache_hits"] == 6
         assert again.grounding.equals(out.grounding)
 

@@ -1,4 +1,5 @@
 """Sources: unsafe ids and unknown kinds are refused with a clear error; pages are listed in order."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,8 @@ def test_unknown_kind_and_duplicate_ids_are_refused(tmp_path):
     with pytest.raises(SourceError, match="kind 'ftp'"):
         parse_source({"id": "a", "kind": "ftp", "location": "x"}, tmp_path)
     (tmp_path / "sources.yaml").write_text(
-        "sources:\n- {id: a, kind: html_dir, location: x}\n- {id: a, kind: html_dir, location: y}\n")
+        "sources:\n- {id: a, kind: html_dir, location: x}\n- {id: a, kind: html_dir, location: y}\n"
+    )
     with pytest.raises(SourceError, match="more than once: a"):
         load_sources(tmp_path / "sources.yaml")
 

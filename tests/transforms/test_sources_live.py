@@ -1,4 +1,5 @@
 """Live and archived sources: SSRF refusal, robots.txt, domain lists, politeness, sitemaps, WARC replay."""
+
 from __future__ import annotations
 
 import gzip
@@ -25,11 +26,21 @@ from transforms.sources import Source, SourceError
 PAGE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><button>Go to {t}</button></body></html>"
 
 
-@pytest.mark.parametrize("address, reason", [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("10.1.2.3", "private"), ("192.168.0.10", "private"),
-    ("172.16.5.4", "private"), ("169.254.169.254", "link-local"), ("fd00::1", "private"),
-    ("::ffff:10.0.0.1", "private"), ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"),
-])
+@pytest.mark.parametrize(
+    "address, reason",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.10", "private"),
+        ("172.16.5.4", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fd00::1", "private"),
+        ("::ffff:10.0.0.1", "private"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+    ],
+)
 def test_private_and_metadata_addresses_are_refused(address, reason):
     assert refused_address(address).startswith(reason)
 
@@ -43,11 +54,14 @@ def fake_resolver(address: str):
 
 
 def test_urls_are_judged_by_the_address_they_resolve_to_unless_the_source_is_local():
-    assert "private address 10.0.0.5" in refused_url("http://intranet.example/", local=False,
-                                                     resolve=fake_resolver("10.0.0.5"))
+    assert "private address 10.0.0.5" in refused_url(
+        "http://intranet.example/", local=False, resolve=fake_resolver("10.0.0.5")
+    )
     assert refused_url("http://intranet.example/", local=True, resolve=fake_resolver("10.0.0.5")) is None
     assert refused_url("http://shop.example/", local=False, resolve=fake_resolver("93.184.215.14")) is None
-    assert refused_url("http://metadata.google.internal/computeMetadata/v1/", local=False).startswith("metadata")
+    assert refused_url("http://metadata.google.internal/computeMetadata/v1/", local=False).startswith(
+        "metadata"
+    )
     assert refused_url("file:///etc/passwd", local=True) == "scheme 'file' is not fetched"
 
 
@@ -94,7 +108,9 @@ def run(source: Source, params: CaptureParams = CaptureParams(max_slices=1)) -> 
     keys = page_keys(source)
     with open_source(source, keys) as opened:
         results = capture_pages(opened.targets, params, opened.policy, opened.politeness)
-    refused = [PageResult(k, d).fail("refused", why) for k, why in opened.refused.items() for d in params.devices]
+    refused = [
+        PageResult(k, d).fail("refused", why) for k, why in opened.refused.items() for d in params.devices
+    ]
     return to_tables(source.id, results + refused, opened.page_sha256)["captures"]
 
 
@@ -104,11 +120,19 @@ def url_list(tmp_path: Path, urls: list[str], **kw) -> Source:
 
 
 def test_url_list_honours_robots_txt_and_domain_lists(tmp_path):
-    files = {"/a.html": html("A"), "/b.html": html("B"), "/private/c.html": html("C"),
-             "/robots.txt": ("text/plain", b"User-agent: *\nDisallow: /private/\n")}
+    files = {
+        "/a.html": html("A"),
+        "/b.html": html("B"),
+        "/private/c.html": html("C"),
+        "/robots.txt": ("text/plain", b"User-agent: *\nDisallow: /private/\n"),
+    }
     with Site(files) as site:
-        urls = [f"{site.base}/a.html", f"{site.base}/b.html", f"{site.base}/private/c.html",
-                site.base.replace("127.0.0.1", "localhost") + "/a.html"]
+        urls = [
+            f"{site.base}/a.html",
+            f"{site.base}/b.html",
+            f"{site.base}/private/c.html",
+            site.base.replace("127.0.0.1", "localhost") + "/a.html",
+        ]
         captures = run(url_list(tmp_path, urls, local=True, deny_domains=("localhost",), delay_s=0))
     status = {r["page_path"]: (r["status"], r["message"]) for r in captures.iter_rows(named=True)}
     assert status[urls[0]][0] == "ok" and status[urls[1]][0] == "ok"
@@ -122,11 +146,12 @@ def test_a_live_source_not_declared_local_is_refused_loopback_addresses(tmp_path
         captures = run(url_list(tmp_path, [f"{site.base}/a.html"], delay_s=0))
     row = captures.row(0, named=True)
     assert row["status"] == "refused" and "resolves to a loopback address 127.0.0.1" in row["message"]
-    assert site.hits == []   # not even robots.txt was asked for
+    assert site.hits == []  # not even robots.txt was asked for
 
 
 def test_redirects_to_refused_addresses_are_not_followed():
     """The redirect check runs before any connection to the new address is made."""
+
     class Redirect(BaseHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -139,7 +164,9 @@ def test_redirects_to_refused_addresses_are_not_followed():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        with pytest.raises(FetchRefused, match="redirect to http://10.0.0.1/secret refused: .*private address"):
+        with pytest.raises(
+            FetchRefused, match="redirect to http://10.0.0.1/secret refused: .*private address"
+        ):
             _opener(local=False).open(f"http://127.0.0.1:{httpd.server_address[1]}/", timeout=5)
     finally:
         httpd.shutdown()
@@ -149,13 +176,22 @@ def test_redirects_to_refused_addresses_are_not_followed():
 def test_politeness_spaces_page_loads_on_one_domain(tmp_path):
     files = {f"/p{i}.html": html(f"P{i}") for i in range(3)}
     with Site(files) as site:
-        source = url_list(tmp_path, [f"{site.base}/p{i}.html" for i in range(3)], local=True, robots=False,
-                          delay_s=0.8)
+        source = url_list(
+            tmp_path, [f"{site.base}/p{i}.html" for i in range(3)], local=True, robots=False, delay_s=0.8
+        )
         with open_source(source, page_keys(source)) as opened:
-            results = capture_pages(opened.targets, CaptureParams(max_slices=1, pages_in_flight=3), opened.policy,
-                                    opened.politeness)
+            results = capture_pages(
+                opened.targets,
+                CaptureParams(max_slices=1, pages_in_flight=3),
+                opened.policy,
+                opened.politeness,
+            )
     assert [r.status for r in results] == ["ok"] * 3
-    assert sorted(path for path, _ in site.hits if path.startswith("/p")) == ["/p0.html", "/p1.html", "/p2.html"]
+    assert sorted(path for path, _ in site.hits if path.startswith("/p")) == [
+        "/p0.html",
+        "/p1.html",
+        "/p2.html",
+    ]
     # Three tabs were free, yet the loads began 0.8 s apart (timed where the gap is made: the server
     # sees each request after its load began, by an amount that varies with the machine's load).
     (starts,) = opened.politeness.starts.values()
@@ -165,12 +201,18 @@ def test_politeness_spaces_page_loads_on_one_domain(tmp_path):
 def test_sitemap_index_with_a_gzipped_child_lists_its_pages(tmp_path):
     files = {"/one.html": html("One"), "/two.html": html("Two")}
     with Site(files) as site:
-        child = (f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{site.base}/one.html</loc>'
-                 f'</url><url><loc>{site.base}/two.html</loc></url></urlset>').encode()
+        child = (
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{site.base}/one.html</loc>'
+            f"</url><url><loc>{site.base}/two.html</loc></url></urlset>"
+        ).encode()
         site.files["/pages.xml.gz"] = ("application/gzip", gzip.compress(child))
-        site.files["/sitemap.xml"] = ("application/xml", (
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            f'<sitemap><loc>{site.base}/pages.xml.gz</loc></sitemap></sitemapindex>').encode())
+        site.files["/sitemap.xml"] = (
+            "application/xml",
+            (
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<sitemap><loc>{site.base}/pages.xml.gz</loc></sitemap></sitemapindex>"
+            ).encode(),
+        )
         source = Source("maps", "sitemap", f"{site.base}/sitemap.xml", "CC0-1.0", local=True, delay_s=0)
         assert page_keys(source) == [f"{site.base}/one.html", f"{site.base}/two.html"]
         captures = run(source)
@@ -187,22 +229,32 @@ def write_warc(path: Path, records: list[tuple[str, str, bytes]]) -> None:
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         for url, ctype, body in records:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers))
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+            )
 
 
 def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_path):
-    page = (b'<html><head><title>Archived</title><link rel="stylesheet" href="/site.css">'
-            b'<script src="http://tracker.invalid/t.js"></script></head>'
-            b'<body><button id="wide">Archived button</button></body></html>')
-    write_warc(tmp_path / "crawl.warc.gz", [
-        ("http://archive.invalid/index.html", "text/html", page),
-        ("http://archive.invalid/site.css", "text/css",
-         b"button{position:absolute;left:50px;top:60px;width:300px;height:50px;margin:0;border:0;padding:0}"),
-        ("http://archive.invalid/data.json", "application/json", b"{}"),
-    ])
+    page = (
+        b'<html><head><title>Archived</title><link rel="stylesheet" href="/site.css">'
+        b'<script src="http://tracker.invalid/t.js"></script></head>'
+        b'<body><button id="wide">Archived button</button></body></html>'
+    )
+    write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            ("http://archive.invalid/index.html", "text/html", page),
+            (
+                "http://archive.invalid/site.css",
+                "text/css",
+                b"button{position:absolute;left:50px;top:60px;width:300px;height:50px;margin:0;border:0;padding:0}",
+            ),
+            ("http://archive.invalid/data.json", "application/json", b"{}"),
+        ],
+    )
     source = Source("crawl", "warc", tmp_path, "CC-BY-4.0")
     assert page_keys(source) == ["http://archive.invalid/index.html"]
     keys = page_keys(source)
@@ -211,7 +263,7 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
     tables = to_tables("crawl", results, opened.page_sha256)
     assert tables["captures"].get_column("status").to_list() == ["ok"]
     wide = tables["elements"].filter(pl.col("dom_id") == "wide").row(0, named=True)
-    assert (wide["x1"], wide["y1"], wide["x2"], wide["y2"]) == (50, 60, 350, 110)   # the archived CSS applied
+    assert (wide["x1"], wide["y1"], wide["x2"], wide["y2"]) == (50, 60, 350, 110)  # the archived CSS applied
 
 
 def test_a_folder_without_archives_is_a_clear_error(tmp_path):

@@ -1,4 +1,5 @@
 """Verification reads the phrase itself: claims parsed from the words, matched against the screen."""
+
 from __future__ import annotations
 
 from tests.transforms.elements import el, png, screen_of
@@ -17,8 +18,11 @@ def screen():
         el(4, "div", "tab", text="Day", box=(100, 300, 180, 330)),
         el(5, "div", "tab", text="Week", box=(190, 300, 270, 330)),
         el(6, "div", "tab", text="Month", box=(280, 300, 360, 330)),
-        el(7, "p", "paragraph", text="Covered", interactive=False, center_hit=False, box=(100, 500, 200, 520)),
-        image=image)
+        el(
+            7, "p", "paragraph", text="Covered", interactive=False, center_hit=False, box=(100, 500, 200, 520)
+        ),
+        image=image,
+    )
 
 
 def ids(found) -> list[int]:
@@ -35,7 +39,7 @@ def test_each_template_form_is_read_back_to_the_element_it_names():
     assert ids(matches(parse("the link in the top right of the screen"), s)) == [3]
     assert ids(matches(parse('To save, click the "Save" button'), s)) == [1]
     assert ids(matches(parse('Type "x" into the "Save" button'), s)) == [1]
-    assert ids(matches(parse("Open the day tab"), s)) == [4]      # a goal, though it starts like a command
+    assert ids(matches(parse("Open the day tab"), s)) == [4]  # a goal, though it starts like a command
 
 
 def test_flags_for_ambiguous_wrong_missing_and_unreadable_phrases():

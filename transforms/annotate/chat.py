@@ -1,5 +1,6 @@
 """A small client for OpenAI-compatible chat-completions endpoints (vLLM, llama.cpp server, hosted APIs):
 cached by content hash, retried on transient errors, concurrent within a limit, and counted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,15 +27,15 @@ class ModelError(RuntimeError):
 class ModelParams:
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = "local-vlm"
-    api_key_env: str = "GROUNDMILL_MODEL_API_KEY"   # the key is read from this variable, never from params
-    max_in_flight: int = 4          # requests open at once
-    batch_size: int = 16            # elements whose requests are sent together
-    max_retries: int = 3            # on connection errors and 408/409/425/429/5xx
-    retry_backoff_s: float = 1.0    # doubled per retry; a Retry-After header wins (capped at 60 s)
+    api_key_env: str = "GROUNDMILL_MODEL_API_KEY"  # the key is read from this variable, never from params
+    max_in_flight: int = 4  # requests open at once
+    batch_size: int = 16  # elements whose requests are sent together
+    max_retries: int = 3  # on connection errors and 408/409/425/429/5xx
+    retry_backoff_s: float = 1.0  # doubled per retry; a Retry-After header wins (capped at 60 s)
     timeout_s: float = 120.0
     max_tokens: int = 400
     max_elements_per_screenshot: int = 40
-    verify: bool = True             # second request: does each phrase pick out only the boxed element?
+    verify: bool = True  # second request: does each phrase pick out only the boxed element?
     price_in_per_mtok: float = 0.0  # for the cost estimate, per million tokens
     price_out_per_mtok: float = 0.0
     cache_dir: str = "data/cache/model"
@@ -64,7 +65,9 @@ class ChatClient:
         self.cache = (root / params.cache_dir).resolve()
         key = os.environ.get(params.api_key_env, "")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
-        self.http = httpx.Client(base_url=params.base_url.rstrip("/"), timeout=params.timeout_s, headers=headers)
+        self.http = httpx.Client(
+            base_url=params.base_url.rstrip("/"), timeout=params.timeout_s, headers=headers
+        )
         self.usage = Usage()
         self._lock = threading.Lock()
 
@@ -73,8 +76,14 @@ class ChatClient:
 
     def cost_usd(self) -> float:
         p = self.params
-        return round((self.usage.prompt_tokens * p.price_in_per_mtok
-                      + self.usage.completion_tokens * p.price_out_per_mtok) / 1e6, 6)
+        return round(
+            (
+                self.usage.prompt_tokens * p.price_in_per_mtok
+                + self.usage.completion_tokens * p.price_out_per_mtok
+            )
+            / 1e6,
+            6,
+        )
 
     def _count(self, **more: int) -> None:
         with self._lock:
@@ -83,8 +92,12 @@ class ChatClient:
 
     def complete(self, messages: list[dict]) -> str:
         """The assistant's reply to `messages`, from the cache when this exact request was answered before."""
-        body = {"model": self.params.model, "messages": messages, "temperature": 0,
-                "max_tokens": self.params.max_tokens}
+        body = {
+            "model": self.params.model,
+            "messages": messages,
+            "temperature": 0,
+            "max_tokens": self.params.max_tokens,
+        }
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         cached = self.cache / digest[:2] / f"{digest}.json"
         if cached.exists():
@@ -110,23 +123,32 @@ class ChatClient:
                 continue
             if response.status_code >= 400:
                 self._count(failures=1)
-                raise ModelError(f"{self.params.base_url}: HTTP {response.status_code}: {response.text[:200]}")
+                raise ModelError(
+                    f"{self.params.base_url}: HTTP {response.status_code}: {response.text[:200]}"
+                )
             data = response.json()
             content = data["choices"][0]["message"]["content"] or ""
             usage = data.get("usage") or {}
-            self._count(prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                        completion_tokens=int(usage.get("completion_tokens", 0)))
+            self._count(
+                prompt_tokens=int(usage.get("prompt_tokens", 0)),
+                completion_tokens=int(usage.get("completion_tokens", 0)),
+            )
             write_bytes_atomic(json.dumps({"content": content, "usage": usage}).encode(), cached)
             return content
         self._count(failures=1)
-        raise ModelError(f"{self.params.base_url}: gave up after {self.params.max_retries + 1} attempts ({problem})")
+        raise ModelError(
+            f"{self.params.base_url}: gave up after {self.params.max_retries + 1} attempts ({problem})"
+        )
 
     def complete_all(self, requests: list[list[dict]]) -> list[str | ModelError]:
-        """Replies in request order, at most `max_in_flight` open at once; a failed request gives its error."""
+        """Replies in request order, at most `max_in_flight` open at once; a failed request gives
+        its error."""
+
         def one(messages: list[dict]) -> str | ModelError:
             try:
                 return self.complete(messages)
             except ModelError as exc:
                 return exc
+
         with ThreadPoolExecutor(max_workers=max(1, self.params.max_in_flight)) as pool:
             return list(pool.map(one, requests))

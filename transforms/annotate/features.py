@@ -3,6 +3,7 @@
 Everything the phrase generator writes and the verifier checks is computed here, from the element rows
 and the screenshot's pixels, so both sides reason about the same facts.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,26 +17,60 @@ from transforms.annotate.labels import ROLE_NOUN, with_labels
 from transforms.annotate.pixels import box_colours
 
 REGIONS = ("top left", "top", "top right", "left", "centre", "right", "bottom left", "bottom", "bottom right")
-SMALL_AREA, LARGE_AREA = 0.0015, 0.03      # share of the screenshot: below is "small", above "large"
-ROUND_RATIO = 0.4                          # corner radius / shorter side at which a box reads as round
+SMALL_AREA, LARGE_AREA = 0.0015, 0.03  # share of the screenshot: below is "small", above "large"
+ROUND_RATIO = 0.4  # corner radius / shorter side at which a box reads as round
 FIELD_NOUNS = {"field", "search field"}
 # What a typed field asks for, by its input type.
-FIELD_THINGS = {"email": "e-mail address", "password": "password", "tel": "phone number", "url": "web address",
-                "date": "date", "search": "search query", "number": "number", "time": "time"}
+FIELD_THINGS = {
+    "email": "e-mail address",
+    "password": "password",
+    "tel": "phone number",
+    "url": "web address",
+    "date": "date",
+    "search": "search query",
+    "number": "number",
+    "time": "time",
+}
 GLYPH_NAMES = {
-    "×": "cross", "✕": "cross", "✖": "cross", "☰": "menu", "≡": "menu", "›": "arrow", "»": "arrow",
-    "‹": "arrow", "«": "arrow", "→": "arrow", "←": "arrow", "+": "plus", "−": "minus", "⋮": "more", "⋯": "more",
-    "…": "more", "★": "star", "☆": "star", "♥": "heart", "❤": "heart", "🔍": "magnifying glass",
-    "🔎": "magnifying glass", "🔔": "bell", "🛒": "shopping cart", "⚙": "gear", "✓": "check mark", "✔": "check mark",
+    "×": "cross",
+    "✕": "cross",
+    "✖": "cross",
+    "☰": "menu",
+    "≡": "menu",
+    "›": "arrow",
+    "»": "arrow",
+    "‹": "arrow",
+    "«": "arrow",
+    "→": "arrow",
+    "←": "arrow",
+    "+": "plus",
+    "−": "minus",
+    "⋮": "more",
+    "⋯": "more",
+    "…": "more",
+    "★": "star",
+    "☆": "star",
+    "♥": "heart",
+    "❤": "heart",
+    "🔍": "magnifying glass",
+    "🔎": "magnifying glass",
+    "🔔": "bell",
+    "🛒": "shopping cart",
+    "⚙": "gear",
+    "✓": "check mark",
+    "✔": "check mark",
 }
 # First words that make a control's label read as an action ("Sign in", "Add to cart").
-ACTION_VERBS = frozenset("""
+ACTION_VERBS = frozenset(
+    """
 accept add apply back book buy cancel change checkout choose clear close compare confirm contact continue copy
 create decline delete disable download edit enable export filter find follow get go hide import install invite
-join learn load log login logout manage next open order pay play post preview print publish read register reject
-remove rename reply report request reset retry save search see select send share shop show sign skip sort start
+join learn load log login logout manage next open order pay play post preview print publish read register
+reject remove rename reply report request reset retry save search see select send share shop show sign skip
+sort start
 submit subscribe try undo unsubscribe update upgrade upload verify view visit watch
-""".split())
+""".split()
+)
 
 
 @dataclass
@@ -69,22 +104,37 @@ class Item:
     row: dict = field(default_factory=dict, repr=False)
 
     @property
-    def x1(self) -> float: return self.box[0]
+    def x1(self) -> float:
+        return self.box[0]
+
     @property
-    def y1(self) -> float: return self.box[1]
+    def y1(self) -> float:
+        return self.box[1]
+
     @property
-    def x2(self) -> float: return self.box[2]
+    def x2(self) -> float:
+        return self.box[2]
+
     @property
-    def y2(self) -> float: return self.box[3]
+    def y2(self) -> float:
+        return self.box[3]
+
     @property
-    def xc(self) -> float: return (self.box[0] + self.box[2]) / 2
+    def xc(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
     @property
-    def yc(self) -> float: return (self.box[1] + self.box[3]) / 2
+    def yc(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
 
     @property
     def kind(self) -> str:
         """The word for it when its look matters: an interactive element without text is an icon."""
-        return "icon" if self.is_icon and self.interactive and self.noun in ("button", "link", "element") else self.noun
+        return (
+            "icon"
+            if self.is_icon and self.interactive and self.noun in ("button", "link", "element")
+            else self.noun
+        )
 
 
 def noun_of(role: str, interactive: bool) -> str:
@@ -235,13 +285,28 @@ def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, 
         box = (row["x1"], row["y1"], row["x2"], row["y2"])
         image = (shot["width"], shot["height"])
         item = Item(
-            element_id=row["element_id"], screenshot_id=row["screenshot_id"], capture_id=row["capture_id"],
-            source_id=row["source_id"], part_index=row["part_index"] or 0, role=row["role"], tag=row["tag"],
-            label=row["label"], key=row["label_key"], noun=noun_of(row["role"], row["interactive"]),
-            is_icon=row["is_icon"], interactive=row["interactive"], center_hit=row["center_hit"], box=box,
-            image=image, shape=shape_of(row.get("radius_ratio"), box), size=size_of(box, image),
+            element_id=row["element_id"],
+            screenshot_id=row["screenshot_id"],
+            capture_id=row["capture_id"],
+            source_id=row["source_id"],
+            part_index=row["part_index"] or 0,
+            role=row["role"],
+            tag=row["tag"],
+            label=row["label"],
+            key=row["label_key"],
+            noun=noun_of(row["role"], row["interactive"]),
+            is_icon=row["is_icon"],
+            interactive=row["interactive"],
+            center_hit=row["center_hit"],
+            box=box,
+            image=image,
+            shape=shape_of(row.get("radius_ratio"), box),
+            size=size_of(box, image),
             weight="bold" if (row.get("font_weight") or 400) >= 600 else None,
-            glyph=glyph_of(row["text"]) if row["is_icon"] else None, region=region_of(box, image), row=row)
+            glyph=glyph_of(row["text"]) if row["is_icon"] else None,
+            region=region_of(box, image),
+            row=row,
+        )
         item.thing = _thing(row, item.label)
         item.function, item.goal = function_of(item), goal_of(item)
         screens.setdefault(item.screenshot_id, []).append(item)

@@ -1,4 +1,5 @@
 """How-to: procedures mined from pages — a 'How to …' heading or title, then its ordered steps."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,14 @@ import polars as pl
 from transforms.ids import row_id
 
 HOWTO_SCHEMA = {
-    "howto_id": pl.String, "source_id": pl.String, "capture_id": pl.String, "screenshot_id": pl.String,
-    "page_path": pl.String, "goal": pl.String, "steps": pl.List(pl.String), "n_steps": pl.Int32,
+    "howto_id": pl.String,
+    "source_id": pl.String,
+    "capture_id": pl.String,
+    "screenshot_id": pl.String,
+    "page_path": pl.String,
+    "goal": pl.String,
+    "steps": pl.List(pl.String),
+    "n_steps": pl.Int32,
 }
 HOW_TO = re.compile(r"^\s*how to\b", re.IGNORECASE)
 STEP_HEADING = re.compile(r"^\s*(?:step\s*)?(\d+)\s*[:.)\-–]\s*(.+)$", re.IGNORECASE)
@@ -70,15 +77,29 @@ def mine_procedures(html: str) -> list[tuple[str, list[str]]]:
 def mine_howto(captures: pl.DataFrame, screenshots: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Captures and their screenshots in; (how-to rows, number of pages that had no procedure).
     A procedure points at the page's first screenshot (part 0), where its heading usually is."""
-    first = screenshots.filter(pl.col("part_index") == 0).select("capture_id", "screenshot_id").unique("capture_id")
+    first = (
+        screenshots.filter(pl.col("part_index") == 0)
+        .select("capture_id", "screenshot_id")
+        .unique("capture_id")
+    )
     rows, without = [], 0
     ok = captures.filter(pl.col("status") == "ok").join(first, on="capture_id", how="left")
     for cap in ok.iter_rows(named=True):
         procedures = mine_procedures(cap["html"] or "")
         without += not procedures
         for goal, steps in procedures:
-            rows.append({"howto_id": row_id("howto", {"capture_id": cap["capture_id"], "goal": goal, "steps": steps}),
-                         "source_id": cap["source_id"], "capture_id": cap["capture_id"],
-                         "screenshot_id": cap["screenshot_id"], "page_path": cap["page_path"],
-                         "goal": goal, "steps": steps, "n_steps": len(steps)})
+            rows.append(
+                {
+                    "howto_id": row_id(
+                        "howto", {"capture_id": cap["capture_id"], "goal": goal, "steps": steps}
+                    ),
+                    "source_id": cap["source_id"],
+                    "capture_id": cap["capture_id"],
+                    "screenshot_id": cap["screenshot_id"],
+                    "page_path": cap["page_path"],
+                    "goal": goal,
+                    "steps": steps,
+                    "n_steps": len(steps),
+                }
+            )
     return pl.DataFrame(rows, schema=HOWTO_SCHEMA), without

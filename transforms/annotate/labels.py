@@ -1,12 +1,23 @@
 """What an element is called on screen: its label, whether it is an icon, and the noun for its role."""
+
 from __future__ import annotations
 
 import polars as pl
 
 ROLE_NOUN = {
-    "button": "button", "link": "link", "textbox": "field", "searchbox": "search field",
-    "combobox": "drop-down", "listbox": "list", "checkbox": "checkbox", "switch": "switch",
-    "radio": "option", "tab": "tab", "menuitem": "menu item", "img": "image", "heading": "heading",
+    "button": "button",
+    "link": "link",
+    "textbox": "field",
+    "searchbox": "search field",
+    "combobox": "drop-down",
+    "listbox": "list",
+    "checkbox": "checkbox",
+    "switch": "switch",
+    "radio": "option",
+    "tab": "tab",
+    "menuitem": "menu item",
+    "img": "image",
+    "heading": "heading",
 }
 
 
@@ -25,11 +36,16 @@ def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
     form_field = pl.col("tag").is_in(["input", "select", "textarea"])
     # Inputs show their value or nothing as text; their label is the accessible name.
     use_name = wordless | form_field
-    return elements.with_columns(
-        label=pl.when(use_name).then(name).otherwise(text),
-        is_icon=wordless & ~form_field,
-    ).with_columns(
-        # A label made only of glyphs names nothing a person could say.
-        label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]"))
-        .then(pl.col("label").str.replace_all('"', "'", literal=True)).otherwise(pl.lit("")),
-    ).with_columns(label_key=normalise(pl.col("label")))
+    return (
+        elements.with_columns(
+            label=pl.when(use_name).then(name).otherwise(text),
+            is_icon=wordless & ~form_field,
+        )
+        .with_columns(
+            # A label made only of glyphs names nothing a person could say.
+            label=pl.when(pl.col("label").str.contains(r"[\p{L}\p{N}]"))
+            .then(pl.col("label").str.replace_all('"', "'", literal=True))
+            .otherwise(pl.lit("")),
+        )
+        .with_columns(label_key=normalise(pl.col("label")))
+    )

@@ -6,6 +6,7 @@ keeps the items of a screenshot that satisfy every claim. Phrases from any annot
 same reading: template phrases follow the grammar below exactly, and free text from a model is read
 for whatever claims it makes in the same vocabulary.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,16 +22,22 @@ RELATIONS = ("right of", "left of", "above", "below")
 _N = "|".join(map(re.escape, NOUNS))
 _COLOURS = "|".join(COLOUR_NAMES)
 _REGIONS = "|".join(sorted(REGIONS, key=len, reverse=True))
-_NAMED = rf'(?:"(?P<{{0}}>[^"]+)" (?P<{{0}}_noun>{_N})|heading "(?P<{{0}}_h>[^"]+)"|text "(?P<{{0}}_t>[^"]+)")'
+_NAMED = (
+    rf'(?:"(?P<{{0}}>[^"]+)" (?P<{{0}}_noun>{_N})|heading "(?P<{{0}}_h>[^"]+)"|text "(?P<{{0}}_t>[^"]+)")'
+)
 
 TEXT = re.compile(rf"^the {_NAMED.format('label')}$")
 RELATION = re.compile(rf"^the (?P<noun>{_N}) (?P<rel>{'|'.join(RELATIONS)}) the {_NAMED.format('mark')}$")
 ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) (?P<noun>{_N}) from the left$")
 REGION = re.compile(rf"^the (?P<noun>{_N}) in the (?P<region>{_REGIONS}) of the screen$")
-FUNCTION = re.compile(r"^the (?:field for the |drop-down for choosing the |(?:checkbox|switch|option) for "
-                      r"|link to |button that submits |button that opens ).+$")
-APPEARANCE = re.compile(rf"^the (?:(?P<size>large|small) )?(?:(?P<weight>bold) )?(?:(?P<colour>{_COLOURS}) )?"
-                        rf"(?:(?P<shape>round|pill-shaped) )?(?P<noun>{_N})(?: with an? (?P<glyph>.+) symbol)?$")
+FUNCTION = re.compile(
+    r"^the (?:field for the |drop-down for choosing the |(?:checkbox|switch|option) for "
+    r"|link to |button that submits |button that opens ).+$"
+)
+APPEARANCE = re.compile(
+    rf"^the (?:(?P<size>large|small) )?(?:(?P<weight>bold) )?(?:(?P<colour>{_COLOURS}) )?"
+    rf"(?:(?P<shape>round|pill-shaped) )?(?P<noun>{_N})(?: with an? (?P<glyph>.+) symbol)?$"
+)
 # Instructions: an action verb before a referring expression, an intent before an instruction, or a goal.
 EXPLICIT = re.compile(r"^To (?P<goal>[^,]+), (?P<rest>.+)$")
 TYPED = re.compile(r'^Type "(?P<value>[^"]*)" into (?P<np>the .+)$')
@@ -38,7 +45,7 @@ SELECTED = re.compile(r'^Select "(?P<value>[^"]*)" in (?P<np>the .+)$')
 SCROLL = re.compile(r"^Scroll (?:down|up) to (?P<np>the .+)$")
 VERB = re.compile(r"^(?:Click|Tick|Toggle|Choose|Open|Hover over) (?P<np>the .+)$")
 # Instructions that start so name their target; a goal ("Choose the country", "Open the help tab") does not.
-NOT_GOALS = ("Click ", "Tick ", "Toggle ", "Hover over ", "Type ", "Select \"", "Scroll ")
+NOT_GOALS = ("Click ", "Tick ", "Toggle ", "Hover over ", "Type ", 'Select "', "Scroll ")
 ENTER = re.compile(r'^Enter "(?P<value>[^"]*)" as your (?P<thing>.+)$')
 CHOOSE = re.compile(r'^Choose "(?P<value>[^"]*)" as the (?P<what>.+)$')
 
@@ -64,15 +71,20 @@ class Claims:
     ordinal: int | None = None
     function: str | None = None
     goal: str | None = None
-    strict: bool = True          # the phrase followed the grammar exactly
+    strict: bool = True  # the phrase followed the grammar exactly
 
     @property
     def empty(self) -> bool:
-        return all(getattr(self, f) is None for f in self.__dataclass_fields__ if f not in ("strict", "landmark"))
+        return all(
+            getattr(self, f) is None for f in self.__dataclass_fields__ if f not in ("strict", "landmark")
+        )
 
     def __and__(self, other: Claims) -> Claims:
-        merged = {f: getattr(self, f) if getattr(self, f) is not None else getattr(other, f)
-                  for f in self.__dataclass_fields__ if f != "strict"}
+        merged = {
+            f: getattr(self, f) if getattr(self, f) is not None else getattr(other, f)
+            for f in self.__dataclass_fields__
+            if f != "strict"
+        }
         return Claims(**merged, strict=self.strict and other.strict)
 
 
@@ -98,8 +110,14 @@ def parse_expression(text: str) -> Claims | None:
     if FUNCTION.match(text):
         return Claims(function=norm(text))
     if m := APPEARANCE.match(text):
-        return Claims(noun=m["noun"], colour=m["colour"], shape=m["shape"], size=m["size"], glyph=m["glyph"],
-                      weight=m["weight"])
+        return Claims(
+            noun=m["noun"],
+            colour=m["colour"],
+            shape=m["shape"],
+            size=m["size"],
+            glyph=m["glyph"],
+            weight=m["weight"],
+        )
     return None
 
 
@@ -109,10 +127,21 @@ def _loose(text: str) -> Claims:
     quoted = re.findall(r'["“]([^"”]+)["”]', text)
     words = set(re.findall(r"[a-z\-]+", lower))
     noun = next((n for n in NOUNS if re.search(rf"\b{re.escape(n)}\b", lower)), None)
-    region = next((r for r in sorted(REGIONS, key=len, reverse=True) if f"{r} of the screen" in lower
-                   or f"{r} corner" in lower), None)
-    return Claims(label=norm(quoted[-1]) if quoted else None, noun=noun,
-                  colour=next((c for c in COLOUR_NAMES if c in words), None), region=region, strict=False)
+    region = next(
+        (
+            r
+            for r in sorted(REGIONS, key=len, reverse=True)
+            if f"{r} of the screen" in lower or f"{r} corner" in lower
+        ),
+        None,
+    )
+    return Claims(
+        label=norm(quoted[-1]) if quoted else None,
+        noun=noun,
+        colour=next((c for c in COLOUR_NAMES if c in words), None),
+        region=region,
+        strict=False,
+    )
 
 
 def parse(text: str) -> Claims:
@@ -162,16 +191,18 @@ def _is(item: Item, noun: str) -> bool:
 
 
 def _simple(item: Item, c: Claims) -> bool:
-    return ((c.label is None or item.key == c.label)
-            and (c.noun is None or _is(item, c.noun))
-            and (c.colour is None or item.colour == c.colour)
-            and (c.shape is None or item.shape == c.shape)
-            and (c.size is None or item.size == c.size)
-            and (c.weight is None or item.weight == c.weight)
-            and (c.glyph is None or item.glyph == c.glyph)
-            and (c.region is None or item.region == c.region)
-            and (c.function is None or (item.function is not None and norm(item.function) == c.function))
-            and (c.goal is None or item.goal == c.goal))
+    return (
+        (c.label is None or item.key == c.label)
+        and (c.noun is None or _is(item, c.noun))
+        and (c.colour is None or item.colour == c.colour)
+        and (c.shape is None or item.shape == c.shape)
+        and (c.size is None or item.size == c.size)
+        and (c.weight is None or item.weight == c.weight)
+        and (c.glyph is None or item.glyph == c.glyph)
+        and (c.region is None or item.region == c.region)
+        and (c.function is None or (item.function is not None and norm(item.function) == c.function))
+        and (c.goal is None or item.goal == c.goal)
+    )
 
 
 def _overlap(a1: float, a2: float, b1: float, b2: float) -> float:

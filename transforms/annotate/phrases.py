@@ -1,4 +1,5 @@
 """Phrases and the annotator interface: what an annotator produces for the elements of one screenshot."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,13 +15,29 @@ PERSPECTIVES = ("text", "appearance", "function", "spatial", "intent")
 # Each element gets at most one phrase per variant, or one skip saying why not: the ledger's unit.
 VARIANTS = {
     "grounding": PERSPECTIVES,
-    "instructions": ("text", "appearance", "function", "spatial", "intent/explicit", "intent/implicit", "hover"),
+    "instructions": (
+        "text",
+        "appearance",
+        "function",
+        "spatial",
+        "intent/explicit",
+        "intent/implicit",
+        "hover",
+    ),
 }
 TYPING_ROLES = {"textbox", "searchbox", "spinbutton"}
 CLICK_VERBS = {"checkbox": "Tick", "switch": "Toggle", "radio": "Choose", "tab": "Open", "menuitem": "Open"}
 # Box columns of grounding and instruction rows, in screenshot pixels; all null for a refusal.
-BOX = {"x1": pl.Float64, "y1": pl.Float64, "x2": pl.Float64, "y2": pl.Float64, "click_x": pl.Float64,
-       "click_y": pl.Float64, "image_width": pl.Int32, "image_height": pl.Int32}
+BOX = {
+    "x1": pl.Float64,
+    "y1": pl.Float64,
+    "x2": pl.Float64,
+    "y2": pl.Float64,
+    "click_x": pl.Float64,
+    "click_y": pl.Float64,
+    "image_width": pl.Int32,
+    "image_height": pl.Int32,
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +50,7 @@ class Phrase:
     text: str
     action_type: str | None = None
     action_args: dict = field(default_factory=dict)
-    flags: tuple[str, ...] = ()     # quality flags the annotator itself raised (e.g. a model's own "no")
+    flags: tuple[str, ...] = ()  # quality flags the annotator itself raised (e.g. a model's own "no")
 
     @property
     def perspective(self) -> str:
@@ -117,5 +134,13 @@ def box_fields(item: Item | None, box: tuple[float, float, float, float] | None 
     if item is None:
         return {k: None for k in BOX}
     x1, y1, x2, y2 = box or item.box
-    return {"x1": x1, "y1": y1, "x2": x2, "y2": y2, "click_x": round((x1 + x2) / 2, 2),
-            "click_y": round((y1 + y2) / 2, 2), "image_width": item.image[0], "image_height": item.image[1]}
+    return {
+        "x1": x1,
+        "y1": y1,
+        "x2": x2,
+        "y2": y2,
+        "click_x": round((x1 + x2) / 2, 2),
+        "click_y": round((y1 + y2) / 2, 2),
+        "image_width": item.image[0],
+        "image_height": item.image[1],
+    }

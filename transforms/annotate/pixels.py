@@ -1,4 +1,5 @@
 """Colours as a person names them, read from a screenshot's pixels."""
+
 from __future__ import annotations
 
 import io
@@ -8,14 +9,35 @@ import numpy as np
 from PIL import Image
 
 # Index order of the names `name_pixels` returns.
-COLOUR_NAMES = ("black", "white", "gray", "red", "orange", "yellow", "green", "teal", "blue", "purple",
-                "pink", "brown")
+COLOUR_NAMES = (
+    "black",
+    "white",
+    "gray",
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "teal",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+)
 _HUES = (  # (upper hue bound in degrees, name index) for saturated, not-dark pixels
-    (15, 3), (40, 4), (68, 5), (160, 6), (195, 7), (255, 8), (290, 9), (340, 10), (360, 3))
-MAX_SAMPLES = 4096     # pixels read per box: enough for a stable histogram, cheap for big boxes
-MIN_SHARE = 0.08       # a colour must cover this share of the box (outside its surroundings) to name it
-RING = 3               # pixels of surroundings read around the box
-RING_SHARE = 0.25      # a colour covering this share of the surroundings is background
+    (15, 3),
+    (40, 4),
+    (68, 5),
+    (160, 6),
+    (195, 7),
+    (255, 8),
+    (290, 9),
+    (340, 10),
+    (360, 3),
+)
+MAX_SAMPLES = 4096  # pixels read per box: enough for a stable histogram, cheap for big boxes
+MIN_SHARE = 0.08  # a colour must cover this share of the box (outside its surroundings) to name it
+RING = 3  # pixels of surroundings read around the box
+RING_SHARE = 0.25  # a colour covering this share of the surroundings is background
 
 
 def decode_png(png: bytes) -> np.ndarray:
@@ -33,14 +55,14 @@ def name_pixels(rgb: np.ndarray) -> np.ndarray:
     r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
     safe = np.maximum(chroma, 1e-6)
     hue = np.select([top == r, top == g], [((g - b) / safe) % 6, (b - r) / safe + 2], (r - g) / safe + 4) * 60
-    names = np.full(len(rgb), 2, dtype=np.int8)                      # gray
+    names = np.full(len(rgb), 2, dtype=np.int8)  # gray
     for bound, index in reversed(_HUES):
         names = np.where(hue < bound, index, names)
     chromatic = (sat >= 0.25) & (chroma >= 0.12)
     names = np.where(chromatic, names, np.where(top >= 0.86, 1, 2))  # white / gray
     brownish = chromatic & np.isin(names, (3, 4)) & (top < 0.62)
     names = np.where(brownish, 11, names)
-    return np.where(top < 0.18, 0, names).astype(np.int8)           # black
+    return np.where(top < 0.18, 0, names).astype(np.int8)  # black
 
 
 def _sample(region: np.ndarray) -> np.ndarray:
@@ -59,13 +81,21 @@ def box_colour(image: np.ndarray, box: Sequence[float]) -> str | None:
         return None
     inside = np.bincount(name_pixels(_sample(image[y1:y2, x1:x2])), minlength=len(COLOUR_NAMES))
     ox1, oy1, ox2, oy2 = max(0, x1 - RING), max(0, y1 - RING), min(width, x2 + RING), min(height, y2 + RING)
-    ring = np.concatenate([image[oy1:y1, ox1:ox2].reshape(-1, 3), image[y2:oy2, ox1:ox2].reshape(-1, 3),
-                           image[y1:y2, ox1:x1].reshape(-1, 3), image[y1:y2, x2:ox2].reshape(-1, 3)])
-    if len(ring):   # colours that make up a good part of the surroundings do not set the element apart
+    ring = np.concatenate(
+        [
+            image[oy1:y1, ox1:ox2].reshape(-1, 3),
+            image[y2:oy2, ox1:ox2].reshape(-1, 3),
+            image[y1:y2, ox1:x1].reshape(-1, 3),
+            image[y1:y2, x2:ox2].reshape(-1, 3),
+        ]
+    )
+    if len(ring):  # colours that make up a good part of the surroundings do not set the element apart
         around = np.bincount(name_pixels(_sample(ring)), minlength=len(COLOUR_NAMES))
         inside[around >= RING_SHARE * around.sum()] = 0
     best = int(inside.argmax())
-    return COLOUR_NAMES[best] if inside[best] >= MIN_SHARE * max(1, _sampled_count(x2 - x1, y2 - y1)) else None
+    return (
+        COLOUR_NAMES[best] if inside[best] >= MIN_SHARE * max(1, _sampled_count(x2 - x1, y2 - y1)) else None
+    )
 
 
 def _sampled_count(w: int, h: int) -> int:

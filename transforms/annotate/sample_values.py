@@ -1,4 +1,5 @@
 """Deterministic sample values to type into text fields, chosen from the field's own hints."""
+
 from __future__ import annotations
 
 # First match wins: (keywords looked for in the field's type, name, label and placeholder; value).

@@ -1,4 +1,5 @@
 """One source's elements and screenshots in; verified grounding and instruction rows, skips and books out."""
+
 from __future__ import annotations
 
 import json
@@ -16,17 +17,45 @@ from transforms.ids import row_id
 
 CHECKED = {"annotator": pl.String, "n_matches": pl.Int32, "quality_flags": pl.List(pl.String)}
 GROUNDING_SCHEMA = {
-    "grounding_id": pl.String, "source_id": pl.String, "screenshot_id": pl.String, "element_id": pl.String,
-    "perspective": pl.String, "gt_type": pl.String, "expression": pl.String, "label": pl.String,
-    "role": pl.String, "tag": pl.String, "is_icon": pl.Boolean, **BOX, **CHECKED, "origin": pl.String,
+    "grounding_id": pl.String,
+    "source_id": pl.String,
+    "screenshot_id": pl.String,
+    "element_id": pl.String,
+    "perspective": pl.String,
+    "gt_type": pl.String,
+    "expression": pl.String,
+    "label": pl.String,
+    "role": pl.String,
+    "tag": pl.String,
+    "is_icon": pl.Boolean,
+    **BOX,
+    **CHECKED,
+    "origin": pl.String,
 }
 INSTRUCTIONS_SCHEMA = {
-    "instruction_id": pl.String, "source_id": pl.String, "screenshot_id": pl.String, "element_id": pl.String,
-    "perspective": pl.String, "explicit": pl.Boolean, "gt_type": pl.String, "instruction": pl.String,
-    "action_type": pl.String, "action_args": pl.String, "label": pl.String, "role": pl.String, **BOX, **CHECKED,
+    "instruction_id": pl.String,
+    "source_id": pl.String,
+    "screenshot_id": pl.String,
+    "element_id": pl.String,
+    "perspective": pl.String,
+    "explicit": pl.Boolean,
+    "gt_type": pl.String,
+    "instruction": pl.String,
+    "action_type": pl.String,
+    "action_args": pl.String,
+    "label": pl.String,
+    "role": pl.String,
+    **BOX,
+    **CHECKED,
 }
-SKIPPED_SCHEMA = {"source_id": pl.String, "table": pl.String, "perspective": pl.String,
-                  "element_id": pl.String, "screenshot_id": pl.String, "reason": pl.String}
+SKIPPED_SCHEMA = {
+    "source_id": pl.String,
+    "table": pl.String,
+    "perspective": pl.String,
+    "element_id": pl.String,
+    "screenshot_id": pl.String,
+    "reason": pl.String,
+}
 
 
 @dataclass
@@ -34,38 +63,62 @@ class Annotated:
     grounding: pl.DataFrame
     instructions: pl.DataFrame
     skipped: pl.DataFrame
-    books: list[dict]          # ledger rows (stage, source and table filled in by the caller)
+    books: list[dict]  # ledger rows (stage, source and table filled in by the caller)
 
 
 def phrase_row(phrase: Phrase, annotator: str, n_matches: int, flags: list[str]) -> dict:
     item = phrase.item
-    common = {"source_id": item.source_id, "screenshot_id": item.screenshot_id, "element_id": item.element_id,
-              "perspective": phrase.perspective, "gt_type": "positive", "label": item.label, "role": item.role,
-              **box_fields(item), "annotator": annotator, "n_matches": n_matches, "quality_flags": flags}
+    common = {
+        "source_id": item.source_id,
+        "screenshot_id": item.screenshot_id,
+        "element_id": item.element_id,
+        "perspective": phrase.perspective,
+        "gt_type": "positive",
+        "label": item.label,
+        "role": item.role,
+        **box_fields(item),
+        "annotator": annotator,
+        "n_matches": n_matches,
+        "quality_flags": flags,
+    }
     if phrase.table == "grounding":
         row = {**common, "expression": phrase.text, "tag": item.tag, "is_icon": item.is_icon, "origin": None}
         return {**row, "grounding_id": row_id("grounding", row)}
     args = json.dumps(phrase.action_args, ensure_ascii=False, sort_keys=True)
-    row = {**common, "explicit": phrase.explicit, "instruction": phrase.text, "action_type": phrase.action_type,
-           "action_args": args}
+    row = {
+        **common,
+        "explicit": phrase.explicit,
+        "instruction": phrase.text,
+        "action_type": phrase.action_type,
+        "action_args": args,
+    }
     return {**row, "instruction_id": row_id("instructions", row)}
 
 
 def _skip_row(skip: Skip) -> dict:
-    return {"source_id": skip.item.source_id, "table": skip.table, "perspective": skip.variant,
-            "element_id": skip.item.element_id, "screenshot_id": skip.item.screenshot_id, "reason": skip.reason}
+    return {
+        "source_id": skip.item.source_id,
+        "table": skip.table,
+        "perspective": skip.variant,
+        "element_id": skip.item.element_id,
+        "screenshot_id": skip.item.screenshot_id,
+        "reason": skip.reason,
+    }
 
 
-def annotate_tables(elements: pl.DataFrame, screenshots: pl.DataFrame, annotator: Annotator,
-                    refusals_per_screenshot: int) -> Annotated:
+def annotate_tables(
+    elements: pl.DataFrame, screenshots: pl.DataFrame, annotator: Annotator, refusals_per_screenshot: int
+) -> Annotated:
     """Every element gets, per table and variant, a verified row or a skip with the reason; then scroll
     instructions between a long page's slices and refusal rows borrowed from the source's other pages."""
     items = build_items(elements, screenshots)
     screens = {sid: Screen(found) for sid, found in items.items()}
-    pngs = dict(screenshots.select("screenshot_id", "png").iter_rows()) if "png" in screenshots.columns else {}
+    pngs = (
+        dict(screenshots.select("screenshot_id", "png").iter_rows()) if "png" in screenshots.columns else {}
+    )
     rows: dict[str, list[dict]] = {"grounding": [], "instructions": []}
     skipped: list[dict] = []
-    counts = {(t, v): [0, 0, 0] for t, vs in VARIANTS.items() for v in vs}   # rows_in, rows_out, skipped
+    counts = {(t, v): [0, 0, 0] for t, vs in VARIANTS.items() for v in vs}  # rows_in, rows_out, skipped
     for screenshot_id, screen in screens.items():
         phrases, skips = annotator.annotate(screen, pngs.get(screenshot_id))
         for phrase in phrases:
@@ -79,20 +132,37 @@ def annotate_tables(elements: pl.DataFrame, screenshots: pl.DataFrame, annotator
             for table in ("grounding", "instructions") if item.interactive else ("grounding",):
                 for variant in VARIANTS[table]:
                     counts[(table, variant)][0] += 1
-    books = [{"table": f"{t}.{v}", "rows_in": i, "rows_out": o, "skipped": s} for (t, v), (i, o, s) in counts.items()]
+    books = [
+        {"table": f"{t}.{v}", "rows_in": i, "rows_out": o, "skipped": s}
+        for (t, v), (i, o, s) in counts.items()
+    ]
 
     scrolls, no_scroll = scroll_rows(screens, annotator.name)
     rows["instructions"] += scrolls
     skipped += no_scroll
-    books.append({"table": "instructions.scroll", "rows_in": len(scrolls) + len(no_scroll),
-                  "rows_out": len(scrolls), "skipped": len(no_scroll)})
+    books.append(
+        {
+            "table": "instructions.scroll",
+            "rows_in": len(scrolls) + len(no_scroll),
+            "rows_out": len(scrolls),
+            "skipped": len(no_scroll),
+        }
+    )
     for table in ("grounding", "instructions"):
         negatives, short = refusal_rows(table, rows[table], screens, refusals_per_screenshot)
         rows[table] += negatives
         skipped += short
-        books.append({"table": f"{table}.refusal", "rows_in": len(negatives) + len(short),
-                      "rows_out": len(negatives), "skipped": len(short)})
+        books.append(
+            {
+                "table": f"{table}.refusal",
+                "rows_in": len(negatives) + len(short),
+                "rows_out": len(negatives),
+                "skipped": len(short),
+            }
+        )
     return Annotated(
         grounding=pl.DataFrame(rows["grounding"], schema=GROUNDING_SCHEMA),
         instructions=pl.DataFrame(rows["instructions"], schema=INSTRUCTIONS_SCHEMA),
-        skipped=pl.DataFrame(skipped, schema=SKIPPED_SCHEMA), books=books)
+        skipped=pl.DataFrame(skipped, schema=SKIPPED_SCHEMA),
+        books=books,
+    )

@@ -5,18 +5,35 @@ region, until the phrase picks out one element (checked with the same reading th
 the way of the incremental algorithm for referring expressions. When nothing makes a phrase unique the
 fullest one is still emitted; verification then flags it as ambiguous and curation keeps it out.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 
 from transforms.annotate.features import Item
-from transforms.annotate.settings import AnnotateParams
-from transforms.annotate.match import ORDINALS, RELATIONS, Claims, Screen, gap, matches, parse_expression, rows_of
+from transforms.annotate.match import (
+    ORDINALS,
+    RELATIONS,
+    Claims,
+    Screen,
+    gap,
+    matches,
+    parse_expression,
+    rows_of,
+)
 from transforms.annotate.phrases import (
-    VARIANTS, Action, Phrase, Skip, action_of, implicit_instruction, text_np)
+    VARIANTS,
+    Action,
+    Phrase,
+    Skip,
+    action_of,
+    implicit_instruction,
+    text_np,
+)
+from transforms.annotate.settings import AnnotateParams
 
-LANDMARK_REACH = 0.25   # a landmark may lie at most this share of the screen's width (height) away
-LANDMARK_CHARS = 40     # and be named in at most this many characters
+LANDMARK_REACH = 0.25  # a landmark may lie at most this share of the screen's width (height) away
+LANDMARK_CHARS = 40  # and be named in at most this many characters
 
 
 def _appearance_text(kind: str, a: dict) -> str:
@@ -44,7 +61,7 @@ def appearance_np(item: Item, screen: Screen) -> str:
             chosen, left = trial, n
     if left > 1:
         return f"its look is shared with {left - 1} other {kind} element(s) on screen"
-    if not chosen:   # the kind alone is unique: still say what it looks like
+    if not chosen:  # the kind alone is unique: still say what it looks like
         name = next((n for n in ("colour", "shape", "glyph", "weight") if getattr(item, n)), None)
         if name is None:
             return "nothing distinctive to see (colour, shape, symbol, weight)"
@@ -60,7 +77,11 @@ class TemplateAnnotator:
 
     def annotate(self, screen: Screen, png: bytes | None) -> tuple[list[Phrase], list[Skip]]:
         unique = Counter((i.key, i.noun) for i in screen.items if i.key)
-        marks = [i for i in screen.items if i.key and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS]
+        marks = [
+            i
+            for i in screen.items
+            if i.key and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS
+        ]
         phrases, skips = [], []
         for item in screen.items:
             made = self._item(item, screen, marks)
@@ -71,7 +92,9 @@ class TemplateAnnotator:
                     if isinstance(got, Phrase):
                         phrases.append(got)
                     else:
-                        skips.append(Skip(item, table, variant, got or f"no {variant} phrase for this element"))
+                        skips.append(
+                            Skip(item, table, variant, got or f"no {variant} phrase for this element")
+                        )
         return phrases, skips
 
     def _item(self, item: Item, screen: Screen, marks: list[Item]) -> dict[tuple[str, str], Phrase | str]:
@@ -79,8 +102,11 @@ class TemplateAnnotator:
             reason = "centre point does not hit the element (covered, or on a control inside it)"
             return {(t, v): reason for t, vs in VARIANTS.items() for v in vs}
         named = bool(item.key) and len(item.label) <= self.params.max_text_chars
-        unnamed = ("no visible text or accessible name" if not item.key
-                   else f"text longer than {self.params.max_text_chars} characters")
+        unnamed = (
+            "no visible text or accessible name"
+            if not item.key
+            else f"text longer than {self.params.max_text_chars} characters"
+        )
         nps = {
             "text": text_np(item) if named else unnamed,
             "appearance": appearance_np(item, screen),
@@ -91,8 +117,13 @@ class TemplateAnnotator:
         for perspective, np in nps.items():
             out[("grounding", perspective)] = Phrase(item, "grounding", perspective, np) if _is_np(np) else np
         goal = item.goal if named else None
-        out[("grounding", "intent")] = (Phrase(item, "grounding", "intent", goal[:1].upper() + goal[1:])
-                                        if goal else unnamed if not named else "no user goal known for it")
+        out[("grounding", "intent")] = (
+            Phrase(item, "grounding", "intent", goal[:1].upper() + goal[1:])
+            if goal
+            else unnamed
+            if not named
+            else "no user goal known for it"
+        )
         if not item.interactive:
             return out
         action = action_of(item)
@@ -101,22 +132,39 @@ class TemplateAnnotator:
             return {**out, **{("instructions", v): reason for v in VARIANTS["instructions"]}}
         for perspective, np in nps.items():
             out[("instructions", perspective)] = (
-                self._instruct(item, perspective, action, np) if _is_np(np) else np)
+                self._instruct(item, perspective, action, np) if _is_np(np) else np
+            )
         if goal and "," not in goal and _is_np(nps["text"]):
             text = action.instruct(nps["text"])
             out[("instructions", "intent/explicit")] = Phrase(
-                item, "instructions", "intent/explicit", f"To {goal}, {text[:1].lower()}{text[1:]}",
-                action.action_type, action.args)
+                item,
+                "instructions",
+                "intent/explicit",
+                f"To {goal}, {text[:1].lower()}{text[1:]}",
+                action.action_type,
+                action.args,
+            )
         else:
             out[("instructions", "intent/explicit")] = "no user goal known for it"
         out[("instructions", "intent/implicit")] = (
-            Phrase(item, "instructions", "intent/implicit", implicit_instruction(item, action),
-                   action.action_type, action.args) if goal else "no user goal known for it")
+            Phrase(
+                item,
+                "instructions",
+                "intent/implicit",
+                implicit_instruction(item, action),
+                action.action_type,
+                action.args,
+            )
+            if goal
+            else "no user goal known for it"
+        )
         tooltip = (item.row.get("title") or "").strip()
         hovers = item.row.get("has_popup") or (tooltip and tooltip.lower() != item.key)
         out[("instructions", "hover")] = (
             Phrase(item, "instructions", "hover", f"Hover over {nps['text']}", "hover", {})
-            if hovers and _is_np(nps["text"]) else "nothing appears on hover (no pop-up or tooltip)")
+            if hovers and _is_np(nps["text"])
+            else "nothing appears on hover (no pop-up or tooltip)"
+        )
         return out
 
     def usage(self, source_id: str) -> dict:
@@ -142,7 +190,11 @@ def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
     tries = []
     for relation in RELATIONS:
         reach = LANDMARK_REACH * (width if relation in ("right of", "left of") else height)
-        near = [(d, m) for m in marks if m is not item and (d := gap(item, m, relation)) is not None and d <= reach]
+        near = [
+            (d, m)
+            for m in marks
+            if m is not item and (d := gap(item, m, relation)) is not None and d <= reach
+        ]
         if near:
             tries.append(f"the {kind} {relation} {text_np(min(near, key=lambda dm: dm[0])[1])}")
     peers = screen.by_word.get(kind, [])

@@ -8,13 +8,23 @@ Flags (a row with any flag is kept out of the published dataset, and counted):
 - `centre_not_hit`: at capture time a click at the box centre did not land on the element;
 - `model_rejected`: the model annotator, asked, said its own phrase fits other elements too.
 """
+
 from __future__ import annotations
 
 from transforms.annotate.features import Item
 from transforms.annotate.match import Screen, matches, parse
 
-FLAGS = ("unverifiable", "no_match", "ambiguous", "wrong_target", "present_on_screen", "degenerate_box",
-         "box_outside_image", "centre_not_hit", "model_rejected")
+FLAGS = (
+    "unverifiable",
+    "no_match",
+    "ambiguous",
+    "wrong_target",
+    "present_on_screen",
+    "degenerate_box",
+    "box_outside_image",
+    "centre_not_hit",
+    "model_rejected",
+)
 
 
 def box_flags(item: Item) -> list[str]:

@@ -1,4 +1,5 @@
 """One headless Chromium, one context per device, a few long-lived tabs: capture a list of pages."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +18,15 @@ from transforms.capture.render import PageResult, RenderLimits, Tab, render
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
 CHROMIUM_ARGS = [
-    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-    "--font-render-hinting=none", "--hide-scrollbars",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--font-render-hinting=none",
+    "--hide-scrollbars",
 ]
 RequestPolicy = Callable[[Route], Awaitable[None]]
 
@@ -27,9 +34,9 @@ RequestPolicy = Callable[[Route], Awaitable[None]]
 @dataclass(frozen=True)
 class CaptureParams:
     devices: tuple[Device, ...] = (STANDARD,)
-    pages_in_flight: int = 2          # long-lived tabs working at once, per device
-    page_timeout_s: float = 15.0      # navigation and load
-    page_budget_s: float = 60.0       # everything for one page on one device
+    pages_in_flight: int = 2  # long-lived tabs working at once, per device
+    page_timeout_s: float = 15.0  # navigation and load
+    page_budget_s: float = 60.0  # everything for one page on one device
     max_elements: int = 5000
     max_slices: int = 4
     max_page_mb: float = 20.0
@@ -56,7 +63,7 @@ class Politeness:
     delay_s: float = 1.0
     _slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     _next_start: dict[str, float] = field(default_factory=dict)
-    starts: dict[str, list[float]] = field(default_factory=dict)   # per host, when each page load began
+    starts: dict[str, list[float]] = field(default_factory=dict)  # per host, when each page load began
 
     @contextlib.asynccontextmanager
     async def slot(self, url: str):
@@ -87,7 +94,7 @@ async def _discard(tab: Tab) -> None:
     """Close a tab; one that keeps reloading itself can make close() hang, so give up after 5 s."""
     try:
         await asyncio.wait_for(tab.page.close(run_before_unload=False), 5)
-    except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - the tab is gone either way
+    except (TimeoutError, Exception):  # noqa: BLE001 - the tab is gone either way
         pass
 
 
@@ -109,11 +116,13 @@ class _Session:
                     self.restarts += 1
                 extra = list(getattr(self.policy, "browser_args", []))
                 self.browser = await self.pw.chromium.launch(
-                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS + extra)
+                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS + extra
+                )
                 self.contexts = {}
             if device.name not in self.contexts:
                 context = await self.browser.new_context(
-                    **device.context_options(), accept_downloads=False, service_workers="block")
+                    **device.context_options(), accept_downloads=False, service_workers="block"
+                )
                 await context.route("**/*", self.policy)
                 context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
                 self.contexts[device.name] = context
@@ -127,9 +136,15 @@ class _Session:
             await self.browser.close()
 
 
-async def _capture_device(session: _Session, device: Device, targets: Sequence[Target], params: CaptureParams,
-                          politeness: Politeness | None, results: dict[tuple[str, str], PageResult],
-                          on_page: Callable[[PageResult], None] | None) -> None:
+async def _capture_device(
+    session: _Session,
+    device: Device,
+    targets: Sequence[Target],
+    params: CaptureParams,
+    politeness: Politeness | None,
+    results: dict[tuple[str, str], PageResult],
+    on_page: Callable[[PageResult], None] | None,
+) -> None:
     queue: asyncio.Queue[Target] = asyncio.Queue()
     for target in targets:
         queue.put_nowait(target)
@@ -138,11 +153,13 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
     async def attempt(tab: Tab, target: Target) -> PageResult:
         try:
             async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
-                return await asyncio.wait_for(render(tab, target.url, target.key, device, params.limits),
-                                              params.page_budget_s)
-        except asyncio.TimeoutError:
+                return await asyncio.wait_for(
+                    render(tab, target.url, target.key, device, params.limits), params.page_budget_s
+                )
+        except TimeoutError:
             return PageResult(target.key, device).fail(
-                "timeout", f"page took longer than its {params.page_budget_s:g} s budget")
+                "timeout", f"page took longer than its {params.page_budget_s:g} s budget"
+            )
         except Exception as exc:  # noqa: BLE001 - a dead browser surfaces as many kinds of error
             if session.alive():
                 raise
@@ -172,9 +189,13 @@ async def _capture_device(session: _Session, device: Device, targets: Sequence[T
     await asyncio.gather(*(worker() for _ in range(tabs)))
 
 
-async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
-                       politeness: Politeness | None, on_page: Callable[[PageResult], None] | None,
-                       ) -> list[PageResult]:
+async def _capture_all(
+    targets: Sequence[Target],
+    params: CaptureParams,
+    policy: RequestPolicy,
+    politeness: Politeness | None,
+    on_page: Callable[[PageResult], None] | None,
+) -> list[PageResult]:
     results: dict[tuple[str, str], PageResult] = {}
     async with async_playwright() as pw:
         session = _Session(pw, policy)
@@ -186,9 +207,13 @@ async def _capture_all(targets: Sequence[Target], params: CaptureParams, policy:
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 
-def capture_pages(targets: Sequence[Target], params: CaptureParams, policy: RequestPolicy,
-                  politeness: Politeness | None = None,
-                  on_page: Callable[[PageResult], None] | None = None) -> list[PageResult]:
+def capture_pages(
+    targets: Sequence[Target],
+    params: CaptureParams,
+    policy: RequestPolicy,
+    politeness: Politeness | None = None,
+    on_page: Callable[[PageResult], None] | None = None,
+) -> list[PageResult]:
     """Capture every target on every device; requests go through `policy` (continue or abort).
     `on_page` hears of each page as it is done (for progress)."""
     if not targets:

@@ -1,4 +1,5 @@
 """Fetch small documents (robots.txt, sitemaps) for a source without ever reaching a refused address."""
+
 from __future__ import annotations
 
 import gzip

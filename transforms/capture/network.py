@@ -1,4 +1,5 @@
 """Which requests a captured page may make: the source's own host, a web archive, or the public web."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,9 +19,14 @@ def refused_address(address: str) -> str | None:
     ip = ipaddress.ip_address(address)
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for test, reason in [(ip.is_loopback, "loopback"), (ip.is_link_local, "link-local"),
-                         (ip.is_unspecified, "unspecified"), (ip.is_multicast, "multicast"),
-                         (ip.is_private, "private"), (ip.is_reserved, "reserved")]:
+    for test, reason in [
+        (ip.is_loopback, "loopback"),
+        (ip.is_link_local, "link-local"),
+        (ip.is_unspecified, "unspecified"),
+        (ip.is_multicast, "multicast"),
+        (ip.is_private, "private"),
+        (ip.is_reserved, "reserved"),
+    ]:
         if test:
             return f"{reason} address {ip}"
     return None
@@ -40,7 +46,9 @@ def refused_url(url: str, *, local: bool, resolve=socket.getaddrinfo) -> str | N
     if host.lower() in METADATA_HOSTS:
         return f"metadata host {host}"
     try:
-        infos = resolve(host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP)
+        infos = resolve(
+            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
+        )
     except OSError as exc:
         return f"cannot resolve {host}: {exc}"
     for info in infos:

@@ -1,4 +1,5 @@
 """Open a source for capture: the pages to load, how to reach them, and which requests they may make."""
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,7 @@ class OpenSource:
     targets: list[Target]
     policy: RequestPolicy
     page_sha256: dict[str, str] = field(default_factory=dict)  # content hash of pages known up front
-    refused: dict[str, str] = field(default_factory=dict)      # page key -> why it is not fetched
+    refused: dict[str, str] = field(default_factory=dict)  # page key -> why it is not fetched
     politeness: Politeness | None = None
 
 
@@ -74,15 +75,26 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
             yield OpenSource(
                 targets=[Target(k, base_url + quote(k)) for k in keys],
                 policy=SameHost(urlsplit(base_url).netloc),
-                page_sha256={k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
-                             for k in keys if (source.path / k).is_file()})
+                page_sha256={
+                    k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
+                    for k in keys
+                    if (source.path / k).is_file()
+                },
+            )
     elif source.kind == "warc":
         index = index_warcs(warc_files(source.path))
-        yield OpenSource(targets=[Target(k, k) for k in keys], policy=ArchiveReplay(index),
-                         page_sha256={k: hashlib.sha256(index[k].body).hexdigest() for k in keys if k in index})
+        yield OpenSource(
+            targets=[Target(k, k) for k in keys],
+            policy=ArchiveReplay(index),
+            page_sha256={k: hashlib.sha256(index[k].body).hexdigest() for k in keys if k in index},
+        )
     else:
         policy = LiveWeb(local=source.local, allow=source.allow_domains, deny=source.deny_domains)
         robots = Robots(local=source.local) if source.robots else None
         refused = {k: why for k in keys if (why := _why_not(source, k, policy, robots))}
-        yield OpenSource(targets=[Target(k, k) for k in keys if k not in refused], policy=policy,
-                         refused=refused, politeness=Politeness(source.per_domain, source.delay_s))
+        yield OpenSource(
+            targets=[Target(k, k) for k in keys if k not in refused],
+            policy=policy,
+            refused=refused,
+            politeness=Politeness(source.per_domain, source.delay_s),
+        )

@@ -1,4 +1,5 @@
 """Render one page in one tab: load it, then screenshot and extract it slice by slice down the page."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,8 +14,10 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from transforms.capture.devices import Device
 
 # Stable pixels: no animations, transitions or blinking carets in the screenshot.
-FREEZE_CSS = ("*,*::before,*::after{animation:none!important;transition:none!important;"
-              "caret-color:transparent!important;scroll-behavior:auto!important}")
+FREEZE_CSS = (
+    "*,*::before,*::after{animation:none!important;transition:none!important;"
+    "caret-color:transparent!important;scroll-behavior:auto!important}"
+)
 EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
 # Resolves after the next two frames have been produced: the scroll has been painted.
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
@@ -22,10 +25,10 @@ NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnima
 
 @dataclass(frozen=True)
 class RenderLimits:
-    page_timeout_s: float = 15.0      # navigation and load
-    max_elements: int = 5000          # elements kept per slice
-    max_slices: int = 4               # viewport-high slices per page, from the top
-    max_page_mb: float = 20.0         # a bigger HTML document is refused
+    page_timeout_s: float = 15.0  # navigation and load
+    max_elements: int = 5000  # elements kept per slice
+    max_slices: int = 4  # viewport-high slices per page, from the top
+    max_page_mb: float = 20.0  # a bigger HTML document is refused
 
 
 @dataclass
@@ -38,9 +41,9 @@ class Slice:
     elements: list[dict]
     excluded: list[dict]
     counts: dict[str, int]
-    css_scale: float = 1.0      # screenshot pixels per CSS pixel
-    css_height: float = 0.0     # the viewport's height in CSS pixels
-    page_height: float = 0.0    # the document's scroll height in CSS pixels
+    css_scale: float = 1.0  # screenshot pixels per CSS pixel
+    css_height: float = 0.0  # the viewport's height in CSS pixels
+    page_height: float = 0.0  # the document's scroll height in CSS pixels
 
 
 @dataclass
@@ -117,9 +120,19 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
     width, height = png_size(png)
     # CSS pixels to screenshot pixels: the device's density, and on a mobile page without a
     # viewport meta tag also the zoom-out of its 980 px layout viewport.
-    return Slice(part, extracted["scroll_y"], png, width, height, extracted["elements"], extracted["excluded"],
-                 extracted["counts"], css_scale=width / extracted["width"], css_height=extracted["height"],
-                 page_height=extracted["scroll_height"])
+    return Slice(
+        part,
+        extracted["scroll_y"],
+        png,
+        width,
+        height,
+        extracted["elements"],
+        extracted["excluded"],
+        extracted["counts"],
+        css_scale=width / extracted["width"],
+        css_height=extracted["height"],
+        page_height=extracted["scroll_height"],
+    )
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -163,7 +176,9 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
             return result.fail("error", f"non-HTML content ({ctype})")
         size = int(response.headers.get("content-length") or 0) or len(await response.body())
         if size > limits.max_page_mb * 1_000_000:
-            return result.fail("error", f"page is {size / 1e6:.1f} MB, over the {limits.max_page_mb:g} MB cap")
+            return result.fail(
+                "error", f"page is {size / 1e6:.1f} MB, over the {limits.max_page_mb:g} MB cap"
+            )
         if page.url.split("#")[0] != response.url.split("#")[0]:
             return result.fail("error", f"page navigated away to {page.url[:200]}")
         await page.evaluate("document.fonts.ready.then(() => true)")

@@ -1,4 +1,5 @@
 """robots.txt: fetched once per origin, then asked about each URL."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

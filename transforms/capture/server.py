@@ -1,4 +1,5 @@
 """A loopback HTTP server for one folder of saved pages, started and stopped around a capture."""
+
 from __future__ import annotations
 
 import contextlib

@@ -1,4 +1,5 @@
 """Sitemaps: the page URLs listed by a sitemap.xml or a sitemap index, followed to a bounded depth."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,7 +18,9 @@ def parse_sitemap(xml: bytes) -> tuple[str, list[str]]:
     kind = _local_name(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise ValueError(f"not a sitemap: root element is <{kind}>")
-    locs = [el.text.strip() for el in root.iter() if _local_name(el.tag) == "loc" and el.text and el.text.strip()]
+    locs = [
+        el.text.strip() for el in root.iter() if _local_name(el.tag) == "loc" and el.text and el.text.strip()
+    ]
     return kind, locs
 
 

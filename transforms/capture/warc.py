@@ -1,4 +1,5 @@
 """Web archives: index the HTTP responses in WARC files so the browser can be served from them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ def index_warcs(paths: list[Path]) -> dict[str, Archived]:
                 url = urldefrag(record.rec_headers.get_header("WARC-Target-URI") or "")[0]
                 if not url or url in index:
                     continue
-                headers = {k.lower(): v for k, v in record.http_headers.headers if k.lower() not in HOP_HEADERS}
+                headers = {
+                    k.lower(): v for k, v in record.http_headers.headers if k.lower() not in HOP_HEADERS
+                }
                 status = int(record.http_headers.get_statuscode() or 0)
                 index[url] = Archived(status, headers, record.content_stream().read())
     return index
@@ -49,7 +52,11 @@ def index_warcs(paths: list[Path]) -> dict[str, Archived]:
 
 def archived_pages(index: dict[str, Archived]) -> list[str]:
     """The URLs of archived HTML pages that answered 200, sorted."""
-    return sorted(u for u, a in index.items() if a.status == 200 and a.content_type in ("text/html", "application/xhtml+xml"))
+    return sorted(
+        u
+        for u, a in index.items()
+        if a.status == 200 and a.content_type in ("text/html", "application/xhtml+xml")
+    )
 
 
 @dataclass

@@ -19,6 +19,7 @@ holds), and every factor can only raise the score. Factors:
 Factors that a row cannot know (no elements for an imported benchmark row) count as 0. Refusal rows
 have no box: their difficulty and tier are null.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from transforms.annotate.labels import normalise, with_labels
 
 PERSPECTIVE_FACTOR = {"text": 0.0, "appearance": 0.5, "function": 0.5, "spatial": 1.0, "intent": 1.0}
 FACTORS = ("area", "resolution", "distractors", "clutter", "icon", "perspective", "implicit")
-GRID = 10    # cells per screen side for the neighbourhood of distractors and clutter
+GRID = 10  # cells per screen side for the neighbourhood of distractors and clutter
 
 
 @dataclass(frozen=True)
@@ -43,59 +44,102 @@ class DifficultyParams:
     weight_implicit: float = 0.15
     distractor_cap: int = 10
     clutter_cap: int = 30
-    tier_medium: float = 0.35     # score >= this is medium
-    tier_hard: float = 0.6        # score >= this is hard
+    tier_medium: float = 0.35  # score >= this is medium
+    tier_hard: float = 0.6  # score >= this is hard
 
 
 def _cell(x: str, y: str, w: str, h: str) -> list[pl.Expr]:
-    return [(pl.col(x) / pl.col(w) * GRID).floor().clip(0, GRID - 1).cast(pl.Int32).alias("_cx"),
-            (pl.col(y) / pl.col(h) * GRID).floor().clip(0, GRID - 1).cast(pl.Int32).alias("_cy")]
+    return [
+        (pl.col(x) / pl.col(w) * GRID).floor().clip(0, GRID - 1).cast(pl.Int32).alias("_cx"),
+        (pl.col(y) / pl.col(h) * GRID).floor().clip(0, GRID - 1).cast(pl.Int32).alias("_cy"),
+    ]
 
 
 def neighbourhood(targets: pl.DataFrame, elements: pl.DataFrame, screenshots: pl.DataFrame) -> pl.DataFrame:
     """targets (screenshot_id, element_id, role, label, click_x, click_y, image_width, image_height) with
     `distractors` and `clutter` counted from the screenshot's elements, without a pairwise join."""
     sizes = screenshots.select("screenshot_id", pl.col("width").alias("_w"), pl.col("height").alias("_h"))
-    centres = (with_labels(elements).select("screenshot_id", "role", "label_key",
-                                            _x=(pl.col("x1") + pl.col("x2")) / 2, _y=(pl.col("y1") + pl.col("y2")) / 2)
-               .join(sizes, on="screenshot_id").with_columns(_cell("_x", "_y", "_w", "_h")))
+    centres = (
+        with_labels(elements)
+        .select(
+            "screenshot_id",
+            "role",
+            "label_key",
+            _x=(pl.col("x1") + pl.col("x2")) / 2,
+            _y=(pl.col("y1") + pl.col("y2")) / 2,
+        )
+        .join(sizes, on="screenshot_id")
+        .with_columns(_cell("_x", "_y", "_w", "_h"))
+    )
     per_cell = centres.group_by("screenshot_id", "_cx", "_cy").agg(n=pl.len())
     per_role = centres.group_by("screenshot_id", "_cx", "_cy", "role").agg(n=pl.len())
-    per_text = centres.filter(pl.col("label_key") != "").group_by("screenshot_id", "label_key").agg(n_text=pl.len())
+    per_text = (
+        centres.filter(pl.col("label_key") != "").group_by("screenshot_id", "label_key").agg(n_text=pl.len())
+    )
     keyed = targets.with_row_index("_t").with_columns(
-        _cell("click_x", "click_y", "image_width", "image_height"), label_key=normalise(pl.col("label")))
-    blocks = pl.DataFrame({"_dx": [dx for dx in (-1, 0, 1) for _ in range(3)], "_dy": [-1, 0, 1] * 3},
-                          schema={"_dx": pl.Int32, "_dy": pl.Int32})
-    around = keyed.select("_t", "screenshot_id", "role", "_cx", "_cy").join(blocks, how="cross").with_columns(
-        _cx=pl.col("_cx") + pl.col("_dx"), _cy=pl.col("_cy") + pl.col("_dy"))
-    crowd = around.join(per_cell, on=["screenshot_id", "_cx", "_cy"]).group_by("_t").agg(crowd=pl.col("n").sum())
-    same_role = around.join(per_role, on=["screenshot_id", "_cx", "_cy", "role"]).group_by("_t").agg(
-        near_role=pl.col("n").sum())
-    counted = (keyed.join(crowd, on="_t", how="left").join(same_role, on="_t", how="left")
-               .join(per_text, on=["screenshot_id", "label_key"], how="left"))
-    return counted.sort("_t").with_columns(
-        clutter=(pl.col("crowd").fill_null(1) - 1).clip(0).cast(pl.Int32),
-        distractors=((pl.col("near_role").fill_null(1) - 1).clip(0)
-                     + (pl.col("n_text").fill_null(1) - 1).clip(0)).cast(pl.Int32),
-    ).drop("_t", "_cx", "_cy", "label_key", "crowd", "near_role", "n_text")
+        _cell("click_x", "click_y", "image_width", "image_height"), label_key=normalise(pl.col("label"))
+    )
+    blocks = pl.DataFrame(
+        {"_dx": [dx for dx in (-1, 0, 1) for _ in range(3)], "_dy": [-1, 0, 1] * 3},
+        schema={"_dx": pl.Int32, "_dy": pl.Int32},
+    )
+    around = (
+        keyed.select("_t", "screenshot_id", "role", "_cx", "_cy")
+        .join(blocks, how="cross")
+        .with_columns(_cx=pl.col("_cx") + pl.col("_dx"), _cy=pl.col("_cy") + pl.col("_dy"))
+    )
+    crowd = (
+        around.join(per_cell, on=["screenshot_id", "_cx", "_cy"]).group_by("_t").agg(crowd=pl.col("n").sum())
+    )
+    same_role = (
+        around.join(per_role, on=["screenshot_id", "_cx", "_cy", "role"])
+        .group_by("_t")
+        .agg(near_role=pl.col("n").sum())
+    )
+    counted = (
+        keyed.join(crowd, on="_t", how="left")
+        .join(same_role, on="_t", how="left")
+        .join(per_text, on=["screenshot_id", "label_key"], how="left")
+    )
+    return (
+        counted.sort("_t")
+        .with_columns(
+            clutter=(pl.col("crowd").fill_null(1) - 1).clip(0).cast(pl.Int32),
+            distractors=(
+                (pl.col("near_role").fill_null(1) - 1).clip(0) + (pl.col("n_text").fill_null(1) - 1).clip(0)
+            ).cast(pl.Int32),
+        )
+        .drop("_t", "_cx", "_cy", "label_key", "crowd", "near_role", "n_text")
+    )
 
 
 def factors(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
     """Adds area_ratio and one f_<factor> column per factor (nulls where a row cannot know it are 0)."""
-    area = ((pl.col("x2") - pl.col("x1")) * (pl.col("y2") - pl.col("y1"))
-            / (pl.col("image_width") * pl.col("image_height"))).clip(1e-9, 1.0)
+    area = (
+        (pl.col("x2") - pl.col("x1"))
+        * (pl.col("y2") - pl.col("y1"))
+        / (pl.col("image_width") * pl.col("image_height"))
+    ).clip(1e-9, 1.0)
     pixels = (pl.col("image_width") * pl.col("image_height")).cast(pl.Float64) / (1280 * 800)
-    missing = {"distractors": pl.Int32, "clutter": pl.Int32, "is_icon": pl.Boolean, "perspective": pl.String,
-               "explicit": pl.Boolean}
+    missing = {
+        "distractors": pl.Int32,
+        "clutter": pl.Int32,
+        "is_icon": pl.Boolean,
+        "perspective": pl.String,
+        "explicit": pl.Boolean,
+    }
+
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in frame.columns else pl.lit(None, dtype=missing[name])
+
     return frame.with_columns(area_ratio=area).with_columns(
         f_area=((-pl.col("area_ratio").log10() - 1) / 3).clip(0, 1),
         f_resolution=(pixels.log(2) / 3).clip(0, 1),
         f_distractors=(col("distractors").cast(pl.Float64) / params.distractor_cap).clip(0, 1).fill_null(0),
         f_clutter=(col("clutter").cast(pl.Float64) / params.clutter_cap).clip(0, 1).fill_null(0),
         f_icon=col("is_icon").cast(pl.Float64).fill_null(0),
-        f_perspective=col("perspective").replace_strict(PERSPECTIVE_FACTOR, default=0.0, return_dtype=pl.Float64)
+        f_perspective=col("perspective")
+        .replace_strict(PERSPECTIVE_FACTOR, default=0.0, return_dtype=pl.Float64)
         .fill_null(0),
         f_implicit=(col("explicit") == pl.lit(False)).cast(pl.Float64).fill_null(0),
     )
@@ -108,14 +152,19 @@ def score(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
         keep = keep * (1 - getattr(params, f"weight_{name}") * pl.col(f"f_{name}"))
     graded = frame.with_columns(difficulty=(1 - keep).round(4))
     return graded.with_columns(
-        tier=pl.when(pl.col("difficulty").is_null()).then(None)
-        .when(pl.col("difficulty") >= params.tier_hard).then(pl.lit("hard"))
-        .when(pl.col("difficulty") >= params.tier_medium).then(pl.lit("medium"))
-        .otherwise(pl.lit("easy"))).drop([f"f_{n}" for n in FACTORS])
+        tier=pl.when(pl.col("difficulty").is_null())
+        .then(None)
+        .when(pl.col("difficulty") >= params.tier_hard)
+        .then(pl.lit("hard"))
+        .when(pl.col("difficulty") >= params.tier_medium)
+        .then(pl.lit("medium"))
+        .otherwise(pl.lit("easy"))
+    ).drop([f"f_{n}" for n in FACTORS])
 
 
-def grade_difficulty(grounding: pl.DataFrame, elements: pl.DataFrame, screenshots: pl.DataFrame,
-                     params: DifficultyParams) -> pl.DataFrame:
+def grade_difficulty(
+    grounding: pl.DataFrame, elements: pl.DataFrame, screenshots: pl.DataFrame, params: DifficultyParams
+) -> pl.DataFrame:
     """Grounding rows in; the same rows with area_ratio, distractors, clutter, difficulty and tier."""
     counted = neighbourhood(grounding, elements, screenshots)
     return score(factors(counted, params), params)

@@ -1,6 +1,7 @@
 """Checks across rows and tables that a per-table contract cannot make: ids are the content hashes they
 claim, rows point at a screenshot (and element) that exists, and boxes are on the image they name.
 Each failure is a quarantine row with the check, the column and the offending value."""
+
 from __future__ import annotations
 
 import polars as pl
@@ -9,16 +10,30 @@ from transforms.curate.validate import QUARANTINE_SCHEMA
 from transforms.ids import ID_PARTS, content_ids, sha256_hex
 
 
-def _quarantine(bad: pl.DataFrame, table: str, row_id: str, check: str, column: str, value: pl.Expr,
-                reason: str) -> pl.DataFrame:
+def _quarantine(
+    bad: pl.DataFrame, table: str, row_id: str, check: str, column: str, value: pl.Expr, reason: str
+) -> pl.DataFrame:
     return bad.select(
-        "source_id", pl.lit(table).alias("table"), pl.col(row_id).cast(pl.String).alias("row_id"),
-        pl.lit(check).alias("check"), pl.lit(column).alias("column"), value.cast(pl.String).str.slice(0, 500).alias("value"),
-        pl.lit(f"{table}: {reason}").alias("reason")).cast(QUARANTINE_SCHEMA)
+        "source_id",
+        pl.lit(table).alias("table"),
+        pl.col(row_id).cast(pl.String).alias("row_id"),
+        pl.lit(check).alias("check"),
+        pl.lit(column).alias("column"),
+        value.cast(pl.String).str.slice(0, 500).alias("value"),
+        pl.lit(f"{table}: {reason}").alias("reason"),
+    ).cast(QUARANTINE_SCHEMA)
 
 
-def _split(frame: pl.DataFrame, ok: pl.Series, table: str, row_id: str, check: str, column: str,
-           value: pl.Expr, reason: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _split(
+    frame: pl.DataFrame,
+    ok: pl.Series,
+    table: str,
+    row_id: str,
+    check: str,
+    column: str,
+    value: pl.Expr,
+    reason: str,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     ok = ok.fill_null(False)
     return frame.filter(ok), _quarantine(frame.filter(~ok), table, row_id, check, column, value, reason)
 
@@ -30,15 +45,36 @@ def check_ids(frame: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFra
     if table == "screenshots":
         expected = pl.Series([sha256_hex(png) for png in frame["png"]], dtype=pl.String)
         id_column = "screenshot_id"
-        return _split(frame, frame[id_column] == expected, table, "capture_id", "id_is_content_hash", id_column,
-                      pl.col(id_column), "screenshot_id is not the sha256 of png")
+        return _split(
+            frame,
+            frame[id_column] == expected,
+            table,
+            "capture_id",
+            "id_is_content_hash",
+            id_column,
+            pl.col(id_column),
+            "screenshot_id is not the sha256 of png",
+        )
     id_column = ID_PARTS[table][0]
-    return _split(frame, frame[id_column] == content_ids(frame, table), table, id_column, "id_is_content_hash",
-                  id_column, pl.col(id_column), f"{id_column} is not the content hash of its row")
+    return _split(
+        frame,
+        frame[id_column] == content_ids(frame, table),
+        table,
+        id_column,
+        "id_is_content_hash",
+        id_column,
+        pl.col(id_column),
+        f"{id_column} is not the content hash of its row",
+    )
 
 
-def check_refs(frame: pl.DataFrame, table: str, row_id: str, screenshots: pl.DataFrame,
-               elements: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def check_refs(
+    frame: pl.DataFrame,
+    table: str,
+    row_id: str,
+    screenshots: pl.DataFrame,
+    elements: pl.DataFrame | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows that point at an existing screenshot (and element, where they name one), drawn on an image
     of that screenshot's size; the others quarantined, each with the first check it fails."""
     bad = []
@@ -46,24 +82,54 @@ def check_refs(frame: pl.DataFrame, table: str, row_id: str, screenshots: pl.Dat
     joined = frame.join(sizes, on="screenshot_id", how="left")
     nullable = table == "howto"
     exists = joined["_w"].is_not_null() | (joined["screenshot_id"].is_null() if nullable else False)
-    joined, q = _split(joined, exists, table, row_id, "screenshot_exists", "screenshot_id", pl.col("screenshot_id"),
-                       "screenshot_id names no screenshot of this source")
+    joined, q = _split(
+        joined,
+        exists,
+        table,
+        row_id,
+        "screenshot_exists",
+        "screenshot_id",
+        pl.col("screenshot_id"),
+        "screenshot_id names no screenshot of this source",
+    )
     bad.append(q)
     if elements is not None and "element_id" in frame.columns:
         known = joined["element_id"].is_in(elements["element_id"].implode()) | joined["element_id"].is_null()
-        joined, q = _split(joined, known, table, row_id, "element_exists", "element_id", pl.col("element_id"),
-                           "element_id names no element of this source")
+        joined, q = _split(
+            joined,
+            known,
+            table,
+            row_id,
+            "element_exists",
+            "element_id",
+            pl.col("element_id"),
+            "element_id names no element of this source",
+        )
         bad.append(q)
     if table == "elements":
         inside = (joined["x2"] <= joined["_w"]) & (joined["y2"] <= joined["_h"])
-        joined, q = _split(joined, inside, table, row_id, "box_inside_screenshot", "x2",
-                           pl.format("box to ({}, {}) on {}x{}", "x2", "y2", "_w", "_h"),
-                           "box reaches beyond its screenshot")
+        joined, q = _split(
+            joined,
+            inside,
+            table,
+            row_id,
+            "box_inside_screenshot",
+            "x2",
+            pl.format("box to ({}, {}) on {}x{}", "x2", "y2", "_w", "_h"),
+            "box reaches beyond its screenshot",
+        )
         bad.append(q)
     if "image_width" in frame.columns:
         same = (joined["image_width"] == joined["_w"]) & (joined["image_height"] == joined["_h"])
-        joined, q = _split(joined, same, table, row_id, "image_size_matches", "image_width",
-                           pl.format("{}x{} (screenshot {}x{})", "image_width", "image_height", "_w", "_h"),
-                           "image size differs from the screenshot's")
+        joined, q = _split(
+            joined,
+            same,
+            table,
+            row_id,
+            "image_size_matches",
+            "image_width",
+            pl.format("{}x{} (screenshot {}x{})", "image_width", "image_height", "_w", "_h"),
+            "image size differs from the screenshot's",
+        )
         bad.append(q)
     return joined.drop("_w", "_h"), pl.concat(bad)

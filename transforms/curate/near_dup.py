@@ -11,6 +11,7 @@
   screenshot cluster and action type, and boxes with IoU >= `iou`.
 - How-to procedures: MinHash near-duplicate goal and steps.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from transforms.curate.minhash import MinHashParams, components, near_duplicate_
 
 @dataclass(frozen=True)
 class NearDupParams:
-    phash_radius: int = 6         # Hamming radius (bits of 64); calibrated, see README
-    iou: float = 0.5              # boxes at least this much overlapping name the same target
+    phash_radius: int = 6  # Hamming radius (bits of 64); calibrated, see README
+    iou: float = 0.5  # boxes at least this much overlapping name the same target
     text: MinHashParams = field(default_factory=MinHashParams)
 
     @classmethod
@@ -57,7 +58,7 @@ def screenshot_clusters(screenshots: pl.DataFrame, radius: int) -> pl.DataFrame:
     id) for screenshots with columns screenshot_id, phash (uint64) and n_elements."""
     ordered = screenshots.sort(["n_elements", "screenshot_id"], descending=[True, False])
     hashes = ordered["phash"].to_numpy().astype(np.uint64)
-    label = components(len(ordered), hash_pairs(hashes, radius))   # the smallest index is the best member
+    label = components(len(ordered), hash_pairs(hashes, radius))  # the smallest index is the best member
     ids = ordered["screenshot_id"].to_numpy()
     return pl.DataFrame({"screenshot_id": ids, "phash": hashes.view(np.int64), "cluster_id": ids[label]})
 
@@ -72,8 +73,9 @@ def iou(s: str = "_j") -> pl.Expr:
     return inter / (area + area_j - inter)
 
 
-def _dedup_pairs(frame: pl.DataFrame, pairs: pl.DataFrame, row_id: str, table: str, key: str
-                 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _dedup_pairs(
+    frame: pl.DataFrame, pairs: pl.DataFrame, row_id: str, table: str, key: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Drop every row that a candidate pair links to a better row (rows are ranked by `_rank`, best
     first); the chain of links is followed to the surviving row."""
     n = frame.height
@@ -83,55 +85,95 @@ def _dedup_pairs(frame: pl.DataFrame, pairs: pl.DataFrame, row_id: str, table: s
     best = ranked.select("_rank", "_label", pl.col(row_id).alias("dedup_of"))
     kept = ranked.filter(pl.col("_rank") == pl.col("_label"))
     removed = ranked.filter(pl.col("_rank") != pl.col("_label")).join(
-        best.select(pl.col("_rank").alias("_label"), "dedup_of"), on="_label")
-    dupes = removed.select("source_id", pl.lit(table).alias("table"), pl.col(row_id).alias("row_id"),
-                           "dedup_of", pl.lit(key).alias("key"))
+        best.select(pl.col("_rank").alias("_label"), "dedup_of"), on="_label"
+    )
+    dupes = removed.select(
+        "source_id",
+        pl.lit(table).alias("table"),
+        pl.col(row_id).alias("row_id"),
+        "dedup_of",
+        pl.lit(key).alias("key"),
+    )
     return kept.drop("_rank", "_label"), dupes
 
 
 def _pair_frame(pairs) -> pl.DataFrame:
     """(i, j) rank pairs from a (P, 2) array, as the frame _dedup_pairs takes."""
-    return pl.DataFrame({"_rank": pairs[:, 0], "_rank_j": pairs[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64})
+    return pl.DataFrame(
+        {"_rank": pairs[:, 0], "_rank_j": pairs[:, 1]}, schema={"_rank": pl.Int64, "_rank_j": pl.Int64}
+    )
 
 
 def rank(frame: pl.DataFrame, by: list[str], descending: list[bool]) -> pl.DataFrame:
     """The rows in a deterministic best-first order, numbered in `_rank`."""
-    return frame.sort(by, descending=descending).with_row_index("_rank").with_columns(pl.col("_rank").cast(pl.Int64))
+    return (
+        frame.sort(by, descending=descending)
+        .with_row_index("_rank")
+        .with_columns(pl.col("_rank").cast(pl.Int64))
+    )
 
 
-def dedup_grounding(grounding: pl.DataFrame, clusters: pl.DataFrame, min_iou: float, text_key: pl.Expr
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Grounding rows on near-duplicate screenshots: same cluster and normalised expression, IoU >= min_iou."""
-    with_cluster = grounding.join(clusters.select("screenshot_id", "cluster_id"), on="screenshot_id", how="left")
-    ranked = rank(with_cluster.with_columns(
-        _key=text_key, _on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
-        ["_on_rep", "grounding_id"], [True, False])
-    boxed = ranked.filter(pl.col("x1").is_not_null()).select("_rank", "cluster_id", "_key", "x1", "y1", "x2", "y2")
+def dedup_grounding(
+    grounding: pl.DataFrame, clusters: pl.DataFrame, min_iou: float, text_key: pl.Expr
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Grounding rows on near-duplicate screenshots: same cluster and normalised expression, IoU
+    >= min_iou."""
+    with_cluster = grounding.join(
+        clusters.select("screenshot_id", "cluster_id"), on="screenshot_id", how="left"
+    )
+    ranked = rank(
+        with_cluster.with_columns(_key=text_key, _on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
+        ["_on_rep", "grounding_id"],
+        [True, False],
+    )
+    boxed = ranked.filter(pl.col("x1").is_not_null()).select(
+        "_rank", "cluster_id", "_key", "x1", "y1", "x2", "y2"
+    )
     pairs = boxed.join(boxed, on=["cluster_id", "_key"], suffix="_j").filter(
-        (pl.col("_rank") < pl.col("_rank_j")) & (iou() >= min_iou))
-    kept, dupes = _dedup_pairs(ranked, pairs, "grounding_id", "grounding", f"near: cluster, expression, IoU>={min_iou}")
+        (pl.col("_rank") < pl.col("_rank_j")) & (iou() >= min_iou)
+    )
+    kept, dupes = _dedup_pairs(
+        ranked, pairs, "grounding_id", "grounding", f"near: cluster, expression, IoU>={min_iou}"
+    )
     return kept.drop("cluster_id", "_key", "_on_rep"), dupes
 
 
-def dedup_instructions(instructions: pl.DataFrame, clusters: pl.DataFrame, params: NearDupParams
-                       ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def dedup_instructions(
+    instructions: pl.DataFrame, clusters: pl.DataFrame, params: NearDupParams
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Near-duplicate instruction texts (MinHash) in one cluster and action type, IoU >= params.iou."""
-    with_cluster = instructions.join(clusters.select("screenshot_id", "cluster_id"), on="screenshot_id", how="left")
-    ranked = rank(with_cluster.with_columns(_on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
-                  ["_on_rep", "instruction_id"], [True, False])
-    scope = ranked.select(pl.concat_str("cluster_id", "action_type", "gt_type").hash(seed=3)).to_series().to_numpy()
+    with_cluster = instructions.join(
+        clusters.select("screenshot_id", "cluster_id"), on="screenshot_id", how="left"
+    )
+    ranked = rank(
+        with_cluster.with_columns(_on_rep=pl.col("screenshot_id") == pl.col("cluster_id")),
+        ["_on_rep", "instruction_id"],
+        [True, False],
+    )
+    scope = (
+        ranked.select(pl.concat_str("cluster_id", "action_type", "gt_type").hash(seed=3))
+        .to_series()
+        .to_numpy()
+    )
     pairs = _pair_frame(near_duplicate_pairs(ranked["instruction"], params.text, scope))
     boxes = ranked.select("_rank", "x1", "y1", "x2", "y2")
     pairs = pairs.join(boxes, on="_rank").join(boxes, left_on="_rank_j", right_on="_rank", suffix="_j")
     pairs = pairs.filter(pl.all_horizontal(pl.col("x1", "x1_j").is_null()) | (iou() >= params.iou))
-    kept, dupes = _dedup_pairs(ranked, pairs, "instruction_id", "instructions",
-                               f"near: MinHash J>={params.text.threshold}, cluster, action, IoU>={params.iou}")
+    kept, dupes = _dedup_pairs(
+        ranked,
+        pairs,
+        "instruction_id",
+        "instructions",
+        f"near: MinHash J>={params.text.threshold}, cluster, action, IoU>={params.iou}",
+    )
     return kept.drop("cluster_id", "_on_rep"), dupes
 
 
 def dedup_howto(howto: pl.DataFrame, params: MinHashParams) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Near-duplicate procedures (goal and steps, MinHash); the one with most steps stays."""
     ranked = rank(howto, ["n_steps", "howto_id"], [True, False])
-    text = ranked.select(pl.concat_str(pl.col("goal"), pl.col("steps").list.join(" "), separator=" ")).to_series()
+    text = ranked.select(
+        pl.concat_str(pl.col("goal"), pl.col("steps").list.join(" "), separator=" ")
+    ).to_series()
     pairs = _pair_frame(near_duplicate_pairs(text, params))
     return _dedup_pairs(ranked, pairs, "howto_id", "howto", f"near: MinHash J>={params.threshold}")

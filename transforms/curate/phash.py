@@ -8,6 +8,7 @@ vectorised calls. The gain over imagehash is therefore the number of cores. Meas
 pyspng (holds the GIL), Debian's libspng through ctypes (10 % faster to decode, lost to copying), and
 worker processes (cost more to start than they save at a source's scale).
 """
+
 from __future__ import annotations
 
 import io

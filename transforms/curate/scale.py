@@ -6,6 +6,7 @@ that each fit in memory; Polars reads each partition's rows from the input Parqu
 filter pushed into the scan, and the results are written partition by partition. Peak memory is one
 partition, whatever the total.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,13 @@ from transforms.curate.validate import split_valid
 from transforms.storage import write_parquet_atomic
 
 
-def curate_grounding_partitioned(folder: Path, out: Path, partitions: int, near: NearDupParams | None = None,
-                                 params: DifficultyParams | None = None) -> dict[str, int]:
+def curate_grounding_partitioned(
+    folder: Path,
+    out: Path,
+    partitions: int,
+    near: NearDupParams | None = None,
+    params: DifficultyParams | None = None,
+) -> dict[str, int]:
     """Reads folder/screenshots.parquet (screenshot_id, width, height, phash, n_elements) and every
     folder/grounding-*.parquet and elements-*.parquet; writes out/<table>-<part>.parquet for grounding,
     quarantine and duplicates. Returns the row counts."""
@@ -40,7 +46,9 @@ def curate_grounding_partitioned(folder: Path, out: Path, partitions: int, near:
         rows = grounding_files.filter(mine).collect(engine="streaming")
         elements = element_files.filter(mine).collect(engine="streaming")
         screens = shots.filter(mine)
-        valid, bad = split_valid(rows, Grounding, "grounding", "grounding_id", rows["source_id"][0] if rows.height else "")
+        valid, bad = split_valid(
+            rows, Grounding, "grounding", "grounding_id", rows["source_id"][0] if rows.height else ""
+        )
         valid, bad_ids = check_ids(valid, "grounding")
         valid, bad_refs = check_refs(valid, "grounding", "grounding_id", screens, elements)
         key, order = EXACT_KEYS["grounding"]

@@ -5,6 +5,7 @@ screenshots and elements -> verification flags (rows set aside in `rejected`) ->
 near duplicates; then difficulty for grounding. Every input row ends in exactly one place, and the
 ledger says where: rows_in = rows_out + quarantined + deduplicated + rejected.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,12 @@ from transforms.curate.dedup import DUPLICATES_SCHEMA, dedup_exact, normalised_t
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty
 from transforms.curate.integrity import check_ids, check_refs
 from transforms.curate.near_dup import (
-    NearDupParams, dedup_grounding, dedup_howto, dedup_instructions, screenshot_clusters)
+    NearDupParams,
+    dedup_grounding,
+    dedup_howto,
+    dedup_instructions,
+    screenshot_clusters,
+)
 from transforms.curate.phash import phashes
 from transforms.curate.validate import QUARANTINE_SCHEMA, REJECTED_SCHEMA, split_rejected, split_valid
 
@@ -28,36 +34,59 @@ from transforms.curate.validate import QUARANTINE_SCHEMA, REJECTED_SCHEMA, split
 TABLES = ("captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions", "howto")
 ID_CHECKED = {"screenshots", "elements", "grounding", "instructions", "howto"}
 PHRASE_TEXT = {"grounding": "expression", "instructions": "instruction"}
-# table -> (exact dedup key, order that decides which copy is kept); captures are attempts, never deduplicated.
+# table -> (exact dedup key, order that decides which copy is kept); captures are attempts, never
+# deduplicated.
 EXACT_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
     "screenshots": (pl.col("screenshot_id"), ["capture_id", "part_index"]),
-    "elements": (pl.concat_str("screenshot_id", "css_path", "x1", "y1", "x2", "y2", separator="|"),
-                 ["capture_id", "element_index"]),
-    "grounding": (pl.concat_str(pl.col("screenshot_id"), normalised_text("expression"), separator="|"),
-                  ["grounding_id"]),
-    "instructions": (pl.concat_str(pl.col("screenshot_id"), normalised_text("instruction"), separator="|"),
-                     ["instruction_id"]),
-    "howto": (pl.concat_str(normalised_text("goal"), pl.col("steps").list.join(" | ").str.to_lowercase(),
-                            separator="|"), ["howto_id"]),
+    "elements": (
+        pl.concat_str("screenshot_id", "css_path", "x1", "y1", "x2", "y2", separator="|"),
+        ["capture_id", "element_index"],
+    ),
+    "grounding": (
+        pl.concat_str(pl.col("screenshot_id"), normalised_text("expression"), separator="|"),
+        ["grounding_id"],
+    ),
+    "instructions": (
+        pl.concat_str(pl.col("screenshot_id"), normalised_text("instruction"), separator="|"),
+        ["instruction_id"],
+    ),
+    "howto": (
+        pl.concat_str(
+            normalised_text("goal"), pl.col("steps").list.join(" | ").str.to_lowercase(), separator="|"
+        ),
+        ["howto_id"],
+    ),
 }
 NEAR = {"grounding", "instructions", "howto"}
-REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto"}   # rows naming a screenshot
+REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto"}  # rows naming a screenshot
 CLUSTER_SCHEMA = {"screenshot_id": pl.String, "phash": pl.Int64, "cluster_id": pl.String}
-INPUT_SCHEMAS = {"captures": CAPTURES_SCHEMA, "screenshots": SCREENSHOTS_SCHEMA, "elements": ELEMENTS_SCHEMA,
-                 "excluded_elements": EXCLUDED_SCHEMA, "grounding": GROUNDING_SCHEMA,
-                 "instructions": INSTRUCTIONS_SCHEMA, "howto": HOWTO_SCHEMA}
+INPUT_SCHEMAS = {
+    "captures": CAPTURES_SCHEMA,
+    "screenshots": SCREENSHOTS_SCHEMA,
+    "elements": ELEMENTS_SCHEMA,
+    "excluded_elements": EXCLUDED_SCHEMA,
+    "grounding": GROUNDING_SCHEMA,
+    "instructions": INSTRUCTIONS_SCHEMA,
+    "howto": HOWTO_SCHEMA,
+}
 QUARANTINE_EMPTY = pl.DataFrame(schema=QUARANTINE_SCHEMA)
 DUPLICATES_EMPTY = pl.DataFrame(schema=DUPLICATES_SCHEMA)
-SORT_KEYS = {"captures": ["capture_id"], "screenshots": ["screenshot_id", "capture_id"],
-             "elements": ["element_id", "capture_id"], "excluded_elements": ["capture_id", "part_index", "css_path"],
-             "grounding": ["grounding_id"], "instructions": ["instruction_id"], "howto": ["howto_id"]}
+SORT_KEYS = {
+    "captures": ["capture_id"],
+    "screenshots": ["screenshot_id", "capture_id"],
+    "elements": ["element_id", "capture_id"],
+    "excluded_elements": ["capture_id", "part_index", "css_path"],
+    "grounding": ["grounding_id"],
+    "instructions": ["instruction_id"],
+    "howto": ["howto_id"],
+}
 
 
 @dataclass(frozen=True)
 class CurateParams:
     difficulty: DifficultyParams = field(default_factory=DifficultyParams)
     near_dup: NearDupParams = field(default_factory=NearDupParams)
-    workers: int = os.cpu_count() or 1    # threads that decode screenshots for their pHash
+    workers: int = os.cpu_count() or 1  # threads that decode screenshots for their pHash
 
 
 @dataclass
@@ -73,12 +102,25 @@ class Curated:
 
 def unreadable(source_id: str, table: str, message: str) -> pl.DataFrame:
     """One quarantine row for an input file that could not be read at all."""
-    return pl.DataFrame([{"source_id": source_id, "table": table, "row_id": None, "check": "file_readable",
-                          "column": None, "value": None, "reason": message[:1000]}], schema=QUARANTINE_SCHEMA)
+    return pl.DataFrame(
+        [
+            {
+                "source_id": source_id,
+                "table": table,
+                "row_id": None,
+                "check": "file_readable",
+                "column": None,
+                "value": None,
+                "reason": message[:1000],
+            }
+        ],
+        schema=QUARANTINE_SCHEMA,
+    )
 
 
-def _near(table: str, frame: pl.DataFrame, clusters: pl.DataFrame, params: CurateParams
-          ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _near(
+    table: str, frame: pl.DataFrame, clusters: pl.DataFrame, params: CurateParams
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     if table == "grounding":
         return dedup_grounding(frame, clusters, params.near_dup.iou, normalised_text("expression"))
     if table == "instructions":
@@ -86,14 +128,20 @@ def _near(table: str, frame: pl.DataFrame, clusters: pl.DataFrame, params: Curat
     return dedup_howto(frame, params.near_dup.text)
 
 
-def cluster_screenshots(screenshots: pl.DataFrame, elements: pl.DataFrame, params: CurateParams) -> pl.DataFrame:
+def cluster_screenshots(
+    screenshots: pl.DataFrame, elements: pl.DataFrame, params: CurateParams
+) -> pl.DataFrame:
     """screenshot_id, phash and cluster_id for the source's screenshots."""
     if screenshots.is_empty():
         return pl.DataFrame(schema=CLUSTER_SCHEMA)
     counts = elements.group_by("screenshot_id").agg(n_elements=pl.len())
-    hashed = screenshots.select("screenshot_id", phash=pl.Series(phashes(screenshots["png"].to_list(),
-                                                                          params.workers), dtype=pl.UInt64))
-    hashed = hashed.join(counts, on="screenshot_id", how="left").with_columns(pl.col("n_elements").fill_null(0))
+    hashed = screenshots.select(
+        "screenshot_id",
+        phash=pl.Series(phashes(screenshots["png"].to_list(), params.workers), dtype=pl.UInt64),
+    )
+    hashed = hashed.join(counts, on="screenshot_id", how="left").with_columns(
+        pl.col("n_elements").fill_null(0)
+    )
     return screenshot_clusters(hashed, params.near_dup.phash_radius)
 
 
@@ -111,8 +159,14 @@ class _Books:
     rejected: int = 0
 
 
-def _curate_table(table: str, given: pl.DataFrame | str, out: dict[str, pl.DataFrame], clusters: pl.DataFrame,
-                  source_id: str, params: CurateParams) -> tuple[pl.DataFrame, list, list, pl.DataFrame, _Books]:
+def _curate_table(
+    table: str,
+    given: pl.DataFrame | str,
+    out: dict[str, pl.DataFrame],
+    clusters: pl.DataFrame,
+    source_id: str,
+    params: CurateParams,
+) -> tuple[pl.DataFrame, list, list, pl.DataFrame, _Books]:
     """(kept rows, quarantine frames, duplicate frames, rejected rows, books) for one table."""
     books, bad, removed = _Books(), [], []
     flagged = pl.DataFrame(schema=REJECTED_SCHEMA)
@@ -121,14 +175,15 @@ def _curate_table(table: str, given: pl.DataFrame | str, out: dict[str, pl.DataF
     books.rows_in = given.height
     valid, q = split_valid(given, MODELS[table], table, ROW_ID[table], source_id)
     bad.append(q)
-    if valid.is_empty():   # (a table of the wrong shape comes back empty, perhaps without its columns)
+    if valid.is_empty():  # (a table of the wrong shape comes back empty, perhaps without its columns)
         valid = _empty(table)
     if table in ID_CHECKED:
         valid, q = check_ids(valid, table)
         bad.append(q)
     if table in REFERS:
-        valid, q = check_refs(valid, table, ROW_ID[table], out["screenshots"],
-                              out["elements"] if table in PHRASE_TEXT else None)
+        valid, q = check_refs(
+            valid, table, ROW_ID[table], out["screenshots"], out["elements"] if table in PHRASE_TEXT else None
+        )
         bad.append(q)
     books.quarantined = books.rows_in - valid.height
     if table in PHRASE_TEXT:
@@ -151,21 +206,33 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
     quarantined, duplicates, rejected, books = [], [], [], []
     clusters = pl.DataFrame(schema=CLUSTER_SCHEMA)
     for table in TABLES:
-        if table == "grounding":   # the screenshots and elements are final: cluster the screenshots
+        if table == "grounding":  # the screenshots and elements are final: cluster the screenshots
             clusters = cluster_screenshots(out["screenshots"], out["elements"], params)
         kept, bad, removed, flagged, b = _curate_table(table, inputs[table], out, clusters, source_id, params)
         out[table] = kept
         quarantined += bad
         duplicates += removed
         rejected.append(flagged)
-        books.append({"stage": "curate", "source_id": source_id, "table": table, "rows_in": b.rows_in,
-                      "rows_out": kept.height, "quarantined": b.quarantined, "deduplicated": b.deduplicated,
-                      "rejected": b.rejected})
+        books.append(
+            {
+                "stage": "curate",
+                "source_id": source_id,
+                "table": table,
+                "rows_in": b.rows_in,
+                "rows_out": kept.height,
+                "quarantined": b.quarantined,
+                "deduplicated": b.deduplicated,
+                "rejected": b.rejected,
+            }
+        )
     out["screenshots"] = out["screenshots"].join(clusters, on="screenshot_id", how="left")
-    out["grounding"] = grade_difficulty(out["grounding"], out["elements"], out["screenshots"], params.difficulty)
+    out["grounding"] = grade_difficulty(
+        out["grounding"], out["elements"], out["screenshots"], params.difficulty
+    )
     tables = {t: out[t].sort(SORT_KEYS[t]) for t in TABLES}
     tables["quarantine"] = pl.concat([QUARANTINE_EMPTY, *quarantined]).sort(
-        "table", "row_id", "check", "column", "value", nulls_last=True)
+        "table", "row_id", "check", "column", "value", nulls_last=True
+    )
     tables["duplicates"] = pl.concat([DUPLICATES_EMPTY, *duplicates]).sort("table", "row_id")
     tables["rejected"] = pl.concat(rejected).sort("table", "row_id")
     return Curated(tables, books)

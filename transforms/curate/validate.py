@@ -1,12 +1,18 @@
 """Split a table into rows that meet its pandera contract and quarantine rows that say why not."""
+
 from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
 
 QUARANTINE_SCHEMA = {
-    "source_id": pl.String, "table": pl.String, "row_id": pl.String, "check": pl.String,
-    "column": pl.String, "value": pl.String, "reason": pl.String,
+    "source_id": pl.String,
+    "table": pl.String,
+    "row_id": pl.String,
+    "check": pl.String,
+    "column": pl.String,
+    "value": pl.String,
+    "reason": pl.String,
 }
 
 
@@ -14,8 +20,9 @@ def empty_quarantine() -> pl.DataFrame:
     return pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
-def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel], table: str, row_id: str,
-                source_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def split_valid(
+    frame: pl.DataFrame, model: type[pa.DataFrameModel], table: str, row_id: str, source_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(valid rows, quarantine rows). All failures are collected; a failure of the table's shape
     (missing column, wrong type) quarantines every row, since none of them can be trusted."""
     try:
@@ -24,7 +31,11 @@ def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel], table: str,
     except pa.errors.SchemaErrors as err:
         failures = err.failure_cases
     indexed = frame.with_row_index("_row")
-    ids = indexed.get_column(row_id).cast(pl.String) if row_id in frame.columns else pl.Series([None] * len(frame), dtype=pl.String)
+    ids = (
+        indexed.get_column(row_id).cast(pl.String)
+        if row_id in frame.columns
+        else pl.Series([None] * len(frame), dtype=pl.String)
+    )
 
     def describe(f: dict) -> str:
         where = f"column {f['column']!r}" if f["schema_context"] == "Column" else "row"
@@ -33,35 +44,72 @@ def split_valid(frame: pl.DataFrame, model: type[pa.DataFrameModel], table: str,
     shape_failures = failures.filter(pl.col("index").is_null())
     if len(shape_failures):
         first = shape_failures.row(0, named=True)
-        reason = "; ".join(describe(f) + f" (got {f['failure_case']})" for f in shape_failures.iter_rows(named=True))
-        rows = [{"source_id": source_id, "table": table, "row_id": ids[i], "check": first["check"],
-                 "column": first["column"], "value": None, "reason": reason[:1000]} for i in range(len(frame))]
+        reason = "; ".join(
+            describe(f) + f" (got {f['failure_case']})" for f in shape_failures.iter_rows(named=True)
+        )
+        rows = [
+            {
+                "source_id": source_id,
+                "table": table,
+                "row_id": ids[i],
+                "check": first["check"],
+                "column": first["column"],
+                "value": None,
+                "reason": reason[:1000],
+            }
+            for i in range(len(frame))
+        ]
         return frame.head(0), pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
 
     rows, bad = [], set()
     for f in failures.sort("index", "column").iter_rows(named=True):
         i = int(f["index"])
         bad.add(i)
-        rows.append({"source_id": source_id, "table": table, "row_id": ids[i], "check": f["check"],
-                     "column": f["column"] if f["schema_context"] == "Column" else None,
-                     "value": None if f["failure_case"] is None else str(f["failure_case"])[:500],
-                     "reason": describe(f)})
+        rows.append(
+            {
+                "source_id": source_id,
+                "table": table,
+                "row_id": ids[i],
+                "check": f["check"],
+                "column": f["column"] if f["schema_context"] == "Column" else None,
+                "value": None if f["failure_case"] is None else str(f["failure_case"])[:500],
+                "reason": describe(f),
+            }
+        )
     quarantine = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
     valid = indexed.filter(~pl.col("_row").is_in(sorted(bad))).drop("_row")
     return valid, quarantine
 
 
-REJECTED_SCHEMA = {"source_id": pl.String, "table": pl.String, "row_id": pl.String, "screenshot_id": pl.String,
-                   "element_id": pl.String, "perspective": pl.String, "text": pl.String, "n_matches": pl.Int32,
-                   "quality_flags": pl.List(pl.String)}
+REJECTED_SCHEMA = {
+    "source_id": pl.String,
+    "table": pl.String,
+    "row_id": pl.String,
+    "screenshot_id": pl.String,
+    "element_id": pl.String,
+    "perspective": pl.String,
+    "text": pl.String,
+    "n_matches": pl.Int32,
+    "quality_flags": pl.List(pl.String),
+}
 
 
-def split_rejected(frame: pl.DataFrame, table: str, row_id: str, text: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def split_rejected(
+    frame: pl.DataFrame, table: str, row_id: str, text: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows verification passed, rejected rows with their flags) for a grounding or instruction table."""
-    if frame.is_empty():   # (also a table quarantined whole, which may lack the columns)
+    if frame.is_empty():  # (also a table quarantined whole, which may lack the columns)
         return frame, pl.DataFrame(schema=REJECTED_SCHEMA)
     flagged = pl.col("quality_flags").list.len() > 0
     rejected = frame.filter(flagged).select(
-        "source_id", pl.lit(table).alias("table"), pl.col(row_id).alias("row_id"), "screenshot_id", "element_id",
-        "perspective", pl.col(text).alias("text"), "n_matches", "quality_flags")
+        "source_id",
+        pl.lit(table).alias("table"),
+        pl.col(row_id).alias("row_id"),
+        "screenshot_id",
+        "element_id",
+        "perspective",
+        pl.col(text).alias("text"),
+        "n_matches",
+        "quality_flags",
+    )
     return frame.filter(~flagged), rejected.cast(REJECTED_SCHEMA)
