@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import generate  # noqa: E402
 
-from schemas import Grounding  # noqa: E402
+from schemas.datasets import Grounding  # noqa: E402
 from transforms.curate.dedup import dedup_exact, normalised_text  # noqa: E402
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty  # noqa: E402
 from transforms.curate.integrity import check_ids, check_refs  # noqa: E402

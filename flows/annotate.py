@@ -7,11 +7,12 @@ from prefect import flow, get_run_logger, task
 
 from flows import progress
 from flows.settings import load_params, project_paths, select_sources
+from schemas.registry import schema
 from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
 from transforms.annotate.imported import imported_grounding
 from transforms.annotate.settings import AnnotateParams
-from transforms.annotate.tables import INSTRUCTIONS_SCHEMA, SKIPPED_SCHEMA, Annotated, annotate_tables
+from transforms.annotate.tables import Annotated, annotate_tables
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_tables_atomic
 
@@ -36,8 +37,8 @@ def annotate_source(source_id: str, params: AnnotateParams, kind: str = "html_di
             grounding = imported_grounding(records, elements, screenshots)
             annotated = Annotated(
                 grounding,
-                pl.DataFrame(schema=INSTRUCTIONS_SCHEMA),
-                pl.DataFrame(schema=SKIPPED_SCHEMA),
+                pl.DataFrame(schema=schema("instructions")),
+                pl.DataFrame(schema=schema("skipped")),
                 [{"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}],
             )
         else:

@@ -7,12 +7,13 @@ from prefect import flow, get_run_logger, task, unmapped
 
 from flows import progress
 from flows.settings import load_params, project_paths, select_sources
+from schemas.registry import schema
 from transforms.capture.browser import CaptureParams, capture_pages
 from transforms.capture.devices import STANDARD
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import failed_source_capture, to_tables
 from transforms.capture.render import PageResult
-from transforms.dataset_import import RECORDS_SCHEMA, import_tables
+from transforms.dataset_import import import_tables
 from transforms.ledger import ledger
 from transforms.sources import Source, SourceError
 from transforms.storage import write_tables_atomic
@@ -102,7 +103,7 @@ def import_source(source: Source) -> dict[str, int]:
         get_run_logger().error("%s: %s", source.id, exc)
         tables = to_tables(source.id, [], {}) | {
             "captures": failed_source_capture(source.id, f"{type(exc).__name__}: {exc}", STANDARD),
-            "records": pl.DataFrame(schema=RECORDS_SCHEMA),
+            "records": pl.DataFrame(schema=schema("records")),
         }
     captures = tables["captures"]
     ok = captures.filter(pl.col("status") == "ok").height

@@ -8,7 +8,8 @@ from prefect import flow, get_run_logger, task
 
 from flows import progress
 from flows.settings import load_params, project_paths, select_sources
-from schemas import ClusteredScreenshots, GradedGrounding
+from schemas.capture import ClusteredScreenshots
+from schemas.datasets import GradedGrounding
 from transforms.curate.stage import TABLES, CurateParams, curate_tables
 from transforms.ledger import ledger
 from transforms.storage import TableReadError, read_table, write_tables_atomic

@@ -112,3 +112,17 @@ class Ledger(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class Versions(pa.DataFrameModel):
+    """Every published version: the content hash of what it published, when, which sources, how many rows."""
+
+    version: str
+    published_at: pl.Datetime("us", "UTC")
+    content_sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    sources: pl.List(pl.String)
+    row_counts: str
+    files: pl.Int32 = pa.Field(ge=0)
+
+    class Config:
+        strict = True

@@ -10,7 +10,9 @@ from schemas.boxes import Boxed
 CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
+# Why an element is left out: the first five are listed in excluded_elements, over_cap only counted.
 EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered"]
+COUNTED_EXCLUSIONS = [*EXCLUSION_REASONS, "over_cap"]
 HEX64 = r"^[0-9a-f]{64}$"
 HEX32 = r"^[0-9a-f]{32}$"
 
@@ -136,6 +138,24 @@ class ExcludedElements(pa.DataFrameModel):
     y1: float = pa.Field(nullable=True)
     x2: float = pa.Field(nullable=True)
     y2: float = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+
+class Records(pa.DataFrameModel):
+    """An imported dataset's records (kind `dataset`): each one the original record, kept whole as JSON in
+    `origin`, on the screenshot of its image and with the element its box became (null for a negative)."""
+
+    source_id: str
+    record_index: pl.Int32 = pa.Field(ge=0)
+    capture_id: str = pa.Field(str_matches=HEX32)
+    screenshot_id: str = pa.Field(str_matches=HEX64)
+    element_id: str = pa.Field(str_matches=HEX32, nullable=True)
+    instruction: str
+    gt_type: str
+    is_icon: bool
+    origin: str
 
     class Config:
         strict = True

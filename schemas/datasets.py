@@ -9,7 +9,9 @@ from schemas.boxes import Target
 from schemas.capture import HEX32, HEX64
 
 ACTION_TYPES = ["click", "type", "select", "hover", "scroll"]
-PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent", "refusal", "imported"]
+# Perspectives an annotator phrases for each element; a row may also be a refusal or an imported record.
+PHRASED_PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent"]
+PERSPECTIVES = [*PHRASED_PERSPECTIVES, "refusal", "imported"]
 GT_TYPES = ["positive", "negative"]
 QUALITY_FLAGS = [
     "unverifiable",

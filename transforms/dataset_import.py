@@ -22,27 +22,11 @@ from pathlib import Path
 import polars as pl
 from PIL import Image
 
-from transforms.capture.records import (
-    CAPTURES_SCHEMA,
-    ELEMENTS_SCHEMA,
-    EXCLUDED_SCHEMA,
-    SCREENSHOTS_SCHEMA,
-    capture_id_for,
-)
+from schemas.registry import schema
+from transforms.capture.records import capture_id_for
 from transforms.ids import row_id, sha256_hex
 from transforms.sources import Source, SourceError
 
-RECORDS_SCHEMA = {
-    "source_id": pl.String,
-    "record_index": pl.Int32,
-    "capture_id": pl.String,
-    "screenshot_id": pl.String,
-    "element_id": pl.String,
-    "instruction": pl.String,
-    "gt_type": pl.String,
-    "is_icon": pl.Boolean,
-    "origin": pl.String,
-}
 BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
 
@@ -184,7 +168,7 @@ def import_tables(source: Source) -> dict[str, pl.DataFrame]:
         element_id = None
         if record.get("bbox") and (record.get("gt_type") or "positive") != "negative":
             x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
-            element = {c: None for c in ELEMENTS_SCHEMA} | {
+            element = {c: None for c in schema("elements")} | {
                 "screenshot_id": shot["screenshot_id"],
                 "capture_id": capture_id,
                 "source_id": source.id,
@@ -221,9 +205,9 @@ def import_tables(source: Source) -> dict[str, pl.DataFrame]:
         )
         index += 1
     return {
-        "captures": pl.DataFrame(list(captures.values()), schema=CAPTURES_SCHEMA),
-        "screenshots": pl.DataFrame(list(screenshots.values()), schema=SCREENSHOTS_SCHEMA),
-        "elements": pl.DataFrame(elements, schema=ELEMENTS_SCHEMA),
-        "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
-        "records": pl.DataFrame(records, schema=RECORDS_SCHEMA),
+        "captures": pl.DataFrame(list(captures.values()), schema=schema("captures")),
+        "screenshots": pl.DataFrame(list(screenshots.values()), schema=schema("screenshots")),
+        "elements": pl.DataFrame(elements, schema=schema("elements")),
+        "excluded_elements": pl.DataFrame(schema=schema("excluded_elements")),
+        "records": pl.DataFrame(records, schema=schema("records")),
     }

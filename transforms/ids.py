@@ -1,6 +1,7 @@
 """Content-hash ids: the same content always gets the same id, so reruns and dedup line up.
 
-`ID_PARTS` says which columns each table's id is the hash of, so an id can be checked against its row:
+The registry (`schemas.registry`) says which columns each table's id is the hash of, so an id can be
+checked against its row:
 `row_id` computes one id in Python, `content_ids` recomputes a whole column vectorised (the JSON text
 built by Polars, hashed by DuckDB), byte for byte what `content_id` gives.
 """
@@ -13,22 +14,8 @@ import json
 import duckdb
 import polars as pl
 
-BOX = ["x1", "y1", "x2", "y2"]
-# table -> (id column, prefix, parts); a list in parts is one JSON array of those columns.
-ID_PARTS: dict[str, tuple[str, str, list]] = {
-    "elements": ("element_id", "element", ["screenshot_id", "css_path", BOX]),
-    "grounding": (
-        "grounding_id",
-        "grounding",
-        ["screenshot_id", "element_id", "perspective", "gt_type", "expression"],
-    ),
-    "instructions": (
-        "instruction_id",
-        "instruction",
-        ["screenshot_id", "element_id", "perspective", "explicit", "action_type", "instruction"],
-    ),
-    "howto": ("howto_id", "howto", ["capture_id", "goal", "steps"]),
-}
+from schemas import registry
+
 _CONTROL = r"[\x00-\x07\x0b\x0e-\x1f]"  # escaped as \u00XX by json.dumps: left to Python
 
 
@@ -45,7 +32,7 @@ def sha256_hex(data: bytes) -> str:
 
 def row_id(table: str, row: dict) -> str:
     """The id a row of `table` must carry."""
-    _, prefix, parts = ID_PARTS[table]
+    prefix, parts = _parts(table)
     return content_id(prefix, *[[row[c] for c in p] if isinstance(p, list) else row[p] for p in parts])
 
 
@@ -75,7 +62,7 @@ def _json(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 def content_ids(frame: pl.DataFrame, table: str) -> pl.Series:
     """The id each row of `frame` (a `table`) must carry, computed for the whole frame at once."""
-    _, prefix, parts = ID_PARTS[table]
+    prefix, parts = _parts(table)
     pieces = [pl.lit(f'["{prefix}"')]
     for p in parts:
         if isinstance(p, list):
@@ -99,8 +86,16 @@ def content_ids(frame: pl.DataFrame, table: str) -> pl.Series:
     if odd.any():  # rare control characters: let json.dumps escape them
         fixed = [row_id(table, r) for r in frame.filter(odd).iter_rows(named=True)]
         hashed = hashed.scatter(odd.arg_true(), fixed)
-    return hashed.alias(ID_PARTS[table][0])
+    return hashed.alias(registry.table(table).row_id)
 
 
 def _flat(parts: list) -> list[str]:
     return [c for p in parts for c in (p if isinstance(p, list) else [p])]
+
+
+def _parts(table: str) -> tuple[str, tuple]:
+    """(prefix, columns) a table's content id is the hash of."""
+    found = registry.table(table)
+    if not found.id_from:
+        raise ValueError(f"table {table!r} has no content id")
+    return found.id_prefix, found.id_from

@@ -15,16 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.registry import schema
 from transforms.storage import write_parquet_atomic
-
-VERSIONS_SCHEMA = {
-    "version": pl.String,
-    "published_at": pl.Datetime("us", "UTC"),
-    "content_sha256": pl.String,
-    "sources": pl.List(pl.String),
-    "row_counts": pl.String,
-    "files": pl.Int32,
-}
 
 
 def file_sha256(path: Path) -> str:
@@ -62,9 +54,11 @@ def record_version(versions_file: Path, entry: dict) -> dict:
     """Append `entry` unless the newest recorded version has the same content; returns the
     version in force."""
     history = (
-        pl.read_parquet(versions_file) if versions_file.exists() else pl.DataFrame(schema=VERSIONS_SCHEMA)
+        pl.read_parquet(versions_file) if versions_file.exists() else pl.DataFrame(schema=schema("versions"))
     )
     if history.height and history.sort("published_at")["content_sha256"][-1] == entry["content_sha256"]:
         return history.sort("published_at").row(-1, named=True)
-    write_parquet_atomic(pl.concat([history, pl.DataFrame([entry], schema=VERSIONS_SCHEMA)]), versions_file)
+    write_parquet_atomic(
+        pl.concat([history, pl.DataFrame([entry], schema=schema("versions"))]), versions_file
+    )
     return entry

@@ -6,7 +6,7 @@ from datetime import UTC
 
 import polars as pl
 
-from transforms.capture.records import ELEMENTS_SCHEMA, SCREENSHOTS_SCHEMA
+from schemas.registry import schema
 
 SHOT = "a" * 64
 
@@ -25,7 +25,7 @@ def el(
     **attrs,
 ) -> dict:
     x1, y1, x2, y2 = box
-    row = {c: None for c in ELEMENTS_SCHEMA}
+    row = {c: None for c in schema("elements")}
     row.update(
         element_id=f"{i:032x}",
         screenshot_id=screenshot,
@@ -53,7 +53,7 @@ def el(
 
 
 def frames(*rows: dict, width: int = 1280, height: int = 800) -> tuple[pl.DataFrame, pl.DataFrame]:
-    elements = pl.DataFrame(list(rows), schema=ELEMENTS_SCHEMA)
+    elements = pl.DataFrame(list(rows), schema=schema("elements"))
     shots = sorted({r["screenshot_id"] for r in rows})
     screenshots = pl.DataFrame(
         [
@@ -67,7 +67,7 @@ def frames(*rows: dict, width: int = 1280, height: int = 800) -> tuple[pl.DataFr
             }
             for s in shots
         ],
-        schema=SCREENSHOTS_SCHEMA,
+        schema=schema("screenshots"),
     )
     return elements, screenshots
 
@@ -120,8 +120,6 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
 
     from PIL import Image
 
-    from transforms.annotate.howto import HOWTO_SCHEMA
-    from transforms.capture.records import CAPTURES_SCHEMA, EXCLUDED_SCHEMA
     from transforms.ids import content_ids, sha256_hex
 
     rows, shots, captures = [], [], []
@@ -162,20 +160,20 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
             }
         )
         rows += [{**r, "screenshot_id": sid, "capture_id": capture_id, "part_index": 0} for r in elements]
-    elements = pl.DataFrame(rows, schema=ELEMENTS_SCHEMA)
+    elements = pl.DataFrame(rows, schema=schema("elements"))
     elements = elements.with_columns(content_ids(elements, "elements"))
-    screenshots = pl.DataFrame(shots, schema=SCREENSHOTS_SCHEMA)
+    screenshots = pl.DataFrame(shots, schema=schema("screenshots"))
     from transforms.annotate.settings import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
 
     out = annotate_tables(elements, screenshots, TemplateAnnotator(AnnotateParams()), refusals)
     return {
-        "captures": pl.DataFrame(captures, schema=CAPTURES_SCHEMA),
+        "captures": pl.DataFrame(captures, schema=schema("captures")),
         "screenshots": screenshots,
         "elements": elements,
-        "excluded_elements": pl.DataFrame(schema=EXCLUDED_SCHEMA),
+        "excluded_elements": pl.DataFrame(schema=schema("excluded_elements")),
         "grounding": out.grounding,
         "instructions": out.instructions,
-        "howto": pl.DataFrame(schema=HOWTO_SCHEMA),
+        "howto": pl.DataFrame(schema=schema("howto")),
     }

@@ -6,7 +6,8 @@ import json
 
 import polars as pl
 
-from schemas import Grounding, Instructions, Skipped
+from schemas.bookkeeping import Skipped
+from schemas.datasets import Grounding, Instructions
 from tests.transforms.elements import annotated, el, png
 from transforms.annotate.howto import mine_procedures
 from transforms.annotate.sample_values import sample_value

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from schemas import Captures, Elements, ExcludedElements, Screenshots
+from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
 from tests.conftest import BAD, SITE
 from transforms.capture.browser import CaptureParams, capture_pages
 from transforms.capture.opening import open_source

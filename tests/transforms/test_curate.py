@@ -10,7 +10,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from schemas import Grounding, Ledger
+from schemas.bookkeeping import Ledger
+from schemas.datasets import Grounding
 from tests.transforms.elements import annotated, el, frames, png, source_tables
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import DifficultyParams, factors, grade_difficulty, score

@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from schemas import Grounding, Instructions, ModelUsage
+from schemas.bookkeeping import ModelUsage
+from schemas.datasets import Grounding, Instructions
 from tests.transforms.elements import el, frames, png
 from transforms.annotate.annotators import usage_table
 from transforms.annotate.chat import ModelParams

@@ -7,18 +7,9 @@ import re
 import lxml.html
 import polars as pl
 
+from schemas.registry import schema
 from transforms.ids import row_id
 
-HOWTO_SCHEMA = {
-    "howto_id": pl.String,
-    "source_id": pl.String,
-    "capture_id": pl.String,
-    "screenshot_id": pl.String,
-    "page_path": pl.String,
-    "goal": pl.String,
-    "steps": pl.List(pl.String),
-    "n_steps": pl.Int32,
-}
 HOW_TO = re.compile(r"^\s*how to\b", re.IGNORECASE)
 STEP_HEADING = re.compile(r"^\s*(?:step\s*)?(\d+)\s*[:.)\-–]\s*(.+)$", re.IGNORECASE)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -102,4 +93,4 @@ def mine_howto(captures: pl.DataFrame, screenshots: pl.DataFrame) -> tuple[pl.Da
                     "n_steps": len(steps),
                 }
             )
-    return pl.DataFrame(rows, schema=HOWTO_SCHEMA), without
+    return pl.DataFrame(rows, schema=schema("howto")), without

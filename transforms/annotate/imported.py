@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.annotate.tables import GROUNDING_SCHEMA
+from schemas.registry import schema
 from transforms.ids import content_ids
 
 
@@ -34,5 +34,5 @@ def imported_grounding(
         )
     )
     rows = rows.with_columns(grounding_id=pl.lit(""))
-    rows = rows.select(list(GROUNDING_SCHEMA)).cast(GROUNDING_SCHEMA)
+    rows = rows.select(list(schema("grounding"))).cast(schema("grounding"))
     return rows.with_columns(content_ids(rows, "grounding"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import polars as pl
-
+from schemas.datasets import PHRASED_PERSPECTIVES
+from schemas.registry import BOX_COLUMNS
 from transforms.annotate.features import Item
 from transforms.annotate.match import Screen
 from transforms.annotate.sample_values import sample_value
 
-PERSPECTIVES = ("text", "appearance", "function", "spatial", "intent")
+PERSPECTIVES = tuple(PHRASED_PERSPECTIVES)
 # Each element gets at most one phrase per variant, or one skip saying why not: the ledger's unit.
 VARIANTS = {
     "grounding": PERSPECTIVES,
@@ -27,17 +27,6 @@ VARIANTS = {
 }
 TYPING_ROLES = {"textbox", "searchbox", "spinbutton"}
 CLICK_VERBS = {"checkbox": "Tick", "switch": "Toggle", "radio": "Choose", "tab": "Open", "menuitem": "Open"}
-# Box columns of grounding and instruction rows, in screenshot pixels; all null for a refusal.
-BOX = {
-    "x1": pl.Float64,
-    "y1": pl.Float64,
-    "x2": pl.Float64,
-    "y2": pl.Float64,
-    "click_x": pl.Float64,
-    "click_y": pl.Float64,
-    "image_width": pl.Int32,
-    "image_height": pl.Int32,
-}
 
 
 @dataclass(frozen=True)
@@ -132,7 +121,7 @@ def text_np(item: Item) -> str:
 def box_fields(item: Item | None, box: tuple[float, float, float, float] | None = None) -> dict:
     """Box, click point (the box centre) and image size; all empty for a refusal."""
     if item is None:
-        return {k: None for k in BOX}
+        return dict.fromkeys(BOX_COLUMNS)
     x1, y1, x2, y2 = box or item.box
     return {
         "x1": x1,

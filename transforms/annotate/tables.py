@@ -7,55 +7,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.registry import schema
 from transforms.annotate.features import build_items
 from transforms.annotate.match import Screen
-from transforms.annotate.phrases import BOX, VARIANTS, Annotator, Phrase, Skip, box_fields
+from transforms.annotate.phrases import VARIANTS, Annotator, Phrase, Skip, box_fields
 from transforms.annotate.refusal import refusal_rows
 from transforms.annotate.scroll import scroll_rows
 from transforms.annotate.verify import verify
 from transforms.ids import row_id
 
 CHECKED = {"annotator": pl.String, "n_matches": pl.Int32, "quality_flags": pl.List(pl.String)}
-GROUNDING_SCHEMA = {
-    "grounding_id": pl.String,
-    "source_id": pl.String,
-    "screenshot_id": pl.String,
-    "element_id": pl.String,
-    "perspective": pl.String,
-    "gt_type": pl.String,
-    "expression": pl.String,
-    "label": pl.String,
-    "role": pl.String,
-    "tag": pl.String,
-    "is_icon": pl.Boolean,
-    **BOX,
-    **CHECKED,
-    "origin": pl.String,
-}
-INSTRUCTIONS_SCHEMA = {
-    "instruction_id": pl.String,
-    "source_id": pl.String,
-    "screenshot_id": pl.String,
-    "element_id": pl.String,
-    "perspective": pl.String,
-    "explicit": pl.Boolean,
-    "gt_type": pl.String,
-    "instruction": pl.String,
-    "action_type": pl.String,
-    "action_args": pl.String,
-    "label": pl.String,
-    "role": pl.String,
-    **BOX,
-    **CHECKED,
-}
-SKIPPED_SCHEMA = {
-    "source_id": pl.String,
-    "table": pl.String,
-    "perspective": pl.String,
-    "element_id": pl.String,
-    "screenshot_id": pl.String,
-    "reason": pl.String,
-}
 
 
 @dataclass
@@ -161,8 +122,8 @@ def annotate_tables(
             }
         )
     return Annotated(
-        grounding=pl.DataFrame(rows["grounding"], schema=GROUNDING_SCHEMA),
-        instructions=pl.DataFrame(rows["instructions"], schema=INSTRUCTIONS_SCHEMA),
-        skipped=pl.DataFrame(skipped, schema=SKIPPED_SCHEMA),
+        grounding=pl.DataFrame(rows["grounding"], schema=schema("grounding")),
+        instructions=pl.DataFrame(rows["instructions"], schema=schema("instructions")),
+        skipped=pl.DataFrame(skipped, schema=schema("skipped")),
         books=books,
     )

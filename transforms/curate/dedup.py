@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-DUPLICATES_SCHEMA = {
-    "source_id": pl.String,
-    "table": pl.String,
-    "row_id": pl.String,
-    "dedup_of": pl.String,
-    "key": pl.String,
-}
+from schemas.registry import schema
 
 
 def normalised_text(column: str) -> pl.Expr:
@@ -43,4 +37,4 @@ def dedup_exact(
         pl.col("_key").alias("key"),
     )
     kept = keyed.filter(pl.col("_n") == pl.col("_first")).drop("_key", "_n", "_first", "_first_id")
-    return kept, duplicates.cast(DUPLICATES_SCHEMA)
+    return kept, duplicates.cast(schema("duplicates"))

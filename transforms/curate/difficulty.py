@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.registry import schema
 from transforms.annotate.labels import normalise, with_labels
 
 PERSPECTIVE_FACTOR = {"text": 0.0, "appearance": 0.5, "function": 0.5, "spatial": 1.0, "intent": 1.0}
@@ -121,16 +122,10 @@ def factors(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
         / (pl.col("image_width") * pl.col("image_height"))
     ).clip(1e-9, 1.0)
     pixels = (pl.col("image_width") * pl.col("image_height")).cast(pl.Float64) / (1280 * 800)
-    missing = {
-        "distractors": pl.Int32,
-        "clutter": pl.Int32,
-        "is_icon": pl.Boolean,
-        "perspective": pl.String,
-        "explicit": pl.Boolean,
-    }
+    known = {**schema("graded_grounding"), **schema("instructions")}  # columns a frame may lack
 
     def col(name: str) -> pl.Expr:
-        return pl.col(name) if name in frame.columns else pl.lit(None, dtype=missing[name])
+        return pl.col(name) if name in frame.columns else pl.lit(None, dtype=known[name])
 
     return frame.with_columns(area_ratio=area).with_columns(
         f_area=((-pl.col("area_ratio").log10() - 1) / 3).clip(0, 1),

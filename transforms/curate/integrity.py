@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.curate.validate import QUARANTINE_SCHEMA
-from transforms.ids import ID_PARTS, content_ids, sha256_hex
+from schemas import registry
+from schemas.registry import schema
+from transforms.ids import content_ids, sha256_hex
 
 
 def _quarantine(
@@ -21,7 +22,7 @@ def _quarantine(
         pl.lit(column).alias("column"),
         value.cast(pl.String).str.slice(0, 500).alias("value"),
         pl.lit(f"{table}: {reason}").alias("reason"),
-    ).cast(QUARANTINE_SCHEMA)
+    ).cast(schema("quarantine"))
 
 
 def _split(
@@ -41,7 +42,7 @@ def _split(
 def check_ids(frame: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows whose id is the content hash of their own columns; the others quarantined."""
     if frame.is_empty():
-        return frame, pl.DataFrame(schema=QUARANTINE_SCHEMA)
+        return frame, pl.DataFrame(schema=schema("quarantine"))
     if table == "screenshots":
         expected = pl.Series([sha256_hex(png) for png in frame["png"]], dtype=pl.String)
         id_column = "screenshot_id"
@@ -55,7 +56,7 @@ def check_ids(frame: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFra
             pl.col(id_column),
             "screenshot_id is not the sha256 of png",
         )
-    id_column = ID_PARTS[table][0]
+    id_column = registry.table(table).row_id
     return _split(
         frame,
         frame[id_column] == content_ids(frame, table),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas import Grounding
+from schemas.datasets import Grounding
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty
 from transforms.curate.integrity import check_ids, check_refs

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from schemas import MODELS, ROW_ID
-from transforms.annotate.howto import HOWTO_SCHEMA
-from transforms.annotate.tables import GROUNDING_SCHEMA, INSTRUCTIONS_SCHEMA
-from transforms.capture.records import CAPTURES_SCHEMA, ELEMENTS_SCHEMA, EXCLUDED_SCHEMA, SCREENSHOTS_SCHEMA
-from transforms.curate.dedup import DUPLICATES_SCHEMA, dedup_exact, normalised_text
+from schemas import registry
+from schemas.registry import empty, schema
+from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty
 from transforms.curate.integrity import check_ids, check_refs
 from transforms.curate.near_dup import (
@@ -28,12 +26,13 @@ from transforms.curate.near_dup import (
     screenshot_clusters,
 )
 from transforms.curate.phash import phashes
-from transforms.curate.validate import QUARANTINE_SCHEMA, REJECTED_SCHEMA, split_rejected, split_valid
+from transforms.curate.validate import split_rejected, split_valid
 
 # In dependency order: a row is checked against the tables before it.
 TABLES = ("captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions", "howto")
+# Tables whose ids are checked against their content (screenshots: the sha256 of the PNG).
 ID_CHECKED = {"screenshots", "elements", "grounding", "instructions", "howto"}
-PHRASE_TEXT = {"grounding": "expression", "instructions": "instruction"}
+VERIFIED = {"grounding", "instructions"}  # rows carry verification flags: flagged ones go to `rejected`
 # table -> (exact dedup key, order that decides which copy is kept); captures are attempts, never
 # deduplicated.
 EXACT_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
@@ -59,18 +58,7 @@ EXACT_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
 }
 NEAR = {"grounding", "instructions", "howto"}
 REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto"}  # rows naming a screenshot
-CLUSTER_SCHEMA = {"screenshot_id": pl.String, "phash": pl.Int64, "cluster_id": pl.String}
-INPUT_SCHEMAS = {
-    "captures": CAPTURES_SCHEMA,
-    "screenshots": SCREENSHOTS_SCHEMA,
-    "elements": ELEMENTS_SCHEMA,
-    "excluded_elements": EXCLUDED_SCHEMA,
-    "grounding": GROUNDING_SCHEMA,
-    "instructions": INSTRUCTIONS_SCHEMA,
-    "howto": HOWTO_SCHEMA,
-}
-QUARANTINE_EMPTY = pl.DataFrame(schema=QUARANTINE_SCHEMA)
-DUPLICATES_EMPTY = pl.DataFrame(schema=DUPLICATES_SCHEMA)
+CLUSTER_COLUMNS = ("screenshot_id", "phash", "cluster_id")
 SORT_KEYS = {
     "captures": ["capture_id"],
     "screenshots": ["screenshot_id", "capture_id"],
@@ -114,7 +102,7 @@ def unreadable(source_id: str, table: str, message: str) -> pl.DataFrame:
                 "reason": message[:1000],
             }
         ],
-        schema=QUARANTINE_SCHEMA,
+        schema=schema("quarantine"),
     )
 
 
@@ -133,7 +121,7 @@ def cluster_screenshots(
 ) -> pl.DataFrame:
     """screenshot_id, phash and cluster_id for the source's screenshots."""
     if screenshots.is_empty():
-        return pl.DataFrame(schema=CLUSTER_SCHEMA)
+        return empty("clustered_screenshots").select(CLUSTER_COLUMNS)
     counts = elements.group_by("screenshot_id").agg(n_elements=pl.len())
     hashed = screenshots.select(
         "screenshot_id",
@@ -143,10 +131,6 @@ def cluster_screenshots(
         pl.col("n_elements").fill_null(0)
     )
     return screenshot_clusters(hashed, params.near_dup.phash_radius)
-
-
-def _empty(table: str) -> pl.DataFrame:
-    return pl.DataFrame(schema=INPUT_SCHEMAS[table])
 
 
 @dataclass
@@ -168,30 +152,31 @@ def _curate_table(
     params: CurateParams,
 ) -> tuple[pl.DataFrame, list, list, pl.DataFrame, _Books]:
     """(kept rows, quarantine frames, duplicate frames, rejected rows, books) for one table."""
+    table_of = registry.table(table)
     books, bad, removed = _Books(), [], []
-    flagged = pl.DataFrame(schema=REJECTED_SCHEMA)
+    flagged = empty("rejected")
     if isinstance(given, str):
-        return _empty(table), [unreadable(source_id, table, given)], removed, flagged, books
+        return empty(table), [unreadable(source_id, table, given)], removed, flagged, books
     books.rows_in = given.height
-    valid, q = split_valid(given, MODELS[table], table, ROW_ID[table], source_id)
+    valid, q = split_valid(given, table_of.model, table, table_of.row_id, source_id)
     bad.append(q)
     if valid.is_empty():  # (a table of the wrong shape comes back empty, perhaps without its columns)
-        valid = _empty(table)
+        valid = empty(table)
     if table in ID_CHECKED:
         valid, q = check_ids(valid, table)
         bad.append(q)
     if table in REFERS:
         valid, q = check_refs(
-            valid, table, ROW_ID[table], out["screenshots"], out["elements"] if table in PHRASE_TEXT else None
+            valid, table, table_of.row_id, out["screenshots"], out["elements"] if table in VERIFIED else None
         )
         bad.append(q)
     books.quarantined = books.rows_in - valid.height
-    if table in PHRASE_TEXT:
-        valid, flagged = split_rejected(valid, table, ROW_ID[table], PHRASE_TEXT[table])
+    if table in VERIFIED:
+        valid, flagged = split_rejected(valid, table, table_of.row_id, table_of.text)
         books.rejected = flagged.height
     if table in EXACT_KEYS:
         key, order = EXACT_KEYS[table]
-        valid, gone = dedup_exact(valid, key, ROW_ID[table], table, order)
+        valid, gone = dedup_exact(valid, key, table_of.row_id, table, order)
         removed.append(gone)
     if table in NEAR and valid.height:
         valid, gone = _near(table, valid, clusters, params)
@@ -204,7 +189,7 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
     """Input tables (or, for a file that could not be read, the reason) in; curated tables and books out."""
     out: dict[str, pl.DataFrame] = {}
     quarantined, duplicates, rejected, books = [], [], [], []
-    clusters = pl.DataFrame(schema=CLUSTER_SCHEMA)
+    clusters = empty("clustered_screenshots").select(CLUSTER_COLUMNS)
     for table in TABLES:
         if table == "grounding":  # the screenshots and elements are final: cluster the screenshots
             clusters = cluster_screenshots(out["screenshots"], out["elements"], params)
@@ -230,9 +215,9 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
         out["grounding"], out["elements"], out["screenshots"], params.difficulty
     )
     tables = {t: out[t].sort(SORT_KEYS[t]) for t in TABLES}
-    tables["quarantine"] = pl.concat([QUARANTINE_EMPTY, *quarantined]).sort(
+    tables["quarantine"] = pl.concat([empty("quarantine"), *quarantined]).sort(
         "table", "row_id", "check", "column", "value", nulls_last=True
     )
-    tables["duplicates"] = pl.concat([DUPLICATES_EMPTY, *duplicates]).sort("table", "row_id")
+    tables["duplicates"] = pl.concat([empty("duplicates"), *duplicates]).sort("table", "row_id")
     tables["rejected"] = pl.concat(rejected).sort("table", "row_id")
     return Curated(tables, books)

@@ -5,19 +5,11 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-QUARANTINE_SCHEMA = {
-    "source_id": pl.String,
-    "table": pl.String,
-    "row_id": pl.String,
-    "check": pl.String,
-    "column": pl.String,
-    "value": pl.String,
-    "reason": pl.String,
-}
+from schemas.registry import schema
 
 
 def empty_quarantine() -> pl.DataFrame:
-    return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return pl.DataFrame(schema=schema("quarantine"))
 
 
 def split_valid(
@@ -59,7 +51,7 @@ def split_valid(
             }
             for i in range(len(frame))
         ]
-        return frame.head(0), pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+        return frame.head(0), pl.DataFrame(rows, schema=schema("quarantine"))
 
     rows, bad = [], set()
     for f in failures.sort("index", "column").iter_rows(named=True):
@@ -76,22 +68,9 @@ def split_valid(
                 "reason": describe(f),
             }
         )
-    quarantine = pl.DataFrame(rows, schema=QUARANTINE_SCHEMA)
+    quarantine = pl.DataFrame(rows, schema=schema("quarantine"))
     valid = indexed.filter(~pl.col("_row").is_in(sorted(bad))).drop("_row")
     return valid, quarantine
-
-
-REJECTED_SCHEMA = {
-    "source_id": pl.String,
-    "table": pl.String,
-    "row_id": pl.String,
-    "screenshot_id": pl.String,
-    "element_id": pl.String,
-    "perspective": pl.String,
-    "text": pl.String,
-    "n_matches": pl.Int32,
-    "quality_flags": pl.List(pl.String),
-}
 
 
 def split_rejected(
@@ -99,7 +78,7 @@ def split_rejected(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows verification passed, rejected rows with their flags) for a grounding or instruction table."""
     if frame.is_empty():  # (also a table quarantined whole, which may lack the columns)
-        return frame, pl.DataFrame(schema=REJECTED_SCHEMA)
+        return frame, pl.DataFrame(schema=schema("rejected"))
     flagged = pl.col("quality_flags").list.len() > 0
     rejected = frame.filter(flagged).select(
         "source_id",
@@ -112,4 +91,4 @@ def split_rejected(
         "n_matches",
         "quality_flags",
     )
-    return frame.filter(~flagged), rejected.cast(REJECTED_SCHEMA)
+    return frame.filter(~flagged), rejected.cast(schema("rejected"))
