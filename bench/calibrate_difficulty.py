@@ -21,7 +21,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.settings import Paths, load_params  # noqa: E402
+from flows.locations import Locations  # noqa: E402
+from flows.settings import load_params  # noqa: E402
 from transforms.curate.difficulty import factors, score  # noqa: E402
 
 
@@ -58,7 +59,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=Path, default=ROOT.parent / "shared" / "formats")
     args = parser.parse_args()
-    params = load_params(Paths(ROOT)).curate.difficulty
+    params = load_params(Locations(ROOT)).curate.difficulty
     rows = screenspot_rows(args.formats)
     if rows.is_empty():
         print(f"no ScreenSpot-v2 files in {args.formats}")

@@ -1,4 +1,5 @@
-"""Annotate flow: grounding, instructions and how-to rows from each source's captures."""
+"""Annotate flow: grounding, instructions and how-to rows from each source's captures
+(transforms/annotate/stage.py does the work)."""
 
 from __future__ import annotations
 
@@ -6,95 +7,52 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows import progress
-from flows.settings import load_params, project_paths, select_sources
-from schemas.registry import schema
-from transforms.annotate.annotators import build_annotator, usage_table
-from transforms.annotate.howto import mine_howto
-from transforms.annotate.imported import imported_grounding
+from flows.locations import Locations, project_locations
+from flows.settings import load_params, select_sources
+from transforms.annotate.annotators import build_annotator
 from transforms.annotate.settings import AnnotateParams
-from transforms.annotate.tables import Annotated, annotate_tables
-from transforms.ledger import ledger
+from transforms.annotate.stage import INPUTS, annotate_stage
 from transforms.storage import read_table, write_tables_atomic
 
 
 @task(task_run_name="annotate-{source_id}")
-def annotate_source(source_id: str, params: AnnotateParams, kind: str = "html_dir") -> dict[str, int]:
-    """Reads one source's capture tables; writes grounding, instructions, howto, skipped and the ledger."""
-    paths = project_paths()
-    captured = paths.stage("capture", source_id)
-    elements = read_table(captured, "elements")
-    screenshots = read_table(
-        captured,
-        "screenshots",
-        columns=["screenshot_id", "capture_id", "part_index", "width", "height", "png"],
-    )
-    captures = read_table(captured, "captures")
-
-    annotator = build_annotator(params, paths.root)
+def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Locations) -> dict[str, int]:
+    """Reads one source's capture tables; writes grounding, instructions, howto, skipped, model usage and
+    the ledger."""
+    captured_at = where.stage("capture", source_id)
+    captured = {name: read_table(captured_at, name, columns) for name, columns in INPUTS.items()}
+    if kind == "dataset":
+        captured["records"] = read_table(captured_at, "records")
+    annotator = build_annotator(params, where.cache(params.model.get("cache_dir", "data/cache/model")))
     try:
-        if kind == "dataset":  # imported records are the rows; no phrases to write
-            records = read_table(captured, "records")
-            grounding = imported_grounding(records, elements, screenshots)
-            annotated = Annotated(
-                grounding,
-                pl.DataFrame(schema=schema("instructions")),
-                pl.DataFrame(schema=schema("skipped")),
-                [{"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}],
-            )
-        else:
-            annotated = annotate_tables(elements, screenshots, annotator, params.refusals_per_screenshot)
+        out = annotate_stage(captured, source_id, annotator, params.refusals_per_screenshot)
     finally:
         annotator.close()
-    howto, pages_without = mine_howto(captures, screenshots)
-    ok_pages = captures.filter(pl.col("status") == "ok").height
-    book = ledger(
-        [
-            *({"stage": "annotate", "source_id": source_id, **b} for b in annotated.books),
-            {
-                "stage": "annotate",
-                "source_id": source_id,
-                "table": "howto_pages",
-                "rows_in": ok_pages,
-                "rows_out": ok_pages - pages_without,
-                "skipped": pages_without,
-            },
-        ]
-    )
-    tables = {
-        "grounding": annotated.grounding,
-        "instructions": annotated.instructions,
-        "howto": howto,
-        "skipped": annotated.skipped,
-        "ledger": book,
-        "model_usage": usage_table(annotator, source_id),
-    }
-    write_tables_atomic(tables, paths.stage("annotate", source_id))
-    flagged = sum(
-        t.filter(pl.col("quality_flags").list.len() > 0).height
-        for t in (annotated.grounding, annotated.instructions)
-    )
+    write_tables_atomic(out.with_ledger("annotate", source_id), where.stage("annotate", source_id))
+    grounding, instructions = out.tables["grounding"], out.tables["instructions"]
+    flagged = sum(t.filter(pl.col("quality_flags").list.len() > 0).height for t in (grounding, instructions))
     get_run_logger().info(
         "%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows",
         source_id,
-        annotated.grounding.height,
-        annotated.instructions.height,
+        grounding.height,
+        instructions.height,
         flagged,
-        howto.height,
+        out.tables["howto"].height,
     )
     return {
-        "grounding": annotated.grounding.height,
-        "instructions": annotated.instructions.height,
+        "grounding": grounding.height,
+        "instructions": instructions.height,
         "flagged": flagged,
-        "howto": howto.height,
+        "howto": out.tables["howto"].height,
     }
 
 
 @flow(name="annotate")
 def annotate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Annotate the captures of the listed sources (all by default)."""
-    paths = project_paths()
-    params = load_params(paths)
-    chosen = select_sources(paths, sources)
+    where = project_locations()
+    params = load_params(where)
+    chosen = select_sources(where, sources)
     with progress.stage_bar("annotate", len(chosen), "source"):
-        futures = {s.id: annotate_source.submit(s.id, params.annotate, s.kind) for s in chosen}
+        futures = {s.id: annotate_source.submit(s.id, s.kind, params.annotate, where) for s in chosen}
         return {sid: progress.done("annotate", f) for sid, f in futures.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -10,9 +11,9 @@ from pathlib import Path
 STAGE_COMMANDS = ("capture", "annotate", "curate", "publish")
 
 
-def _prepare_environment(root: Path) -> None:
+def _prepare_environment(where) -> None:
     """Prefect reads its settings at import: keep its home (and ephemeral database) in the project."""
-    os.environ.setdefault("PREFECT_HOME", str(root / ".prefect"))
+    os.environ.setdefault("PREFECT_HOME", str(where.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -101,113 +102,91 @@ def _sources(args: argparse.Namespace, paths) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> None:
-    from flows.settings import load_params, project_paths
-    from transforms.export import export_chat, export_hf, export_screenspot, training_rows
+def _export(args: argparse.Namespace, where) -> int:
+    from flows.settings import load_params
+    from transforms.publish.export import export_chat, export_hf, export_screenspot, training_rows
     from transforms.storage import read_published
 
-    paths = project_paths()
-    params = load_params(paths).export
-    screenshots = read_published(
-        paths.processed, "screenshots", ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
-    )
-    rows = training_rows(read_published(paths.processed, args.table), screenshots, args.table, params)
-    out = args.out or paths.root / "data" / "exports" / (
-        args.format if args.table == "grounding" else f"{args.format}-{args.table}"
-    )
+    params = load_params(where).export
+    shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
+    screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
+    published = read_published(where.partitions(args.table), args.table)
+    rows = training_rows(published, screenshots, args.table, params)
+    out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
         counts = export_hf(rows, screenshots, out, params)
     elif args.format == "screenspot":
         counts = export_screenspot(rows, screenshots, out, args.box)
     else:
         counts = export_chat(rows, screenshots, out, args.target)
-    print(
-        f"{args.format} export of {args.table}: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        + f"\n  {out}"
-    )
+    done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    print(f"{args.format} export of {args.table}: {done}\n  {out}")
+    return 0
 
 
-def _audit(sample: int, seed: int) -> None:
+def _audit(args: argparse.Namespace, where) -> int:
     import polars as pl
 
-    from flows.settings import project_paths
     from transforms.audit import markdown, recheck, write_report
     from transforms.storage import read_published
 
-    paths = project_paths()
-    grounding = read_published(paths.processed, "grounding")
-    screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "width", "height", "png"])
-    checked = recheck(
-        grounding,
-        read_published(paths.processed, "elements"),
-        screenshots,
-        read_published(paths.processed, "rejected"),
-    )
-    report = write_report(checked, screenshots, paths.root / "data" / "reports" / "audit", sample, seed)
+    def published(table: str, columns: list[str] | None = None) -> pl.DataFrame:
+        return read_published(where.partitions(table), table, columns)
+
+    screenshots = published("screenshots", ["screenshot_id", "width", "height", "png"])
+    checked = recheck(published("grounding"), published("elements"), screenshots, published("rejected"))
+    report = write_report(checked, screenshots, where.audit_reports, args.sample, args.seed)
     with pl.Config(tbl_hide_dataframe_shape=True):
         print(markdown(checked.summary))
     print(f"report: {report}")
+    return 0
 
 
-def _query(sql: str, fmt: str) -> None:
+def _query(args: argparse.Namespace, where) -> int:
     import polars as pl
 
-    from flows.settings import project_paths
-    from flows.summary import open_catalog
+    from transforms.publish.summary import open_catalog
 
-    con = open_catalog(project_paths())
+    con = open_catalog(where.catalog, where.root)
     try:
-        frame = con.sql(sql).pl()
+        frame = con.sql(args.sql).pl()
     finally:
         con.close()
-    if fmt == "csv":
+    if args.format == "csv":
         sys.stdout.write(frame.write_csv())
-    elif fmt == "json":
+    elif args.format == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
         with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
             print(frame)
+    return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    from flows.settings import project_paths
+def _summary(args: argparse.Namespace, where) -> int:
+    from transforms.publish.summary import open_catalog, summary_text
 
-    paths = project_paths()
-    _prepare_environment(paths.root)
-    os.environ.setdefault("GROUNDMILL_ROOT", str(paths.root))  # task workers in other processes find it
-    from flows.curate import NothingUsable
-    from transforms.sources import SourceError
-    from transforms.storage import TableReadError
-
+    con = open_catalog(where.catalog, where.root)
     try:
-        if args.command == "query":
-            _query(args.sql, args.format)
-            return 0
-        if args.command == "sources":
-            return _sources(args, paths)
-        if args.command == "export":
-            _export(args)
-            return 0
-        if args.command == "audit":
-            _audit(args.sample, args.seed)
-            return 0
-        if args.command == "summary":
-            from flows.summary import summary_text
+        print(summary_text(con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog))
+    finally:
+        con.close()
+    return 0
 
-            print(summary_text(paths))
-            return 0
-        if not paths.sources_file.exists():
-            print(
-                f"groundmill: {paths.sources_file} not found: run from the project root "
-                "or set GROUNDMILL_ROOT",
-                file=sys.stderr,
-            )
-            return 2
-        from flows.settings import select_sources
 
-        select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+def _run(args: argparse.Namespace, where) -> int:
+    """The lifecycle (`run`), one stage, or `watch`; the sources are checked before anything starts."""
+    from flows.curate import NothingUsable
+    from flows.runners import task_runner
+    from flows.settings import load_params, select_sources
+
+    if not where.sources_file.exists():
+        print(
+            f"groundmill: {where.sources_file} not found: run from the project root or set GROUNDMILL_ROOT",
+            file=sys.stderr,
+        )
+        return 2
+    select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+    try:
         if args.command == "watch":
             from flows.watch import watch_sources
 
@@ -216,25 +195,34 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "run":
             from flows.lifecycle import lifecycle
-            from flows.summary import summary_text
 
             lifecycle(args.sources)
-            print(summary_text(paths))
-        else:
-            import importlib
-
-            from flows.runners import task_runner
-            from flows.settings import load_params
-
-            stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-            stage_flow.with_options(task_runner=task_runner(load_params(paths).run))(args.sources)
+            return _summary(args, where)
+        stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+        stage_flow.with_options(task_runner=task_runner(load_params(where).run))(args.sources)
         return 0
-    except (SourceError, TableReadError, FileNotFoundError) as exc:
-        print(f"groundmill: {exc}", file=sys.stderr)
-        return 2
     except NothingUsable as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 1
+
+
+COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _audit, "summary": _summary}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from flows.locations import project_locations
+    from transforms.sources import SourceError
+    from transforms.storage import TableReadError
+
+    where = project_locations()
+    _prepare_environment(where)
+    os.environ.setdefault("GROUNDMILL_ROOT", str(where.root))  # task workers in other processes find it
+    try:
+        return COMMANDS.get(args.command, _run)(args, where)
+    except (SourceError, TableReadError, FileNotFoundError) as exc:
+        print(f"groundmill: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 - DuckDB parse errors etc. deserve one line, not a trace
         if args.command != "query":
             raise

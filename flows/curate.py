@@ -7,22 +7,11 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows import progress
-from flows.settings import load_params, project_paths, select_sources
-from schemas.capture import ClusteredScreenshots
-from schemas.datasets import GradedGrounding
-from transforms.curate.stage import TABLES, CurateParams, curate_tables
-from transforms.ledger import ledger
+from flows.locations import Locations, project_locations
+from flows.settings import load_params, select_sources
+from schemas import registry
+from transforms.curate.stage import PASSED_THROUGH, TABLES, CurateParams, curate_stage
 from transforms.storage import TableReadError, read_table, write_tables_atomic
-
-FROM_STAGE = {
-    "captures": "capture",
-    "screenshots": "capture",
-    "elements": "capture",
-    "excluded_elements": "capture",
-    "grounding": "annotate",
-    "instructions": "annotate",
-    "howto": "annotate",
-}
 
 
 class NothingUsable(RuntimeError):
@@ -30,24 +19,18 @@ class NothingUsable(RuntimeError):
 
 
 @task(task_run_name="curate-{source_id}")
-def curate_source(source_id: str, params: CurateParams) -> dict[str, int]:
+def curate_source(source_id: str, params: CurateParams, where: Locations) -> dict[str, int]:
     """Reads one source's capture and annotate tables; writes the curated tables and their books. A file
     that cannot be read is reported in `quarantine` with its path and the error, and the rest goes on."""
-    paths = project_paths()
     inputs: dict[str, pl.DataFrame | str] = {}
-    for table in TABLES:
+    for table in (*TABLES, *PASSED_THROUGH):
         try:
-            inputs[table] = read_table(paths.stage(FROM_STAGE[table], source_id), table)
+            inputs[table] = read_table(where.stage(registry.table(table).stage, source_id), table)
         except TableReadError as exc:
             inputs[table] = str(exc)
-    curated = curate_tables(inputs, source_id, params)
+    curated = curate_stage(inputs, source_id, params)
+    write_tables_atomic(curated.with_ledger("curate", source_id), where.stage("curate", source_id))
     tables = curated.tables
-    tables["grounding"] = GradedGrounding.validate(tables["grounding"], lazy=True)
-    tables["screenshots"] = ClusteredScreenshots.validate(tables["screenshots"], lazy=True)
-    for table in ("skipped", "model_usage"):
-        tables[table] = read_table(paths.stage("annotate", source_id), table)
-    tables["ledger"] = ledger(curated.books)
-    write_tables_atomic(tables, paths.stage("curate", source_id))
     tiers = dict(tables["grounding"].group_by("tier").len().iter_rows())
     get_run_logger().info(
         "%s: %d quarantined, %d rejected by verification, %d duplicates, tiers %s",
@@ -69,11 +52,11 @@ def curate_source(source_id: str, params: CurateParams) -> dict[str, int]:
 def curate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Curate the annotated tables of the listed sources (all by default). Fails only when no source has
     anything usable left."""
-    paths = project_paths()
-    params = load_params(paths)
-    chosen = select_sources(paths, sources)
+    where = project_locations()
+    params = load_params(where)
+    chosen = select_sources(where, sources)
     with progress.stage_bar("curate", len(chosen), "source"):
-        futures = {s.id: curate_source.submit(s.id, params.curate) for s in chosen}
+        futures = {s.id: curate_source.submit(s.id, params.curate, where) for s in chosen}
         counts = {sid: progress.done("curate", f) for sid, f in futures.items()}
     if counts and not any(c["usable"] for c in counts.values()):
         raise NothingUsable(

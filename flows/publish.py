@@ -1,5 +1,6 @@
 """Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
-dataset version (data/versions.parquet), its data card (data/reports/<version>/) and Prefect artifacts."""
+dataset version (data/versions.parquet), its data card (data/reports/<version>/), Prefect artifacts and
+the release (transforms/publish/ does the work)."""
 
 from __future__ import annotations
 
@@ -11,71 +12,64 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import progress
-from flows.release import release, why_not
-from flows.settings import PUBLISHED_TABLES, STAGES, load_params, project_paths, select_sources
-from transforms.card import write_card
-from transforms.catalog import build_catalog
-from transforms.ledger import ledger
+from flows.locations import STAGES, Locations, project_locations
+from flows.release import ReleaseParams, release, why_not
+from flows.settings import load_params, select_sources
+from schemas.registry import PUBLISHED
+from transforms.publish.card import write_card
+from transforms.publish.catalog import build_catalog
+from transforms.publish.stage import publish_stage, published_ledger, tiers_markdown
+from transforms.publish.versions import dataset_version, record_version
 from transforms.storage import read_published, read_table, write_parquet_atomic
-from transforms.versions import dataset_version, record_version
 
 
 @task(task_run_name="publish-{source_id}")
-def publish_source(source_id: str) -> dict[str, int]:
+def publish_source(source_id: str, where: Locations) -> dict[str, int]:
     """Writes data/processed/<table>/source=<id>/part-0.parquet for every published table."""
-    paths = project_paths()
-    curated = paths.stage("curate", source_id)
-    counts, book = {}, []
-    for table in PUBLISHED_TABLES:
-        if table == "ledger":
-            continue
-        frame = read_table(curated, table)
-        write_parquet_atomic(frame, paths.processed / table / f"source={source_id}" / "part-0.parquet")
-        counts[table] = frame.height
-        book.append(
-            {
-                "stage": "publish",
-                "source_id": source_id,
-                "table": table,
-                "rows_in": frame.height,
-                "rows_out": frame.height,
-            }
-        )
-    books = [read_table(paths.stage(stage, source_id), "ledger") for stage in STAGES]
-    full = pl.concat([*books, ledger(book)])
-    write_parquet_atomic(full, paths.processed / "ledger" / f"source={source_id}" / "part-0.parquet")
-    return counts
+    curated_at = where.stage("curate", source_id)
+    out = publish_stage({t: read_table(curated_at, t) for t in PUBLISHED if t != "ledger"})
+    earlier = [read_table(where.stage(stage, source_id), "ledger") for stage in STAGES]
+    tables = {**out.tables, "ledger": published_ledger(earlier, out, source_id)}
+    for table, frame in tables.items():
+        write_parquet_atomic(frame, where.partition(table, source_id))
+    return {t: f.height for t, f in out.tables.items()}
+
+
+def _catalog_and_version(where: Locations) -> dict:
+    """Record the version of what is published now and rebuild the catalog over it."""
+    version = record_version(
+        where.versions, dataset_version(where.published_files(PUBLISHED), where.processed)
+    )
+    views = {t: where.partition_pattern(t) for t in PUBLISHED}
+    views["dataset_versions"] = where.versions.relative_to(where.root).as_posix()
+    build_catalog(where.catalog, views, where.root)
+    return version
 
 
 @flow(name="publish")
 def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Publish the curated tables of the listed sources (all by default) and rebuild the catalog."""
-    paths = project_paths()
-    chosen = select_sources(paths, sources)
+    where = project_locations()
+    chosen = select_sources(where, sources)
     with progress.stage_bar("publish", len(chosen), "source"):
-        futures = {s.id: publish_source.submit(s.id) for s in chosen}
+        futures = {s.id: publish_source.submit(s.id, where) for s in chosen}
         counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
-    version = record_version(paths.versions, dataset_version(paths.processed, PUBLISHED_TABLES))
-    build_catalog(
-        paths.catalog, paths.processed, PUBLISHED_TABLES, paths.root, {"dataset_versions": paths.versions}
-    )
-    report = report_version(version)
-    get_run_logger().info("version %s, catalog %s, data card %s", version["version"], paths.catalog, report)
-    release_version(version["version"])
+    version = _catalog_and_version(where)
+    report = report_version(version, where)
+    get_run_logger().info("version %s, catalog %s, data card %s", version["version"], where.catalog, report)
+    release_version(version["version"], where.root, load_params(where).publish)
     return counts
 
 
 @task
-def release_version(version: str) -> dict | None:
+def release_version(version: str, root: Path, params: ReleaseParams) -> dict | None:
     """dvc commit, a git commit and tag, dvc push (flows/release.py); skipped, with the reason, where
     the project is not a git + DVC checkout."""
-    paths = project_paths()
-    params = load_params(paths).publish
-    reason = why_not(paths.root, params)
+    reason = why_not(root, params)
     if reason:
         get_run_logger().info("version %s recorded, not released: %s", version, reason)
         return None
-    released = release(paths.root, version, params)
+    released = release(root, version, params)
     get_run_logger().info(
         "released %s as git tag %s (%s), %s files pushed",
         version,
@@ -87,27 +81,21 @@ def release_version(version: str) -> dict | None:
 
 
 @task
-def report_version(version: dict) -> Path:
+def report_version(version: dict, where: Locations) -> Path:
     """The data card of the version, and Prefect artifacts: rows per table, the ledger, the tiers."""
-    paths = project_paths()
-    grounding = read_published(paths.processed, "grounding")
-    screenshots = read_published(paths.processed, "screenshots", ["screenshot_id", "png"])
-    card = write_card(paths.reports, version, grounding, screenshots)
+    grounding = read_published(where.partitions("grounding"), "grounding")
+    screenshots = read_published(where.partitions("screenshots"), "screenshots", ["screenshot_id", "png"])
+    card = write_card(where.reports, version, grounding, screenshots)
     counts = json.loads(version["row_counts"])
     create_table_artifact(
         [{"table": t, "rows": n} for t, n in sorted(counts.items())],
         key="groundmill-rows",
         description=f"Rows per published table, version {version['version']}",
     )
-    ledger = read_published(paths.processed, "ledger").filter(pl.col("stage") != "publish")
+    ledger = read_published(where.partitions("ledger"), "ledger").filter(pl.col("stage") != "publish")
     create_table_artifact(ledger.to_dicts(), key="groundmill-ledger", description="Where every row went")
-    tiers = dict(grounding.group_by("tier").len().iter_rows())
-    histogram = "\n".join(
-        f"| {t} | {tiers.get(t, 0):,} | {'█' * round(40 * tiers.get(t, 0) / max(1, grounding.height))} |"
-        for t in ("easy", "medium", "hard")
-    )
     create_markdown_artifact(
-        f"| tier | rows | |\n|---|---|---|\n{histogram}\n\nData card: `{card}`",
+        f"{tiers_markdown(grounding)}\n\nData card: `{card}`",
         key="groundmill-difficulty",
         description="Grounding rows per difficulty tier",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import yaml
 
-from flows.settings import Paths
+from flows.locations import Locations
 from transforms.fingerprint import fingerprint
 from transforms.sources import SourceError, is_url, load_sources, parse_source
 from transforms.storage import write_bytes_atomic
@@ -14,7 +14,7 @@ from transforms.storage import write_bytes_atomic
 EVENT = "groundmill.source.added"
 
 
-def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
+def add_source(paths: Locations, entry: dict) -> tuple[str, str]:
     """(the new source's id, its fingerprint); sources.yaml is rewritten atomically. Refuses a known id,
     an unknown kind, an unsafe id and a local location that does not exist."""
     doc = yaml.safe_load(paths.sources_file.read_text()) if paths.sources_file.exists() else None

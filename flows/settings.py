@@ -1,13 +1,12 @@
-"""Where everything lives and which parameters apply, derived once from the project root."""
+"""Which parameters apply and which sources are chosen (locations: flows/locations.py)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
+from flows.locations import Locations
 from flows.release import ReleaseParams
 from flows.runners import RunParams
 from transforms.annotate.settings import AnnotateParams
@@ -16,59 +15,8 @@ from transforms.capture.devices import devices_from_params
 from transforms.curate.difficulty import DifficultyParams
 from transforms.curate.near_dup import NearDupParams
 from transforms.curate.stage import CurateParams
-from transforms.export import ExportParams
+from transforms.publish.export import ExportParams
 from transforms.sources import Source, SourceError, load_sources
-
-STAGES = ("capture", "annotate", "curate")
-PUBLISHED_TABLES = [
-    "captures",
-    "screenshots",
-    "elements",
-    "excluded_elements",
-    "grounding",
-    "instructions",
-    "howto",
-    "quarantine",
-    "duplicates",
-    "skipped",
-    "rejected",
-    "model_usage",
-    "ledger",
-]
-
-
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-
-    @property
-    def sources_file(self) -> Path:
-        return self.root / "sources.yaml"
-
-    @property
-    def params_file(self) -> Path:
-        return self.root / "params.yaml"
-
-    def stage(self, stage: str, source_id: str) -> Path:
-        """Interim output of one stage for one source: data/interim/<stage>/<source>/."""
-        return self.root / "data" / "interim" / stage / source_id
-
-    @property
-    def processed(self) -> Path:
-        return self.root / "data" / "processed"
-
-    @property
-    def catalog(self) -> Path:
-        return self.root / "data" / "catalog.duckdb"
-
-    @property
-    def versions(self) -> Path:
-        """Every published version (git-tracked; outside the DVC outputs, so `dvc repro` keeps it)."""
-        return self.root / "data" / "versions.parquet"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "data" / "reports"
 
 
 @dataclass(frozen=True)
@@ -82,12 +30,7 @@ class Params:
     shard_pages: int = 50
 
 
-def project_paths() -> Paths:
-    """The project root: $GROUNDMILL_ROOT, else the current directory."""
-    return Paths(Path(os.environ.get("GROUNDMILL_ROOT") or Path.cwd()).resolve())
-
-
-def load_params(paths: Paths) -> Params:
+def load_params(paths: Locations) -> Params:
     doc = yaml.safe_load(paths.params_file.read_text()) if paths.params_file.exists() else {}
     doc = doc or {}
     capture = dict(doc.get("capture", {}))
@@ -107,7 +50,7 @@ def load_params(paths: Paths) -> Params:
     )
 
 
-def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:
+def select_sources(paths: Locations, only: list[str] | None) -> list[Source]:
     """The sources in sources.yaml (`only` None), or just those named in `only` (unknown names are an
     error; an empty list selects none, never all)."""
     sources = load_sources(paths.sources_file)

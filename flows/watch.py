@@ -11,7 +11,8 @@ import json
 from prefect import flow, get_run_logger
 
 from flows.lifecycle import lifecycle
-from flows.settings import project_paths, select_sources
+from flows.locations import project_locations
+from flows.settings import select_sources
 from transforms.fingerprint import changed
 from transforms.storage import write_bytes_atomic
 
@@ -19,10 +20,10 @@ from transforms.storage import write_bytes_atomic
 @flow(name="watch-sources")
 def watch_sources() -> list[str]:
     """The ids of the sources it ran (none when nothing changed)."""
-    paths = project_paths()
-    store = paths.root / "data" / "interim" / "fingerprints.json"
+    where = project_locations()
+    store = where.fingerprints
     known = json.loads(store.read_text()) if store.exists() else {}
-    todo = changed(select_sources(paths, None), known)
+    todo = changed(select_sources(where, None), known)
     logger = get_run_logger()
     if not todo:
         logger.info("no source changed")

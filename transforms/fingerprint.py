@@ -9,8 +9,8 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from transforms.publish.versions import file_sha256
 from transforms.sources import Source, is_url
-from transforms.versions import file_sha256
 
 
 def fingerprint(source: Source) -> str:

@@ -77,9 +77,8 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pl.
         raise TableReadError(f"{path}: cannot be read as Parquet ({exc})") from exc
 
 
-def read_published(processed: Path, table: str, columns: list[str] | None = None) -> pl.DataFrame:
-    """All sources' partitions of a published table (data/processed/<table>/source=*/part-*.parquet)."""
-    files = sorted((processed / table).glob("source=*/part-*.parquet"))
+def read_published(files: list[Path], table: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """A published table from its sources' files (at least one)."""
     if not files:
-        raise FileNotFoundError(f"{processed / table}: nothing published; run `groundmill run` first")
+        raise FileNotFoundError(f"{table}: nothing published; run `groundmill run` first")
     return pl.concat([pl.read_parquet(f, columns=columns) for f in files], how="vertical_relaxed")

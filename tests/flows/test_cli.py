@@ -12,7 +12,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.settings import PUBLISHED_TABLES
+from schemas import registry
+from schemas.registry import PUBLISHED as PUBLISHED_TABLES
 from tests.conftest import BAD, cli_env
 
 
@@ -63,6 +64,22 @@ def test_run_publishes_every_table_partitioned_by_source(ran):
         .compression
     )
     assert compression == "ZSTD"
+
+
+def test_every_table_a_stage_writes_has_its_registered_schema(ran):
+    """Interim tables have the schema of their registered table; curated and published ones that of
+    their published form."""
+    root, _ = ran
+    checked = 0
+    for path in sorted((root / "data" / "interim").glob("*/*/*.parquet")):
+        stage, table = path.parent.parent.name, path.stem
+        expected = registry.published_schema(table) if stage == "curate" else registry.schema(table)
+        assert pl.read_parquet_schema(path) == dict(expected), path
+        checked += 1
+    for path in sorted((root / "data" / "processed").glob("*/source=*/part-0.parquet")):
+        assert pl.read_parquet_schema(path) == dict(registry.published_schema(path.parent.parent.name)), path
+        checked += 1
+    assert checked >= 3 * (5 + 6 + 13) + 3 * 13
 
 
 def test_summary_reports_pages_rows_tiers_and_failures(ran):

@@ -18,7 +18,7 @@ from transforms.curate.difficulty import DifficultyParams, factors, grade_diffic
 from transforms.curate.minhash import MinHashParams, near_duplicate_clusters, shingles
 from transforms.curate.near_dup import dedup_howto, hash_pairs
 from transforms.curate.phash import phashes
-from transforms.curate.stage import TABLES, CurateParams, curate_tables
+from transforms.curate.stage import TABLES, CurateParams, curate_stage
 from transforms.curate.validate import split_valid
 from transforms.ledger import ledger
 
@@ -102,7 +102,7 @@ def test_cross_table_and_content_hash_checks_quarantine_with_their_reason():
     tables["screenshots"] = pl.concat(
         [shots, shots.head(1).with_columns(screenshot_id=pl.lit("c" * 64), capture_id=pl.lit("c" * 32))]
     )
-    curated = curate_tables(tables, "t", CurateParams())
+    curated = curate_stage(tables, "t", CurateParams())
     q = curated.tables["quarantine"]
     checks = dict(q.select("row_id", "check").iter_rows())
     assert checks["0" * 32] == "id_is_content_hash"
@@ -127,7 +127,7 @@ def test_references_are_checked_when_ids_are_right():
     e = tables["elements"].with_row_index("_i")
     e = e.with_columns(x2=pl.when(pl.col("_i") == 0).then(pl.lit(5000.0)).otherwise("x2")).drop("_i")
     tables["elements"] = e.with_columns(content_ids(e, "elements"))
-    curated = curate_tables(tables, "t", CurateParams())
+    curated = curate_stage(tables, "t", CurateParams())
     reasons = dict(
         curated.tables["quarantine"]
         .filter(pl.col("table") != "instructions")
@@ -148,12 +148,12 @@ def test_references_are_checked_when_ids_are_right():
 def test_an_unreadable_file_is_reported_and_the_rest_is_curated():
     tables = small_source()
     inputs = {**tables, "instructions": "data/interim/annotate/t/instructions.parquet: not a Parquet file"}
-    curated = curate_tables(inputs, "t", CurateParams())
+    curated = curate_stage(inputs, "t", CurateParams())
     row = curated.tables["quarantine"].filter(pl.col("check") == "file_readable").row(0, named=True)
     assert row["table"] == "instructions" and "instructions.parquet" in row["reason"]
     assert curated.tables["grounding"].height > 0 and curated.usable_rows > 0
     assert balanced(curated.books)
-    nothing = curate_tables({t: "gone" for t in TABLES}, "t", CurateParams())
+    nothing = curate_stage({t: "gone" for t in TABLES}, "t", CurateParams())
     assert nothing.usable_rows == 0
 
 
@@ -169,8 +169,8 @@ def test_curation_is_deterministic_in_any_row_order():
             out[name] = buffer.getvalue()
         return out
 
-    assert bytes_of(curate_tables(tables, "t", CurateParams())) == bytes_of(
-        curate_tables(shuffled, "t", CurateParams())
+    assert bytes_of(curate_stage(tables, "t", CurateParams())) == bytes_of(
+        curate_stage(shuffled, "t", CurateParams())
     )
 
 
@@ -211,7 +211,7 @@ def test_near_duplicate_screenshots_cluster_and_their_rows_dedup_by_expression_a
             "c" * 32: (other, [el(1, "button", "button", text="Save", box=(10, 10, 110, 50))]),
         }
     )
-    curated = curate_tables(tables, "t", CurateParams())
+    curated = curate_stage(tables, "t", CurateParams())
     cluster = dict(curated.tables["screenshots"].select("capture_id", "cluster_id").iter_rows())
     assert cluster["a" * 32] == cluster["b" * 32] != cluster["c" * 32]
     dupes = curated.tables["duplicates"].filter(pl.col("table") == "grounding")

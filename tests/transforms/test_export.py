@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from tests.transforms.elements import el, png, source_tables
-from transforms.curate.stage import CurateParams, curate_tables
-from transforms.export import (
+from transforms.curate.stage import CurateParams, curate_stage
+from transforms.publish.export import (
     ExportParams,
     box_in,
     chat_record,
@@ -36,7 +36,7 @@ def curated():
         )
         for k in range(1, 7)
     }
-    return curate_tables(source_tables(pages, refusals=1), "t", CurateParams()).tables
+    return curate_stage(source_tables(pages, refusals=1), "t", CurateParams()).tables
 
 
 def rows(curated, params=ExportParams()):

@@ -119,7 +119,7 @@ def run(url: str, root: Path, **settings):
         price_out_per_mtok=8.0,
         **settings,
     )
-    annotator = ModelAnnotator(params, root)
+    annotator = ModelAnnotator(params, (root / params.cache_dir).resolve())
     elements, shots = elements_and_shots()
     try:
         return annotate_tables(elements, shots, annotator, 0), usage_table(annotator, "t")

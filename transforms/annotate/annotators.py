@@ -14,11 +14,12 @@ from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.template import TemplateAnnotator
 
 
-def build_annotator(params: AnnotateParams, root: Path) -> Annotator:
+def build_annotator(params: AnnotateParams, cache: Path) -> Annotator:
+    """The annotator params name; `cache` is where a model annotator keeps its replies."""
     if params.annotator == "template":
         return TemplateAnnotator(params)
     if params.annotator == "model":
-        return ModelAnnotator(ModelParams.from_dict(params.model), root)
+        return ModelAnnotator(ModelParams.from_dict(params.model), cache)
     raise ValueError(f"annotate.annotator: {params.annotator!r} is not one of 'template', 'model'")
 
 

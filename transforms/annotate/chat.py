@@ -60,9 +60,9 @@ class Usage:
 
 
 class ChatClient:
-    def __init__(self, params: ModelParams, root: Path):
+    def __init__(self, params: ModelParams, cache: Path):
         self.params = params
-        self.cache = (root / params.cache_dir).resolve()
+        self.cache = cache  # replies by request hash (the flow resolves params.cache_dir)
         key = os.environ.get(params.api_key_env, "")
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.http = httpx.Client(

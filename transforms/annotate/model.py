@@ -80,9 +80,9 @@ def _image_part(url: str) -> dict:
 class ModelAnnotator:
     name = "model"
 
-    def __init__(self, params: ModelParams, root: Path):
+    def __init__(self, params: ModelParams, cache: Path):
         self.params = params
-        self.client = ChatClient(params, root)
+        self.client = ChatClient(params, cache)
         self.name = f"model:{params.model}"
 
     def annotate(self, screen: Screen, png: bytes | None) -> tuple[list[Phrase], list[Skip]]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from schemas import registry
+from schemas.capture import ClusteredScreenshots
+from schemas.datasets import GradedGrounding
 from schemas.registry import empty, schema
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import DifficultyParams, grade_difficulty
@@ -27,7 +29,9 @@ from transforms.curate.near_dup import (
 )
 from transforms.curate.phash import phashes
 from transforms.curate.validate import split_rejected, split_valid
+from transforms.ledger import StageOutput
 
+PASSED_THROUGH = ("skipped", "model_usage")  # annotate's accounts, published as they are
 # In dependency order: a row is checked against the tables before it.
 TABLES = ("captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions", "howto")
 # Tables whose ids are checked against their content (screenshots: the sha256 of the PNG).
@@ -77,11 +81,7 @@ class CurateParams:
     workers: int = os.cpu_count() or 1  # threads that decode screenshots for their pHash
 
 
-@dataclass
-class Curated:
-    tables: dict[str, pl.DataFrame]
-    books: list[dict]
-
+class Curated(StageOutput):
     @property
     def usable_rows(self) -> int:
         """Rows kept in the data tables: zero means nothing of this source could be used."""
@@ -185,8 +185,9 @@ def _curate_table(
     return valid, bad, removed, flagged, books
 
 
-def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params: CurateParams) -> Curated:
-    """Input tables (or, for a file that could not be read, the reason) in; curated tables and books out."""
+def curate_stage(inputs: dict[str, pl.DataFrame | str], source_id: str, params: CurateParams) -> Curated:
+    """Input tables (or, for a file that could not be read, the reason) in; curated tables and books out.
+    `skipped` and `model_usage`, where given, pass through as they are."""
     out: dict[str, pl.DataFrame] = {}
     quarantined, duplicates, rejected, books = [], [], [], []
     clusters = empty("clustered_screenshots").select(CLUSTER_COLUMNS)
@@ -200,8 +201,6 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
         rejected.append(flagged)
         books.append(
             {
-                "stage": "curate",
-                "source_id": source_id,
                 "table": table,
                 "rows_in": b.rows_in,
                 "rows_out": kept.height,
@@ -220,4 +219,8 @@ def curate_tables(inputs: dict[str, pl.DataFrame | str], source_id: str, params:
     )
     tables["duplicates"] = pl.concat([empty("duplicates"), *duplicates]).sort("table", "row_id")
     tables["rejected"] = pl.concat(rejected).sort("table", "row_id")
+    # The contracts of the published forms hold by construction; a failure here is a bug, not bad input.
+    tables["grounding"] = GradedGrounding.validate(tables["grounding"], lazy=True)
+    tables["screenshots"] = ClusteredScreenshots.validate(tables["screenshots"], lazy=True)
+    tables |= {t: inputs[t] for t in PASSED_THROUGH if isinstance(inputs.get(t), pl.DataFrame)}
     return Curated(tables, books)

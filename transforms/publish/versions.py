@@ -27,18 +27,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def dataset_version(processed: Path, tables: list[str]) -> dict:
-    """The version entry of what is published under `processed` now."""
-    files = sorted(p for t in tables for p in (processed / t).glob("source=*/*.parquet"))
+def dataset_version(partitions: list[tuple[str, str, Path]], base: Path) -> dict:
+    """The version entry of the published files (table, source, path), named relative to `base`."""
+    partitions = sorted(partitions, key=lambda p: p[2])
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(f"{path.relative_to(processed).as_posix()}\0{file_sha256(path)}\n".encode())
+    for _, _, path in partitions:
+        digest.update(f"{path.relative_to(base).as_posix()}\0{file_sha256(path)}\n".encode())
     content = digest.hexdigest()
-    counts = {
-        t: sum(pl.scan_parquet(p).select(pl.len()).collect().item() for p in files if p.parts[-3] == t)
-        for t in tables
-    }
-    sources = sorted({p.parent.name.removeprefix("source=") for p in files})
+    counts = dict.fromkeys(dict.fromkeys(t for t, _, _ in partitions), 0)
+    for table, _, path in partitions:
+        counts[table] += pl.scan_parquet(path).select(pl.len()).collect().item()
+    sources = sorted({s for _, s, _ in partitions})
     now = datetime.now(UTC)
     return {
         "version": f"v{now:%Y%m%d-%H%M%S}-{content[:8]}",
@@ -46,7 +45,7 @@ def dataset_version(processed: Path, tables: list[str]) -> dict:
         "content_sha256": content,
         "sources": sources,
         "row_counts": json.dumps(counts, sort_keys=True),
-        "files": len(files),
+        "files": len(partitions),
     }
 
 

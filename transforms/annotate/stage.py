@@ -1,0 +1,62 @@
+"""The annotate stage for one source: its capture tables in; grounding, instructions, how-to, skipped and
+model usage out, with the ledger's account of every element, slot and page."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from schemas.registry import empty
+from transforms.annotate.annotators import usage_table
+from transforms.annotate.howto import mine_howto
+from transforms.annotate.imported import imported_grounding
+from transforms.annotate.phrases import Annotator
+from transforms.annotate.tables import annotate_tables
+from transforms.ledger import StageOutput
+
+# The capture tables (and columns) the stage reads; `records` only for an imported dataset.
+INPUTS = {
+    "captures": None,
+    "elements": None,
+    "screenshots": ["screenshot_id", "capture_id", "part_index", "width", "height", "png"],
+}
+
+
+def _imported(captured: dict[str, pl.DataFrame]) -> StageOutput:
+    """An imported dataset's records are its grounding rows; there are no phrases to write."""
+    records = captured["records"]
+    grounding = imported_grounding(records, captured["elements"], captured["screenshots"])
+    book = {"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}
+    tables = {"grounding": grounding, "instructions": empty("instructions"), "skipped": empty("skipped")}
+    return StageOutput(tables, [book])
+
+
+def annotate_stage(
+    captured: dict[str, pl.DataFrame], source_id: str, annotator: Annotator, refusals_per_screenshot: int
+) -> StageOutput:
+    """Phrases for every element (or an imported dataset's records as they are), how-to procedures
+    mined from the pages, and what the annotator spent."""
+    if "records" in captured:
+        out = _imported(captured)
+    else:
+        annotated = annotate_tables(
+            captured["elements"], captured["screenshots"], annotator, refusals_per_screenshot
+        )
+        tables = {
+            "grounding": annotated.grounding,
+            "instructions": annotated.instructions,
+            "skipped": annotated.skipped,
+        }
+        out = StageOutput(tables, annotated.books)
+    captures = captured["captures"]
+    howto, pages_without = mine_howto(captures, captured["screenshots"])
+    ok_pages = captures.filter(pl.col("status") == "ok").height
+    out.books.append(
+        {
+            "table": "howto_pages",
+            "rows_in": ok_pages,
+            "rows_out": ok_pages - pages_without,
+            "skipped": pages_without,
+        }
+    )
+    out.tables |= {"howto": howto, "model_usage": usage_table(annotator, source_id)}
+    return out

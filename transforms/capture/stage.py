@@ -1,0 +1,71 @@
+"""The capture stage for one source: pages rendered shard by shard (or a dataset imported), joined into
+the capture tables, with the ledger's account of every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from schemas.registry import empty
+from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.dataset import import_tables
+from transforms.capture.devices import STANDARD, Device
+from transforms.capture.opening import open_source
+from transforms.capture.records import failed_source_capture, to_tables
+from transforms.capture.render import PageResult
+from transforms.ledger import StageOutput
+from transforms.sources import Source, SourceError
+
+
+def capture_shard(
+    source: Source, keys: list[str], params: CaptureParams, on_page: Callable[[PageResult], None]
+) -> dict[str, pl.DataFrame]:
+    """Render one shard of a source's pages on every device, in one browser; pages the source's
+    policy refuses get a `refused` captures row."""
+    with open_source(source, keys) as opened:
+        results = capture_pages(opened.targets, params, opened.policy, opened.politeness, on_page=on_page)
+    refused = [
+        PageResult(key, device).fail("refused", why)
+        for key, why in opened.refused.items()
+        for device in params.devices
+    ]
+    return to_tables(source.id, results + refused, opened.page_sha256)
+
+
+def _accounted(tables: dict[str, pl.DataFrame]) -> StageOutput:
+    """The ledger row of a source's captures: pages in, pages captured, the rest skipped with their
+    status and message in `captures`."""
+    captures = tables["captures"]
+    ok = captures.filter(pl.col("status") == "ok").height
+    book = {"table": "captures", "rows_in": captures.height, "rows_out": ok, "skipped": captures.height - ok}
+    return StageOutput(tables, [book])
+
+
+def _unreadable(source_id: str, why: str, device: Device) -> dict[str, pl.DataFrame]:
+    """Empty capture tables and one captures row that says why the source could not be read."""
+    return to_tables(source_id, [], {}) | {"captures": failed_source_capture(source_id, why, device)}
+
+
+def capture_stage(
+    source_id: str, shards: Sequence[dict[str, pl.DataFrame]], unreadable: str, device: Device
+) -> StageOutput:
+    """A source's shards joined into its capture tables. A source with no pages gets one captures row
+    that says why (`unreadable`)."""
+    if shards:
+        tables = {name: pl.concat([s[name] for s in shards]) for name in shards[0]}
+    else:
+        tables = _unreadable(source_id, unreadable, device)
+    return _accounted(tables)
+
+
+def import_stage(source: Source) -> StageOutput:
+    """A dataset source: its records and images become the capture tables and `records`. A source that
+    cannot be read gets one captures row with the error."""
+    try:
+        tables = import_tables(source)
+    except (SourceError, OSError, ValueError, KeyError) as exc:
+        tables = _unreadable(source.id, f"{type(exc).__name__}: {exc}", STANDARD) | {
+            "records": empty("records")
+        }
+    return _accounted(tables)

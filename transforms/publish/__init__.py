@@ -1,0 +1,1 @@
+"""Publish: curated tables to partitioned Parquet, the DuckDB catalog, versions, data cards, exports."""

@@ -1,0 +1,34 @@
+"""The DuckDB catalog: one view per published table over its partitioned Parquet files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+
+def build_catalog(db_path: Path, views: dict[str, str], root: Path) -> None:
+    """(Re)create `db_path` with one view per entry of `views` (name -> a Parquet file or glob, relative
+    to `root`), so the catalog works from any clone: open it (or run `groundmill query`) from the
+    project root."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB creates the file itself
+    try:
+        con = duckdb.connect(tmp)
+        try:
+            con.execute(f"set file_search_path = '{root.as_posix()}'")
+            for name, pattern in views.items():
+                con.execute(
+                    f"create or replace view {name} as "
+                    f"select * from read_parquet('{pattern}', union_by_name = true)"
+                )
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+        Path(tmp + ".wal").unlink(missing_ok=True)

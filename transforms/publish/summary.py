@@ -1,0 +1,103 @@
+"""The run summary people read at the end of `groundmill run`, computed from the catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def open_catalog(catalog: Path, root: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the catalog that resolves the views' paths (relative to `root`)."""
+    if not catalog.exists():
+        raise FileNotFoundError(f"{catalog} not found: run `groundmill run` (or `dvc repro`) first")
+    con = duckdb.connect(str(catalog), read_only=True)
+    con.execute(f"set file_search_path = '{root.as_posix()}'")
+    return con
+
+
+def _capped(lines: list[str], most: int = 10) -> list[str]:
+    """At most `most` lines, then one that says how many more the captures table holds."""
+    if len(lines) <= most:
+        return lines
+    return lines[:most] + [f'    … and {len(lines) - most} more (groundmill query "select * from captures")']
+
+
+COUNTED = (
+    "screenshots",
+    "grounding",
+    "instructions",
+    "howto",
+    "skipped",
+    "rejected",
+    "duplicates",
+    "quarantine",
+)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> object:
+    return con.execute(sql).fetchone()[0]
+
+
+def _rows(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Pages by status, elements, rows per table, tiers, the main quarantine reasons."""
+    status = dict(con.execute("select status, count(*) from captures group by 1 order by 1").fetchall())
+    lines = [
+        f"  pages captured:   {sum(status.values())} ({', '.join(f'{k} {v}' for k, v in status.items())})",
+        f"  elements:         {_scalar(con, 'select count(*) from elements')}",
+        "  rows per table:",
+        *(f"    {table:<13} {_scalar(con, f'select count(*) from {table}')}" for table in COUNTED),
+    ]
+    tiers = con.execute(
+        "select tier, count(*) from grounding where tier is not null group by 1 "
+        "order by array_position(['easy','medium','hard'], tier)"
+    ).fetchall()
+    lines.append("  difficulty tiers: " + (", ".join(f"{t} {n}" for t, n in tiers) or "none"))
+    reasons = con.execute(
+        "select reason, count(*) from quarantine group by 1 order by 2 desc limit 5"
+    ).fetchall()
+    lines.append(
+        f"  quarantined:      {sum(n for _, n in reasons)}" + "".join(f"\n    {n} × {r}" for r, n in reasons)
+    )
+    return lines
+
+
+def _problems(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Pages not captured, pages captured despite script errors, and whether the ledger balances."""
+    lines = []
+    failed = con.execute(
+        "select source_id, page_path, status, message from captures where status <> 'ok' order by 1, 2"
+    ).fetchall()
+    if failed:
+        lines.append(f"  pages not captured: {len(failed)}")
+        lines += _capped([f"    {s}/{p or '(source)'}: {st}: {m}" for s, p, st, m in failed])
+    noisy = con.execute(
+        "select source_id, page_path, message from captures "
+        "where status = 'ok' and script_errors > 0 order by 1, 2"
+    ).fetchall()
+    if noisy:
+        lines.append(f"  captured despite script errors: {len(noisy)}")
+        lines += _capped([f"    {s}/{p}: {m}" for s, p, m in noisy])
+    unbalanced = _scalar(
+        con,
+        "select count(*) from ledger "
+        "where rows_in <> rows_out + quarantined + deduplicated + skipped + rejected",
+    )
+    lines.append(
+        f"  ledger:           {_scalar(con, 'select count(*) from ledger')} rows, "
+        + ("all balanced" if unbalanced == 0 else f"{unbalanced} NOT balanced")
+    )
+    return lines
+
+
+def summary_text(con: duckdb.DuckDBPyConnection, tables_at: str, catalog: Path) -> str:
+    """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages and where outputs are
+    (`tables_at`: where the published files lie)."""
+    lines = ["groundmill run summary", *_rows(con), *_problems(con)]
+    lines += [
+        "outputs:",
+        f"  tables:  {tables_at}",
+        f"  catalog: {catalog}",
+        '  try:     groundmill query "select tier, count(*) from grounding group by 1"',
+    ]
+    return "\n".join(lines)
