@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
         help="another setting of the entry (local=true, box=xywh, images=...), repeatable",
     )
     sub.add_parser("watch", help="run the lifecycle for the sources that are new or changed since last time")
+    _add_export_and_audit(sub)
+    return parser
+
+
+def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export", help="write a training export of the published rows to data/exports/<format>"
     )
@@ -78,7 +83,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
-    return parser
 
 
 def _sources(args: argparse.Namespace, paths) -> int:

@@ -112,68 +112,61 @@ def screen_of(*rows: dict, image: bytes | None = None):
     return Screen(items)
 
 
-def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0) -> dict[str, pl.DataFrame]:
-    """The capture and annotate tables of a small source, with real PNGs and every id the content hash
-    it claims: `pages` maps a capture id to (png, element rows made with `el`)."""
+def _page_rows(n: int, capture_id: str, image: bytes, n_elements: int) -> tuple[dict, dict]:
+    """The screenshots and captures rows of one fixture page (a single slice of a real PNG)."""
     import io
     from datetime import datetime
 
     from PIL import Image
 
-    from transforms.ids import content_ids, sha256_hex
+    from transforms.ids import sha256_hex
 
-    rows, shots, captures = [], [], []
-    for n, (capture_id, (image, elements)) in enumerate(sorted(pages.items())):
-        sid = sha256_hex(image)
-        width, height = Image.open(io.BytesIO(image)).size
-        shots.append(
-            {
-                "screenshot_id": sid,
-                "source_id": "t",
-                "capture_id": capture_id,
-                "device": "standard",
-                "platform": "web",
-                "part_index": 0,
-                "scroll_y": 0.0,
-                "width": width,
-                "height": height,
-                "png": image,
-            }
-        )
-        captures.append(
-            {
-                "capture_id": capture_id,
-                "source_id": "t",
-                "page_path": f"p{n}.html",
-                "page_sha256": "x",
-                "device": "standard",
-                "platform": "web",
-                "status": "ok",
-                "message": "",
-                "started_at": datetime(2026, 1, 1, tzinfo=UTC),
-                "viewport_width": width,
-                "viewport_height": height,
-                "device_scale_factor": 1.0,
-                "n_parts": 1,
-                "n_elements": len(elements),
-                "script_errors": 0,
-            }
-        )
-        rows += [{**r, "screenshot_id": sid, "capture_id": capture_id, "part_index": 0} for r in elements]
-    elements = pl.DataFrame(rows, schema=schema("elements"))
-    elements = elements.with_columns(content_ids(elements, "elements"))
-    screenshots = pl.DataFrame(shots, schema=schema("screenshots"))
+    width, height = Image.open(io.BytesIO(image)).size
+    where = {"source_id": "t", "capture_id": capture_id, "device": "standard", "platform": "web"}
+    shot = {**where, "screenshot_id": sha256_hex(image), "part_index": 0, "scroll_y": 0.0}
+    capture = {
+        **where,
+        "page_path": f"p{n}.html",
+        "page_sha256": "x",
+        "status": "ok",
+        "message": "",
+        "started_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "viewport_width": width,
+        "viewport_height": height,
+        "device_scale_factor": 1.0,
+        "n_parts": 1,
+        "n_elements": n_elements,
+        "script_errors": 0,
+    }
+    return shot | {"width": width, "height": height, "png": image}, capture
+
+
+def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0) -> dict[str, pl.DataFrame]:
+    """The capture and annotate tables of a small source, with real PNGs and every id the content hash
+    it claims: `pages` maps a capture id to (png, element rows made with `el`)."""
+    from schemas.registry import TABLES, empty
     from transforms.annotate.settings import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
+    from transforms.ids import content_ids
 
+    rows, shots, captures = [], [], []
+    for n, (capture_id, (image, elements)) in enumerate(sorted(pages.items())):
+        shot, capture = _page_rows(n, capture_id, image, len(elements))
+        shots.append(shot)
+        captures.append(capture)
+        where = {"screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "part_index": 0}
+        rows += [{**r, **where} for r in elements]
+    elements = TABLES["elements"].frame(rows)
+    elements = elements.with_columns(content_ids(elements, "elements"))
+    screenshots = TABLES["screenshots"].frame(shots)
     out = annotate_tables(elements, screenshots, TemplateAnnotator(AnnotateParams()), refusals)
     return {
-        "captures": pl.DataFrame(captures, schema=schema("captures")),
+        "captures": TABLES["captures"].frame(captures),
         "screenshots": screenshots,
         "elements": elements,
-        "excluded_elements": pl.DataFrame(schema=schema("excluded_elements")),
+        "excluded_elements": empty("excluded_elements"),
         "grounding": out.grounding,
         "instructions": out.instructions,
-        "howto": pl.DataFrame(schema=schema("howto")),
+        "howto": empty("howto"),
     }

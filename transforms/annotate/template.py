@@ -98,6 +98,7 @@ class TemplateAnnotator:
         return phrases, skips
 
     def _item(self, item: Item, screen: Screen, marks: list[Item]) -> dict[tuple[str, str], Phrase | str]:
+        """Per (table, variant): the phrase for this element, or the reason there is none."""
         if not item.center_hit:
             reason = "centre point does not hit the element (covered, or on a control inside it)"
             return {(t, v): reason for t, vs in VARIANTS.items() for v in vs}
@@ -124,39 +125,36 @@ class TemplateAnnotator:
             if not named
             else "no user goal known for it"
         )
-        if not item.interactive:
-            return out
+        if item.interactive:
+            out |= self._instructions(item, nps, goal)
+        return out
+
+    def _instructions(
+        self, item: Item, nps: dict[str, str], goal: str | None
+    ) -> dict[tuple[str, str], Phrase | str]:
+        """The instruction variants of an interactive element, from its noun phrases and goal."""
         action = action_of(item)
         if action is None:
             reason = f"no action template for role {item.role!r}"
-            return {**out, **{("instructions", v): reason for v in VARIANTS["instructions"]}}
+            return {("instructions", v): reason for v in VARIANTS["instructions"]}
+        out: dict[tuple[str, str], Phrase | str] = {}
         for perspective, np in nps.items():
             out[("instructions", perspective)] = (
                 self._instruct(item, perspective, action, np) if _is_np(np) else np
             )
+        no_goal = "no user goal known for it"
+        out[("instructions", "intent/explicit")] = no_goal
         if goal and "," not in goal and _is_np(nps["text"]):
             text = action.instruct(nps["text"])
+            explicit = f"To {goal}, {text[:1].lower()}{text[1:]}"
             out[("instructions", "intent/explicit")] = Phrase(
-                item,
-                "instructions",
-                "intent/explicit",
-                f"To {goal}, {text[:1].lower()}{text[1:]}",
-                action.action_type,
-                action.args,
+                item, "instructions", "intent/explicit", explicit, action.action_type, action.args
             )
-        else:
-            out[("instructions", "intent/explicit")] = "no user goal known for it"
+        implicit = implicit_instruction(item, action) if goal else None
         out[("instructions", "intent/implicit")] = (
-            Phrase(
-                item,
-                "instructions",
-                "intent/implicit",
-                implicit_instruction(item, action),
-                action.action_type,
-                action.args,
-            )
+            Phrase(item, "instructions", "intent/implicit", implicit, action.action_type, action.args)
             if goal
-            else "no user goal known for it"
+            else no_goal
         )
         tooltip = (item.row.get("title") or "").strip()
         hovers = item.row.get("has_popup") or (tooltip and tooltip.lower() != item.key)

@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 from PIL import Image
 
-from schemas.registry import schema
+from schemas.registry import TABLES, empty, schema
 from transforms.capture.records import capture_id_for
 from transforms.ids import row_id, sha256_hex
 from transforms.sources import Source, SourceError
@@ -116,98 +116,109 @@ def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], by
             yield split, row, name, lambda raw=raw: raw
 
 
+def _image_rows(
+    source: Source, name: str, platform: str, read_image, now: datetime
+) -> tuple[dict, dict | None]:
+    """The captures row of one image, and its screenshots row (None when it cannot be read)."""
+    capture_id = capture_id_for(source.id, name, "", "imported")
+    try:
+        png, (w, h) = _png(read_image())
+        status, message = "ok", ""
+    except (OSError, ValueError) as exc:
+        png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
+    sid = sha256_hex(png) if png else None
+    where = {"source_id": source.id, "capture_id": capture_id, "device": "imported", "platform": platform}
+    capture = {
+        **where,
+        "page_path": name,
+        "page_sha256": sid or "",
+        "status": status,
+        "message": message,
+        "started_at": now,
+        "viewport_width": w,
+        "viewport_height": h,
+        "device_scale_factor": 1.0,
+        "n_parts": 1 if png else 0,
+        "n_elements": 0,
+        "script_errors": 0,
+    }
+    if not png:
+        return capture, None
+    shot = {
+        **where,
+        "screenshot_id": sid,
+        "part_index": 0,
+        "scroll_y": 0.0,
+        "width": w,
+        "height": h,
+        "png": png,
+    }
+    return capture, shot
+
+
+def _element_row(source: Source, record: dict, shot: dict, index: int) -> dict | None:
+    """The element a record's box becomes (None for a negative record or one without a box)."""
+    if not record.get("bbox") or (record.get("gt_type") or "positive") == "negative":
+        return None
+    x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
+    element = dict.fromkeys(schema("elements")) | {
+        "screenshot_id": shot["screenshot_id"],
+        "capture_id": shot["capture_id"],
+        "source_id": source.id,
+        "part_index": 0,
+        "element_index": index,
+        "tag": "target",
+        "role": record.get("ui_type") or "target",
+        "interactive": True,
+        "center_hit": True,
+        "visible_ratio": 1.0,
+        "in_viewport": True,
+        "scope": "document",
+        "css_path": f"record:{record.get('id', index)}",
+        "x1": x1,
+        "y1": y1,
+        "x2": x2,
+        "y2": y2,
+    }
+    return element | {"element_id": row_id("elements", element)}
+
+
 def import_tables(source: Source) -> dict[str, pl.DataFrame]:
     """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
     image that is missing or unreadable gives a captures row with status error and the reason."""
     now = datetime.now(UTC)
     captures, screenshots, elements, records = {}, {}, [], []
-    index = 0
     rows = hf_records(source) if is_hf_folder(source.path) else json_records(source)
     for hint, record, name, read_image in rows:
         capture_id = capture_id_for(source.id, name, "", "imported")
         if capture_id not in captures:
-            try:
-                png, (w, h) = _png(read_image())
-                status, message = "ok", ""
-            except (OSError, ValueError) as exc:
-                png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
-            sid = sha256_hex(png) if png else None
-            captures[capture_id] = {
-                "capture_id": capture_id,
-                "source_id": source.id,
-                "page_path": name,
-                "page_sha256": sid or "",
-                "device": "imported",
-                "platform": _platform(record, hint),
-                "status": status,
-                "message": message,
-                "started_at": now,
-                "viewport_width": w,
-                "viewport_height": h,
-                "device_scale_factor": 1.0,
-                "n_parts": 1 if png else 0,
-                "n_elements": 0,
-                "script_errors": 0,
-            }
-            if png:
-                screenshots[capture_id] = {
-                    "screenshot_id": sid,
-                    "source_id": source.id,
-                    "capture_id": capture_id,
-                    "device": "imported",
-                    "platform": captures[capture_id]["platform"],
-                    "part_index": 0,
-                    "scroll_y": 0.0,
-                    "width": w,
-                    "height": h,
-                    "png": png,
-                }
+            captures[capture_id], shot = _image_rows(
+                source, capture_id, name, _platform(record, hint), read_image, now
+            )
+            if shot:
+                screenshots[capture_id] = shot
         shot = screenshots.get(capture_id)
         if shot is None:
             continue
-        element_id = None
-        if record.get("bbox") and (record.get("gt_type") or "positive") != "negative":
-            x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
-            element = {c: None for c in schema("elements")} | {
-                "screenshot_id": shot["screenshot_id"],
-                "capture_id": capture_id,
-                "source_id": source.id,
-                "part_index": 0,
-                "element_index": index,
-                "tag": "target",
-                "role": record.get("ui_type") or "target",
-                "interactive": True,
-                "center_hit": True,
-                "visible_ratio": 1.0,
-                "in_viewport": True,
-                "scope": "document",
-                "css_path": f"record:{record.get('id', index)}",
-                "x1": x1,
-                "y1": y1,
-                "x2": x2,
-                "y2": y2,
-            }
-            element["element_id"] = element_id = row_id("elements", element)
+        element = _element_row(source, record, shot, len(records))
+        if element:
             elements.append(element)
             captures[capture_id]["n_elements"] += 1
         records.append(
             {
                 "source_id": source.id,
-                "record_index": index,
+                "record_index": len(records),
                 "capture_id": capture_id,
                 "screenshot_id": shot["screenshot_id"],
-                "element_id": element_id,
+                "element_id": element and element["element_id"],
                 "instruction": record.get("instruction") or "",
                 "gt_type": record.get("gt_type") or "positive",
                 "is_icon": record.get("ui_type") == "icon",
                 "origin": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
             }
         )
-        index += 1
-    return {
-        "captures": pl.DataFrame(list(captures.values()), schema=schema("captures")),
-        "screenshots": pl.DataFrame(list(screenshots.values()), schema=schema("screenshots")),
-        "elements": pl.DataFrame(elements, schema=schema("elements")),
-        "excluded_elements": pl.DataFrame(schema=schema("excluded_elements")),
-        "records": pl.DataFrame(records, schema=schema("records")),
+    tables = {"captures": captures.values(), "screenshots": screenshots.values(), "elements": elements}
+    return {name: TABLES[name].frame(rows) for name, rows in tables.items()} | {
+        "excluded_elements": empty("excluded_elements"),
+        "records": TABLES["records"].frame(records),
     }

@@ -69,6 +69,52 @@ def check_ids(frame: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFra
     )
 
 
+def _ref_checks(table: str, columns: list[str], element_ids: pl.Series | None) -> list[tuple]:
+    """(check, column, ok(frame) -> Series, value shown, reason) for each reference a table's rows make;
+    `_w` and `_h` are the size of the screenshot a row names."""
+    nullable = table == "howto"  # a procedure may have no screenshot
+    checks = [
+        (
+            "screenshot_exists",
+            "screenshot_id",
+            lambda j: j["_w"].is_not_null() | (j["screenshot_id"].is_null() if nullable else False),
+            pl.col("screenshot_id"),
+            "screenshot_id names no screenshot of this source",
+        )
+    ]
+    if element_ids is not None and "element_id" in columns:
+        checks.append(
+            (
+                "element_exists",
+                "element_id",
+                lambda j: j["element_id"].is_in(element_ids.implode()) | j["element_id"].is_null(),
+                pl.col("element_id"),
+                "element_id names no element of this source",
+            )
+        )
+    if table == "elements":
+        checks.append(
+            (
+                "box_inside_screenshot",
+                "x2",
+                lambda j: (j["x2"] <= j["_w"]) & (j["y2"] <= j["_h"]),
+                pl.format("box to ({}, {}) on {}x{}", "x2", "y2", "_w", "_h"),
+                "box reaches beyond its screenshot",
+            )
+        )
+    if "image_width" in columns:
+        checks.append(
+            (
+                "image_size_matches",
+                "image_width",
+                lambda j: (j["image_width"] == j["_w"]) & (j["image_height"] == j["_h"]),
+                pl.format("{}x{} (screenshot {}x{})", "image_width", "image_height", "_w", "_h"),
+                "image size differs from the screenshot's",
+            )
+        )
+    return checks
+
+
 def check_refs(
     frame: pl.DataFrame,
     table: str,
@@ -78,59 +124,11 @@ def check_refs(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows that point at an existing screenshot (and element, where they name one), drawn on an image
     of that screenshot's size; the others quarantined, each with the first check it fails."""
-    bad = []
     sizes = screenshots.select("screenshot_id", pl.col("width").alias("_w"), pl.col("height").alias("_h"))
     joined = frame.join(sizes, on="screenshot_id", how="left")
-    nullable = table == "howto"
-    exists = joined["_w"].is_not_null() | (joined["screenshot_id"].is_null() if nullable else False)
-    joined, q = _split(
-        joined,
-        exists,
-        table,
-        row_id,
-        "screenshot_exists",
-        "screenshot_id",
-        pl.col("screenshot_id"),
-        "screenshot_id names no screenshot of this source",
-    )
-    bad.append(q)
-    if elements is not None and "element_id" in frame.columns:
-        known = joined["element_id"].is_in(elements["element_id"].implode()) | joined["element_id"].is_null()
-        joined, q = _split(
-            joined,
-            known,
-            table,
-            row_id,
-            "element_exists",
-            "element_id",
-            pl.col("element_id"),
-            "element_id names no element of this source",
-        )
-        bad.append(q)
-    if table == "elements":
-        inside = (joined["x2"] <= joined["_w"]) & (joined["y2"] <= joined["_h"])
-        joined, q = _split(
-            joined,
-            inside,
-            table,
-            row_id,
-            "box_inside_screenshot",
-            "x2",
-            pl.format("box to ({}, {}) on {}x{}", "x2", "y2", "_w", "_h"),
-            "box reaches beyond its screenshot",
-        )
-        bad.append(q)
-    if "image_width" in frame.columns:
-        same = (joined["image_width"] == joined["_w"]) & (joined["image_height"] == joined["_h"])
-        joined, q = _split(
-            joined,
-            same,
-            table,
-            row_id,
-            "image_size_matches",
-            "image_width",
-            pl.format("{}x{} (screenshot {}x{})", "image_width", "image_height", "_w", "_h"),
-            "image size differs from the screenshot's",
-        )
+    element_ids = elements["element_id"] if elements is not None else None
+    bad = []
+    for check, column, ok, value, reason in _ref_checks(table, frame.columns, element_ids):
+        joined, q = _split(joined, ok(joined), table, row_id, check, column, value, reason)
         bad.append(q)
     return joined.drop("_w", "_h"), pl.concat(bad)

@@ -190,15 +190,18 @@ def export_chat(
     return counts
 
 
-def export_hf(
-    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, params: ExportParams
-) -> dict[str, int]:
-    """<folder>/data/<split>-NNNNN-of-NNNNN.parquet with the `datasets` Image feature (each row carries its
-    screenshot's bytes), shards under params.shard_mb, and a README whose configs name the splits, so
-    `datasets.load_dataset("parquet", data_dir=...)` or `load_dataset(folder)` loads it offline."""
-    from datasets import Dataset, Features, Image, Sequence, Value
+HF_CARD = (
+    "# groundmill export\n\nGrounding rows with their screenshots (`image`), `bbox` as [x1, y1, x2, y2] in "
+    "pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. Splits are by "
+    "near-duplicate screenshot cluster.\n"
+)
+HF_PASSED = ("source_id", "platform", "perspective", "gt_type", "tier", "cluster_id")
 
-    features = Features(
+
+def _hf_features():
+    from datasets import Features, Image, Sequence, Value
+
+    return Features(
         {
             "id": Value("string"),
             "image": Image(),
@@ -207,61 +210,61 @@ def export_hf(
             "point": Sequence(Value("float64")),
             "image_width": Value("int32"),
             "image_height": Value("int32"),
-            "source_id": Value("string"),
-            "platform": Value("string"),
-            "perspective": Value("string"),
-            "gt_type": Value("string"),
-            "tier": Value("string"),
-            "cluster_id": Value("string"),
+            **{c: Value("string") for c in HF_PASSED},
         }
     )
+
+
+def _shards(part: pl.DataFrame, sizes: dict[str, int], limit: int) -> list[list[dict]]:
+    """Rows in order, cut into shards whose screenshots (plus a little per row) stay under `limit` bytes."""
+    shards, current, size = [], [], 0
+    for row in part.iter_rows(named=True):
+        need = sizes.get(row["screenshot_id"], 0) + 512
+        if current and size + need > limit:
+            shards.append(current)
+            current, size = [], 0
+        current.append(row)
+        size += need
+    return [*shards, current]
+
+
+def _hf_columns(shard: list[dict], pngs: dict[str, bytes]) -> dict[str, list]:
+    return {
+        "id": [r["id"] for r in shard],
+        "image": [{"bytes": pngs[r["screenshot_id"]], "path": f"{r['screenshot_id']}.png"} for r in shard],
+        "text": [r["text"] for r in shard],
+        "bbox": [box_in(r, "xyxy") or [] for r in shard],
+        "point": [[r["click_x"], r["click_y"]] if r["x1"] is not None else [] for r in shard],
+        "image_width": [r["image_width"] for r in shard],
+        "image_height": [r["image_height"] for r in shard],
+        **{c: [r.get(c) for r in shard] for c in HF_PASSED},
+    }
+
+
+def export_hf(
+    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, params: ExportParams
+) -> dict[str, int]:
+    """<folder>/data/<split>-NNNNN-of-NNNNN.parquet with the `datasets` Image feature (each row carries its
+    screenshot's bytes), shards under params.shard_mb, and a README whose configs name the splits, so
+    `datasets.load_dataset("parquet", data_dir=...)` or `load_dataset(folder)` loads it offline."""
+    from datasets import Dataset
+
+    features = _hf_features()
     sizes = dict(screenshots.select("screenshot_id", pl.col("png").bin.size()).iter_rows())
     pngs = dict(screenshots.select("screenshot_id", "png").iter_rows())
-    limit = params.shard_mb * 1_000_000
     counts = {}
 
     def fill(staging: Path) -> None:
         (staging / "data").mkdir()
         for (split,), part in rows.group_by("split", maintain_order=True):
-            shards, current, size = [], [], 0
-            for row in part.iter_rows(named=True):
-                need = sizes.get(row["screenshot_id"], 0) + 512
-                if current and size + need > limit:
-                    shards.append(current)
-                    current, size = [], 0
-                current.append(row)
-                size += need
-            shards.append(current)
+            shards = _shards(part, sizes, params.shard_mb * 1_000_000)
             for k, shard in enumerate(shards):
-                data = {
-                    "id": [r["id"] for r in shard],
-                    "image": [
-                        {"bytes": pngs[r["screenshot_id"]], "path": f"{r['screenshot_id']}.png"}
-                        for r in shard
-                    ],
-                    "text": [r["text"] for r in shard],
-                    "bbox": [box_in(r, "xyxy") or [] for r in shard],
-                    "point": [[r["click_x"], r["click_y"]] if r["x1"] is not None else [] for r in shard],
-                    "image_width": [r["image_width"] for r in shard],
-                    "image_height": [r["image_height"] for r in shard],
-                    **{
-                        c: [r.get(c) for r in shard]
-                        for c in ("source_id", "platform", "perspective", "gt_type", "tier", "cluster_id")
-                    },
-                }
-                Dataset.from_dict(data, features=features).to_parquet(
-                    str(staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet")
-                )
+                path = staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet"
+                Dataset.from_dict(_hf_columns(shard, pngs), features=features).to_parquet(str(path))
             counts[split] = part.height
         configs = "\n".join(f"      - split: {s}\n        path: data/{s}-*" for s in counts)
-        (staging / "README.md").write_text(
-            "---\nconfigs:\n  - config_name: default\n    data_files:\n" + configs + "\n---\n\n"
-            "# groundmill export\n\nGrounding rows with their screenshots (`image`), `bbox` as "
-            "[x1, y1, x2, y2] "
-            "in pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. "
-            "Splits are by "
-            "near-duplicate screenshot cluster.\n"
-        )
+        header = "---\nconfigs:\n  - config_name: default\n    data_files:\n" + configs + "\n---\n\n"
+        (staging / "README.md").write_text(header + HF_CARD)
 
     replace_folder_atomic(folder, fill)
     return counts
