@@ -86,9 +86,6 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
 
 
 def _sources(args: argparse.Namespace, paths) -> int:
-    import yaml
-
-    from flows.register import add_source, announce
     from transforms.fingerprint import fingerprint
     from transforms.sources import load_sources
 
@@ -96,6 +93,10 @@ def _sources(args: argparse.Namespace, paths) -> int:
         for source in load_sources(paths.sources_file):
             print(f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source)[:12]})")
         return 0
+    import yaml
+
+    from flows.register import add_source, announce
+
     entry = {"id": args.id, "kind": args.kind, "location": args.location, "license": args.license}
     for item in args.set:
         key, _, value = item.partition("=")
@@ -147,22 +148,31 @@ def _audit(args: argparse.Namespace, where) -> int:
 
 
 def _query(args: argparse.Namespace, where) -> int:
-    import polars as pl
+    """SQL on the catalog, printed by DuckDB itself (a table, CSV or JSON rows): no data frame library
+    to import, so a query answers at once."""
+    import csv
+    import json
 
     from transforms.publish.summary import open_catalog
 
     con = open_catalog(where.catalog, where.root)
     try:
-        frame = con.sql(args.sql).pl()
+        relation = con.sql(args.sql)
+        if relation is None:  # a statement without rows
+            return 0
+        if args.format == "table":
+            relation.show(max_rows=200, max_col_width=80)
+            return 0
+        columns, rows = relation.columns, relation.fetchall()
     finally:
         con.close()
     if args.format == "csv":
-        sys.stdout.write(frame.write_csv())
-    elif args.format == "json":
-        sys.stdout.write(frame.write_json() + "\n")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
     else:
-        with pl.Config(tbl_rows=200, tbl_cols=30, fmt_str_lengths=80, tbl_hide_dataframe_shape=True):
-            print(frame)
+        records = [dict(zip(columns, row)) for row in rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=str) + "\n")
     return 0
 
 
@@ -216,15 +226,14 @@ COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _a
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from flows.locations import project_locations
-    from transforms.sources import SourceError
-    from transforms.storage import TableReadError
+    from transforms.errors import InputError
 
     where = project_locations()
     _prepare_environment(where)
     os.environ.setdefault("GROUNDMILL_ROOT", str(where.root))  # task workers in other processes find it
     try:
         return COMMANDS.get(args.command, _run)(args, where)
-    except (SourceError, TableReadError, FileNotFoundError) as exc:
+    except (InputError, FileNotFoundError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - DuckDB parse errors etc. deserve one line, not a trace

@@ -9,8 +9,16 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from transforms.publish.versions import file_sha256
 from transforms.sources import Source, is_url
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def fingerprint(source: Source) -> str:

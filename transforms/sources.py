@@ -8,12 +8,14 @@ from pathlib import Path
 
 import yaml
 
+from transforms.errors import InputError
+
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
 PAGE_SUFFIXES = (".html", ".htm")
 
 
-class SourceError(ValueError):
+class SourceError(InputError, ValueError):
     """A sources file or source entry that cannot be used; the message says which and why."""
 
 

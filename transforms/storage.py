@@ -10,8 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.errors import InputError
 
-class TableReadError(RuntimeError):
+
+class TableReadError(InputError, RuntimeError):
     """A stage input that cannot be read; the message names the file and what is wrong."""
 
 

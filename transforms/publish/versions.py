@@ -16,15 +16,8 @@ from pathlib import Path
 import polars as pl
 
 from schemas.registry import schema
+from transforms.fingerprint import file_sha256
 from transforms.storage import write_parquet_atomic
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def dataset_version(partitions: list[tuple[str, str, Path]], base: Path) -> dict:

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.transforms.test_capture import capture, element
+from tests.transforms.capture.test_stage import capture, element
 from transforms.capture.browser import CaptureParams, Target, capture_pages
 from transforms.capture.devices import BUILT_IN
 from transforms.capture.network import SameHost
