@@ -120,10 +120,6 @@ class Item:
         return self.box[3]
 
     @property
-    def xc(self) -> float:
-        return (self.box[0] + self.box[2]) / 2
-
-    @property
     def yc(self) -> float:
         return (self.box[1] + self.box[3]) / 2
 
