@@ -85,6 +85,12 @@ class ModelUsage(pa.DataFrameModel):
         strict = True
 
 
+# Where a ledger row's input rows went: each one to exactly one place.
+BALANCES = pl.col("rows_in") == pl.sum_horizontal(
+    "rows_out", "quarantined", "deduplicated", "skipped", "rejected"
+)
+
+
 class Ledger(pa.DataFrameModel):
     """Per stage, source and table: rows_in = rows_out + quarantined + deduplicated + skipped + rejected."""
 
@@ -101,14 +107,7 @@ class Ledger(pa.DataFrameModel):
     @pa.dataframe_check
     def balances(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every input row is accounted for."""
-        return data.lazyframe.select(
-            pl.col("rows_in")
-            == pl.col("rows_out")
-            + pl.col("quarantined")
-            + pl.col("deduplicated")
-            + pl.col("skipped")
-            + pl.col("rejected")
-        )
+        return data.lazyframe.select(BALANCES)
 
     class Config:
         strict = True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.bookkeeping import BALANCES
 from schemas.registry import TABLES
 
 
@@ -14,14 +15,7 @@ def ledger(rows: list[dict]) -> pl.DataFrame:
     """Ledger rows (missing counts are 0) as a frame; raises if any row does not balance."""
     filled = [{"quarantined": 0, "deduplicated": 0, "skipped": 0, "rejected": 0, **r} for r in rows]
     frame = TABLES["ledger"].frame(filled)
-    unbalanced = frame.filter(
-        pl.col("rows_in")
-        != pl.col("rows_out")
-        + pl.col("quarantined")
-        + pl.col("deduplicated")
-        + pl.col("skipped")
-        + pl.col("rejected")
-    )
+    unbalanced = frame.filter(~BALANCES)
     if len(unbalanced):
         raise AssertionError(f"ledger does not balance: {unbalanced.to_dicts()}")
     return frame

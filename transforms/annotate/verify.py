@@ -14,18 +14,6 @@ from __future__ import annotations
 from transforms.annotate.features import Item
 from transforms.annotate.match import Screen, matches, parse
 
-FLAGS = (
-    "unverifiable",
-    "no_match",
-    "ambiguous",
-    "wrong_target",
-    "present_on_screen",
-    "degenerate_box",
-    "box_outside_image",
-    "centre_not_hit",
-    "model_rejected",
-)
-
 
 def box_flags(item: Item) -> list[str]:
     x1, y1, x2, y2 = item.box

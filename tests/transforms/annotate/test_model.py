@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import polars as pl
@@ -22,6 +22,7 @@ from transforms.annotate.annotators import usage_table
 from transforms.annotate.chat import ModelParams
 from transforms.annotate.model import ModelAnnotator
 from transforms.annotate.tables import annotate_tables
+from transforms.capture.server import Quiet, serve
 
 
 class FakeModel:
@@ -59,10 +60,7 @@ class FakeModel:
     def __enter__(self) -> str:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(Quiet, BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with fake.lock:
@@ -89,14 +87,11 @@ class FakeModel:
                     with fake.lock:
                         fake.in_flight -= 1
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.serving = serve(Handler)
+        return self.serving.__enter__() + "v1"
 
     def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.serving.__exit__(*exc)
 
 
 def elements_and_shots():

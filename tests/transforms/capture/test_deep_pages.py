@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +17,7 @@ from transforms.capture.browser import CaptureParams, Target, capture_pages
 from transforms.capture.devices import BUILT_IN
 from transforms.capture.network import SameHost
 from transforms.capture.records import to_tables
+from transforms.capture.server import Quiet, serve
 
 DEEP = FIXTURES / "deep"
 
@@ -133,23 +133,17 @@ class _Server:
     def __enter__(self) -> _Server:
         outer = self
 
-        class Handler(SimpleHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(Quiet, SimpleHTTPRequestHandler):
             def do_GET(self) -> None:
                 outer._maybe_kill(self.path)
                 super().do_GET()
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(self.root)))
-        self.netloc = f"127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.serving = serve(partial(Handler, directory=str(self.root)))
+        self.netloc = self.serving.__enter__().removeprefix("http://").rstrip("/")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serving.__exit__(*exc)
 
 
 def _browser_pids() -> list[int]:

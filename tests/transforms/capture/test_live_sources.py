@@ -5,9 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +20,7 @@ from transforms.capture.network import refused_address, refused_url
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import to_tables
 from transforms.capture.render import PageResult
+from transforms.capture.server import Quiet, serve
 from transforms.sources import Source, SourceError
 
 PAGE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><button>Go to {t}</button></body></html>"
@@ -74,10 +74,7 @@ class Site:
     def __enter__(self) -> Site:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
+        class Handler(Quiet, BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 site.hits.append((self.path, time.monotonic()))
                 if self.path not in site.files:
@@ -90,14 +87,12 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.serving = serve(Handler)
+        self.base = self.serving.__enter__().rstrip("/")
         return self
 
     def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serving.__exit__(*exc)
 
 
 def html(title: str) -> tuple[str, bytes]:
@@ -152,25 +147,17 @@ def test_a_live_source_not_declared_local_is_refused_loopback_addresses(tmp_path
 def test_redirects_to_refused_addresses_are_not_followed():
     """The redirect check runs before any connection to the new address is made."""
 
-    class Redirect(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
+    class Redirect(Quiet, BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(302)
             self.send_header("Location", "http://10.0.0.1/secret")
             self.end_headers()
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
+    with serve(Redirect) as url:
         with pytest.raises(
             FetchRefused, match="redirect to http://10.0.0.1/secret refused: .*private address"
         ):
-            _opener(local=False).open(f"http://127.0.0.1:{httpd.server_address[1]}/", timeout=5)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+            _opener(local=False).open(url, timeout=5)
 
 
 def test_politeness_spaces_page_loads_on_one_domain(tmp_path):
