@@ -21,7 +21,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.settings import Paths, load_params  # noqa: E402
+from schemas.config import load_params  # noqa: E402
 from transforms.curate.difficulty import factors, score  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=Path, default=ROOT.parent / "shared" / "formats")
     args = parser.parse_args()
-    params = load_params(Paths(ROOT)).curate.difficulty
+    params = load_params(ROOT / "params.yaml").difficulty
     rows = screenspot_rows(args.formats)
     if rows.is_empty():
         print(f"no ScreenSpot-v2 files in {args.formats}")

@@ -6,11 +6,11 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows import progress
-from flows.settings import load_params, project_paths, select_sources
+from flows.settings import project_paths, select_sources
+from schemas.config import AnnotateParams, load_params
 from transforms.annotate.annotators import build_annotator, usage_table
 from transforms.annotate.howto import mine_howto
 from transforms.annotate.imported import imported_grounding
-from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.tables import INSTRUCTIONS_SCHEMA, SKIPPED_SCHEMA, Annotated, annotate_tables
 from transforms.ledger import ledger
 from transforms.storage import read_table, write_tables_atomic
@@ -92,7 +92,7 @@ def annotate_source(source_id: str, params: AnnotateParams, kind: str = "html_di
 def annotate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Annotate the captures of the listed sources (all by default)."""
     paths = project_paths()
-    params = load_params(paths)
+    params = load_params(paths.params_file)
     chosen = select_sources(paths, sources)
     with progress.stage_bar("annotate", len(chosen), "source"):
         futures = {s.id: annotate_source.submit(s.id, params.annotate, s.kind) for s in chosen}

@@ -6,15 +6,15 @@ import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 
 from flows import progress
-from flows.settings import load_params, project_paths, select_sources
-from transforms.capture.browser import CaptureParams, capture_pages
-from transforms.capture.devices import STANDARD
+from flows.settings import project_paths, select_sources
+from schemas.config import STANDARD, CaptureParams, Source, load_params
+from transforms.capture.browser import capture_pages
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import failed_source_capture, to_tables
 from transforms.capture.render import PageResult
 from transforms.dataset_import import RECORDS_SCHEMA, import_tables
 from transforms.ledger import ledger
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 from transforms.storage import write_tables_atomic
 
 
@@ -127,12 +127,12 @@ def import_source(source: Source) -> dict[str, int]:
 def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Capture the listed sources (all in sources.yaml by default), shard by shard."""
     paths = project_paths()
-    params = load_params(paths)
+    params = load_params(paths.params_file)
     summary = {}
     chosen = select_sources(paths, sources)
     for source in [s for s in chosen if s.kind == "dataset"]:
         summary[source.id] = import_source(source)
-    plans = {s.id: (s, *plan_shards(s, params.shard_pages)) for s in chosen if s.kind != "dataset"}
+    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
         for source, shards, unreadable in plans.values():

@@ -84,8 +84,8 @@ def _sources(args: argparse.Namespace, paths) -> int:
     import yaml
 
     from flows.register import add_source, announce
+    from schemas.config import load_sources
     from transforms.fingerprint import fingerprint
-    from transforms.sources import load_sources
 
     if args.action == "list":
         for source in load_sources(paths.sources_file):
@@ -101,13 +101,12 @@ def _sources(args: argparse.Namespace, paths) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> None:
-    from flows.settings import load_params, project_paths
+def _export(args: argparse.Namespace, params) -> None:
+    from flows.settings import project_paths
     from transforms.export import export_chat, export_hf, export_screenspot, training_rows
     from transforms.storage import read_published
 
     paths = project_paths()
-    params = load_params(paths).export
     screenshots = read_published(
         paths.processed, "screenshots", ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
     )
@@ -178,58 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     _prepare_environment(paths.root)
     os.environ.setdefault("GROUNDMILL_ROOT", str(paths.root))  # task workers in other processes find it
     from flows.curate import NothingUsable
-    from transforms.sources import SourceError
+    from schemas.config import ConfigError
     from transforms.storage import TableReadError
 
     try:
-        if args.command == "query":
-            _query(args.sql, args.format)
-            return 0
-        if args.command == "sources":
-            return _sources(args, paths)
-        if args.command == "export":
-            _export(args)
-            return 0
-        if args.command == "audit":
-            _audit(args.sample, args.seed)
-            return 0
-        if args.command == "summary":
-            from flows.summary import summary_text
-
-            print(summary_text(paths))
-            return 0
-        if not paths.sources_file.exists():
-            print(
-                f"groundmill: {paths.sources_file} not found: run from the project root "
-                "or set GROUNDMILL_ROOT",
-                file=sys.stderr,
-            )
-            return 2
-        from flows.settings import select_sources
-
-        select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
-        if args.command == "watch":
-            from flows.watch import watch_sources
-
-            ran = watch_sources()
-            print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
-            return 0
-        if args.command == "run":
-            from flows.lifecycle import lifecycle
-            from flows.summary import summary_text
-
-            lifecycle(args.sources)
-            print(summary_text(paths))
-        else:
-            import importlib
-
-            from flows.runners import task_runner
-            from flows.settings import load_params
-
-            stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-            stage_flow.with_options(task_runner=task_runner(load_params(paths).run))(args.sources)
-        return 0
-    except (SourceError, TableReadError, FileNotFoundError) as exc:
+        return _dispatch(args, paths)
+    except (ConfigError, TableReadError, FileNotFoundError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 2
     except NothingUsable as exc:
@@ -240,6 +193,61 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"groundmill: {exc}", file=sys.stderr)
         return 2
+
+
+def _dispatch(args: argparse.Namespace, paths) -> int:
+    if args.command == "query":
+        _query(args.sql, args.format)
+        return 0
+    if args.command == "sources":
+        return _sources(args, paths)
+    if args.command == "audit":
+        _audit(args.sample, args.seed)
+        return 0
+    if args.command == "summary":
+        from flows.summary import summary_text
+
+        print(summary_text(paths))
+        return 0
+    from schemas.config import load_params
+
+    params = load_params(paths.params_file)  # a wrong params.yaml is refused before anything runs
+    if args.command == "export":
+        _export(args, params.export)
+        return 0
+    if not paths.sources_file.exists():
+        print(
+            f"groundmill: {paths.sources_file} not found: run from the project root or set GROUNDMILL_ROOT",
+            file=sys.stderr,
+        )
+        return 2
+    from flows.settings import select_sources
+
+    select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+    return _run(args, paths, params)
+
+
+def _run(args: argparse.Namespace, paths, params) -> int:
+    if args.command == "watch":
+        from flows.watch import watch_sources
+
+        ran = watch_sources()
+        print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
+        return 0
+    if args.command == "run":
+        from flows.lifecycle import lifecycle
+        from flows.summary import summary_text
+
+        lifecycle(args.sources)
+        print(summary_text(paths))
+        return 0
+    import importlib
+
+    from flows.runners import task_runner
+
+    stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+    stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+    return 0
 
 
 if __name__ == "__main__":

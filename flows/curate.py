@@ -7,9 +7,10 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 
 from flows import progress
-from flows.settings import load_params, project_paths, select_sources
+from flows.settings import project_paths, select_sources
 from schemas import ClusteredScreenshots, GradedGrounding
-from transforms.curate.stage import TABLES, CurateParams, curate_tables
+from schemas.config import CurateParams, load_params
+from transforms.curate.stage import TABLES, curate_tables
 from transforms.ledger import ledger
 from transforms.storage import TableReadError, read_table, write_tables_atomic
 
@@ -69,7 +70,7 @@ def curate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Curate the annotated tables of the listed sources (all by default). Fails only when no source has
     anything usable left."""
     paths = project_paths()
-    params = load_params(paths)
+    params = load_params(paths.params_file)
     chosen = select_sources(paths, sources)
     with progress.stage_bar("curate", len(chosen), "source"):
         futures = {s.id: curate_source.submit(s.id, params.curate) for s in chosen}

@@ -12,7 +12,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import progress
 from flows.release import release, why_not
-from flows.settings import PUBLISHED_TABLES, STAGES, load_params, project_paths, select_sources
+from flows.settings import PUBLISHED_TABLES, STAGES, project_paths, select_sources
+from schemas.config import load_params
 from transforms.card import write_card
 from transforms.catalog import build_catalog
 from transforms.ledger import ledger
@@ -70,7 +71,7 @@ def release_version(version: str) -> dict | None:
     """dvc commit, a git commit and tag, dvc push (flows/release.py); skipped, with the reason, where
     the project is not a git + DVC checkout."""
     paths = project_paths()
-    params = load_params(paths).publish
+    params = load_params(paths.params_file).publish
     reason = why_not(paths.root, params)
     if reason:
         get_run_logger().info("version %s recorded, not released: %s", version, reason)

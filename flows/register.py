@@ -4,30 +4,53 @@ lifecycle for that source alone."""
 
 from __future__ import annotations
 
-import yaml
+import io
+
+from ruamel.yaml import YAML, CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from flows.settings import Paths
+from schemas.config import is_url, load_sources, parse_source
 from transforms.fingerprint import fingerprint
-from transforms.sources import SourceError, is_url, load_sources, parse_source
+from transforms.sources import SourceError
 from transforms.storage import write_bytes_atomic
 
 EVENT = "groundmill.source.added"
 
 
 def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
-    """(the new source's id, its fingerprint); sources.yaml is rewritten atomically. Refuses a known id,
-    an unknown kind, an unsafe id and a local location that does not exist."""
-    doc = yaml.safe_load(paths.sources_file.read_text()) if paths.sources_file.exists() else None
-    doc = doc or {"sources": []}
-    known = {s.id for s in load_sources(paths.sources_file)} if paths.sources_file.exists() else set()
-    source = parse_source(entry, paths.root)
+    """(the new source's id, its fingerprint); sources.yaml is rewritten atomically, its comments, key
+    order and layout kept. Refuses an entry the Source model refuses (unknown keys included), a known id
+    and a local location that does not exist."""
+    file = paths.sources_file
+    known = {s.id for s in load_sources(file)} if file.exists() else set()
+    label = f"{file}: new source ({entry.get('id')})"
+    source = parse_source(entry, file.parent, where=label)
     if source.id in known:
-        raise SourceError(f"source {source.id!r} is already in {paths.sources_file}")
+        raise SourceError(f"source {source.id!r} is already in {file}")
     if not is_url(str(source.location)) and not source.path.exists():
         raise SourceError(f"source {source.id!r}: {source.location} does not exist")
-    doc["sources"] = [*(doc.get("sources") or []), entry]
-    write_bytes_atomic(yaml.safe_dump(doc, sort_keys=False).encode(), paths.sources_file)
+    write_bytes_atomic(_appended(file.read_text() if file.exists() else "", entry), file)
     return source.id, fingerprint(source)
+
+
+def _appended(text: str, entry: dict) -> bytes:
+    """`text` (a sources.yaml) with `entry` appended to its list, in round-trip mode: everything already
+    there is written back as it was, indented the way the file indents."""
+    yaml = YAML()  # round-trip
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a long line
+    if text.strip():
+        _, indent, dash_offset = load_yaml_guess_indent(text)
+        yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=dash_offset or 0)
+    doc = yaml.load(text) if text.strip() else None
+    doc = doc if doc is not None else CommentedMap()
+    if doc.get("sources") is None:
+        doc["sources"] = CommentedSeq()
+    doc["sources"].append(CommentedMap(entry))
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue().encode()
 
 
 def announce(source_id: str, kind: str) -> str:

@@ -6,18 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from flows.release import ReleaseParams
-from flows.runners import RunParams
-from transforms.annotate.settings import AnnotateParams
-from transforms.capture.browser import CaptureParams
-from transforms.capture.devices import devices_from_params
-from transforms.curate.difficulty import DifficultyParams
-from transforms.curate.near_dup import NearDupParams
-from transforms.curate.stage import CurateParams
-from transforms.export import ExportParams
-from transforms.sources import Source, SourceError, load_sources
+from schemas.config import Source, SourceError, load_sources
 
 STAGES = ("capture", "annotate", "curate")
 PUBLISHED_TABLES = [
@@ -71,40 +60,9 @@ class Paths:
         return self.root / "data" / "reports"
 
 
-@dataclass(frozen=True)
-class Params:
-    capture: CaptureParams
-    annotate: AnnotateParams
-    curate: CurateParams
-    export: ExportParams
-    run: RunParams
-    publish: ReleaseParams
-    shard_pages: int = 50
-
-
 def project_paths() -> Paths:
     """The project root: $GROUNDMILL_ROOT, else the current directory."""
     return Paths(Path(os.environ.get("GROUNDMILL_ROOT") or Path.cwd()).resolve())
-
-
-def load_params(paths: Paths) -> Params:
-    doc = yaml.safe_load(paths.params_file.read_text()) if paths.params_file.exists() else {}
-    doc = doc or {}
-    capture = dict(doc.get("capture", {}))
-    shard_pages = int(capture.pop("shard_pages", 50))
-    capture["devices"] = devices_from_params(capture.pop("devices", ["standard"]), doc.get("devices"))
-    curate = CurateParams(
-        DifficultyParams(**doc.get("difficulty", {})), NearDupParams.from_dict(doc.get("near_dup"))
-    )
-    return Params(
-        CaptureParams(**capture),
-        AnnotateParams(**doc.get("annotate", {})),
-        curate,
-        ExportParams(**doc.get("export", {})),
-        RunParams(**doc.get("run", {})),
-        ReleaseParams(**doc.get("publish", {})),
-        shard_pages,
-    )
 
 
 def select_sources(paths: Paths, only: list[str] | None) -> list[Source]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import polars as pl
 from PIL import Image
 
+from schemas.config import BOX_CONVENTIONS, Source
 from transforms.capture.records import (
     CAPTURES_SCHEMA,
     ELEMENTS_SCHEMA,
@@ -30,7 +31,7 @@ from transforms.capture.records import (
     capture_id_for,
 )
 from transforms.ids import row_id, sha256_hex
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 
 RECORDS_SCHEMA = {
     "source_id": pl.String,
@@ -43,7 +44,6 @@ RECORDS_SCHEMA = {
     "is_icon": pl.Boolean,
     "origin": pl.String,
 }
-BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
 
 

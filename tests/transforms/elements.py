@@ -89,7 +89,7 @@ def png(width: int = 1280, height: int = 800, fills: tuple = ()) -> bytes:
 
 def annotated(*rows: dict, image: bytes | None = None, refusals: int = 0, max_text_chars: int = 80):
     """Runs the template annotator over hand-made elements (on `image` when given, for colours)."""
-    from transforms.annotate.settings import AnnotateParams
+    from schemas.config import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
 
@@ -165,7 +165,7 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
     elements = pl.DataFrame(rows, schema=ELEMENTS_SCHEMA)
     elements = elements.with_columns(content_ids(elements, "elements"))
     screenshots = pl.DataFrame(shots, schema=SCREENSHOTS_SCHEMA)
-    from transforms.annotate.settings import AnnotateParams
+    from schemas.config import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
 

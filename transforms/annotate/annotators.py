@@ -6,10 +6,9 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.annotate.chat import ModelParams
+from schemas.config import AnnotateParams
 from transforms.annotate.model import ModelAnnotator
 from transforms.annotate.phrases import Annotator
-from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.template import TemplateAnnotator
 
 USAGE_SCHEMA = {
@@ -29,7 +28,7 @@ def build_annotator(params: AnnotateParams, root: Path) -> Annotator:
     if params.annotator == "template":
         return TemplateAnnotator(params)
     if params.annotator == "model":
-        return ModelAnnotator(ModelParams.from_dict(params.model), root)
+        return ModelAnnotator(params.model, root)
     raise ValueError(f"annotate.annotator: {params.annotator!r} is not one of 'template', 'model'")
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from transforms.capture.devices import Device
+from schemas.config import Device
 from transforms.capture.render import PageResult
 from transforms.ids import content_id, row_id, sha256_hex
 
