@@ -24,8 +24,8 @@ def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
     and a local location that does not exist."""
     file = paths.sources_file
     known = {s.id for s in load_sources(file)} if file.exists() else set()
-    label = f"{file}: new source ({entry.get('id')})"
-    source = parse_source(entry, file.parent, where=label)
+    # named as the entry it would be, sources[n] (id), like a problem in the file itself
+    source = parse_source(entry, file.parent, str(file), f"sources[{len(known)}] ({entry.get('id')})")
     if source.id in known:
         raise SourceError(f"source {source.id!r} is already in {file}")
     if not is_url(str(source.location)) and not source.path.exists():

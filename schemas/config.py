@@ -333,9 +333,10 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
-def parse_source(entry: Any, base: Path, where: str = "source") -> Source:
-    """One sources.yaml entry (relative paths against `base`); problems are one SourceError line."""
-    with one_line(where, Source, entry, SourceError):
+def parse_source(entry: Any, base: Path, where: str = "source", at: str = "") -> Source:
+    """One sources.yaml entry (relative paths against `base`); problems are one SourceError line,
+    '<where>: <at>.<key>: <problem>'."""
+    with one_line(where, Source, entry, SourceError, at):
         return Source.model_validate(entry, context={"base": base})
 
 
@@ -350,15 +351,16 @@ def _read_yaml(path: Path, error: type[ConfigError]) -> Any:
 
 @contextmanager
 def one_line(
-    where: str, model: type[BaseModel], doc: Any, error: type[ConfigError] = ConfigError
-) -> Iterator:
-    """Re-raise a ValidationError of `model` on `doc` as `error`: '<where>: <key path>: <problem>'."""
+    where: str, model: type[BaseModel], doc: Any, error: type[ConfigError] = ConfigError, at: str = ""
+) -> Iterator[None]:
+    """Re-raise a ValidationError of `model` on `doc` as `error`: '<where>: <key path>: <problem>', the
+    key path starting with `at` (where `doc` sits in its file)."""
     try:
         yield
     except ValidationError as exc:
         problems = exc.errors()
         first = problems[0]
-        key = _key_path(first["loc"], doc)
+        key = ".".join(k for k in (at, _key_path(first["loc"], doc)) if k)
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         message = f"{where}: {key + ': ' if key else ''}{_problem(first, model)}{more}"
         raise error(message) from None
