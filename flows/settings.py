@@ -1,4 +1,4 @@
-"""Where everything lives and which parameters apply, derived once from the project root."""
+"""Where everything lives, derived once from the project root, and which sources a run selects."""
 
 from __future__ import annotations
 
