@@ -232,7 +232,8 @@ class Params(Frozen):
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
-BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
+Box = Literal["xyxy", "xywh", "norm1", "norm1000"]
+BOX_CONVENTIONS = get_args(Box)
 
 
 def is_url(text: str) -> bool:
@@ -261,7 +262,7 @@ class Source(Frozen):
     politeness: Politeness = Politeness()
     robots: StrictBool = True  # honour robots.txt
     images: Path | None = None  # dataset: the image folder (default: images/ beside the JSON)
-    box: Literal["xyxy", "xywh", "norm1", "norm1000"] = "xyxy"  # dataset: pixels, 0..1 or 0..1000
+    box: Box = "xyxy"  # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
 
     @property
     def path(self) -> Path:
@@ -288,8 +289,12 @@ class Source(Frozen):
     @field_validator("location", "images", mode="before")
     @classmethod
     def _resolve(cls, value: Any, info: ValidationInfo) -> Any:
-        if value is None or isinstance(value, Path) or not isinstance(value, str) or is_url(value):
+        if not isinstance(value, str) or is_url(value):
             return value
+        if not value.strip():  # Path("") would quietly be the sources file's own folder
+            if info.field_name == "images":
+                return None
+            raise ValueError("empty: name a folder, a file or a URL")
         base = (info.context or {}).get("base")
         return base / value if base is not None and not Path(value).is_absolute() else Path(value)
 

@@ -146,6 +146,7 @@ def test_ids_kinds_locations_and_boxes_are_checked(tmp_path):
         ),
         ("{id: s, kind: ftp, location: x}", "sources[0] (s).kind: kind 'ftp' is not one of html_dir,"),
         ("{id: s, kind: html_dir}", "sources[0] (s).location: missing (required)"),
+        ("{id: s, kind: html_dir, location: ''}", "sources[0] (s).location: empty: name a folder,"),
         (
             "{id: s, kind: warc, location: 'https://x.org/a.warc'}",
             "sources[0] (s): a warc location is a local",
