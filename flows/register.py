@@ -35,22 +35,57 @@ def add_source(paths: Paths, entry: dict) -> tuple[str, str]:
 
 
 def _appended(text: str, entry: dict) -> bytes:
-    """`text` (a sources.yaml) with `entry` appended to its list, in round-trip mode: everything already
-    there is written back as it was, indented the way the file indents."""
-    yaml = YAML()  # round-trip
+    """`text` (a sources.yaml) with `entry` appended to its list; comments, key order and layout kept."""
+    yaml = YAML()  # round-trip: comments, key order and quotes survive a dump
     yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap a long line
-    if text.strip():
-        _, indent, dash_offset = load_yaml_guess_indent(text)
-        yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=dash_offset or 0)
     doc = yaml.load(text) if text.strip() else None
-    doc = doc if doc is not None else CommentedMap()
-    if doc.get("sources") is None:
-        doc["sources"] = CommentedSeq()
-    doc["sources"].append(CommentedMap(entry))
+    listed = doc.get("sources") if doc is not None else None  # load_sources refused any other shape
+    if (
+        isinstance(listed, CommentedSeq)
+        and listed
+        and not listed.fa.flow_style()
+        and list(doc)[-1] == "sources"
+    ):
+        # The list ends the file: the entry goes after it as text, so not one byte before it changes
+        # (a dump re-indents nested block mappings by one width for the whole file).
+        return (_ending(text) + _item(entry, listed)).encode()
+    if doc is None:  # no file, or only comments: they stay, the list follows them
+        return (_ending(text) + _dumped(YAML(), {"sources": [entry]})).encode()
+    if not isinstance(listed, list):
+        doc["sources"] = listed = CommentedSeq()
+    listed.append(entry)
+    _, indent, dash_offset = load_yaml_guess_indent(text)
+    yaml.indent(mapping=indent or 2, sequence=indent or 2, offset=dash_offset or 0)
+    return _dumped(yaml, doc).encode()
+
+
+def _ending(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _dumped(yaml: YAML, doc: object) -> str:
+    yaml.width = 4096  # never re-wrap a long line
     out = io.StringIO()
     yaml.dump(doc, out)
-    return out.getvalue().encode()
+    return out.getvalue()
+
+
+def _item(entry: dict, listed: CommentedSeq) -> str:
+    """`entry` as one more item of `listed`: its dash and keys in the columns of the first item."""
+    dash, key = listed.lc.col, listed.lc.data[0][1]
+    block = CommentedMap((k, _inline(v)) for k, v in entry.items())
+    first, *rest = _dumped(YAML(), block).splitlines()
+    lines = [" " * dash + "-" + " " * (key - dash - 1) + first, *(" " * key + line for line in rest)]
+    return "\n".join(lines) + "\n"
+
+
+def _inline(value: object) -> object:
+    """A nested list or mapping written on one line, as the README writes `politeness: {...}`."""
+    if not isinstance(value, dict | list):
+        return value
+    nested = CommentedMap(value) if isinstance(value, dict) else CommentedSeq(value)
+    nested.fa.set_flow_style()
+    return nested
 
 
 def announce(source_id: str, kind: str) -> str:

@@ -173,6 +173,11 @@ sources:
 
   # live pages, politely
   - {id: docs, kind: url_list, location: data/urls.txt, license: CC-BY-4.0, politeness: {delay_s: 2}}
+  - id: docs-slow
+    kind: url_list
+    location: data/urls.txt
+    politeness:
+      delay_s: 5             # a dump would re-indent this block mapping
 """
 
 
@@ -193,7 +198,7 @@ def test_sources_add_keeps_every_comment_and_entry_and_appends(tmp_path):
         "  - id: more\n    kind: html_dir\n    location: data/sources/site\n    license: CC0-1.0\n"
         "    robots: false\n"
     )
-    assert [s.id for s in load_sources(paths.sources_file)] == ["site", "docs", "more"]
+    assert [s.id for s in load_sources(paths.sources_file)] == ["site", "docs", "docs-slow", "more"]
 
 
 def test_sources_add_refuses_an_unknown_key_and_writes_nothing(tmp_path):
@@ -202,6 +207,14 @@ def test_sources_add_refuses_an_unknown_key_and_writes_nothing(tmp_path):
     with pytest.raises(SourceError) as caught:
         add_source(paths, entry)
     assert str(caught.value).startswith(
-        f"{paths.sources_file}: sources[2] (more).allow_domain: unknown key; allowed: id, kind,"
+        f"{paths.sources_file}: sources[3] (more).allow_domain: unknown key; allowed: id, kind,"
     )
     assert paths.sources_file.read_text() == COMMENTED
+
+
+def test_sources_add_to_a_file_of_comments_only_keeps_them(tmp_path):
+    paths = commented_project(tmp_path)
+    write(tmp_path, "sources.yaml", "# nothing yet\n")
+    add_source(paths, {"id": "site", "kind": "html_dir", "location": "data/sources/site"})
+    assert paths.sources_file.read_text().startswith("# nothing yet\nsources:\n- id: site\n")
+    assert [s.id for s in load_sources(paths.sources_file)] == ["site"]
