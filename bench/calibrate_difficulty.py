@@ -59,7 +59,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--formats", type=Path, default=ROOT.parent / "shared" / "formats")
     args = parser.parse_args()
-    params = load_params(Locations(ROOT)).curate.difficulty
+    params = load_params(Locations(ROOT)).difficulty
     rows = screenspot_rows(args.formats)
     if rows.is_empty():
         print(f"no ScreenSpot-v2 files in {args.formats}")

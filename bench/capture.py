@@ -30,10 +30,11 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from transforms.capture.browser import CHROMIUM_ARGS, CaptureParams, capture_pages, chromium_executable  # noqa: E402
+from schemas.config import CaptureParams, Source  # noqa: E402
+from transforms.capture.browser import CHROMIUM_ARGS, capture_pages, chromium_executable  # noqa: E402
 from transforms.capture.opening import open_source  # noqa: E402
 from transforms.capture.server import serve_directory  # noqa: E402
-from transforms.sources import Source, list_pages  # noqa: E402
+from transforms.sources import list_pages  # noqa: E402
 
 NO_DNS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"  # replaced in main()
 
@@ -95,7 +96,7 @@ class PeakRss:
 
 
 def run_groundmill(folder: Path, pages: list[str], tabs: int) -> tuple[int, int]:
-    source = Source("bench", "html_dir", folder, "n/a")
+    source = Source(id="bench", kind="html_dir", location=folder, license="n/a")
     params = CaptureParams(pages_in_flight=tabs, max_slices=1, page_timeout_s=15)
     with open_source(source, pages) as opened:
         results = capture_pages(opened.targets, params, opened.policy)
@@ -197,7 +198,9 @@ def main() -> None:
     global NO_DNS
     port = blackhole() if args.unreachable == "blackhole" else 9
     NO_DNS = f"--host-resolver-rules=MAP * 127.0.0.3:{port}, EXCLUDE 127.0.0.1"
-    pages = list_pages(Source("bench", "html_dir", args.folder.resolve(), "n/a"))[: args.pages]
+    pages = list_pages(Source(id="bench", kind="html_dir", location=args.folder.resolve(), license="n/a"))[
+        : args.pages
+    ]
     print(
         f"{len(pages)} pages from {args.folder}, 1280x800, {os.cpu_count()} CPUs, "
         f"other hosts: {args.unreachable}"

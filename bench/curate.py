@@ -33,12 +33,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import generate  # noqa: E402
 
+from schemas.config import DifficultyParams, MinHashParams, NearDupParams  # noqa: E402
 from schemas.datasets import Grounding  # noqa: E402
 from transforms.curate.dedup import dedup_exact, normalised_text  # noqa: E402
-from transforms.curate.difficulty import DifficultyParams, grade_difficulty  # noqa: E402
+from transforms.curate.difficulty import grade_difficulty  # noqa: E402
 from transforms.curate.integrity import check_ids, check_refs  # noqa: E402
-from transforms.curate.minhash import MinHashParams, jaccard, near_duplicate_pairs, shingles  # noqa: E402
-from transforms.curate.near_dup import NearDupParams, dedup_grounding, screenshot_clusters  # noqa: E402
+from transforms.curate.minhash import jaccard, near_duplicate_pairs, shingles  # noqa: E402
+from transforms.curate.near_dup import dedup_grounding, screenshot_clusters  # noqa: E402
 from transforms.curate.phash import phashes  # noqa: E402
 from transforms.curate.scale import curate_grounding_partitioned  # noqa: E402
 from transforms.curate.stage import EXACT_KEYS  # noqa: E402

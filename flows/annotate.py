@@ -9,8 +9,8 @@ from prefect import flow, get_run_logger, task
 from flows import progress
 from flows.locations import Locations, project_locations
 from flows.settings import load_params, select_sources
+from schemas.config import AnnotateParams
 from transforms.annotate.annotators import build_annotator
-from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.stage import INPUTS, annotate_stage
 from transforms.storage import read_table, write_tables_atomic
 
@@ -23,7 +23,7 @@ def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Lo
     captured = {name: read_table(captured_at, name, columns) for name, columns in INPUTS.items()}
     if kind == "dataset":
         captured["records"] = read_table(captured_at, "records")
-    annotator = build_annotator(params, where.cache(params.model.get("cache_dir", "data/cache/model")))
+    annotator = build_annotator(params, where.cache(params.model.cache_dir))
     try:
         out = annotate_stage(captured, source_id, annotator, params.refusals_per_screenshot)
     finally:

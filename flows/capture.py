@@ -9,11 +9,11 @@ from prefect import flow, get_run_logger, task, unmapped
 from flows import progress
 from flows.locations import Locations, project_locations
 from flows.settings import load_params, select_sources
+from schemas.config import CaptureParams, Source
 from transforms.capture import stage
-from transforms.capture.browser import CaptureParams
 from transforms.capture.opening import page_keys
 from transforms.ledger import StageOutput
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 from transforms.storage import write_tables_atomic
 
 
@@ -81,7 +81,7 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     params = load_params(where)
     chosen = select_sources(where, sources)
     summary = {s.id: import_source(s, where) for s in chosen if s.kind == "dataset"}
-    plans = {s.id: (s, *plan_shards(s, params.shard_pages)) for s in chosen if s.kind != "dataset"}
+    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
         for source, shards, unreadable in plans.values():

@@ -86,8 +86,8 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
 
 
 def _sources(args: argparse.Namespace, paths) -> int:
+    from schemas.config import load_sources
     from transforms.fingerprint import fingerprint
-    from transforms.sources import load_sources
 
     if args.action == "list":
         for source in load_sources(paths.sources_file):
@@ -189,10 +189,9 @@ def _summary(args: argparse.Namespace, where) -> int:
 
 def _run(args: argparse.Namespace, where) -> int:
     """The lifecycle (`run`), one stage, or `watch`; the sources are checked before anything starts."""
-    from flows.curate import NothingUsable
-    from flows.runners import task_runner
     from flows.settings import load_params, select_sources
 
+    params = load_params(where)  # a wrong params.yaml is refused before anything runs
     if not where.sources_file.exists():
         print(
             f"groundmill: {where.sources_file} not found: run from the project root or set GROUNDMILL_ROOT",
@@ -200,6 +199,9 @@ def _run(args: argparse.Namespace, where) -> int:
         )
         return 2
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+    from flows.curate import NothingUsable
+    from flows.runners import task_runner
+
     try:
         if args.command == "watch":
             from flows.watch import watch_sources
@@ -213,7 +215,7 @@ def _run(args: argparse.Namespace, where) -> int:
             lifecycle(args.sources)
             return _summary(args, where)
         stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-        stage_flow.with_options(task_runner=task_runner(load_params(where).run))(args.sources)
+        stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
         return 0
     except NothingUsable as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
@@ -226,7 +228,7 @@ COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _a
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from flows.locations import project_locations
-    from transforms.errors import InputError
+    from schemas.errors import InputError
 
     where = project_locations()
     _prepare_environment(where)
@@ -241,6 +243,61 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"groundmill: {exc}", file=sys.stderr)
         return 2
+
+
+def _dispatch(args: argparse.Namespace, paths) -> int:
+    if args.command == "query":
+        _query(args.sql, args.format)
+        return 0
+    if args.command == "sources":
+        return _sources(args, paths)
+    if args.command == "audit":
+        _audit(args.sample, args.seed)
+        return 0
+    if args.command == "summary":
+        from flows.summary import summary_text
+
+        print(summary_text(paths))
+        return 0
+    from schemas.config import load_params
+
+    params = load_params(paths.params_file)  # a wrong params.yaml is refused before anything runs
+    if args.command == "export":
+        _export(args, params.export)
+        return 0
+    if not paths.sources_file.exists():
+        print(
+            f"groundmill: {paths.sources_file} not found: run from the project root or set GROUNDMILL_ROOT",
+            file=sys.stderr,
+        )
+        return 2
+    from flows.settings import select_sources
+
+    select_sources(paths, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
+    return _run(args, paths, params)
+
+
+def _run(args: argparse.Namespace, paths, params) -> int:
+    if args.command == "watch":
+        from flows.watch import watch_sources
+
+        ran = watch_sources()
+        print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
+        return 0
+    if args.command == "run":
+        from flows.lifecycle import lifecycle
+        from flows.summary import summary_text
+
+        lifecycle(args.sources)
+        print(summary_text(paths))
+        return 0
+    import importlib
+
+    from flows.runners import task_runner
+
+    stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+    stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+    return 0
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from flows import progress
 from flows.locations import Locations, project_locations
 from flows.settings import load_params, select_sources
 from schemas import registry
-from transforms.curate.stage import PASSED_THROUGH, TABLES, CurateParams, curate_stage
+from schemas.config import CurateParams
+from transforms.curate.stage import PASSED_THROUGH, TABLES, curate_stage
 from transforms.storage import TableReadError, read_table, write_tables_atomic
 
 

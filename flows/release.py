@@ -14,15 +14,9 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class ReleaseParams:
-    release: bool = True  # commit, tag and push each published version
-    push: bool = True  # dvc push to the default remote
-    tag_prefix: str = "dataset/"  # git tag = prefix + version
+from schemas.config import ReleaseParams
 
 
 class ReleaseError(RuntimeError):

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-
-@dataclass(frozen=True)
-class RunParams:
-    task_runner: str = "threads"  # threads, or dask
-    max_workers: int | None = None  # threads: tasks at once (default: Prefect's)
-    dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
-    dask_workers: int = 2  # dask: processes of the local cluster, one thread each
+from schemas.config import RunParams
 
 
 def task_runner(params: RunParams):
@@ -51,4 +44,4 @@ def shared_cluster(params: RunParams) -> Iterator[RunParams]:
     from distributed import LocalCluster
 
     with LocalCluster(**_local(params)) as cluster:
-        yield replace(params, dask_address=cluster.scheduler_address)
+        yield params.model_copy(update={"dask_address": cluster.scheduler_address})

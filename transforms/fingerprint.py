@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 
-from transforms.sources import Source, is_url
+from schemas.config import Source, is_url
 
 
 def file_sha256(path: Path) -> str:
@@ -22,7 +21,9 @@ def file_sha256(path: Path) -> str:
 
 
 def fingerprint(source: Source) -> str:
-    entry = {k: str(v) for k, v in asdict(source).items()}
+    # the flat keys Source had before politeness nested, so that fingerprints recorded then still match
+    flat = {**source.model_dump(exclude={"politeness"}), **source.politeness.model_dump()}
+    entry = {k: str(v) for k, v in flat.items()}
     digest = hashlib.sha256(json.dumps(entry, sort_keys=True).encode())
     location = str(source.location)
     if not is_url(location):

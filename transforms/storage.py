@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.errors import InputError
+from schemas.errors import InputError
 
 
 class TableReadError(InputError, RuntimeError):

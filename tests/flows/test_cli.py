@@ -278,3 +278,63 @@ def test_sources_add_registers_and_watch_runs_only_new_or_changed_sources(projec
     )  # both read that folder
     published = {p.parent.name for p in (project / "data/processed/grounding").glob("*/*.parquet")}
     assert published == {"source=extra", "source=site"}
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*"))
+
+
+def refused_in_one_line(project: Path, *args: str) -> str:
+    before = files_under(project / "data")
+    done = groundmill(project, *args, check=False)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("groundmill: "), done.stderr
+    assert files_under(project / "data") == before, args
+    return lines[0]
+
+
+def test_an_unknown_params_key_stops_every_command_that_reads_it(project):
+    params = project / "params.yaml"
+    params.write_text(params.read_text().replace("  page_timeout_s: 15", "  page_timout_s: 15"))
+    for command in (["run"], ["capture"], ["curate"], ["watch"], ["export", "hf"]):
+        line = refused_in_one_line(project, *command)
+        assert f"{params}: capture.page_timout_s: unknown key; allowed: devices," in line, command
+    params.write_text(
+        params.read_text()
+        .replace("page_timout_s", "page_timeout_s")
+        .replace("  release: true", "  release: 'yes'")
+    )
+    assert "publish.release: expected true or false, got 'yes' (a string)" in refused_in_one_line(
+        project, "run"
+    )
+
+
+def test_a_wrong_source_entry_stops_run_and_sources_list(project):
+    sources = project / "sources.yaml"
+    sources.write_text(
+        "sources:\n  - {id: site, kind: html_dir, location: data/sources/site}\n"
+        "  - {id: my-site, kind: url_list, location: data/sources/site, allow_domain: [example.org]}\n"
+    )
+    for command in (["run"], ["sources", "list"], ["annotate"]):
+        line = refused_in_one_line(project, *command)
+        assert f"{sources}: sources[1] (my-site).allow_domain: unknown key; allowed: id," in line, command
+    sources.write_text(
+        "sources:\n  - {id: site, kind: url_list, location: data/sources/site, local: 'false'}\n"
+    )
+    line = refused_in_one_line(project, "run")
+    assert line.endswith("sources[0] (site).local: expected true or false, got 'false' (a string)")
+
+
+def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting(project):
+    sources = project / "sources.yaml"
+    original = "# what groundmill captures\nsources:\n  - id: site       # the fixture\n" + (
+        "    kind: html_dir\n    location: data/sources/site\n    license: 'CC0-1.0'\n"
+    )
+    sources.write_text(original)
+    add = ["sources", "add", "more", "--kind", "url_list", "--location", "data/sources/site/form.html"]
+    line = refused_in_one_line(project, *add, "--set", "allow_domain=example.org")
+    assert "sources[1] (more).allow_domain: unknown key; allowed:" in line and sources.read_text() == original
+    groundmill(project, *add, "--set", "allow_domains=[example.org]", "--set", "politeness={delay_s: 2}")
+    text = sources.read_text()
+    assert text.startswith(original) and "  - id: more\n    kind: url_list\n" in text.removeprefix(original)

@@ -89,7 +89,7 @@ def png(width: int = 1280, height: int = 800, fills: tuple = ()) -> bytes:
 
 def annotated(*rows: dict, image: bytes | None = None, refusals: int = 0, max_text_chars: int = 80):
     """Runs the template annotator over hand-made elements (on `image` when given, for colours)."""
-    from transforms.annotate.settings import AnnotateParams
+    from schemas.config import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
 
@@ -144,8 +144,8 @@ def _page_rows(n: int, capture_id: str, image: bytes, n_elements: int) -> tuple[
 def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0) -> dict[str, pl.DataFrame]:
     """The capture and annotate tables of a small source, with real PNGs and every id the content hash
     it claims: `pages` maps a capture id to (png, element rows made with `el`)."""
+    from schemas.config import AnnotateParams
     from schemas.registry import TABLES, empty
-    from transforms.annotate.settings import AnnotateParams
     from transforms.annotate.tables import annotate_tables
     from transforms.annotate.template import TemplateAnnotator
     from transforms.ids import content_ids

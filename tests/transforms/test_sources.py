@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from transforms.sources import SourceError, list_pages, load_sources, parse_source
+from schemas.config import load_sources, parse_source
+from transforms.sources import SourceError, list_pages
 
 
 @pytest.mark.parametrize("bad_id", ["../etc", "Sample", "a b", "", "x" * 65, "-lead", "a/b"])

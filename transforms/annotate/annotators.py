@@ -6,11 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.config import AnnotateParams
 from schemas.registry import schema
-from transforms.annotate.chat import ModelParams
 from transforms.annotate.model import ModelAnnotator
 from transforms.annotate.phrases import Annotator
-from transforms.annotate.settings import AnnotateParams
 from transforms.annotate.template import TemplateAnnotator
 
 
@@ -19,7 +18,7 @@ def build_annotator(params: AnnotateParams, cache: Path) -> Annotator:
     if params.annotator == "template":
         return TemplateAnnotator(params)
     if params.annotator == "model":
-        return ModelAnnotator(ModelParams.from_dict(params.model), cache)
+        return ModelAnnotator(params.model, cache)
     raise ValueError(f"annotate.annotator: {params.annotator!r} is not one of 'template', 'model'")
 
 

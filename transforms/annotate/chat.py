@@ -9,11 +9,12 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
+from schemas.config import ModelParams
 from transforms.storage import write_bytes_atomic
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -21,32 +22,6 @@ RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 
 class ModelError(RuntimeError):
     """The endpoint refused or kept failing a request."""
-
-
-@dataclass(frozen=True)
-class ModelParams:
-    base_url: str = "http://127.0.0.1:8000/v1"
-    model: str = "local-vlm"
-    api_key_env: str = "GROUNDMILL_MODEL_API_KEY"  # the key is read from this variable, never from params
-    max_in_flight: int = 4  # requests open at once
-    batch_size: int = 16  # elements whose requests are sent together
-    max_retries: int = 3  # on connection errors and 408/409/425/429/5xx
-    retry_backoff_s: float = 1.0  # doubled per retry; a Retry-After header wins (capped at 60 s)
-    timeout_s: float = 120.0
-    max_tokens: int = 400
-    max_elements_per_screenshot: int = 40
-    verify: bool = True  # second request: does each phrase pick out only the boxed element?
-    price_in_per_mtok: float = 0.0  # for the cost estimate, per million tokens
-    price_out_per_mtok: float = 0.0
-    cache_dir: str = "data/cache/model"
-
-    @classmethod
-    def from_dict(cls, doc: dict | None) -> ModelParams:
-        known = {f.name for f in fields(cls)}
-        unknown = set(doc or {}) - known
-        if unknown:
-            raise ValueError(f"annotate.model: unknown settings {sorted(unknown)}; known: {sorted(known)}")
-        return cls(**(doc or {}))
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from transforms.annotate.chat import ChatClient, ModelError, ModelParams
+from schemas.config import ModelParams
+from transforms.annotate.chat import ChatClient, ModelError
 from transforms.annotate.features import Item
 from transforms.annotate.match import Screen
 from transforms.annotate.phrases import PERSPECTIVES, VARIANTS, Phrase, Skip, action_of

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from schemas.config import AnnotateParams
 from transforms.annotate.features import Item
 from transforms.annotate.match import (
     ORDINALS,
@@ -30,7 +31,6 @@ from transforms.annotate.phrases import (
     implicit_instruction,
     text_np,
 )
-from transforms.annotate.settings import AnnotateParams
 
 LANDMARK_REACH = 0.25  # a landmark may lie at most this share of the screen's width (height) away
 LANDMARK_CHARS = 40  # and be named in at most this many characters

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
 
-from transforms.capture.devices import STANDARD, Device
+from schemas.config import CaptureParams, Device
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
@@ -31,20 +31,8 @@ CHROMIUM_ARGS = [
 RequestPolicy = Callable[[Route], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class CaptureParams:
-    devices: tuple[Device, ...] = (STANDARD,)
-    pages_in_flight: int = 2  # long-lived tabs working at once, per device
-    page_timeout_s: float = 15.0  # navigation and load
-    page_budget_s: float = 60.0  # everything for one page on one device
-    max_elements: int = 5000
-    max_slices: int = 4
-    max_page_mb: float = 20.0
-    retries: int = 2
-
-    @property
-    def limits(self) -> RenderLimits:
-        return RenderLimits(self.page_timeout_s, self.max_elements, self.max_slices, self.max_page_mb)
+def render_limits(params: CaptureParams) -> RenderLimits:
+    return RenderLimits(params.page_timeout_s, params.max_elements, params.max_slices, params.max_page_mb)
 
 
 @dataclass(frozen=True)
@@ -154,7 +142,7 @@ async def _capture_device(
         try:
             async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
                 return await asyncio.wait_for(
-                    render(tab, target.url, target.key, device, params.limits), params.page_budget_s
+                    render(tab, target.url, target.key, device, render_limits(params)), params.page_budget_s
                 )
         except TimeoutError:
             return PageResult(target.key, device).fail(

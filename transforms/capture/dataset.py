@@ -22,12 +22,12 @@ from pathlib import Path
 import polars as pl
 from PIL import Image
 
+from schemas.config import BOX_CONVENTIONS, Source
 from schemas.registry import TABLES, empty, schema
 from transforms.capture.records import capture_id_for
 from transforms.ids import row_id, sha256_hex
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 
-BOX_CONVENTIONS = ("xyxy", "xywh", "norm1", "norm1000")
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
 
 

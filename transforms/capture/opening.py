@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from schemas.config import Source, is_url
 from transforms.capture.browser import Politeness, RequestPolicy, Target
 from transforms.capture.fetch import FetchRefused, fetch
 from transforms.capture.network import LiveWeb, SameHost, refused_url
@@ -16,7 +17,7 @@ from transforms.capture.robots import Robots
 from transforms.capture.server import serve_directory
 from transforms.capture.sitemap import sitemap_urls
 from transforms.capture.warc import ArchiveReplay, archived_pages, index_warcs, warc_files
-from transforms.sources import Source, SourceError, is_url, list_pages, list_urls
+from transforms.sources import SourceError, list_pages, list_urls
 
 
 @dataclass
@@ -96,5 +97,5 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
             targets=[Target(k, k) for k in keys if k not in refused],
             policy=policy,
             refused=refused,
-            politeness=Politeness(source.per_domain, source.delay_s),
+            politeness=Politeness(source.politeness.per_domain, source.politeness.delay_s),
         )

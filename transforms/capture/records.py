@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import polars as pl
 
 from schemas.capture import COUNTED_EXCLUSIONS
+from schemas.config import Device
 from schemas.registry import TABLES, schema
-from transforms.capture.devices import Device
 from transforms.capture.render import PageResult
 from transforms.ids import content_id, row_id, sha256_hex
 

@@ -11,7 +11,7 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from transforms.capture.devices import Device
+from schemas.config import Device
 
 # Stable pixels: no animations, transitions or blinking carets in the screenshot.
 FREEZE_CSS = (

@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from schemas.config import STANDARD, CaptureParams, Device, Source
 from schemas.registry import empty
-from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.browser import capture_pages
 from transforms.capture.dataset import import_tables
-from transforms.capture.devices import STANDARD, Device
 from transforms.capture.opening import open_source
 from transforms.capture.records import failed_source_capture, to_tables
 from transforms.capture.render import PageResult
 from transforms.ledger import StageOutput
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 
 
 def capture_shard(

@@ -22,31 +22,15 @@ have no box: their difficulty and tier are null.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
+from schemas.config import DifficultyParams
 from schemas.registry import schema
 from transforms.annotate.labels import normalise, with_labels
 
 PERSPECTIVE_FACTOR = {"text": 0.0, "appearance": 0.5, "function": 0.5, "spatial": 1.0, "intent": 1.0}
 FACTORS = ("area", "resolution", "distractors", "clutter", "icon", "perspective", "implicit")
 GRID = 10  # cells per screen side for the neighbourhood of distractors and clutter
-
-
-@dataclass(frozen=True)
-class DifficultyParams:
-    weight_area: float = 0.9
-    weight_resolution: float = 0.15
-    weight_distractors: float = 0.3
-    weight_clutter: float = 0.2
-    weight_icon: float = 0.2
-    weight_perspective: float = 0.2
-    weight_implicit: float = 0.15
-    distractor_cap: int = 10
-    clutter_cap: int = 30
-    tier_medium: float = 0.35  # score >= this is medium
-    tier_hard: float = 0.6  # score >= this is hard
 
 
 def _cell(x: str, y: str, w: str, h: str) -> list[pl.Expr]:

@@ -12,24 +12,15 @@ stable within a Polars version).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from schemas.config import MinHashParams
+
 CHUNK = 1 << 17  # shingles mixed at once: memory is CHUNK x num_perm x 8 bytes
 BIG_BUCKET = 64  # a bucket larger than this links its members to its first one only
-
-
-@dataclass(frozen=True)
-class MinHashParams:
-    ngram: int = 2  # words per shingle
-    num_perm: int = 64  # signature length
-    bands: int = 16  # bands x rows = num_perm; P(candidate) = 1 - (1 - J^rows)^bands
-    threshold: float = 0.7  # estimated Jaccard similarity at which two texts are near duplicates
-    seed: int = 1
 
 
 def shingles(texts: pl.Series, ngram: int) -> pl.DataFrame:

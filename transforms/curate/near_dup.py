@@ -14,25 +14,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import polars as pl
 
-from transforms.curate.minhash import MinHashParams, components, near_duplicate_pairs
-
-
-@dataclass(frozen=True)
-class NearDupParams:
-    phash_radius: int = 6  # Hamming radius (bits of 64); calibrated, see README
-    iou: float = 0.5  # boxes at least this much overlapping name the same target
-    text: MinHashParams = field(default_factory=MinHashParams)
-
-    @classmethod
-    def from_dict(cls, doc: dict | None) -> NearDupParams:
-        doc = dict(doc or {})
-        text = MinHashParams(**doc.pop("text", {}))
-        return cls(**doc, text=text)
+from schemas.config import MinHashParams, NearDupParams
+from transforms.curate.minhash import components, near_duplicate_pairs
 
 
 def hash_pairs(hashes: np.ndarray, radius: int) -> np.ndarray:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import polars as pl
 
+from schemas.config import DifficultyParams, NearDupParams
 from schemas.datasets import Grounding
 from transforms.curate.dedup import dedup_exact, normalised_text
-from transforms.curate.difficulty import DifficultyParams, grade_difficulty
+from transforms.curate.difficulty import grade_difficulty
 from transforms.curate.integrity import check_ids, check_refs
-from transforms.curate.near_dup import NearDupParams, dedup_grounding, screenshot_clusters
+from transforms.curate.near_dup import dedup_grounding, screenshot_clusters
 from transforms.curate.stage import EXACT_KEYS
 from transforms.curate.validate import split_valid
 from transforms.storage import write_parquet_atomic

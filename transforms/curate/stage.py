@@ -8,20 +8,19 @@ ledger says where: rows_in = rows_out + quarantined + deduplicated + rejected.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 
 from schemas import registry
 from schemas.capture import ClusteredScreenshots
+from schemas.config import CurateParams
 from schemas.datasets import GradedGrounding
 from schemas.registry import empty, schema
 from transforms.curate.dedup import dedup_exact, normalised_text
-from transforms.curate.difficulty import DifficultyParams, grade_difficulty
+from transforms.curate.difficulty import grade_difficulty
 from transforms.curate.integrity import check_ids, check_refs
 from transforms.curate.near_dup import (
-    NearDupParams,
     dedup_grounding,
     dedup_howto,
     dedup_instructions,
@@ -72,13 +71,6 @@ SORT_KEYS = {
     "instructions": ["instruction_id"],
     "howto": ["howto_id"],
 }
-
-
-@dataclass(frozen=True)
-class CurateParams:
-    difficulty: DifficultyParams = field(default_factory=DifficultyParams)
-    near_dup: NearDupParams = field(default_factory=NearDupParams)
-    workers: int = os.cpu_count() or 1  # threads that decode screenshots for their pHash
 
 
 class Curated(StageOutput):

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from schemas.config import ExportParams
 from transforms.storage import replace_folder_atomic
 
 BOX_FORMATS = ("xyxy", "xywh", "norm1", "norm1000")
-
-
-@dataclass(frozen=True)
-class ExportParams:
-    validation: float = 0.05  # share of clusters in the validation split
-    test: float = 0.05  # and in the test split; the rest is train
-    shard_mb: int = 500  # Parquet shards of the HF export stay under this size
 
 
 def split_of(cluster_id: str, params: ExportParams) -> str:

@@ -16,10 +16,10 @@ import polars as pl
 import pytest
 
 from schemas.bookkeeping import ModelUsage
+from schemas.config import ModelParams
 from schemas.datasets import Grounding, Instructions
 from tests.transforms.elements import el, frames, png
 from transforms.annotate.annotators import usage_table
-from transforms.annotate.chat import ModelParams
 from transforms.annotate.model import ModelAnnotator
 from transforms.annotate.tables import annotate_tables
 from transforms.capture.server import Quiet, serve
@@ -174,5 +174,5 @@ def test_a_refusing_endpoint_leaves_every_element_skipped_with_the_reason(tmp_pa
 
 
 def test_unknown_model_settings_are_refused():
-    with pytest.raises(ValueError, match="unknown settings"):
-        ModelParams.from_dict({"base_url": "http://127.0.0.1:1/v1", "temprature": 0})
+    with pytest.raises(ValueError, match="temprature"):
+        ModelParams.model_validate({"base_url": "http://127.0.0.1:1/v1", "temprature": 0})

@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from schemas.config import BUILT_IN, CaptureParams
 from tests.conftest import FIXTURES
 from tests.transforms.capture.test_stage import capture, element
-from transforms.capture.browser import CaptureParams, Target, capture_pages
-from transforms.capture.devices import BUILT_IN
+from transforms.capture.browser import Target, capture_pages
 from transforms.capture.network import SameHost
 from transforms.capture.records import to_tables
 from transforms.capture.server import Quiet, serve

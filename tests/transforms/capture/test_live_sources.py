@@ -14,14 +14,15 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from transforms.capture.browser import CaptureParams, capture_pages
+from schemas.config import CaptureParams, Source
+from transforms.capture.browser import capture_pages
 from transforms.capture.fetch import FetchRefused, _opener
 from transforms.capture.network import refused_address, refused_url
 from transforms.capture.opening import open_source, page_keys
 from transforms.capture.records import to_tables
 from transforms.capture.render import PageResult
 from transforms.capture.server import Quiet, serve
-from transforms.sources import Source, SourceError
+from transforms.sources import SourceError
 
 PAGE = "<html><head><title>{t}</title></head><body><h1>{t}</h1><button>Go to {t}</button></body></html>"
 
@@ -109,9 +110,16 @@ def run(source: Source, params: CaptureParams = CaptureParams(max_slices=1)) -> 
     return to_tables(source.id, results + refused, opened.page_sha256)["captures"]
 
 
-def url_list(tmp_path: Path, urls: list[str], **kw) -> Source:
+def url_list(tmp_path: Path, urls: list[str], delay_s: float = 1.0, **kw) -> Source:
     (tmp_path / "urls.txt").write_text("# pages\n" + "\n".join(urls) + "\n\n")
-    return Source("live", "url_list", tmp_path / "urls.txt", "CC0-1.0", **kw)
+    return Source(
+        id="live",
+        kind="url_list",
+        location=tmp_path / "urls.txt",
+        license="CC0-1.0",
+        politeness={"delay_s": delay_s},
+        **kw,
+    )
 
 
 def test_url_list_honours_robots_txt_and_domain_lists(tmp_path):
@@ -200,14 +208,21 @@ def test_sitemap_index_with_a_gzipped_child_lists_its_pages(tmp_path):
                 f"<sitemap><loc>{site.base}/pages.xml.gz</loc></sitemap></sitemapindex>"
             ).encode(),
         )
-        source = Source("maps", "sitemap", f"{site.base}/sitemap.xml", "CC0-1.0", local=True, delay_s=0)
+        source = Source(
+            id="maps",
+            kind="sitemap",
+            location=f"{site.base}/sitemap.xml",
+            license="CC0-1.0",
+            local=True,
+            politeness={"delay_s": 0},
+        )
         assert page_keys(source) == [f"{site.base}/one.html", f"{site.base}/two.html"]
         captures = run(source)
     assert captures.get_column("status").to_list() == ["ok", "ok"]
 
 
 def test_a_sitemap_on_an_undeclared_private_address_is_refused():
-    source = Source("maps", "sitemap", "http://127.0.0.1:9/sitemap.xml", "CC0-1.0")
+    source = Source(id="maps", kind="sitemap", location="http://127.0.0.1:9/sitemap.xml", license="CC0-1.0")
     with pytest.raises(SourceError, match="loopback address"):
         page_keys(source)
 
@@ -242,7 +257,7 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
             ("http://archive.invalid/data.json", "application/json", b"{}"),
         ],
     )
-    source = Source("crawl", "warc", tmp_path, "CC-BY-4.0")
+    source = Source(id="crawl", kind="warc", location=tmp_path, license="CC-BY-4.0")
     assert page_keys(source) == ["http://archive.invalid/index.html"]
     keys = page_keys(source)
     with open_source(source, keys) as opened:
@@ -255,4 +270,4 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
 
 def test_a_folder_without_archives_is_a_clear_error(tmp_path):
     with pytest.raises(SourceError, match="no .warc or .warc.gz files"):
-        page_keys(Source("crawl", "warc", tmp_path, "CC0-1.0"))
+        page_keys(Source(id="crawl", kind="warc", location=tmp_path, license="CC0-1.0"))

@@ -11,17 +11,19 @@ import polars as pl
 import pytest
 
 from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
+from schemas.config import CaptureParams, Source
 from tests.conftest import BAD, SITE
-from transforms.capture.browser import CaptureParams, capture_pages
+from transforms.capture.browser import capture_pages
 from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
-from transforms.sources import Source
 
 PARAMS = CaptureParams(page_timeout_s=3, max_slices=1)  # one viewport: off-screen stays off-screen
 
 
 def capture(folder: Path, pages: list[str], params: CaptureParams = PARAMS) -> dict[str, pl.DataFrame]:
-    with open_source(Source("fixture", "html_dir", folder, "CC0-1.0"), pages) as opened:
+    with open_source(
+        Source(id="fixture", kind="html_dir", location=folder, license="CC0-1.0"), pages
+    ) as opened:
         results = capture_pages(opened.targets, params, opened.policy)
     return to_tables("fixture", results, opened.page_sha256)
 

@@ -11,14 +11,15 @@ import polars as pl
 import pytest
 
 from schemas.bookkeeping import Ledger
+from schemas.config import CurateParams, DifficultyParams, MinHashParams
 from schemas.datasets import Grounding
 from tests.transforms.elements import annotated, el, frames, png, source_tables
 from transforms.curate.dedup import dedup_exact, normalised_text
-from transforms.curate.difficulty import DifficultyParams, factors, grade_difficulty, score
-from transforms.curate.minhash import MinHashParams, near_duplicate_clusters, shingles
+from transforms.curate.difficulty import factors, grade_difficulty, score
+from transforms.curate.minhash import near_duplicate_clusters, shingles
 from transforms.curate.near_dup import dedup_howto, hash_pairs
 from transforms.curate.phash import phashes
-from transforms.curate.stage import TABLES, CurateParams, curate_stage
+from transforms.curate.stage import TABLES, curate_stage
 from transforms.curate.validate import split_valid
 from transforms.ledger import ledger
 

@@ -8,10 +8,10 @@ import json
 import polars as pl
 import pytest
 
+from schemas.config import CurateParams, ExportParams
 from tests.transforms.elements import el, png, source_tables
-from transforms.curate.stage import CurateParams, curate_stage
+from transforms.curate.stage import curate_stage
 from transforms.publish.export import (
-    ExportParams,
     box_in,
     chat_record,
     export_chat,

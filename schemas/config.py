@@ -1,0 +1,443 @@
+"""The two configuration files as typed models: params.yaml (`Params`) and sources.yaml (`Source`).
+
+Every model is frozen and refuses unknown keys, so a misspelt setting is an error instead of a default
+silently applied; booleans are strict, so a quoted "false" is refused instead of reading as true.
+`load_params` and `load_sources` turn every YAML or validation problem into one ConfigError whose
+message is a single line naming the file, the key and what is allowed.
+
+Only pydantic, PyYAML and the standard library: the CLI imports this before anything heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from schemas.errors import InputError
+
+
+class ConfigError(InputError, ValueError):
+    """params.yaml or sources.yaml cannot be used; the message is one line naming the file and the key."""
+
+
+class SourceError(ConfigError):
+    """A sources file or source entry that cannot be used; the message says which and why."""
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- params.yaml ---------------------------------------------------------------------------------------
+
+
+class RunParams(Frozen):
+    task_runner: str = "threads"  # threads, or dask
+    max_workers: int | None = None  # threads: tasks at once (default: Prefect's)
+    dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
+    dask_workers: int = 2  # dask: processes of the local cluster, one thread each
+
+
+class DeviceProfile(Frozen):
+    """A screen pages are captured on, as params.yaml `devices:` describes it (the key is its name)."""
+
+    width: int
+    height: int
+    scale: float = 1.0  # device pixels per CSS pixel: screenshots are width*scale wide
+    mobile: StrictBool = False
+    touch: StrictBool = False
+    platform: str = "web"  # what the screenshot shows: web (desktop browser) or mobile
+    user_agent: str | None = None
+
+    def named(self, name: str) -> Device:
+        return Device(name=name, **self.model_dump())
+
+
+class Device(DeviceProfile):
+    name: str
+
+    def context_options(self) -> dict:
+        """Keyword arguments for Playwright's browser.new_context that emulate this device."""
+        options = {
+            "viewport": {"width": self.width, "height": self.height},
+            "device_scale_factor": self.scale,
+            "is_mobile": self.mobile,
+            "has_touch": self.touch,
+        }
+        if self.user_agent:
+            options["user_agent"] = self.user_agent
+        return options
+
+
+MOBILE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Mobile Safari/537.36"
+)
+STANDARD = Device(name="standard", width=1280, height=800)
+BUILT_IN = {
+    d.name: d
+    for d in [
+        STANDARD,
+        Device(name="desktop", width=1920, height=1080),
+        Device(name="laptop", width=1366, height=768),
+        Device(
+            name="mobile",
+            width=390,
+            height=844,
+            scale=3.0,
+            mobile=True,
+            touch=True,
+            platform="mobile",
+            user_agent=MOBILE_UA,
+        ),
+    ]
+}
+
+
+class CaptureParams(Frozen):
+    devices: tuple[Device, ...] = (STANDARD,)  # params.yaml names them (see Params._devices_by_name)
+    pages_in_flight: int = 2  # long-lived tabs working at once, per device
+    page_timeout_s: float = 15.0  # navigation and load
+    page_budget_s: float = 60.0  # everything for one page on one device
+    max_elements: int = 5000
+    max_slices: int = 4
+    max_page_mb: float = 20.0
+    shard_pages: int = 50  # pages per capture task
+    retries: int = 2
+
+
+class ModelParams(Frozen):
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "local-vlm"
+    api_key_env: str = "GROUNDMILL_MODEL_API_KEY"  # the key is read from this variable, never from params
+    max_in_flight: int = 4  # requests open at once
+    batch_size: int = 16  # elements whose requests are sent together
+    max_retries: int = 3  # on connection errors and 408/409/425/429/5xx
+    retry_backoff_s: float = 1.0  # doubled per retry; a Retry-After header wins (capped at 60 s)
+    timeout_s: float = 120.0
+    max_tokens: int = 400
+    max_elements_per_screenshot: int = 40
+    verify: StrictBool = True  # second request: does each phrase pick out only the boxed element?
+    price_in_per_mtok: float = 0.0  # for the cost estimate, per million tokens
+    price_out_per_mtok: float = 0.0
+    cache_dir: str = "data/cache/model"
+
+
+class AnnotateParams(Frozen):
+    max_text_chars: int = 80  # longer names make poor referring expressions
+    refusals_per_screenshot: int = 2  # negative rows borrowed from the source's other pages
+    annotator: str = "template"  # or "model": an OpenAI-compatible chat-completions endpoint
+    model: ModelParams = ModelParams()
+
+
+class DifficultyParams(Frozen):
+    weight_area: float = 0.9
+    weight_resolution: float = 0.15
+    weight_distractors: float = 0.3
+    weight_clutter: float = 0.2
+    weight_icon: float = 0.2
+    weight_perspective: float = 0.2
+    weight_implicit: float = 0.15
+    distractor_cap: int = 10
+    clutter_cap: int = 30
+    tier_medium: float = 0.35  # score >= this is medium
+    tier_hard: float = 0.6  # score >= this is hard
+
+
+class MinHashParams(Frozen):
+    ngram: int = 2  # words per shingle
+    num_perm: int = 64  # signature length
+    bands: int = 16  # bands x rows = num_perm; P(candidate) = 1 - (1 - J^rows)^bands
+    threshold: float = 0.7  # estimated Jaccard similarity at which two texts are near duplicates
+    seed: int = 1
+
+
+class NearDupParams(Frozen):
+    phash_radius: int = 6  # Hamming radius (bits of 64); calibrated, see README
+    iou: float = 0.5  # boxes at least this much overlapping name the same target
+    text: MinHashParams = MinHashParams()
+
+
+class CurateParams(Frozen):
+    difficulty: DifficultyParams = DifficultyParams()
+    near_dup: NearDupParams = NearDupParams()
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1)  # threads decoding screenshots
+
+
+class ExportParams(Frozen):
+    validation: float = 0.05  # share of clusters in the validation split
+    test: float = 0.05  # and in the test split; the rest is train
+    shard_mb: int = 500  # Parquet shards of the HF export stay under this size
+
+
+class ReleaseParams(Frozen):
+    release: StrictBool = True  # commit, tag and push each published version
+    push: StrictBool = True  # dvc push to the default remote
+    tag_prefix: str = "dataset/"  # git tag = prefix + version
+
+
+class Params(Frozen):
+    """params.yaml. `devices` comes before `capture`: fields validate in order, and capture's device
+    names are looked up among the profiles already validated."""
+
+    run: RunParams = RunParams()
+    devices: dict[str, DeviceProfile] = {}
+    capture: CaptureParams = CaptureParams()
+    annotate: AnnotateParams = AnnotateParams()
+    difficulty: DifficultyParams = DifficultyParams()
+    near_dup: NearDupParams = NearDupParams()
+    publish: ReleaseParams = ReleaseParams()
+    export: ExportParams = ExportParams()
+
+    @field_validator("capture", mode="before")
+    @classmethod
+    def _devices_by_name(cls, capture: Any, info: ValidationInfo) -> Any:
+        if not isinstance(capture, dict) or not isinstance(capture.get("devices"), list):
+            return capture
+        profiles = info.data.get("devices")
+        if profiles is None:  # the devices section itself is wrong: that error is the one to show
+            return capture
+        known = {**BUILT_IN, **{name: profile.named(name) for name, profile in profiles.items()}}
+        unknown = [n for n in capture["devices"] if isinstance(n, str) and n not in known]
+        if unknown:
+            raise ValueError(
+                f"devices: unknown profile {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
+            )
+        return {
+            **capture,
+            "devices": [known.get(n, n) if isinstance(n, str) else n for n in capture["devices"]],
+        }
+
+    @property
+    def curate(self) -> CurateParams:
+        return CurateParams(difficulty=self.difficulty, near_dup=self.near_dup)
+
+
+# --- sources.yaml --------------------------------------------------------------------------------------
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
+Box = Literal["xyxy", "xywh", "norm1", "norm1000"]
+BOX_CONVENTIONS = get_args(Box)
+
+
+def is_url(text: str) -> bool:
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", text))
+
+
+class Politeness(Frozen):
+    per_domain: int = 1  # pages loading at once from one domain
+    delay_s: float = 1.0  # between page loads from one domain
+
+
+class Source(Frozen):
+    """One source. `location` is a folder (html_dir), a URL list file (url_list), a sitemap URL or
+    file (sitemap), a WARC file or folder (warc), or ScreenSpot(-Pro) JSON, a file or a folder of them
+    (dataset, with `images` beside it or named, and `box` its convention). Live sources (url_list,
+    sitemap) may reach loopback and private addresses only when declared `local`. Relative paths are
+    resolved against the folder named `base` in the validation context (the sources file's)."""
+
+    id: str
+    kind: str
+    location: Path | str
+    license: str = "unknown"
+    local: StrictBool = False
+    allow_domains: tuple[str, ...] = ()
+    deny_domains: tuple[str, ...] = ()
+    politeness: Politeness = Politeness()
+    robots: StrictBool = True  # honour robots.txt
+    images: Path | None = None  # dataset: the image folder (default: images/ beside the JSON)
+    box: Box = "xyxy"  # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        # ids name folders: nothing that could climb out of data/ or clash by case
+        if not SAFE_ID.match(value):
+            raise ValueError(
+                f"source id {value!r} is not a safe name: use 1-64 lowercase letters, digits, '-' or '_', "
+                "starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise ValueError(f"kind {value!r} is not one of {', '.join(KINDS)}")
+        return value
+
+    @field_validator("location", "images", mode="before")
+    @classmethod
+    def _resolve(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str) or is_url(value):
+            return value
+        if not value.strip():  # Path("") would quietly be the sources file's own folder
+            if info.field_name == "images":
+                return None
+            raise ValueError("empty: name a folder, a file or a URL")
+        base = (info.context or {}).get("base")
+        return base / value if base is not None and not Path(value).is_absolute() else Path(value)
+
+    @model_validator(mode="after")
+    def _url_only_for_sitemaps(self) -> Source:
+        if isinstance(self.location, str) and self.kind != "sitemap":
+            raise ValueError(f"a {self.kind} location is a local path, not a URL")
+        return self
+
+
+class SourcesFile(Frozen):
+    sources: tuple[Source, ...] = ()
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return () if value is None else value  # `sources:` with nothing under it
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+
+def load_params(path: Path) -> Params:
+    """params.yaml; every setting at its default where the file or a key is absent."""
+    doc = _read_yaml(path, ConfigError) if path.exists() else None
+    with one_line(str(path), Params, doc):
+        return Params.model_validate(doc or {})
+
+
+def load_sources(path: Path) -> list[Source]:
+    """All sources listed in a sources.yaml; paths are resolved against the file's folder."""
+    if not path.exists():
+        raise SourceError(f"sources file not found: {path}")
+    doc = _read_yaml(path, SourceError)
+    with one_line(str(path), SourcesFile, doc, SourceError):
+        sources = list(SourcesFile.model_validate(doc or {}, context={"base": path.parent}).sources)
+    ids = [s.id for s in sources]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SourceError(f"{path}: source ids listed more than once: {', '.join(dupes)}")
+    return sources
+
+
+def parse_source(entry: Any, base: Path, where: str = "source", at: str = "") -> Source:
+    """One sources.yaml entry (relative paths against `base`); problems are one SourceError line,
+    '<where>: <at>.<key>: <problem>'."""
+    with one_line(where, Source, entry, SourceError, at):
+        return Source.model_validate(entry, context={"base": base})
+
+
+def _read_yaml(path: Path, error: type[ConfigError]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error(f"{path}: not valid YAML{at}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+@contextmanager
+def one_line(
+    where: str, model: type[BaseModel], doc: Any, error: type[ConfigError] = ConfigError, at: str = ""
+) -> Iterator[None]:
+    """Re-raise a ValidationError of `model` on `doc` as `error`: '<where>: <key path>: <problem>', the
+    key path starting with `at` (where `doc` sits in its file)."""
+    try:
+        yield
+    except ValidationError as exc:
+        problems = exc.errors()
+        first = problems[0]
+        key = ".".join(k for k in (at, _key_path(first["loc"], doc)) if k)
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        message = f"{where}: {key + ': ' if key else ''}{_problem(first, model)}{more}"
+        raise error(message) from None
+
+
+def _key_path(loc: tuple, doc: Any) -> str:
+    """'sources[1] (my-site).allow_domain': list items by index and, when they have one, by id."""
+    key, node = "", doc
+    for step in loc:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            key += f"[{step}]" + (f" ({node['id']})" if isinstance(node, dict) and "id" in node else "")
+        elif isinstance(node, dict) or node is None:
+            key += f".{step}" if key else str(step)
+            node = node.get(step) if isinstance(node, dict) else None
+        else:
+            break  # a step inside a scalar names a union member, not a key
+    return key
+
+
+# What a wrong value should have been, by the pydantic error type's prefix.
+EXPECTED = [
+    ("bool_", "true or false"),
+    ("int_", "a whole number"),
+    ("float_", "a number"),
+    ("string_", "a string"),
+    ("model_", "a mapping (key: value)"),
+    ("dict_", "a mapping (key: value)"),
+    ("tuple_", "a list"),
+    ("list_", "a list"),
+]
+
+
+def _problem(error: dict, model: type[BaseModel]) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown key; allowed: {', '.join(_allowed(model, error['loc'][:-1]))}"
+    if kind == "missing":
+        return "missing (required)"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    expected = next((what for prefix, what in EXPECTED if kind.startswith(prefix)), None)
+    if expected:
+        return f"expected {expected}, got {_shown(value)}"
+    return f"{error['msg'].replace('Input should be ', 'expected ', 1)}, got {_shown(value)}"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null (nothing)"
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    text = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    return (
+        f"{text} ({names.get(type(value), 'a mapping' if isinstance(value, dict) else type(value).__name__)})"
+    )
+
+
+def _allowed(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys of the model that `loc` leads to from `model`."""
+    shape: Any = model
+    for step in loc:
+        shape = _inner(shape, step)
+    return list(shape.model_fields) if isinstance(shape, type) and issubclass(shape, BaseModel) else []
+
+
+def _inner(shape: Any, step: str | int) -> Any:
+    if get_origin(shape) in (Union, UnionType):
+        shape = next((a for a in get_args(shape) if a is not type(None)), None)
+    if isinstance(shape, type) and issubclass(shape, BaseModel):
+        field = shape.model_fields.get(step) if isinstance(step, str) else None
+        return field.annotation if field else None
+    args = get_args(shape)
+    return (args[1] if get_origin(shape) is dict else args[0]) if args else None
