@@ -148,6 +148,54 @@ def _grounding_rows(g: pl.DataFrame) -> pl.DataFrame:
     return g.with_columns(content_ids(g, "grounding"))
 
 
+def _echo(g: pl.DataFrame, copies: pl.DataFrame, elements: pl.DataFrame) -> pl.DataFrame:
+    """The rows `g` has on an original screenshot, again on its near copies (the element there, 2 px
+    away); `_of` is the row each repeats."""
+    return (
+        g.join(copies, left_on="screenshot_id", right_on="parent_id")
+        .join(
+            elements.select("screenshot_id", "css_path", pl.col("element_id").alias("copy_id"), "x1", "x2"),
+            left_on=["child", "css_path"],
+            right_on=["screenshot_id", "css_path"],
+            suffix="_c",
+        )
+        .with_columns(
+            screenshot_id=pl.col("child"), element_id=pl.col("copy_id"), x1=pl.col("x1_c"), x2=pl.col("x2_c")
+        )
+        .select(g.columns)
+        .with_columns(_of=pl.col("_n"), _kind=pl.lit("near"))
+    )
+
+
+def _planted(g: pl.DataFrame) -> pl.DataFrame:
+    """kind, copy_id and original_id of every planted copy in the finished grounding rows."""
+    return (
+        g.filter(pl.col("_of").is_not_null())
+        .select(pl.col("_kind").alias("kind"), pl.col("grounding_id").alias("copy_id"), "_of")
+        .join(g.select("_n", pl.col("grounding_id").alias("original_id")), left_on="_of", right_on="_n")
+        .drop("_of")
+    )
+
+
+def _screenshot_table(shots: pl.DataFrame, elements: pl.DataFrame) -> pl.DataFrame:
+    counts = elements.group_by("screenshot_id").agg(n_elements=pl.len())
+    table = conform(
+        shots.with_columns(
+            source_id=pl.lit("bench"),
+            capture_id=pl.col("screenshot_id").str.slice(0, 32),
+            device=pl.lit("desktop"),
+            platform=pl.lit("web"),
+            part_index=0,
+            scroll_y=0.0,
+            width=1280,
+            height=800,
+        ),
+        "screenshots",
+        leave_out=("png",),  # the benchmark hashes no image: its pHashes are planted
+    ).with_columns(shots["phash"], shots["parent_id"])
+    return table.join(counts, on="screenshot_id", how="left").with_columns(pl.col("n_elements").fill_null(0))
+
+
 def generate(
     n_rows: int,
     seed: int = 0,
@@ -183,55 +231,17 @@ def generate(
     slot = rng.choice(n_el * len(PERSPECTIVES), size=min(rows_orig, n_el * len(PERSPECTIVES)), replace=False)
     g = original.with_columns(content_ids(original, "elements"))[slot // len(PERSPECTIVES)]
     g = g.with_columns(perspective=pl.Series(PERSPECTIVES[slot % len(PERSPECTIVES)])).with_row_index("_n")
-    echo = (
-        g.join(copies, left_on="screenshot_id", right_on="parent_id")
-        .join(
-            elements.select("screenshot_id", "css_path", pl.col("element_id").alias("copy_id"), "x1", "x2"),
-            left_on=["child", "css_path"],
-            right_on=["screenshot_id", "css_path"],
-            suffix="_c",
-        )
-        .with_columns(
-            screenshot_id=pl.col("child"), element_id=pl.col("copy_id"), x1=pl.col("x1_c"), x2=pl.col("x2_c")
-        )
-        .select(g.columns)
-        .with_columns(_of=pl.col("_n"), _kind=pl.lit("near"))
-    )
+    echo = _echo(g, copies, elements)
     g = pl.concat([g, echo], how="diagonal").drop("_n").with_row_index("_n")
     dup = g.sample(n=int(g.height * exact_rate), seed=seed).with_columns(
         _of=pl.col("_n"), _kind=pl.lit("exact"), _shout=pl.lit(True)
     )
     g = pl.concat([g.with_columns(_shout=pl.lit(False)), dup.drop("_n")], how="diagonal")
     g = _grounding_rows(g.drop("_n").with_row_index("_n"))
-    planted = (
-        g.filter(pl.col("_of").is_not_null())
-        .select(pl.col("_kind").alias("kind"), pl.col("grounding_id").alias("copy_id"), "_of")
-        .join(g.select("_n", pl.col("grounding_id").alias("original_id")), left_on="_of", right_on="_n")
-        .drop("_of")
-    )
-    counts = elements.group_by("screenshot_id").agg(n_elements=pl.len())
-    screenshots = conform(
-        shots.with_columns(
-            source_id=pl.lit("bench"),
-            capture_id=pl.col("screenshot_id").str.slice(0, 32),
-            device=pl.lit("desktop"),
-            platform=pl.lit("web"),
-            part_index=0,
-            scroll_y=0.0,
-            width=1280,
-            height=800,
-        ),
-        "screenshots",
-        leave_out=("png",),  # the benchmark hashes no image: its pHashes are planted
-    ).with_columns(shots["phash"], shots["parent_id"])
-    screenshots = screenshots.join(counts, on="screenshot_id", how="left").with_columns(
-        pl.col("n_elements").fill_null(0)
-    )
-    plan = pl.DataFrame({"exact": [dup.height], "near_rows": [echo.height], "near_screens": [n_near]})
     return {
-        "screenshots": screenshots,
+        "screenshots": _screenshot_table(shots, elements),
         "elements": _element_table(elements.drop("noun")),
         "grounding": conform(g, "grounding"),
-        "plan": plan,
-        "planted": planted,
+        "plan": pl.DataFrame({"exact": [dup.height], "near_rows": [echo.height], "near_screens": [n_near]}),
+        "planted": _planted(g),
     }
