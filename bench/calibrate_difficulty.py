@@ -6,6 +6,10 @@ exits non-zero if they do not: most ScreenSpot-v2 rows (a benchmark that today's
 fall in easy or medium, and every target under 0.1 % of the screen scores hard. It also prints the
 distribution for the published sample dataset (data/processed) when there is one.
 
+Without ScreenSpot-v2 files (../shared/formats is not part of the repository) it scores the bundled
+made-up rows in tests/fixtures/formats, which show that the script works, not how the scorer is
+calibrated; it says so. No rows at all is a FAIL, as is either property failing.
+
     .venv/bin/python bench/calibrate_difficulty.py [--formats ../shared/formats]
 """
 
@@ -20,9 +24,13 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+SHARED = ROOT.parent / "shared" / "formats"
+BUNDLED = ROOT / "tests" / "fixtures" / "formats"
 
-from flows.locations import Locations  # noqa: E402
-from flows.settings import load_params  # noqa: E402
+from checks import Checks  # noqa: E402
+
+from schemas.config import load_params  # noqa: E402
 from transforms.curate.difficulty import factors, score  # noqa: E402
 
 
@@ -57,16 +65,19 @@ def distribution(graded: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--formats", type=Path, default=ROOT.parent / "shared" / "formats")
+    parser.add_argument("--formats", type=Path, help="default: ../shared/formats, else the bundled rows")
     args = parser.parse_args()
-    params = load_params(Locations(ROOT)).difficulty
-    rows = screenspot_rows(args.formats)
-    if rows.is_empty():
-        print(f"no ScreenSpot-v2 files in {args.formats}")
-        return 2
+    formats = args.formats or (SHARED if list(SHARED.glob("screenspot_*_v2_convert.json")) else BUNDLED)
+    if formats == BUNDLED:
+        print(f"no ScreenSpot-v2 files: scoring the made-up rows in {BUNDLED} (a check of the script only)")
+    params = load_params(ROOT / "params.yaml").difficulty
+    rows = screenspot_rows(formats)
+    checks = Checks()
+    if not checks.require(not rows.is_empty(), f"rows in {formats}"):
+        return checks.exit_code()
     graded = score(factors(rows, params), params)
     tiers = ["easy", "medium", "hard"]
-    print(f"ScreenSpot-v2: {graded.height} rows")
+    print(f"{formats}: {graded.height} rows")
     table = graded.group_by("split", "tier").len().pivot("tier", index="split", values="len").fill_null(0)
     total = graded.group_by("tier").len()
     with pl.Config(tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
@@ -93,7 +104,12 @@ def main() -> int:
             f"published grounding ({sample.height} rows): "
             + ", ".join(f"{t} {counts.get(t, 0)}" for t in tiers)
         )
-    return 0 if easy_medium > 0.5 and tiny_hard == tiny.height else 1
+    checks.require(easy_medium > 0.5, f"easy or medium {easy_medium:.1%} > 50%")
+    checks.require(
+        tiny.height > 0 and tiny_hard == tiny.height,
+        f"targets under 0.1% scored hard {tiny_hard} of {tiny.height}",
+    )
+    return checks.exit_code()
 
 
 if __name__ == "__main__":

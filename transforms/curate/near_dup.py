@@ -23,20 +23,21 @@ from transforms.curate.minhash import components, near_duplicate_pairs
 
 def hash_pairs(hashes: np.ndarray, radius: int) -> np.ndarray:
     """(P, 2) index pairs i < j whose uint64 hashes differ in at most `radius` bits (exact, via bands)."""
-    n = len(hashes)
-    bands = radius + 1
-    edges = np.linspace(0, 64, bands + 1).astype(int)
-    found = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        key = (hashes >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)
-        frame = pl.DataFrame({"k": key, "i": np.arange(n, dtype=np.int64)})
-        pairs = frame.join(frame, on="k", suffix="_j").filter(pl.col("i") < pl.col("i_j"))
-        found.append(pairs.select("i", "i_j").to_numpy())
-    every = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), dtype=np.int64)
-    if not len(every):
-        return every.reshape(0, 2)
-    close = np.bitwise_count(hashes[every[:, 0]] ^ hashes[every[:, 1]]) <= radius
-    return every[close]
+    edges = np.linspace(0, 64, radius + 2).astype(int)
+    bands = {
+        f"k{b}": (hashes >> np.uint64(lo)) & np.uint64((1 << (hi - lo)) - 1)
+        for b, (lo, hi) in enumerate(zip(edges[:-1], edges[1:]))
+    }
+    frame = pl.DataFrame({"h": hashes, "i": np.arange(len(hashes), dtype=np.int64), **bands}).lazy()
+    close = (pl.col("i") < pl.col("i_j")) & ((pl.col("h") ^ pl.col("h_j")).bitwise_count_ones() <= radius)
+    # Bands are short (9 bits at radius 6), so one band's candidates grow as n^2 / 512: 40M pairs a band
+    # at 200k screenshots. Filtered by distance as the streaming join makes them, they never pile up.
+    found = [
+        frame.select("h", "i", k).join(frame.select("h", "i", k), on=k, suffix="_j").filter(close)
+        for k in bands
+    ]
+    every = pl.concat([f.select("i", "i_j") for f in found]).unique().sort("i", "i_j")
+    return every.collect(engine="streaming").to_numpy().reshape(-1, 2)
 
 
 def screenshot_clusters(screenshots: pl.DataFrame, radius: int) -> pl.DataFrame:

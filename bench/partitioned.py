@@ -5,6 +5,8 @@ duplicates, near duplicates, difficulty), so rows are split by a hash of their c
 that each fit in memory; Polars reads each partition's rows from the input Parquet files with the
 filter pushed into the scan, and the results are written partition by partition. Peak memory is one
 partition, whatever the total.
+
+Only bench/curate.py uses it (its 10M-row part); nothing in flows/ or transforms/ calls it.
 """
 
 from __future__ import annotations

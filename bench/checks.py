@@ -1,0 +1,43 @@
+"""What every benchmark reports at its end, so that a run which measured nothing cannot pass.
+
+Two kinds of verdict: `require` is the work itself (rows kept, duplicates found, pages captured); when
+it fails, the numbers beside it measure something else and the run FAILs. `target` is a stated goal
+(time, memory, speed-up) judged only at the size it is stated for; a missed one prints MISS. Either
+makes the exit status non-zero, and the last line names every reason in one line.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+class Checks:
+    def __init__(self) -> None:
+        self.failed: list[str] = []
+        self.missed: list[str] = []
+
+    def require(self, ok: bool, what: str) -> bool:
+        print(f"  check  {what}: {'ok' if ok else 'FAIL'}", flush=True)
+        if not ok:
+            self.failed.append(what)
+        return ok
+
+    def target(self, ok: bool, what: str, applies: bool = True, size: str = "") -> None:
+        """`applies` False: the run is smaller than the size the target is stated for, so a time
+        measured on it would say nothing about the target either way."""
+        if not applies:
+            print(f"  target {what}: not judged (stated for {size})", flush=True)
+            return
+        print(f"  target {what}: {'PASS' if ok else 'MISS'}", flush=True)
+        if not ok:
+            self.missed.append(what)
+
+    def exit_code(self) -> int:
+        if self.failed:
+            print("FAIL: " + "; ".join(self.failed + [f"MISS {m}" for m in self.missed]), file=sys.stderr)
+            return 1
+        if self.missed:
+            print("MISS: " + "; ".join(self.missed), file=sys.stderr)
+            return 1
+        print("OK: every check passed and every judged target was met", flush=True)
+        return 0
