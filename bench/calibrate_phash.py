@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from checks import Checks  # noqa: E402
 
-from schemas.config import load_params  # noqa: E402
+from schemas.config import Source, load_params  # noqa: E402
 from transforms.capture.browser import CaptureParams, capture_pages  # noqa: E402
 from transforms.capture.opening import open_source  # noqa: E402
 from transforms.curate.phash import hamming, phashes  # noqa: E402
-from transforms.sources import Source, list_pages  # noqa: E402
+from transforms.sources import list_pages  # noqa: E402
 
 SHOTS = {"screenshot_id": pl.String, "capture_id": pl.String, "png": pl.Binary}
 CAUGHT, MERGED = 0.95, 0.01  # a usable radius catches this share of re-renders, merges at most this
@@ -76,7 +76,7 @@ def published(processed: Path, source: str) -> pl.DataFrame:
 
 def captured(folder: Path) -> pl.DataFrame:
     """The first screenshot of every page of an html_dir folder, captured now; a page is its own id."""
-    source = Source("calibrate", "html_dir", folder.resolve(), "n/a")
+    source = Source(id="calibrate", kind="html_dir", location=folder.resolve(), license="n/a")
     pages = list_pages(source)
     if len(pages) < 2:  # no pair of different pages to compare: not worth starting a browser
         return pl.DataFrame(schema=SHOTS)
