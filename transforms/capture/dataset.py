@@ -117,10 +117,9 @@ def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], by
 
 
 def _image_rows(
-    source: Source, name: str, platform: str, read_image, now: datetime
+    source: Source, capture_id: str, name: str, platform: str, read_image, now: datetime
 ) -> tuple[dict, dict | None]:
     """The captures row of one image, and its screenshots row (None when it cannot be read)."""
-    capture_id = capture_id_for(source.id, name, "", "imported")
     try:
         png, (w, h) = _png(read_image())
         status, message = "ok", ""

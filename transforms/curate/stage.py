@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from schemas import registry
-from schemas.capture import ClusteredScreenshots
 from schemas.config import CurateParams
-from schemas.datasets import GradedGrounding
 from schemas.registry import empty, schema
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import grade_difficulty
@@ -212,7 +210,8 @@ def curate_stage(inputs: dict[str, pl.DataFrame | str], source_id: str, params: 
     tables["duplicates"] = pl.concat([empty("duplicates"), *duplicates]).sort("table", "row_id")
     tables["rejected"] = pl.concat(rejected).sort("table", "row_id")
     # The contracts of the published forms hold by construction; a failure here is a bug, not bad input.
-    tables["grounding"] = GradedGrounding.validate(tables["grounding"], lazy=True)
-    tables["screenshots"] = ClusteredScreenshots.validate(tables["screenshots"], lazy=True)
+    for table, form in registry.CURATED_FORM.items():
+        curated = registry.table(form)
+        tables[table] = curated.model.validate(curated.conform(tables[table]), lazy=True)
     tables |= {t: inputs[t] for t in PASSED_THROUGH if isinstance(inputs.get(t), pl.DataFrame)}
     return Curated(tables, books)
