@@ -85,12 +85,13 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
 
 
-def _sources(args: argparse.Namespace, paths) -> int:
+def _sources(args: argparse.Namespace, where) -> int:
+    """`sources list`, or `sources add`: the entry checked, appended, and announced."""
     from schemas.config import load_sources
     from transforms.fingerprint import fingerprint
 
     if args.action == "list":
-        for source in load_sources(paths.sources_file):
+        for source in load_sources(where.sources_file):
             print(f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source)[:12]})")
         return 0
     import yaml
@@ -101,8 +102,8 @@ def _sources(args: argparse.Namespace, paths) -> int:
     for item in args.set:
         key, _, value = item.partition("=")
         entry[key.strip()] = yaml.safe_load(value)
-    source_id, print_fp = add_source(paths, entry)
-    print(f"added source {source_id} ({args.kind}, fingerprint {print_fp[:12]}) to {paths.sources_file}")
+    source_id, print_fp = add_source(where, entry)
+    print(f"added source {source_id} ({args.kind}, fingerprint {print_fp[:12]}) to {where.sources_file}")
     print(announce(source_id, args.kind))
     return 0
 

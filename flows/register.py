@@ -18,11 +18,11 @@ from transforms.storage import write_bytes_atomic
 EVENT = "groundmill.source.added"
 
 
-def add_source(paths: Locations, entry: dict) -> tuple[str, str]:
+def add_source(where: Locations, entry: dict) -> tuple[str, str]:
     """(the new source's id, its fingerprint); sources.yaml is rewritten atomically, its comments, key
     order and layout kept. Refuses an entry the Source model refuses (unknown keys included), a known id
     and a local location that does not exist."""
-    file = paths.sources_file
+    file = where.sources_file
     known = {s.id for s in load_sources(file)} if file.exists() else set()
     # named as the entry it would be, sources[n] (id), like a problem in the file itself
     source = parse_source(entry, file.parent, str(file), f"sources[{len(known)}] ({entry.get('id')})")
