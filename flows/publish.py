@@ -18,7 +18,7 @@ from flows.settings import load_params, select_sources
 from schemas.registry import PUBLISHED
 from transforms.publish.card import write_card
 from transforms.publish.catalog import build_catalog
-from transforms.publish.stage import publish_stage, published_ledger, tiers_markdown
+from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
 from transforms.publish.versions import dataset_version, record_version
 from transforms.storage import read_published, read_table, write_parquet_atomic
 
@@ -27,7 +27,7 @@ from transforms.storage import read_published, read_table, write_parquet_atomic
 def publish_source(source_id: str, where: Locations) -> dict[str, int]:
     """Writes data/processed/<table>/source=<id>/part-0.parquet for every published table."""
     curated_at = where.stage("curate", source_id)
-    out = publish_stage({t: read_table(curated_at, t) for t in PUBLISHED if t != "ledger"})
+    out = publish_stage({t: read_table(curated_at, t) for t in FROM_CURATE})
     earlier = [read_table(where.stage(stage, source_id), "ledger") for stage in STAGES]
     tables = {**out.tables, "ledger": published_ledger(earlier, out, source_id)}
     for table, frame in tables.items():

@@ -9,11 +9,14 @@ from schemas.datasets import TIERS
 from schemas.registry import PUBLISHED
 from transforms.ledger import StageOutput
 
+# What publish reads from curate: every published table but the ledger, which `published_ledger` builds.
+FROM_CURATE = tuple(t for t in PUBLISHED if t != "ledger")
+
 
 def publish_stage(curated: dict[str, pl.DataFrame]) -> StageOutput:
-    """A source's curated tables in; the tables it publishes (every published table but the ledger, which
-    `published_ledger` builds) and publish's books out: every row in is published."""
-    tables = {t: curated[t] for t in PUBLISHED if t != "ledger"}
+    """A source's curated tables (FROM_CURATE) in; the tables it publishes and publish's books out: every
+    row in is published."""
+    tables = {t: curated[t] for t in FROM_CURATE}
     books = [{"table": t, "rows_in": f.height, "rows_out": f.height} for t, f in tables.items()]
     return StageOutput(tables, books)
 
