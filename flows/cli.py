@@ -78,6 +78,9 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
         "--target", choices=("point", "box"), default="point", help="chat: what the answer gives"
     )
     export.add_argument("--out", type=Path, help="folder (default data/exports/<format>)")
+    export.add_argument(
+        "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
+    )
     audit = sub.add_parser(
         "audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit"
     )
@@ -109,7 +112,10 @@ def _sources(args: argparse.Namespace, where) -> int:
 
 
 def _export(args: argparse.Namespace, where) -> int:
+    import polars as pl
+
     from flows.settings import load_params
+    from schemas.errors import InputError
     from transforms.publish.export import export_chat, export_hf, export_screenspot, training_rows
     from transforms.storage import read_published
 
@@ -117,6 +123,10 @@ def _export(args: argparse.Namespace, where) -> int:
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
     screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
     published = read_published(where.partitions(args.table), args.table)
+    if args.sources:
+        published = published.filter(pl.col("source_id").is_in(args.sources))
+        if published.is_empty():
+            raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
     rows = training_rows(published, screenshots, args.table, params)
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":

@@ -37,14 +37,15 @@ class Duplicates(pa.DataFrameModel):
 
 
 class Skipped(pa.DataFrameModel):
-    """An element (or a screenshot's refusal or scroll slot) that got no row of one table and perspective,
-    and why (no name, covered centre, nothing distinctive to see...)."""
+    """An element (or a screenshot's refusal or scroll slot, or an imported record) that got no row of one
+    table and perspective, and why (no name, covered centre, nothing distinctive to see, an imported
+    record's image missing...). An imported record refused before it had a screenshot has none."""
 
     source_id: str
     table: str
     perspective: str
     element_id: str = pa.Field(nullable=True)
-    screenshot_id: str
+    screenshot_id: str = pa.Field(nullable=True)
     reason: str
 
     class Config:

@@ -13,6 +13,9 @@ SCOPES = ["document", "shadow", "iframe"]
 # Why an element is left out: the first five are listed in excluded_elements, over_cap only counted.
 EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered"]
 COUNTED_EXCLUSIONS = [*EXCLUSION_REASONS, "over_cap"]
+# Why an imported record is not imported: its image cannot be read, its img_filename is absolute or leaves
+# the image folder, it is not a record (no object, no img_filename), or a positive record has no usable box.
+RECORD_REFUSALS = ["image_unreadable", "image_path_unsafe", "not_a_record", "box_malformed"]
 HEX64 = r"^[0-9a-f]{64}$"
 HEX32 = r"^[0-9a-f]{32}$"
 
@@ -144,18 +147,28 @@ class ExcludedElements(pa.DataFrameModel):
 
 
 class Records(pa.DataFrameModel):
-    """An imported dataset's records (kind `dataset`): each one the original record, kept whole as JSON in
-    `origin`, on the screenshot of its image and with the element its box became (null for a negative)."""
+    """An imported dataset's records (kind `dataset`), every one read: each the original record, kept whole
+    as JSON in `origin` (its keys in their order), on the screenshot of its image and with the element its
+    box became (null for a negative). A record that cannot be imported is here too, without a screenshot,
+    with `refused` (one of RECORD_REFUSALS) and the detail in `message`."""
 
     source_id: str
     record_index: pl.Int32 = pa.Field(ge=0)
-    capture_id: str = pa.Field(str_matches=HEX32)
-    screenshot_id: str = pa.Field(str_matches=HEX64)
+    file: str
+    capture_id: str = pa.Field(str_matches=HEX32, nullable=True)
+    screenshot_id: str = pa.Field(str_matches=HEX64, nullable=True)
     element_id: str = pa.Field(str_matches=HEX32, nullable=True)
     instruction: str
     gt_type: str
     is_icon: bool
     origin: str
+    refused: str = pa.Field(isin=RECORD_REFUSALS, nullable=True)
+    message: str = pa.Field(nullable=True)
+
+    @pa.dataframe_check
+    def refused_has_no_screenshot(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A record is imported (a screenshot, no refusal) or refused (a reason, no screenshot)."""
+        return data.lazyframe.select(pl.col("refused").is_null() == pl.col("screenshot_id").is_not_null())
 
     class Config:
         strict = True

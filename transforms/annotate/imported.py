@@ -1,5 +1,6 @@
-"""Grounding rows of an imported dataset: one per record, its instruction as the expression, its box
-from its element, and the original record in `origin` (perspective `imported`, annotator `import`)."""
+"""Grounding rows of an imported dataset: one per imported record, its instruction as the expression, its
+box from its element, and the original record in `origin` (perspective `imported`, annotator `import`);
+a `skipped` row, with the reason, for each record the import refused."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from transforms.ids import content_ids
 def imported_grounding(
     records: pl.DataFrame, elements: pl.DataFrame, screenshots: pl.DataFrame
 ) -> pl.DataFrame:
-    boxes = elements.select("element_id", "role", "x1", "y1", "x2", "y2")
-    sizes = screenshots.select("screenshot_id", image_width="width", image_height="height")
+    boxes = elements.select("element_id", "role", "x1", "y1", "x2", "y2").unique("element_id")
+    # one size per screenshot: a screenshot listed twice must not multiply the records
+    sizes = screenshots.select("screenshot_id", image_width="width", image_height="height").unique(
+        "screenshot_id"
+    )
     rows = (
-        records.join(boxes, on="element_id", how="left")
+        records.filter(pl.col("refused").is_null())
+        .join(boxes, on="element_id", how="left")
         .join(sizes, on="screenshot_id", how="left")
         .with_columns(
             perspective=pl.lit("imported"),
@@ -36,3 +41,19 @@ def imported_grounding(
     rows = rows.with_columns(grounding_id=pl.lit(""))
     rows = rows.select(list(schema("grounding"))).cast(schema("grounding"))
     return rows.with_columns(content_ids(rows, "grounding"))
+
+
+def refused_records(records: pl.DataFrame) -> pl.DataFrame:
+    """A `skipped` row for each record the import refused: its reason and where it was read."""
+    return (
+        records.filter(pl.col("refused").is_not_null())
+        .select(
+            "source_id",
+            table=pl.lit("grounding"),
+            perspective=pl.lit("imported"),
+            element_id=pl.lit(None, pl.String),
+            screenshot_id=pl.lit(None, pl.String),
+            reason=pl.concat_str("refused", pl.lit(": "), "message"),
+        )
+        .cast(schema("skipped"))
+    )

@@ -8,7 +8,7 @@ import polars as pl
 from schemas.registry import empty
 from transforms.annotate.annotators import usage_table
 from transforms.annotate.howto import mine_howto
-from transforms.annotate.imported import imported_grounding
+from transforms.annotate.imported import imported_grounding, refused_records
 from transforms.annotate.phrases import Annotator
 from transforms.annotate.tables import annotate_tables
 from transforms.ledger import StageOutput
@@ -25,8 +25,14 @@ def _imported(captured: dict[str, pl.DataFrame]) -> StageOutput:
     """An imported dataset's records are its grounding rows; there are no phrases to write."""
     records = captured["records"]
     grounding = imported_grounding(records, captured["elements"], captured["screenshots"])
-    book = {"table": "grounding.imported", "rows_in": records.height, "rows_out": grounding.height}
-    tables = {"grounding": grounding, "instructions": empty("instructions"), "skipped": empty("skipped")}
+    skipped = refused_records(records)
+    book = {
+        "table": "grounding.imported",
+        "rows_in": records.height,
+        "rows_out": grounding.height,
+        "skipped": skipped.height,
+    }
+    tables = {"grounding": grounding, "instructions": empty("instructions"), "skipped": skipped}
     return StageOutput(tables, [book])
 
 

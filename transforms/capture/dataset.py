@@ -1,54 +1,39 @@
-"""Import a grounding dataset as a source (kind `dataset`): ScreenSpot / ScreenSpot-Pro JSON with its
-image folder, or a local Hugging Face `datasets` folder (Parquet shards as on the Hub, or
-`save_to_disk` output) whose rows hold the image and ScreenSpot-style fields; mapped to the canonical
-capture tables plus `records`, the original records kept whole.
+"""Import a grounding dataset as a source (kind `dataset`), mapped to the canonical capture tables plus
+`records`, the original records kept whole (transforms/capture/dataset_files.py reads the files).
 
-Each image becomes a capture and a screenshot (stored as PNG), each record's box an element (its box
-converted to pixels from the source's `box` convention), and each record one `records` row; annotate
-turns records into grounding rows that carry the original record in `origin`, so a ScreenSpot export
-writes it back unchanged. Boxes that are broken (inverted, outside the image) are kept as given and
-quarantined by curation with the reason.
+Each image name becomes a capture; each distinct image (by the sha256 of its PNG) one screenshot, so the
+same bytes under several names give one screenshot, and the records of every name point at it. Each
+record's box becomes an element (converted to pixels from the source's `box` convention), and every
+record read becomes one `records` row: imported, or refused with the reason (its image missing or
+unreadable, an image path that leaves the image folder, not a record, no usable box). Annotate turns the
+imported records into grounding rows that carry the original record in `origin`, so a ScreenSpot export
+writes it back unchanged. Boxes that are broken (inverted, negative, degenerate, off the image) are kept
+as given and quarantined by curation with the reason. A file that cannot be read gives a captures row
+with status error and the reason; the files beside it are still imported.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
-from collections.abc import Callable, Iterator
+import math
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import polars as pl
 from PIL import Image
 
 from schemas.config import BOX_CONVENTIONS, Source
 from schemas.registry import TABLES, empty, schema
+from transforms.capture.dataset_files import BadFile, Found, hf_items, is_hf_folder, json_items
 from transforms.capture.records import capture_id_for
 from transforms.ids import row_id, sha256_hex
 from transforms.sources import SourceError
 
-HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
-
-
-def is_hf_folder(path: Path) -> bool:
-    """A datasets folder: `save_to_disk` output, or Parquet shards (as `snapshot_download` leaves them)."""
-    return path.is_dir() and (any((path / m).exists() for m in HF_MARKERS) or any(path.rglob("*.parquet")))
-
-
-def record_files(source: Source) -> list[Path]:
-    path = source.path
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
-    if not files or not all(f.is_file() for f in files):
-        raise SourceError(f"source {source.id!r}: no ScreenSpot JSON at {path}")
-    return files
-
-
-def image_folder(source: Source) -> Path:
-    if source.images:
-        return Path(source.images)
-    base = source.path if source.path.is_dir() else source.path.parent
-    return base / "images" if (base / "images").is_dir() else base
+MOBILE = {"mobile", "android", "ios", "iphone", "ipad", "phone", "tablet"}
+DESKTOP = {"desktop", "pc", "windows", "macos", "mac", "linux", "ubuntu"}
 
 
 def to_pixels(box: list[float], size: tuple[int, int], convention: str) -> tuple[float, float, float, float]:
@@ -66,6 +51,16 @@ def to_pixels(box: list[float], size: tuple[int, int], convention: str) -> tuple
     return tuple(round(float(v), 2) for v in (x1, y1, x2, y2))
 
 
+def box_problem(box: Any) -> str | None:
+    """Why a record's bbox cannot be read as a box (None when it can): four finite numbers."""
+    numbers = isinstance(box, list | tuple) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in box
+    )
+    if not numbers or len(box) != 4:
+        return f"bbox {json.dumps(box, default=str)[:80]} is not four finite numbers"
+    return None
+
+
 def _png(raw: bytes) -> tuple[bytes, tuple[int, int]]:
     with Image.open(io.BytesIO(raw)) as image:
         size = image.size
@@ -76,148 +71,154 @@ def _png(raw: bytes) -> tuple[bytes, tuple[int, int]]:
         return out.getvalue(), size
 
 
-def _platform(record: dict, where: str) -> str:
-    hint = f"{record.get('platform') or ''} {record.get('application') or ''} {where}".lower()
-    return "mobile" if "mobile" in hint else "desktop" if "desktop" in hint else "web"
+def _platform(record: dict, file: str) -> str:
+    """mobile, desktop or web, from the words of the record's platform, application, data_source and
+    image name, and of its file's name."""
+    hint = [record.get(k) for k in ("platform", "application", "data_source", "img_filename")]
+    words = set(re.split(r"[^a-z0-9]+", " ".join(str(h) for h in [*hint, file] if h).lower()))
+    return "mobile" if words & MOBILE else "desktop" if words & DESKTOP else "web"
 
 
-def json_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], bytes]]]:
-    """(hint, record, image name, image reader) of ScreenSpot JSON files and their image folder."""
-    images = image_folder(source)
-    for file in record_files(source):
-        for record in json.loads(file.read_text()):
-            name = record["img_filename"]
-            yield file.name, record, name, lambda name=name: (images / name).read_bytes()
+def _is_negative(record: dict) -> bool:
+    return (record.get("gt_type") or "positive") == "negative"
 
 
-def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], bytes]]]:
-    """The same from a local datasets folder: every split, the first `Image` column as the image, the
-    other columns as the record. The image is named by `img_filename` or `file_name` when a row has one,
-    else by the sha256 of its PNG."""
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")  # a local folder: never the Hub
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import datasets
+@dataclass
+class _Import:
+    """The tables of one dataset source, built record by record."""
 
-    path = source.path
-    loaded = (
-        datasets.load_from_disk(str(path))
-        if any((path / m).exists() for m in HF_MARKERS)
-        else datasets.load_dataset(str(path))
-    )
-    splits = loaded.items() if isinstance(loaded, datasets.DatasetDict) else [("train", loaded)]
-    for split, table in splits:
-        column = next((c for c, f in table.features.items() if isinstance(f, datasets.Image)), None)
-        if column is None:
-            raise SourceError(f"source {source.id!r}: split {split} of {path} has no Image column")
-        for row in table.cast_column(column, datasets.Image(decode=False)):
-            image = row.pop(column)
-            raw = image["bytes"] if image.get("bytes") else Path(image["path"]).read_bytes()
-            name = row.get("img_filename") or row.get("file_name") or f"{sha256_hex(_png(raw)[0])}.png"
-            yield split, row, name, lambda raw=raw: raw
+    source: Source
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    captures: dict[str, dict] = field(default_factory=dict)  # by image name (or unreadable file)
+    shots: dict[str, dict] = field(default_factory=dict)  # by screenshot id: one per distinct image
+    first_name: dict[str, str] = field(default_factory=dict)  # screenshot id -> the first name it had
+    elements: list[dict] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
 
+    def _capture(self, name: str, platform: str, status: str, message: str, size: tuple[int, int]) -> dict:
+        capture_id = capture_id_for(self.source.id, name, "", "imported")
+        row = {
+            "source_id": self.source.id,
+            "capture_id": capture_id,
+            "device": "imported",
+            "platform": platform,
+            "page_path": name,
+            "page_sha256": "",
+            "status": status,
+            "message": message,
+            "started_at": self.now,
+            "viewport_width": size[0],
+            "viewport_height": size[1],
+            "device_scale_factor": 1.0,
+            "n_parts": 0,
+            "n_elements": 0,
+            "script_errors": 0,
+        }
+        self.captures[name] = row
+        return row
 
-def _image_rows(
-    source: Source, capture_id: str, name: str, platform: str, read_image, now: datetime
-) -> tuple[dict, dict | None]:
-    """The captures row of one image, and its screenshots row (None when it cannot be read)."""
-    try:
-        png, (w, h) = _png(read_image())
-        status, message = "ok", ""
-    except (OSError, ValueError) as exc:
-        png, (w, h), status, message = None, (1, 1), "error", f"image {name}: {exc}"
-    sid = sha256_hex(png) if png else None
-    where = {"source_id": source.id, "capture_id": capture_id, "device": "imported", "platform": platform}
-    capture = {
-        **where,
-        "page_path": name,
-        "page_sha256": sid or "",
-        "status": status,
-        "message": message,
-        "started_at": now,
-        "viewport_width": w,
-        "viewport_height": h,
-        "device_scale_factor": 1.0,
-        "n_parts": 1 if png else 0,
-        "n_elements": 0,
-        "script_errors": 0,
-    }
-    if not png:
-        return capture, None
-    shot = {
-        **where,
-        "screenshot_id": sid,
-        "part_index": 0,
-        "scroll_y": 0.0,
-        "width": w,
-        "height": h,
-        "png": png,
-    }
-    return capture, shot
+    def bad_file(self, bad: BadFile) -> None:
+        self._capture(bad.name, "web", "error", bad.message, (1, 1))
 
+    def image(self, item: Found) -> tuple[dict, dict | None]:
+        """The captures row of the record's image name, and the screenshot of its bytes (None when they
+        cannot be read), read once per name."""
+        if item.image in self.captures:
+            capture = self.captures[item.image]
+            return capture, self.shots.get(capture["page_sha256"])
+        platform = _platform(item.record, item.file)
+        try:
+            png, size = _png(item.read())
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            return self._capture(item.image, platform, "error", f"image {item.image}: {exc}", (1, 1)), None
+        sid = sha256_hex(png)
+        same = self.first_name.setdefault(sid, item.image)
+        message = f"same image as {same}" if same != item.image else ""
+        capture = self._capture(item.image, platform, "ok", message, size)
+        capture |= {"page_sha256": sid, "n_parts": 1}
+        if sid not in self.shots:
+            self.shots[sid] = {
+                **{k: capture[k] for k in ("source_id", "capture_id", "device", "platform")},
+                "screenshot_id": sid,
+                "part_index": 0,
+                "scroll_y": 0.0,
+                "width": size[0],
+                "height": size[1],
+                "png": png,
+            }
+        return capture, self.shots[sid]
 
-def _element_row(source: Source, record: dict, shot: dict, index: int) -> dict | None:
-    """The element a record's box becomes (None for a negative record or one without a box)."""
-    if not record.get("bbox") or (record.get("gt_type") or "positive") == "negative":
-        return None
-    x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), source.box)
-    element = dict.fromkeys(schema("elements")) | {
-        "screenshot_id": shot["screenshot_id"],
-        "capture_id": shot["capture_id"],
-        "source_id": source.id,
-        "part_index": 0,
-        "element_index": index,
-        "tag": "target",
-        "role": record.get("ui_type") or "target",
-        "interactive": True,
-        "center_hit": True,
-        "visible_ratio": 1.0,
-        "in_viewport": True,
-        "scope": "document",
-        "css_path": f"record:{record.get('id', index)}",
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-    }
-    return element | {"element_id": row_id("elements", element)}
+    def add(self, item: Found) -> None:
+        """One record: imported on its image's screenshot, or refused with the reason."""
+        capture, shot, refused, message = None, None, item.refused, item.message
+        if not refused:
+            capture, shot = self.image(item)
+            if shot is None:
+                refused, message = "image_unreadable", capture["message"]
+        record = item.record if isinstance(item.record, dict) else {}
+        if not refused and not _is_negative(record):
+            why = box_problem(record.get("bbox"))
+            refused, message = ("box_malformed", why) if why else (None, "")
+        element = None if refused or _is_negative(record) else self._element(record, shot, capture)
+        self.records.append(
+            {
+                "source_id": self.source.id,
+                "record_index": len(self.records),
+                "file": item.file,
+                "capture_id": capture and capture["capture_id"],
+                "screenshot_id": None if refused else shot["screenshot_id"],
+                "element_id": element and element["element_id"],
+                "instruction": str(record.get("instruction") or ""),
+                "gt_type": str(record.get("gt_type") or "positive"),
+                "is_icon": "icon" in (record.get("ui_type"), record.get("data_type")),
+                "origin": json.dumps(item.record, ensure_ascii=False, default=str),
+                "refused": refused,
+                "message": f"record {len(self.records)} of {item.file}: {message}" if refused else None,
+            }
+        )
+
+    def _element(self, record: dict, shot: dict, capture: dict) -> dict:
+        """The element a positive record's box becomes, on its image's screenshot."""
+        x1, y1, x2, y2 = to_pixels(record["bbox"], (shot["width"], shot["height"]), self.source.box)
+        element = dict.fromkeys(schema("elements")) | {
+            "screenshot_id": shot["screenshot_id"],
+            "capture_id": capture["capture_id"],
+            "source_id": self.source.id,
+            "part_index": 0,
+            "element_index": len(self.records),
+            "tag": "target",
+            "role": str(record.get("ui_type") or record.get("data_type") or "target"),
+            "interactive": True,
+            "center_hit": True,
+            "visible_ratio": 1.0,
+            "in_viewport": True,
+            "scope": "document",
+            "css_path": f"record:{record.get('id', len(self.records))}",
+            "x1": x1,
+            "y1": y1,
+            "x2": x2,
+            "y2": y2,
+        }
+        element["element_id"] = row_id("elements", element)
+        self.elements.append(element)
+        capture["n_elements"] += 1
+        return element
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        tables = {"captures": self.captures.values(), "screenshots": self.shots.values()}
+        return {name: TABLES[name].frame(rows) for name, rows in tables.items()} | {
+            "elements": TABLES["elements"].frame(self.elements),
+            "excluded_elements": empty("excluded_elements"),
+            "records": TABLES["records"].frame(self.records),
+        }
 
 
 def import_tables(source: Source) -> dict[str, pl.DataFrame]:
-    """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
-    image that is missing or unreadable gives a captures row with status error and the reason."""
-    now = datetime.now(UTC)
-    captures, screenshots, elements, records = {}, {}, [], []
-    rows = hf_records(source) if is_hf_folder(source.path) else json_records(source)
-    for hint, record, name, read_image in rows:
-        capture_id = capture_id_for(source.id, name, "", "imported")
-        if capture_id not in captures:
-            captures[capture_id], shot = _image_rows(
-                source, capture_id, name, _platform(record, hint), read_image, now
-            )
-            if shot:
-                screenshots[capture_id] = shot
-        shot = screenshots.get(capture_id)
-        if shot is None:
-            continue
-        element = _element_row(source, record, shot, len(records))
-        if element:
-            elements.append(element)
-            captures[capture_id]["n_elements"] += 1
-        records.append(
-            {
-                "source_id": source.id,
-                "record_index": len(records),
-                "capture_id": capture_id,
-                "screenshot_id": shot["screenshot_id"],
-                "element_id": element and element["element_id"],
-                "instruction": record.get("instruction") or "",
-                "gt_type": record.get("gt_type") or "positive",
-                "is_icon": record.get("ui_type") == "icon",
-                "origin": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
-            }
-        )
-    tables = {"captures": captures.values(), "screenshots": screenshots.values(), "elements": elements}
-    return {name: TABLES[name].frame(rows) for name, rows in tables.items()} | {
-        "excluded_elements": empty("excluded_elements"),
-        "records": TABLES["records"].frame(records),
-    }
+    """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source."""
+    state = _Import(source)
+    for item in hf_items(source) if is_hf_folder(source.path) else json_items(source):
+        if isinstance(item, BadFile):
+            state.bad_file(item)
+        else:
+            state.add(item)
+    return state.tables()

@@ -61,11 +61,23 @@ def capture_stage(
 
 def import_stage(source: Source) -> StageOutput:
     """A dataset source: its records and images become the capture tables and `records`. A source that
-    cannot be read gets one captures row with the error."""
+    cannot be read gets one captures row with the error. Books: images (captures) and records, each
+    refused record skipped with its reason in `records`."""
     try:
         tables = import_tables(source)
     except (SourceError, OSError, ValueError, KeyError) as exc:
         tables = _unreadable(source.id, f"{type(exc).__name__}: {exc}", STANDARD) | {
             "records": empty("records")
         }
-    return _accounted(tables)
+    out = _accounted(tables)
+    records = tables["records"]
+    refused = records.filter(pl.col("refused").is_not_null()).height
+    out.books.append(
+        {
+            "table": "records",
+            "rows_in": records.height,
+            "rows_out": records.height - refused,
+            "skipped": refused,
+        }
+    )
+    return out

@@ -14,6 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from schemas.config import ExportParams
+from schemas.errors import InputError
+from transforms.capture.dataset_files import unsafe_name
 from transforms.storage import replace_folder_atomic
 
 BOX_FORMATS = ("xyxy", "xywh", "norm1", "norm1000")
@@ -30,9 +32,10 @@ def training_rows(
     """Rows with a common shape: id, text, box, point, image size, split (by screenshot cluster)."""
     text = "expression" if table == "grounding" else "instruction"
     row_id = "grounding_id" if table == "grounding" else "instruction_id"
+    # One row per screenshot: sources that share an image must not multiply the rows.
     shots = screenshots.select(
         "screenshot_id", "platform", pl.col("cluster_id").fill_null(pl.col("screenshot_id"))
-    )
+    ).unique("screenshot_id", keep="first", maintain_order=True)
     out = rows.join(shots, on="screenshot_id", how="left").with_columns(
         pl.col("cluster_id").fill_null(pl.col("screenshot_id"))
     )
@@ -84,24 +87,40 @@ def box_in(row: dict, fmt: str) -> list[float] | None:
 
 
 def image_name(row: dict) -> str:
-    """The image file of a row: an imported row keeps its original file name."""
-    named = json.loads(row["origin"]).get("img_filename") if row.get("origin") else None
-    return named or f"{row['screenshot_id']}.png"
+    """The image file of a row, relative to images/: an imported row keeps its original name (folders
+    included), unless that name is absolute or climbs out with '..' (never written; the screenshot id
+    names it then)."""
+    origin = json.loads(row["origin"]) if row.get("origin") else {}
+    named = origin.get("img_filename") or origin.get("file_name") if isinstance(origin, dict) else None
+    if isinstance(named, str) and not unsafe_name(named):
+        return named
+    return f"{row['screenshot_id']}.png"
 
 
 def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -> None:
-    (folder / "images").mkdir(parents=True, exist_ok=True)
+    """Each row's screenshot under images/<its image name>, folders made as needed; one name given two
+    different images (two sources whose files share a name) is refused with both sources named."""
+    images = folder / "images"
+    images.mkdir(parents=True, exist_ok=True)
     pngs = dict(
         screenshots.filter(pl.col("screenshot_id").is_in(rows["screenshot_id"].unique().implode()))
         .select("screenshot_id", "png")
+        .unique("screenshot_id")
         .iter_rows()
     )
-    for row in (
-        rows.select("screenshot_id", *(["origin"] if "origin" in rows.columns else []))
-        .unique()
-        .iter_rows(named=True)
-    ):
-        (folder / "images" / image_name(row)).write_bytes(pngs[row["screenshot_id"]])
+    written: dict[str, tuple[str, str]] = {}
+    columns = ["screenshot_id", "source_id", *(["origin"] if "origin" in rows.columns else [])]
+    for row in rows.select(columns).unique(maintain_order=True).iter_rows(named=True):
+        name = image_name(row)
+        sid, source = written.setdefault(name, (row["screenshot_id"], row["source_id"]))
+        if sid != row["screenshot_id"]:
+            raise InputError(
+                f"export: images/{name} would be two different images (sources {source} and "
+                f"{row['source_id']}); export them apart (groundmill export --source ID --out DIR)"
+            )
+        if not (images / name).exists():
+            (images / name).parent.mkdir(parents=True, exist_ok=True)
+            (images / name).write_bytes(pngs[sid])
 
 
 def screenspot_record(row: dict, fmt: str) -> dict:
