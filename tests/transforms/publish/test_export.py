@@ -124,3 +124,37 @@ def test_screenspot_and_chat_exports(curated, tmp_path):
     row = frame.filter(pl.col("gt_type") == "positive").row(0, named=True)
     assert chat_record(row, "box")["messages"][1]["content"].startswith("[")
     assert chat_record(row, "point")["messages"][0]["content"].startswith("<image>\nLocate ")
+
+
+def test_a_screenshot_two_sources_share_does_not_multiply_the_rows(curated):
+    # The CLI reads every source's screenshots: one image in two sources is listed twice.
+    twice = pl.concat([curated["screenshots"], curated["screenshots"]])
+    assert (
+        rows(curated).height == training_rows(curated["grounding"], twice, "grounding", ExportParams()).height
+    )
+
+
+def named(frame: pl.DataFrame, names: list[str], sources: list[str]) -> pl.DataFrame:
+    """The first rows of distinct screenshots, as imported rows whose records name `names`."""
+    picked = frame.unique("screenshot_id", keep="first", maintain_order=True).head(len(names))
+    origins = [json.dumps({"img_filename": n, "id": i}) for i, n in enumerate(names)]
+    return picked.with_columns(origin=pl.Series(origins), source_id=pl.Series(sources))
+
+
+def test_one_image_name_for_two_different_images_is_refused(curated, tmp_path):
+    from schemas.errors import InputError
+
+    clash = named(rows(curated), ["shots/same.png", "shots/same.png"], ["one", "two"])
+    with pytest.raises(
+        InputError, match=r"images/shots/same.png would be two different images \(sources one and two"
+    ):
+        export_screenspot(clash, curated["screenshots"], tmp_path / "ss")
+
+
+def test_image_names_that_leave_the_export_are_never_written_outside_it(curated, tmp_path):
+    out = tmp_path / "deep" / "ss"
+    frame = named(rows(curated), ["../../escaped.png", str(tmp_path / "abs.png")], ["one", "one"])
+    export_screenspot(frame, curated["screenshots"], out)
+    assert not (tmp_path / "escaped.png").exists() and not (tmp_path / "abs.png").exists()
+    written = sorted(p.name for p in (out / "images").iterdir())
+    assert written == sorted(f"{s}.png" for s in frame["screenshot_id"])
