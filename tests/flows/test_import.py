@@ -88,7 +88,23 @@ RECORDS = [
         "ui_type": "text",
         "group": "Shop",
     },
+    {  # the same bytes as web_1.png, under a name with a folder: one screenshot, both records kept
+        "img_filename": "app_windows/web_copy.png",
+        "bbox": [40.5, 40.25, 400.75, 120.0],
+        "instruction": "click the banner on the copy",
+        "instruction_cn": "",
+        "id": "ss_web_copy",
+        "application": "screenspot_web_v2",
+        "platform": "v2",
+        "img_size": [1280, 800],
+        "ui_type": "text",
+        "group": "Dev",
+        "language": "en",
+    },
 ]
+# A record whose image is missing: a `skipped` row with the reason (JSON layout only: a datasets folder
+# embeds its images).
+MISSING = {**RECORDS[0], "img_filename": "gone.png", "id": "ss_gone", "instruction": "click what is gone"}
 
 
 def as_hf_folder(images: Path, folder: Path, layout: str) -> list[dict]:
@@ -118,15 +134,17 @@ def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarant
     images.mkdir(parents=True)
     screenshot(images / "web_1.png", (1280, 800), (37, 99, 235))
     screenshot(images / "mobile_1.png", (390, 844), (22, 163, 74))
+    (images / "app_windows").mkdir()
+    shutil.copy(images / "web_1.png", images / "app_windows" / "web_copy.png")
     if layout == "json":
-        (folder / "screenspot.json").write_text(json.dumps(RECORDS))
+        (folder / "screenspot.json").write_text(json.dumps([*RECORDS, MISSING]))
         records = RECORDS
     else:
         records = as_hf_folder(images, folder, layout)
     shutil.copy(REPO / "params.yaml", root / "params.yaml")
-    (root / "sources.yaml").write_text(
+    (root / "sources.yaml").write_text(  # a parquet shard may name its images in the images folder
         "sources:\n  - {id: bench, kind: dataset, location: data/sources/bench, "
-        "license: Apache-2.0, box: xyxy}\n"
+        f"license: Apache-2.0, box: xyxy, images: '{images}'}}\n"
     )
     groundmill(root, "run")
     groundmill(root, "export", "screenspot")
@@ -135,10 +153,15 @@ def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarant
     by_id = {r["id"]: r for r in exported}
     expected = {r["id"]: r for r in records if r["id"] != "ss_mobile_2"}
     assert by_id == expected  # every field as it came in
-    assert {r["img_filename"] for r in exported} <= {p.name for p in (out / "images").iterdir()}
+    written = {p.relative_to(out / "images").as_posix() for p in (out / "images").rglob("*.png")}
+    assert {r["img_filename"] for r in exported} == written
     quarantine = pl.read_parquet(root / "data/processed/quarantine/source=bench/part-0.parquet")
     assert set(quarantine.filter(pl.col("table") == "elements")["check"]) & {"box_ordered"}
     grounding = pl.read_parquet(root / "data/processed/grounding/source=bench/part-0.parquet")
-    assert set(grounding["perspective"]) == {"imported"} and grounding.height == 4
+    assert set(grounding["perspective"]) == {"imported"} and grounding.height == 5
     shots = pl.read_parquet(root / "data/processed/screenshots/source=bench/part-0.parquet")
-    assert dict(shots.select("width", "platform").iter_rows()) == {1280: "web", 390: "mobile"}
+    assert sorted(shots.select("width", "platform").iter_rows()) == [(390, "mobile"), (1280, "web")]
+    skipped = pl.read_parquet(root / "data/processed/skipped/source=bench/part-0.parquet")
+    gone = skipped.filter(pl.col("perspective") == "imported")["reason"].to_list()
+    assert len(gone) == (layout == "json")
+    assert all(g.startswith("image_unreadable: screenspot.json, record 6: image gone.png: ") for g in gone)

@@ -173,7 +173,7 @@ class _Import:
                 "is_icon": "icon" in (record.get("ui_type"), record.get("data_type")),
                 "origin": json.dumps(item.record, ensure_ascii=False, default=str),
                 "refused": refused,
-                "message": f"record {len(self.records)} of {item.file}: {message}" if refused else None,
+                "message": f"{item.file}, {item.where}: {message}" if refused else None,
             }
         )
 

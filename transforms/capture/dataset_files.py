@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from schemas.config import Source
+from transforms.ids import sha256_hex
 from transforms.sources import SourceError
 
 HF_MARKERS = ("dataset_info.json", "state.json", "dataset_dict.json")  # save_to_disk output
@@ -31,6 +32,7 @@ class Found:
     reader of the image's bytes; or, for a refused record, `refused` and `message` instead of a reader."""
 
     file: str
+    where: str  # its place in the file: "record 12", "record 12, element 3", "row 5"
     record: Any
     image: str = ""
     read: Callable[[], bytes] | None = None
@@ -65,25 +67,20 @@ def inside(folder: Path, name: str) -> Path | None:
     return path if path.resolve().is_relative_to(folder.resolve()) else None
 
 
-def _refused(file: str, record: Any, refused: str, message: str) -> Found:
-    return Found(file, record, refused=refused, message=message)
-
-
-def found(file: str, record: Any, folder: Path) -> Found:
+def found(file: str, where: str, record: Any, folder: Path) -> Found:
     """A ScreenSpot-style record whose image is `img_filename` under `folder`."""
     if not isinstance(record, dict):
-        return _refused(
-            file, record, "not_a_record", f"a record is a JSON object, not {type(record).__name__}"
-        )
+        why = f"a record is a JSON object, not {type(record).__name__}"
+        return Found(file, where, record, refused="not_a_record", message=why)
     name = record.get("img_filename")
     if not isinstance(name, str) or not name:
-        return _refused(file, record, "not_a_record", "the record has no img_filename")
+        return Found(file, where, record, refused="not_a_record", message="the record has no img_filename")
     why = unsafe_name(name)
     path = None if why else inside(folder, name)
     if path is None:
-        why = why or f"leads outside the image folder {folder} (a symbolic link)"
-        return Found(file, record, name, refused="image_path_unsafe", message=f"img_filename {name!r} {why}")
-    return Found(file, record, name, path.read_bytes)
+        why = f"img_filename {name!r} {why or 'leads out of the image folder (a symbolic link)'}"
+        return Found(file, where, record, name, refused="image_path_unsafe", message=why)
+    return Found(file, where, record, name, path.read_bytes)
 
 
 def is_hf_folder(path: Path) -> bool:
@@ -134,14 +131,16 @@ def _load(file: Path, name: str) -> list | BadFile:
     return doc
 
 
-def _flat(record: Any) -> list[Any]:
-    """A record, or, in the SeeClick / OS-Atlas layout (an image with a list of `elements`), one record
-    per element: the image's fields with the element's."""
+def _flat(record: Any, where: str) -> list[tuple[str, Any]]:
+    """(place, record): the record, or, in the SeeClick / OS-Atlas layout (an image with a list of
+    `elements`), one record per element: the image's fields with the element's."""
     elements = record.get("elements") if isinstance(record, dict) and "bbox" not in record else None
     if not isinstance(elements, list):
-        return [record]
+        return [(where, record)]
     image = {k: v for k, v in record.items() if k != "elements"}
-    return [image | e if isinstance(e, dict) else e for e in elements]
+    return [
+        (f"{where}, element {k}", image | e if isinstance(e, dict) else e) for k, e in enumerate(elements)
+    ]
 
 
 def json_items(source: Source) -> Iterator[Found | BadFile]:
@@ -154,9 +153,9 @@ def json_items(source: Source) -> Iterator[Found | BadFile]:
         if isinstance(doc, BadFile):
             yield doc
             continue
-        for record in doc:
-            for flat in _flat(record):
-                yield found(name, flat, folder)
+        for i, record in enumerate(doc):
+            for where, flat in _flat(record, f"record {i}"):
+                yield found(name, where, flat, folder)
 
 
 def _hf_path(source: Source, where: str) -> Path | None:
@@ -170,22 +169,23 @@ def _hf_path(source: Source, where: str) -> Path | None:
     return next((c for c in ok if c.exists()), ok[0] if ok else None)
 
 
-def _hf_found(source: Source, file: str, row: dict, column: str) -> Found:
-    """A datasets row: its image's bytes (embedded, or a file inside the source's folders)."""
-    image = row.pop(column) or {}
+def _hf_found(source: Source, file: str, index: int, row: dict, column: str) -> Found:
+    """A datasets row: its image's bytes (embedded, or a file inside the source's folders), named by
+    `img_filename` or `file_name`, else by the hash of its bytes (or its path)."""
+    image, where = row.pop(column) or {}, f"row {index}"
     name = row.get("img_filename") or row.get("file_name")
     if name is not None and (not isinstance(name, str) or unsafe_name(name)):
-        why = unsafe_name(name) if isinstance(name, str) else "is not a string"
-        return Found(file, row, str(name), refused="image_path_unsafe", message=f"image name {name!r} {why}")
+        why = f"image name {name!r} {unsafe_name(name) if isinstance(name, str) else 'is not a string'}"
+        return Found(file, where, row, str(name), refused="image_path_unsafe", message=why)
     if image.get("bytes"):
         raw = image["bytes"]
-        return Found(file, row, name or "", lambda: raw)
-    where = image.get("path") or ""
-    path = _hf_path(source, where)
+        return Found(file, where, row, name or f"{sha256_hex(raw)}.png", lambda: raw)
+    path = _hf_path(source, image.get("path") or "")
     if path is None:
-        why = f"image path {where!r} lies outside the dataset's folders" if where else "the row has no image"
-        return Found(file, row, name or "", refused="image_path_unsafe", message=why)
-    return Found(file, row, name or path.name, path.read_bytes)
+        shown = image.get("path")
+        why = f"image path {shown!r} lies outside the dataset's folders" if shown else "the row has no image"
+        return Found(file, where, row, name or "", refused="image_path_unsafe", message=why)
+    return Found(file, where, row, name or str(path), path.read_bytes)
 
 
 def hf_items(source: Source) -> Iterator[Found | BadFile]:
@@ -207,8 +207,8 @@ def hf_items(source: Source) -> Iterator[Found | BadFile]:
         ]
     for name, rows in parts:
         try:
-            for file, row, column in rows():
-                yield _hf_found(source, file, row, column)
+            for file, index, row, column in rows():
+                yield _hf_found(source, file, index, row, column)
         except (OSError, ValueError, pa.ArrowException, datasets.exceptions.DatasetsError) as exc:
             yield BadFile(name, f"{name} could not be read: {type(exc).__name__}: {exc}")
 
@@ -220,21 +220,23 @@ def _image_column(datasets, features) -> str:
     return column
 
 
-def _saved_splits(path: Path) -> Iterator[tuple[str, dict, str]]:
+def _saved_splits(path: Path) -> Iterator[tuple[str, int, dict, str]]:
     import datasets
 
     loaded = datasets.load_from_disk(str(path))
     splits = loaded.items() if isinstance(loaded, datasets.DatasetDict) else [("train", loaded)]
     for split, table in splits:
         column = _image_column(datasets, table.features)
-        for row in table.cast_column(column, datasets.Image(decode=False)):
-            yield split, row, column
+        for index, row in enumerate(table.cast_column(column, datasets.Image(decode=False))):
+            yield split, index, row, column
 
 
-def _shard_rows(pq, datasets, shard: Path, name: str) -> Iterator[tuple[str, dict, str]]:
+def _shard_rows(pq, datasets, shard: Path, name: str) -> Iterator[tuple[str, int, dict, str]]:
     """A Parquet shard's rows, batch by batch."""
     file = pq.ParquetFile(shard)
     column = _image_column(datasets, datasets.Features.from_arrow_schema(file.schema_arrow))
+    index = 0
     for batch in file.iter_batches(batch_size=64):
         for row in batch.to_pylist():
-            yield name, row, column
+            yield name, index, row, column
+            index += 1

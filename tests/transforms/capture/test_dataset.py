@@ -227,7 +227,11 @@ def test_broken_boxes_are_quarantined_or_refused_with_the_reason_and_the_rest_ke
         "skipped": 3,
     }
     skipped = run.annotate["skipped"]["reason"].to_list()
-    assert all(r.startswith("box_malformed: record ") for r in skipped) and len(skipped) == 3
+    assert skipped == [
+        "box_malformed: data.json, record 5: bbox [10, 10, 60] is not four finite numbers",
+        'box_malformed: data.json, record 6: bbox ["a", 1, 2, 3] is not four finite numbers',
+        "box_malformed: data.json, record 7: bbox null is not four finite numbers",
+    ]
 
 
 def test_a_record_whose_image_is_missing_or_broken_is_a_row_with_the_reason(tmp_path):
