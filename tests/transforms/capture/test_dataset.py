@@ -35,7 +35,7 @@ def write(folder: Path, records, images: dict[str, bytes], name: str = "data.jso
     for image, raw in images.items():
         (folder / "images" / image).parent.mkdir(parents=True, exist_ok=True)
         (folder / "images" / image).write_bytes(raw)
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(json.dumps(records, ensure_ascii=False))
     return folder
 
@@ -140,7 +140,8 @@ def test_screenspot_pro_records_come_back_field_for_field_with_their_folders(tmp
         "vscode_macos/screenshot_2024-11-13.png": png(),
         "excel_windows/sheet.png": png(color=(0, 90, 0)),
     }
-    run = lifecycle(source(write(tmp_path / "pro", SCREENSPOT_PRO, images)), tmp_path)
+    root = write(tmp_path / "pro", SCREENSPOT_PRO, images, "annotations/vscode_macos.json")  # as published
+    run = lifecycle(source(root), tmp_path)
     by_id = {r["id"]: r for r in run.exported}
     assert [by_id[r["id"]] for r in SCREENSPOT_PRO] == SCREENSPOT_PRO  # every field, numeric ids kept
     assert [list(by_id[r["id"]]) for r in SCREENSPOT_PRO] == [list(r) for r in SCREENSPOT_PRO]  # key order
