@@ -58,6 +58,9 @@ EXACT_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
     ),
 }
 NEAR = {"grounding", "instructions", "howto"}
+# An imported benchmark comes back whole (`export screenspot` gives every record back): its rows are checked
+# and quarantined like any other, but never removed as duplicates, even where the benchmark repeats itself.
+KEPT_WHOLE = pl.col("perspective") == "imported"
 REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto"}  # rows naming a screenshot
 CLUSTER_COLUMNS = ("screenshot_id", "phash", "cluster_id")
 SORT_KEYS = {
@@ -164,6 +167,9 @@ def _curate_table(
     if table in VERIFIED:
         valid, flagged = split_rejected(valid, table, table_of.row_id, table_of.text)
         books.rejected = flagged.height
+    whole = valid.filter(KEPT_WHOLE) if table == "grounding" else valid.clear()
+    if whole.height:
+        valid = valid.filter(~KEPT_WHOLE)
     if table in EXACT_KEYS:
         key, order = EXACT_KEYS[table]
         valid, gone = dedup_exact(valid, key, table_of.row_id, table, order)
@@ -171,6 +177,8 @@ def _curate_table(
     if table in NEAR and valid.height:
         valid, gone = _near(table, valid, clusters, params)
         removed.append(gone)
+    if whole.height:
+        valid = pl.concat([valid, whole.select(valid.columns)])
     books.deduplicated = sum(d.height for d in removed)
     return valid, bad, removed, flagged, books
 

@@ -90,6 +90,22 @@ def test_same_bytes_under_two_names_give_one_screenshot_and_keep_every_record(tm
     assert (run.out / "images/a.png").read_bytes() == (run.out / "images/copy/b.png").read_bytes() == same
 
 
+def test_a_benchmark_comes_back_whole_even_where_it_repeats_itself(tmp_path):
+    """Curate removes duplicate annotations, but never an imported record: a benchmark that repeats a
+    record (ScreenSpot-v2 has web_v2_182 = web_v2_186) or has two near-identical screenshots is exported
+    with every record."""
+    records = [
+        rec(0, "a.png", [10, 10, 60, 40]),
+        rec(0, "a.png", [10, 10, 60, 40]) | {"id": "r0-again"},
+        rec(1, "b.png", [10, 10, 60, 40]) | {"instruction": "press control number 0"},
+    ]
+    images = {"a.png": png(), "b.png": png(color=(201, 30, 30))}  # near-duplicate screenshots
+    run = lifecycle(source(write(tmp_path / "ds", records, images)), tmp_path)
+    assert run.curate["duplicates"].filter(pl.col("table") == "grounding").is_empty()
+    assert run.curate["grounding"].height == 3
+    assert sorted(run.exported, key=lambda r: r["id"]) == sorted(records, key=lambda r: r["id"])
+
+
 SCREENSPOT_PRO = [
     {  # keys in the order the file has them, not sorted
         "img_filename": "vscode_macos/screenshot_2024-11-13.png",
