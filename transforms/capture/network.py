@@ -14,22 +14,60 @@ from playwright.async_api import Route
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data"}
 
 
-def refused_address(address: str) -> str | None:
-    """Why a resolved IP must not be fetched from a non-local source, or None if it is public."""
-    ip = ipaddress.ip_address(address)
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+# IPv6 ranges that carry an IPv4 address in their low 32 bits (IPv4-mapped is asked of ipaddress).
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+SHARED = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT; holds a cloud metadata address
+
+
+def _embedded(ip: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, 6to4, Teredo (server and client),
+    NAT64 and the deprecated IPv4-compatible form."""
+    found = []
+    if ip.ipv4_mapped:
+        found.append(("IPv4-mapped", ip.ipv4_mapped))
+    if ip.sixtofour:
+        found.append(("6to4", ip.sixtofour))
+    if ip.teredo:
+        found += [("Teredo", part) for part in ip.teredo]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if any(ip in net for net in NAT64):
+        found.append(("NAT64", low32))
+    if ip in IPV4_COMPATIBLE and int(ip) > 1:
+        found.append(("IPv4-compatible", low32))
+    return found
+
+
+def _why_v4_or_v6(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     for test, reason in [
         (ip.is_loopback, "loopback"),
         (ip.is_link_local, "link-local"),
         (ip.is_unspecified, "unspecified"),
         (ip.is_multicast, "multicast"),
+        (ip in SHARED if ip.version == 4 else False, "shared (carrier-grade NAT)"),
         (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
+        (not ip.is_global, "non-global"),
     ]:
         if test:
             return f"{reason} address {ip}"
     return None
+
+
+def refused_address(address: str) -> str | None:
+    """Why a resolved IP must not be fetched from a non-local source, or None if it is global. An IPv6
+    address that embeds an IPv4 one (mapped, 6to4, Teredo, NAT64) is judged by that one too."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if ip.version == 6:
+        for kind, inner in _embedded(ip):
+            reason = _why_v4_or_v6(inner)
+            if reason:
+                return reason if kind == "IPv4-mapped" else f"{reason} inside the {kind} address {ip}"
+        if ip in NAT64[1]:
+            return f"local-use NAT64 address {ip}"
+        if ip in NAT64[0]:  # a translator's address for a global IPv4 one (ipaddress calls it reserved)
+            return None
+    return _why_v4_or_v6(ip)
 
 
 def refused_url(url: str, *, local: bool, resolve=socket.getaddrinfo) -> str | None:
