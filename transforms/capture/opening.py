@@ -17,7 +17,7 @@ from transforms.capture.robots import Robots
 from transforms.capture.server import serve_directory
 from transforms.capture.sitemap import sitemap_urls
 from transforms.capture.warc import ArchiveReplay, archived_pages, index_warcs, warc_files
-from transforms.sources import SourceError, list_pages, list_urls
+from transforms.sources import SourceError, list_pages, list_urls, page_problem
 
 
 @dataclass
@@ -72,15 +72,14 @@ def _why_not(source: Source, url: str, policy: LiveWeb, robots: Robots | None) -
 def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
     """Serve, replay or reach the pages named by `keys` for as long as the capture runs."""
     if source.kind == "html_dir":
+        refused = {k: why for k in keys if (why := page_problem(source.path, k))}
+        served = [k for k in keys if k not in refused]
         with serve_directory(source.path) as base_url:
             yield OpenSource(
-                targets=[Target(k, base_url + quote(k)) for k in keys],
+                targets=[Target(k, base_url + quote(k)) for k in served],
                 policy=SameHost(urlsplit(base_url).netloc),
-                page_sha256={
-                    k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
-                    for k in keys
-                    if (source.path / k).is_file()
-                },
+                page_sha256={k: hashlib.sha256((source.path / k).read_bytes()).hexdigest() for k in served},
+                refused=refused,
             )
     elif source.kind == "warc":
         index = index_warcs(warc_files(source.path))
