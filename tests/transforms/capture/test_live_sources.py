@@ -243,8 +243,8 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
     page = (
         b'<html><head><title>Archived</title><link rel="stylesheet" href="/site.css">'
         b'<script src="http://tracker.invalid/t.js"></script></head>'
-        b'<body><button id="wide">Archived button</button></body></html>'
-    )
+        b'<body><button id="wide">' + "Archivé ¿Qué botón?".encode() + b"</button></body></html>"
+    )  # UTF-8, declared neither in the archived header nor in the page
     write_warc(
         tmp_path / "crawl.warc.gz",
         [
@@ -266,6 +266,7 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
     assert tables["captures"].get_column("status").to_list() == ["ok"]
     wide = tables["elements"].filter(pl.col("dom_id") == "wide").row(0, named=True)
     assert (wide["x1"], wide["y1"], wide["x2"], wide["y2"]) == (50, 60, 350, 110)  # the archived CSS applied
+    assert wide["text"] == "Archivé ¿Qué botón?"  # not read as windows-1252
 
 
 def test_a_folder_without_archives_is_a_clear_error(tmp_path):
