@@ -12,7 +12,8 @@ from urllib.parse import quote, urlsplit
 from schemas.config import Source, is_url
 from transforms.capture.browser import Politeness, RequestPolicy, Target
 from transforms.capture.fetch import FetchRefused, fetch
-from transforms.capture.network import LiveWeb, SameHost, refused_url
+from transforms.capture.guard import guard
+from transforms.capture.network import LiveWeb, SameHost, proxied_args
 from transforms.capture.robots import Robots
 from transforms.capture.server import serve_directory
 from transforms.capture.sitemap import sitemap_urls
@@ -60,7 +61,7 @@ def _why_not(source: Source, url: str, policy: LiveWeb, robots: Robots | None) -
     host = urlsplit(url).hostname or ""
     if not policy.domain_allowed(host):
         return f"domain {host} is not allowed for this source"
-    reason = refused_url(url, local=source.local)
+    reason = policy.why_not(url)  # resolved once, and pinned for the capture
     if reason:
         return reason
     if robots is not None and not robots.allowed(url):
@@ -92,9 +93,11 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
         policy = LiveWeb(local=source.local, allow=source.allow_domains, deny=source.deny_domains)
         robots = Robots(local=source.local) if source.robots else None
         refused = {k: why for k in keys if (why := _why_not(source, k, policy, robots))}
-        yield OpenSource(
-            targets=[Target(k, k) for k in keys if k not in refused],
-            policy=policy,
-            refused=refused,
-            politeness=Politeness(source.politeness.per_domain, source.politeness.delay_s),
-        )
+        with guard(policy.connect) as (_, port):  # the browser connects only through it
+            policy.browser_args = proxied_args(port)
+            yield OpenSource(
+                targets=[Target(k, k) for k in keys if k not in refused],
+                policy=policy,
+                refused=refused,
+                politeness=Politeness(source.politeness.per_domain, source.politeness.delay_s),
+            )

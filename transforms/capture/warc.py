@@ -16,6 +16,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from schemas.config import SourceError
 from transforms.capture.charset import served_content_type
+from transforms.capture.network import NO_WEBRTC_UDP
 
 # Headers that describe the archived transfer, not the (already decoded) body we hand back.
 HOP_HEADERS = {"transfer-encoding", "content-encoding", "content-length", "connection", "keep-alive"}
@@ -97,7 +98,7 @@ class ArchiveReplay:
 
     index: Mapping[str, Archived]
     # Archived hosts are answered from the archive: never resolve them.
-    browser_args = ("--host-resolver-rules=MAP * ~NOTFOUND",)
+    browser_args = ("--host-resolver-rules=MAP * ~NOTFOUND", NO_WEBRTC_UDP)
 
     async def __call__(self, route: Route) -> None:
         hit = self.index.get(urldefrag(route.request.url)[0])
