@@ -120,7 +120,10 @@ def test_pages_are_served_with_the_charset_they_were_written_in(tmp_path):
     (tmp_path / "plain.html").write_bytes("<p>Términos, ¿Quiénes?</p>".encode())
     (tmp_path / "declared.html").write_bytes(b'<meta charset="shift_jis"><p>' + "日本".encode("shift_jis"))
     with serve_directory(tmp_path) as base:
-        for name, ctype in [("plain.html", "text/html; charset=utf-8"), ("declared.html", "text/html")]:
+        for name, ctype in [
+            ("plain.html", "text/html; charset=utf-8"),
+            ("declared.html", "text/html; charset=shift_jis"),
+        ]:
             connection = http.client.HTTPConnection(urlsplit(base).hostname, urlsplit(base).port, timeout=10)
             connection.request("GET", "/" + name)
             assert connection.getresponse().getheader("Content-Type") == ctype, name

@@ -1,5 +1,6 @@
 """The charset a page was written in: from its HTTP header, a byte order mark, a <meta> (or XML)
-declaration, else detected from its bytes, so a page that declares none is not read as windows-1252."""
+declaration anywhere before its body, else detected from its bytes; so a page that declares none, or
+declares it late, is not read as windows-1252."""
 
 from __future__ import annotations
 
@@ -114,9 +115,10 @@ def page_charset(body: bytes, content_type: str | None = None) -> Charset:
 
 
 def served_content_type(content_type: str, body: bytes) -> str:
-    """The Content-Type to serve an HTML page with: as it was when the page declares its charset,
-    else with the detected one added, so the browser does not fall back to windows-1252."""
+    """The Content-Type to serve an HTML page with: as it was when its header names the charset or
+    the page starts with a byte order mark, else with the charset the page declares or was detected
+    in. (A browser reads a <meta> only in the first 1024 bytes; the header makes a later one count.)"""
     charset = page_charset(body, content_type)
-    if charset.declared:
+    if charset.how in ("header", "bom"):
         return content_type
     return f"{content_type.split(';')[0].strip()}; charset={charset.name}"

@@ -3,6 +3,7 @@ and saved pages served to the browser with it."""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import polars as pl
@@ -56,11 +57,12 @@ def test_the_charset_comes_from_bom_header_declaration_or_detection(body, conten
     assert page_charset(body, content_type) == expected
 
 
-def test_only_an_undeclared_page_gets_a_charset_added():
+def test_the_charset_goes_in_the_header_unless_the_header_or_a_bom_already_names_it():
     assert served_content_type("text/html", page(SPANISH).encode()) == "text/html; charset=utf-8"
     declared = page(SPANISH, "<meta charset=windows-1252>").encode("cp1252")
-    assert served_content_type("text/html", declared) == "text/html"
+    assert served_content_type("text/html", declared) == "text/html; charset=windows-1252"
     assert served_content_type("text/html; charset=utf-8", b"x") == "text/html; charset=utf-8"
+    assert served_content_type("text/html", codecs.BOM_UTF8 + b"x") == "text/html"
 
 
 def test_saved_pages_are_rendered_in_the_charset_they_were_written_in(tmp_path: Path):
@@ -69,6 +71,9 @@ def test_saved_pages_are_rendered_in_the_charset_they_were_written_in(tmp_path: 
         "cp1252-declared.html": page(SPANISH, '<meta charset="windows-1252">').encode("cp1252"),
         "sjis-declared.html": page(JAPANESE, '<meta charset="Shift_JIS">').encode("shift_jis"),
         "sjis-undeclared.html": page(JAPANESE).encode("shift_jis"),
+        "utf8-declared-late.html": page(
+            SPANISH, "<script>/*" + "x" * 2000 + "*/</script><meta charset=utf-8>"
+        ).encode(),
     }
     for name, body in files.items():
         (tmp_path / name).write_bytes(body)
@@ -85,4 +90,5 @@ def test_saved_pages_are_rendered_in_the_charset_they_were_written_in(tmp_path: 
         "cp1252-declared.html": SPANISH.strip(),
         "sjis-declared.html": JAPANESE,
         "sjis-undeclared.html": JAPANESE,
+        "utf8-declared-late.html": SPANISH.strip(),  # after the first 1024 bytes
     }
