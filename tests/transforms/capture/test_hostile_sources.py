@@ -16,6 +16,7 @@ import pytest
 from schemas.config import CaptureParams, Source
 from tests.transforms.capture.test_live_sources import Site, html
 from transforms.capture import network
+from transforms.capture.fetch import FetchRefused, fetch
 from transforms.capture.opening import page_keys
 from transforms.capture.stage import capture_shard, capture_stage
 
@@ -145,3 +146,13 @@ def test_a_live_host_is_resolved_once_and_the_browser_connects_to_that_address(t
     assert shard["captures"].row(0, named=True)["status"] == "ok"
     assert {"/a.html", "/a.png", "/again"} <= {path for path, _ in site.hits}
     assert answers == ["pinned.test"] and reached == []
+
+
+def test_robots_txt_and_sitemaps_are_fetched_from_the_checked_address(monkeypatch):
+    monkeypatch.setattr(network, "resolve_host", lambda host, port: ["127.0.0.1"])  # no system DNS knows it
+    with Site({"/robots.txt": ("text/plain", b"User-agent: *\nDisallow: /private/\n")}) as site:
+        url = site.base.replace("127.0.0.1", "pinned.test") + "/robots.txt"
+        assert fetch(url, local=True) == (200, b"User-agent: *\nDisallow: /private/\n")
+        with pytest.raises(FetchRefused, match="pinned.test resolves to a loopback address 127.0.0.1"):
+            fetch(url, local=False)
+    assert [path for path, _ in site.hits] == ["/robots.txt"]
