@@ -14,7 +14,10 @@ from transforms.capture.server import serve_directory
 from transforms.sources import SourceError, list_pages, page_problem
 
 
-@pytest.mark.parametrize("bad_id", ["../etc", "Sample", "a b", "", "x" * 65, "-lead", "a/b"])
+@pytest.mark.parametrize(
+    "bad_id",
+    ["../etc", "Sample", "a b", "", "x" * 65, "-lead", "a/b", "abc\n", "x" * 64 + "\n", "ａｂｃ", "a\x00"],
+)
 def test_unsafe_source_ids_are_refused(bad_id, tmp_path):
     with pytest.raises(SourceError, match="not a safe name"):
         parse_source({"id": bad_id, "kind": "html_dir", "location": "x"}, tmp_path)
