@@ -40,15 +40,20 @@ def _inside(path: Path, real_root: Path) -> bool:
 
 def page_problem(root: Path, key: str) -> str | None:
     """Why the page `key` of the folder `root` may not be served, or None: it climbs out of the folder
-    (`..`, an absolute path, a symlink to outside), is not a regular file, is empty, or is binary."""
+    (`..`, an absolute path, a symlink to outside), is a folder or a device, or is an .html file that is
+    empty or binary."""
     parts = PurePosixPath(key).parts
     if not parts or PurePosixPath(key).is_absolute() or ".." in parts:
         return f"{key!r} leaves the source folder"
     path = root / key
     if not _inside(path, root.resolve()):
         return "a symlink that leads outside the source folder"
+    if not path.exists():
+        return None  # gone since it was listed: the server answers 404, an error row
     if not path.is_file():
         return "not a regular file"
+    if not _is_page(key):
+        return None  # named by hand: the browser says what it is (a download, JSON...)
     with path.open("rb") as stream:
         head = stream.read(SNIFF_BYTES)
     if not head:

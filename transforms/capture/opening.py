@@ -79,7 +79,11 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
             yield OpenSource(
                 targets=[Target(k, base_url + quote(k)) for k in served],
                 policy=SameHost(urlsplit(base_url).netloc),
-                page_sha256={k: hashlib.sha256((source.path / k).read_bytes()).hexdigest() for k in served},
+                page_sha256={
+                    k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
+                    for k in served
+                    if (source.path / k).is_file()
+                },
                 refused=refused,
             )
     elif source.kind == "warc":
