@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
@@ -57,11 +58,18 @@ class _FolderHandler(Quiet, SimpleHTTPRequestHandler):
         return ctype
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed before its answer
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(handler: Callable[..., BaseRequestHandler], name: str = "serve") -> Iterator[str]:
     """Serve `handler` on 127.0.0.1 at a free port, in a thread; yields the base URL, ending in '/'."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
