@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from schemas.config import CaptureParams, Source
-from tests.transforms.capture.test_live_sources import Site, html
+from tests.transforms.capture.test_live_sources import Site, html, write_warc
 from transforms.capture import network
 from transforms.capture.fetch import FetchRefused, fetch
 from transforms.capture.opening import page_keys
@@ -156,3 +156,12 @@ def test_robots_txt_and_sitemaps_are_fetched_from_the_checked_address(monkeypatc
         with pytest.raises(FetchRefused, match="pinned.test resolves to a loopback address 127.0.0.1"):
             fetch(url, local=False)
     assert [path for path, _ in site.hits] == ["/robots.txt"]
+
+
+def test_an_archived_page_reaches_no_canary_either(tmp_path, canary):
+    page = canary_page(f"127.0.0.2:{canary.port}", tmp_path / "secret.html").encode()
+    write_warc(tmp_path / "crawl.warc.gz", [("http://archive.invalid/canary.html", "text/html", page)])
+    source = Source(id="crawl", kind="warc", location=tmp_path / "crawl.warc.gz", license="CC0-1.0")
+    shard = capture_shard(source, page_keys(source), PARAMS, on_page=lambda _: None)
+    assert canary.reached() == []  # (before: WebRTC's STUN and TURN packets arrived over UDP)
+    assert shard["captures"].get_column("status").to_list() == ["ok"]
