@@ -152,8 +152,14 @@ def test_a_live_source_not_declared_local_is_refused_loopback_addresses(tmp_path
     assert site.hits == []  # not even robots.txt was asked for
 
 
-def test_redirects_to_refused_addresses_are_not_followed():
-    """The redirect check runs before any connection to the new address is made."""
+def test_redirects_to_refused_addresses_are_not_followed(monkeypatch):
+    """The redirect check runs before any connection to the new address is made. The loopback server
+    plays a public one: its name is pinned to it and its address passes the check."""
+    resolve, public = network.resolve_host, network.refused_address
+    monkeypatch.setattr(
+        network, "resolve_host", lambda h, p: ["127.0.0.1"] if h == "public.test" else resolve(h, p)
+    )
+    monkeypatch.setattr(network, "refused_address", lambda a: None if a == "127.0.0.1" else public(a))
 
     class Redirect(Quiet, BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -165,7 +171,7 @@ def test_redirects_to_refused_addresses_are_not_followed():
         with pytest.raises(
             FetchRefused, match="redirect to http://10.0.0.1/secret refused: .*private address"
         ):
-            _opener(local=False).open(url, timeout=5)
+            _opener(local=False).open(url.replace("127.0.0.1", "public.test"), timeout=5)
 
 
 def test_politeness_spaces_page_loads_on_one_domain(tmp_path):
