@@ -219,7 +219,7 @@ class Params(Frozen):
 
 # --- sources.yaml --------------------------------------------------------------------------------------
 
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # matched whole: fullmatch (a "$" lets "abc\n" through)
 KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
 Box = Literal["xyxy", "xywh", "norm1", "norm1000"]
 BOX_CONVENTIONS = get_args(Box)
@@ -261,7 +261,7 @@ class Source(Frozen):
     @classmethod
     def _safe_id(cls, value: str) -> str:
         # ids name folders: nothing that could climb out of data/ or clash by case
-        if not SAFE_ID.match(value):
+        if not SAFE_ID.fullmatch(value):
             raise ValueError(
                 f"source id {value!r} is not a safe name: use 1-64 lowercase letters, digits, '-' or '_', "
                 "starting with a letter or digit"

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import gzip
+import http.client
+import socket
 import urllib.request
 from urllib.error import HTTPError, URLError
 
-from transforms.capture.network import refused_url
+from transforms.capture.network import checked_address, refused_url
 
 USER_AGENT = "groundmill/0.1 (+https://github.com/groundmill)"
 
 
 class FetchRefused(RuntimeError):
     """The URL, or a URL it redirected to, may not be fetched for this source."""
+
+
+def _pinned(base: type[http.client.HTTPConnection], local: bool) -> type[http.client.HTTPConnection]:
+    """`base` connecting only to the address its host was checked at, resolved once, by the same rule
+    as the browser's (network.checked_address); TLS still checks the certificate for the host name."""
+
+    class Pinned(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = self._connect_checked
+
+        def _connect_checked(self, address, timeout=None, source_address=None):
+            host, port = address
+            ip, why = checked_address(host, port, local=local)
+            if ip is None:
+                raise FetchRefused(f"{host} refused: {why}")
+            return socket.create_connection((ip, port), timeout, source_address)
+
+    return Pinned
 
 
 def _opener(local: bool) -> urllib.request.OpenerDirector:
@@ -23,8 +44,17 @@ def _opener(local: bool) -> urllib.request.OpenerDirector:
                 raise FetchRefused(f"redirect to {newurl} refused: {reason}")
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
+    class PinnedHTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(_pinned(http.client.HTTPConnection, local), req)
+
+    class PinnedHTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(_pinned(http.client.HTTPSConnection, local), req, context=self._context)
+
     # No proxy handler: a proxy from the environment would be another address on the wire.
-    return urllib.request.build_opener(urllib.request.ProxyHandler({}), CheckedRedirects)
+    handlers = (urllib.request.ProxyHandler({}), CheckedRedirects, PinnedHTTP, PinnedHTTPS)
+    return urllib.request.build_opener(*handlers)
 
 
 def fetch(url: str, *, local: bool, max_bytes: int = 20_000_000, timeout_s: float = 15) -> tuple[int, bytes]:

@@ -12,12 +12,13 @@ from urllib.parse import quote, urlsplit
 from schemas.config import Source, is_url
 from transforms.capture.browser import Politeness, RequestPolicy, Target
 from transforms.capture.fetch import FetchRefused, fetch
-from transforms.capture.network import LiveWeb, SameHost, refused_url
+from transforms.capture.guard import guard
+from transforms.capture.network import LiveWeb, SameHost, proxied_args
 from transforms.capture.robots import Robots
 from transforms.capture.server import serve_directory
 from transforms.capture.sitemap import sitemap_urls
 from transforms.capture.warc import ArchiveReplay, archived_pages, index_warcs, warc_files
-from transforms.sources import SourceError, list_pages, list_urls
+from transforms.sources import SourceError, list_pages, list_urls, page_problem
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _why_not(source: Source, url: str, policy: LiveWeb, robots: Robots | None) -
     host = urlsplit(url).hostname or ""
     if not policy.domain_allowed(host):
         return f"domain {host} is not allowed for this source"
-    reason = refused_url(url, local=source.local)
+    reason = policy.why_not(url)  # resolved once, and pinned for the capture
     if reason:
         return reason
     if robots is not None and not robots.allowed(url):
@@ -72,15 +73,18 @@ def _why_not(source: Source, url: str, policy: LiveWeb, robots: Robots | None) -
 def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
     """Serve, replay or reach the pages named by `keys` for as long as the capture runs."""
     if source.kind == "html_dir":
+        refused = {k: why for k in keys if (why := page_problem(source.path, k))}
+        served = [k for k in keys if k not in refused]
         with serve_directory(source.path) as base_url:
             yield OpenSource(
-                targets=[Target(k, base_url + quote(k)) for k in keys],
+                targets=[Target(k, base_url + quote(k)) for k in served],
                 policy=SameHost(urlsplit(base_url).netloc),
                 page_sha256={
                     k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
-                    for k in keys
+                    for k in served
                     if (source.path / k).is_file()
                 },
+                refused=refused,
             )
     elif source.kind == "warc":
         index = index_warcs(warc_files(source.path))
@@ -93,9 +97,11 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
         policy = LiveWeb(local=source.local, allow=source.allow_domains, deny=source.deny_domains)
         robots = Robots(local=source.local) if source.robots else None
         refused = {k: why for k in keys if (why := _why_not(source, k, policy, robots))}
-        yield OpenSource(
-            targets=[Target(k, k) for k in keys if k not in refused],
-            policy=policy,
-            refused=refused,
-            politeness=Politeness(source.politeness.per_domain, source.politeness.delay_s),
-        )
+        with guard(policy.connect) as (_, port):  # the browser connects only through it
+            policy.browser_args = proxied_args(port)
+            yield OpenSource(
+                targets=[Target(k, k) for k in keys if k not in refused],
+                policy=policy,
+                refused=refused,
+                politeness=Politeness(source.politeness.per_domain, source.politeness.delay_s),
+            )

@@ -26,7 +26,7 @@ def parse_sitemap(xml: bytes) -> tuple[str, list[str]]:
 
 def sitemap_urls(location: str, read: Callable[[str], bytes], max_urls: int = 50_000) -> list[str]:
     """Page URLs reachable from the sitemap at `location`; `read` fetches one sitemap's bytes."""
-    pages: list[str] = []
+    pages: dict[str, None] = {}  # insertion-ordered set: each URL kept once, in linear time
     seen: set[str] = set()
 
     def follow(loc: str, depth: int) -> None:
@@ -35,10 +35,10 @@ def sitemap_urls(location: str, read: Callable[[str], bytes], max_urls: int = 50
         seen.add(loc)
         kind, locs = parse_sitemap(read(loc))
         if kind == "urlset":
-            pages.extend(u for u in locs if u not in pages)
+            pages.update(dict.fromkeys(locs))
         else:
             for child in locs:
                 follow(child, depth + 1)
 
     follow(location, 0)
-    return pages[:max_urls]
+    return list(pages)[:max_urls]

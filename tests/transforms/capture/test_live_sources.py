@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import socket
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -15,6 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from schemas.config import CaptureParams, Source
+from transforms.capture import network
 from transforms.capture.browser import capture_pages
 from transforms.capture.fetch import FetchRefused, _opener
 from transforms.capture.network import refused_address, refused_url
@@ -51,15 +51,15 @@ def test_public_addresses_pass_the_check():
 
 
 def fake_resolver(address: str):
-    return lambda host, port, proto=0: [(socket.AF_INET, socket.SOCK_STREAM, proto, "", (address, port))]
+    return lambda host, port: [address]
 
 
-def test_urls_are_judged_by_the_address_they_resolve_to_unless_the_source_is_local():
-    assert "private address 10.0.0.5" in refused_url(
-        "http://intranet.example/", local=False, resolve=fake_resolver("10.0.0.5")
-    )
-    assert refused_url("http://intranet.example/", local=True, resolve=fake_resolver("10.0.0.5")) is None
-    assert refused_url("http://shop.example/", local=False, resolve=fake_resolver("93.184.215.14")) is None
+def test_urls_are_judged_by_the_address_they_resolve_to_unless_the_source_is_local(monkeypatch):
+    monkeypatch.setattr(network, "resolve_host", fake_resolver("10.0.0.5"))
+    assert "private address 10.0.0.5" in refused_url("http://intranet.example/", local=False)
+    assert refused_url("http://intranet.example/", local=True) is None
+    monkeypatch.setattr(network, "resolve_host", fake_resolver("93.184.215.14"))
+    assert refused_url("http://shop.example/", local=False) is None
     assert refused_url("http://metadata.google.internal/computeMetadata/v1/", local=False).startswith(
         "metadata"
     )
@@ -152,8 +152,14 @@ def test_a_live_source_not_declared_local_is_refused_loopback_addresses(tmp_path
     assert site.hits == []  # not even robots.txt was asked for
 
 
-def test_redirects_to_refused_addresses_are_not_followed():
-    """The redirect check runs before any connection to the new address is made."""
+def test_redirects_to_refused_addresses_are_not_followed(monkeypatch):
+    """The redirect check runs before any connection to the new address is made. The loopback server
+    plays a public one: its name is pinned to it and its address passes the check."""
+    resolve, public = network.resolve_host, network.refused_address
+    monkeypatch.setattr(
+        network, "resolve_host", lambda h, p: ["127.0.0.1"] if h == "public.test" else resolve(h, p)
+    )
+    monkeypatch.setattr(network, "refused_address", lambda a: None if a == "127.0.0.1" else public(a))
 
     class Redirect(Quiet, BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -165,7 +171,7 @@ def test_redirects_to_refused_addresses_are_not_followed():
         with pytest.raises(
             FetchRefused, match="redirect to http://10.0.0.1/secret refused: .*private address"
         ):
-            _opener(local=False).open(url, timeout=5)
+            _opener(local=False).open(url.replace("127.0.0.1", "public.test"), timeout=5)
 
 
 def test_politeness_spaces_page_loads_on_one_domain(tmp_path):
@@ -243,8 +249,8 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
     page = (
         b'<html><head><title>Archived</title><link rel="stylesheet" href="/site.css">'
         b'<script src="http://tracker.invalid/t.js"></script></head>'
-        b'<body><button id="wide">Archived button</button></body></html>'
-    )
+        b'<body><button id="wide">' + "Archivé ¿Qué botón?".encode() + b"</button></body></html>"
+    )  # UTF-8, declared neither in the archived header nor in the page
     write_warc(
         tmp_path / "crawl.warc.gz",
         [
@@ -266,6 +272,7 @@ def test_warc_pages_are_replayed_from_the_archive_with_their_subresources(tmp_pa
     assert tables["captures"].get_column("status").to_list() == ["ok"]
     wide = tables["elements"].filter(pl.col("dom_id") == "wide").row(0, named=True)
     assert (wide["x1"], wide["y1"], wide["x2"], wide["y2"]) == (50, 60, 350, 110)  # the archived CSS applied
+    assert wide["text"] == "Archivé ¿Qué botón?"  # not read as windows-1252
 
 
 def test_a_folder_without_archives_is_a_clear_error(tmp_path):
