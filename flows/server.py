@@ -6,14 +6,15 @@ the server's first start also creates and migrates its database (PREFECT_HOME/pr
 machine that alone outlasts the limit, and the run died with `Timed out while attempting to connect to
 ephemeral Prefect API server`. So the database is prepared here first, in this process and without a
 time limit (once per Prefect version, under a lock: two commands started together migrate it once), and
-the server then gets `run.server_start_timeout_s` (or Prefect's own
-PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, if larger) and one retry. If it still does not answer,
-ServerStartError says why and what to do in one line.
+the server then gets `run.server_start_timeout_s` (or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+where set and larger) and one retry. If it still does not answer, ServerStartError says why and what to
+do in one line.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from pathlib import Path
 
@@ -44,12 +45,18 @@ def prepare_database() -> bool:
     home.mkdir(parents=True, exist_ok=True)
     done = home / "groundmill-database-ready"  # written after a complete migration only
     database = _database_file()
-    if database is None or (done.exists() and done.read_text() == prefect.__version__):
+
+    def ready() -> bool:
+        return database.exists() and done.exists() and done.read_text() == prefect.__version__
+
+    if database is None or ready():
         return False
     with FileLock(home / "groundmill-database.lock"):
-        if done.exists() and done.read_text() == prefect.__version__ and database.exists():
+        if ready():
             return False  # another command prepared it while this one waited
         from prefect.server.database import provide_database_interface
+
+        print(f"preparing the Prefect database {database} (first start only)", file=sys.stderr, flush=True)
 
         asyncio.run(provide_database_interface().create_db())
         done.write_text(prefect.__version__)
@@ -74,16 +81,14 @@ def ensure_api(timeout_s: int) -> str | None:
     """Make sure the flows of this process have an API: nothing to do when PREFECT_API_URL names a
     server; else prepare the database and start the temporary server (one retry). Returns what it
     started ("temporary server ...") or None."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_SERVER_EPHEMERAL_ENABLED,
-        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
-    )
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return None
     prepare_database()
-    timeout_s = max(timeout_s, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    prefects = get_current_settings().server.ephemeral
+    if "startup_timeout_seconds" in prefects.model_fields_set:  # set by the user (env or profile)
+        timeout_s = max(timeout_s, prefects.startup_timeout_seconds)
     started = time.monotonic()
     for attempt in (1, 2):
         try:
