@@ -36,30 +36,81 @@ def leftovers(root: Path) -> list[str]:
     )
 
 
-def killed_run(root: Path, point: str, *args: str) -> tuple[int, str]:
-    """`groundmill *args` killed at `point`, then everything it started (kill -9 of its process group,
-    as a supervisor would); its exit status and stderr."""
-    log = root.parent / f"killed-{point}.log"
-    with log.open("w") as err:
-        proc = subprocess.Popen(
-            ["groundmill", *args],
-            cwd=root,
-            env=cli_env(root) | {"GROUNDMILL_CRASH_AT": point},
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-        code = proc.wait(timeout=600)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)  # the temporary Prefect server it left behind
-    return code, log.read_text()
+class Runs:
+    """`groundmill *args` started `count` times together, each in its own process group; their stderr
+    lines arrive in one queue, in the order written."""
+
+    def __init__(self, root: Path, count: int, env: dict, args: tuple[str, ...] = ("publish", *PUBLISHED)):
+        self.lines: queue.Queue = queue.Queue()
+        self.seen: list[tuple[int, str]] = []
+        self.ended: set[int] = set()
+        self.procs = [
+            subprocess.Popen(
+                ["groundmill", *args],
+                cwd=root,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            for _ in range(count)
+        ]
+        self.pumps = [threading.Thread(target=self._pump, args=(n, p)) for n, p in enumerate(self.procs)]
+        for pump in self.pumps:
+            pump.start()
+
+    def _pump(self, n: int, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            self.lines.put((n, line))
+        self.lines.put((n, None))
+
+    def _next(self) -> None:
+        n, line = self.lines.get(timeout=600)
+        if line is None:
+            self.ended.add(n)
+        else:
+            self.seen.append((n, line))
+
+    def expect(self, text: str, run: int | None = None) -> int:
+        """The run that wrote a line containing `text` (waiting for it to be written)."""
+        while True:
+            for n, line in self.seen:
+                if text in line and run in (None, n):
+                    self.seen.remove((n, line))
+                    return n
+            if self.ended >= ({run} if run is not None else set(range(len(self.procs)))):
+                raise AssertionError(f"no line with {text!r}:\n{self.log()}")
+            self._next()
+
+    def resume(self, n: int) -> int:
+        self.procs[n].stdin.write("\n")
+        self.procs[n].stdin.close()
+        return self.procs[n].wait(timeout=600)
+
+    def finish(self) -> list[int]:
+        """Their exit statuses, once each has ended; then what each left running (a temporary Prefect
+        server, after a kill) is killed with its process group, as a supervisor would."""
+        codes = [proc.wait(timeout=600) for proc in self.procs]
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        for pump in self.pumps:
+            pump.join(timeout=60)
+        return codes
+
+    def log(self) -> str:
+        while not self.lines.empty():
+            self._next()
+        return "".join(line for _, line in self.seen)
 
 
 @pytest.fixture(scope="module")
 def killed(ran, tmp_path_factory) -> tuple[Path, int, str, dict[str, bytes]]:
     """A copy of the `ran` project whose curated `site` grounding lost a row (so the next version
     differs), with a fresh PREFECT_HOME: `groundmill publish`, started while two processes keep both
-    cores busy, killed with half the new version's partitions written."""
+    cores busy (until its first flow begins), killed with half the new version's partitions written."""
     root = tmp_path_factory.mktemp("crash") / "project"
     shutil.copytree(ran[0], root, ignore=shutil.ignore_patterns(".prefect"))
     curated = root / "data" / "interim" / "curate" / "site" / "grounding.parquet"
@@ -67,12 +118,15 @@ def killed(ran, tmp_path_factory) -> tuple[Path, int, str, dict[str, bytes]]:
     before = published_bytes(root)
     burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     try:
-        code, stderr = killed_run(root, "publish.staged", "publish", *PUBLISHED)
+        run = Runs(root, 1, cli_env(root) | {"GROUNDMILL_CRASH_AT": "publish.staged"})
+        with contextlib.suppress(AssertionError):  # a start that fails is the first test's to report
+            run.expect("Beginning flow run")  # the temporary server answered: the start is over
     finally:
         for burner in burners:
             burner.kill()
             burner.wait()
-    return root, code, stderr, before
+    (code,) = run.finish()
+    return root, code, run.log(), before
 
 
 def test_the_first_start_on_a_fresh_home_with_both_cores_busy_gets_to_work(killed):
@@ -89,52 +143,6 @@ def test_a_publish_killed_midway_leaves_the_previous_version_whole(killed):
     assert list(staged.rglob("*.parquet")), "the kill came before any partition was written"
 
 
-class Runs:
-    """Commands started together; their stderr lines arrive in one queue, in the order written."""
-
-    def __init__(self, root: Path, count: int, env: dict):
-        self.lines: queue.Queue = queue.Queue()
-        self.seen: list[tuple[int, str]] = []
-        self.procs = [
-            subprocess.Popen(
-                ["groundmill", "publish", *PUBLISHED],
-                cwd=root,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-            for _ in range(count)
-        ]
-        for n, proc in enumerate(self.procs):
-            threading.Thread(target=self._pump, args=(n, proc), daemon=True).start()
-
-    def _pump(self, n: int, proc: subprocess.Popen) -> None:
-        for line in proc.stderr:
-            self.lines.put((n, line))
-
-    def expect(self, text: str, run: int | None = None) -> int:
-        """The run that wrote a line containing `text` (waiting for it to be written)."""
-        while True:
-            for n, line in self.seen:
-                if text in line and run in (None, n):
-                    self.seen.remove((n, line))
-                    return n
-            self.seen.append(self.lines.get(timeout=600))
-
-    def resume(self, n: int) -> int:
-        self.procs[n].stdin.write("\n")
-        self.procs[n].stdin.close()
-        return self.procs[n].wait(timeout=600)
-
-    def log(self) -> str:
-        while not self.lines.empty():
-            self.seen.append(self.lines.get())
-        return "".join(line for _, line in self.seen)
-
-
 def test_two_runs_started_together_take_turns_and_publish_the_new_version_whole(killed):
     root, _, _, before = killed
     runs = Runs(root, 2, cli_env(root) | {"GROUNDMILL_PAUSE_AT": "publish.locked"})
@@ -148,6 +156,7 @@ def test_two_runs_started_together_take_turns_and_publish_the_new_version_whole(
     finally:
         for proc in runs.procs:
             proc.kill()
+        runs.finish()
     after = published_bytes(root)
     # The rerun is what an uninterrupted publish writes: `site` grounding (and its ledger) as curated
     # now, every other file byte for byte as the uninterrupted first run wrote it.
