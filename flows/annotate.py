@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 
 from flows import progress
 from flows.locations import Locations, project_locations
+from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas.config import AnnotateParams
 from transforms.annotate.annotators import build_annotator
@@ -53,6 +54,6 @@ def annotate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     where = project_locations()
     params = load_params(where)
     chosen = select_sources(where, sources)
-    with progress.stage_bar("annotate", len(chosen), "source"):
+    with run_lock(where), progress.stage_bar("annotate", len(chosen), "source"):
         futures = {s.id: annotate_source.submit(s.id, s.kind, params.annotate, where) for s in chosen}
         return {sid: progress.done("annotate", f) for sid, f in futures.items()}

@@ -8,8 +8,10 @@ from prefect import flow, get_run_logger, task, unmapped
 
 from flows import progress
 from flows.locations import Locations, project_locations
+from flows.outcomes import FAILED, failure
+from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
-from schemas.config import CaptureParams, Source
+from schemas.config import CaptureParams, Params, Source
 from transforms.capture import stage
 from transforms.capture.opening import page_keys
 from transforms.ledger import StageOutput
@@ -45,6 +47,7 @@ def _write(source_id: str, out: StageOutput, where: Locations) -> dict[str, int]
         logger.warning("%s %s: %s", row["status"], row["page_path"] or source_id, row["message"])
     write_tables_atomic(out.with_ledger("capture", source_id), where.stage("capture", source_id))
     ok = out.books[0]["rows_out"]
+    whole = captures.filter((pl.col("page_path") == "") & (pl.col("status") == "error"))
     logger.info(
         "%s: %d captures, %d ok, %d screenshots, %d elements",
         source_id,
@@ -53,7 +56,8 @@ def _write(source_id: str, out: StageOutput, where: Locations) -> dict[str, int]
         out.tables["screenshots"].height,
         out.tables["elements"].height,
     )
-    return {"pages": captures.height, "ok": ok, "elements": out.tables["elements"].height}
+    counts = {"pages": captures.height, "ok": ok, "elements": out.tables["elements"].height}
+    return counts | ({FAILED: whole["message"][0]} if whole.height else {})  # the source as a whole
 
 
 @task(task_run_name="write-{source.id}")
@@ -80,7 +84,12 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     where = project_locations()
     params = load_params(where)
     chosen = select_sources(where, sources)
-    summary = {s.id: import_source(s, where) for s in chosen if s.kind == "dataset"}
+    with run_lock(where):
+        return _capture(chosen, params, where)
+
+
+def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str, dict]:
+    summary = {s.id: _settled(import_source, s, where) for s in chosen if s.kind == "dataset"}
     plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
@@ -92,7 +101,18 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
                 if shards
                 else []
             )
-            summary[source.id] = write_source(
-                source, [f.result() for f in rendered], unreadable, params.capture, where
-            )
+            try:
+                results = [f.result() for f in rendered]
+            except Exception as exc:  # noqa: BLE001 - a shard failed after its retries: the source fails
+                results, unreadable = [], failure(exc)[FAILED]
+            summary[source.id] = _settled(write_source, source, results, unreadable, params.capture, where)
     return summary
+
+
+def _settled(write, source: Source, *args) -> dict:
+    """The source's counts, or its failure: one source's error never stops the others."""
+    try:
+        return write(source, *args)
+    except Exception as exc:  # noqa: BLE001
+        get_run_logger().error("%s: %s", source.id, exc)
+        return failure(exc)

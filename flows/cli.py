@@ -199,7 +199,8 @@ def _summary(args: argparse.Namespace, where) -> int:
 
 
 def _run(args: argparse.Namespace, where) -> int:
-    """The lifecycle (`run`), one stage, or `watch`; the sources are checked before anything starts."""
+    """The lifecycle (`run`), one stage, or `watch`; the sources are checked before anything starts.
+    Exit 1 when a source failed as a whole (the others are done) or the Prefect API cannot start."""
     from flows.settings import load_params, select_sources
 
     params = load_params(where)  # a wrong params.yaml is refused before anything runs
@@ -211,9 +212,12 @@ def _run(args: argparse.Namespace, where) -> int:
         return 2
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
     from flows.curate import NothingUsable
+    from flows.outcomes import SourcesFailed, failed_sources
     from flows.runners import task_runner
+    from flows.server import ServerStartError, ensure_api
 
     try:
+        ensure_api(params.run.server_start_timeout_s)
         if args.command == "watch":
             from flows.watch import watch_sources
 
@@ -226,9 +230,18 @@ def _run(args: argparse.Namespace, where) -> int:
             lifecycle(args.sources)
             return _summary(args, where)
         stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-        stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+        outcomes = stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+        failed = failed_sources(outcomes, args.command)
+        if failed:
+            raise SourcesFailed(failed, [sid for sid in outcomes if sid not in failed])
         return 0
-    except NothingUsable as exc:
+    except SourcesFailed as exc:
+        if args.command == "run" and where.catalog.exists():
+            _summary(args, where)
+        done = f"; done for {', '.join(exc.published)}" if exc.published else ""
+        print(f"groundmill: {exc}{done}", file=sys.stderr)
+        return 1
+    except (NothingUsable, ServerStartError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 1
 

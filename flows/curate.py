@@ -8,6 +8,8 @@ from prefect import flow, get_run_logger, task
 
 from flows import progress
 from flows.locations import Locations, project_locations
+from flows.outcomes import FAILED
+from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas import registry
 from schemas.config import CurateParams
@@ -52,15 +54,15 @@ def curate_source(source_id: str, params: CurateParams, where: Locations) -> dic
 @flow(name="curate")
 def curate(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     """Curate the annotated tables of the listed sources (all by default). Fails only when no source has
-    anything usable left."""
+    anything usable left (a source whose task failed is left to the caller: flows/outcomes.py)."""
     where = project_locations()
     params = load_params(where)
     chosen = select_sources(where, sources)
-    with progress.stage_bar("curate", len(chosen), "source"):
+    with run_lock(where), progress.stage_bar("curate", len(chosen), "source"):
         futures = {s.id: curate_source.submit(s.id, params.curate, where) for s in chosen}
         counts = {sid: progress.done("curate", f) for sid, f in futures.items()}
-    if counts and not any(c["usable"] for c in counts.values()):
-        raise NothingUsable(
-            f"curate: nothing usable remains in {', '.join(counts)}; see the quarantine table"
-        )
+    settled = [c for c in counts.values() if FAILED not in c]
+    if settled and not any(c["usable"] for c in settled):
+        names = ", ".join(sid for sid, c in counts.items() if FAILED not in c)
+        raise NothingUsable(f"curate: nothing usable remains in {names}; see the quarantine table")
     return counts

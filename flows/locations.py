@@ -50,9 +50,10 @@ class Locations:
     def processed(self) -> Path:
         return self.root / "data" / "processed"
 
-    def partition(self, table: str, source_id: str) -> Path:
-        """One source's published file of a table: data/processed/<table>/source=<id>/part-0.parquet."""
-        return self.processed / table / f"source={source_id}" / PARTITION_FILE
+    def partition(self, table: str, source_id: str, under: Path | None = None) -> Path:
+        """One source's published file of a table: data/processed/<table>/source=<id>/part-0.parquet
+        (or the same path under `under`, the folder a new version is staged in)."""
+        return (under or self.processed) / table / f"source={source_id}" / PARTITION_FILE
 
     def partitions(self, table: str) -> list[Path]:
         """Every source's published file of a table, sorted."""
@@ -69,6 +70,11 @@ class Locations:
     def partition_pattern(self, table: str) -> str:
         """The glob of a table's published files, relative to the root (the catalog's views use it)."""
         return f"{self.processed.relative_to(self.root).as_posix()}/{table}/source=*/{PARTITION_FILE}"
+
+    @property
+    def run_lock(self) -> Path:
+        """The lock a run holds while it writes the project (flows/runlock.py)."""
+        return self.root / "data" / ".run.lock"
 
     @property
     def catalog(self) -> Path:

@@ -48,7 +48,13 @@ def tick(stage: str, n: int = 1) -> None:
 
 
 def done(stage: str, future):
-    """The future's result, ticking the stage's bar once it is in."""
-    result = future.result()
+    """The future's result, ticking the stage's bar once it is in. A task that failed (after its
+    retries) gives `{"failed": why}` instead of stopping the flow (flows/outcomes.py)."""
+    from flows.outcomes import failure
+
+    try:
+        result = future.result()
+    except Exception as exc:  # noqa: BLE001 - any error of one source's task is that source's outcome
+        result = failure(exc)
     tick(stage)
     return result

@@ -1,6 +1,11 @@
 """Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
 dataset version (data/versions.parquet), its data card (data/reports/<version>/), Prefect artifacts and
-the release (transforms/publish/ does the work)."""
+the release (transforms/publish/ does the work).
+
+A version is published whole or not at all: its partitions are written into a staging folder beside
+data/processed (with hard links to the partitions of the sources it does not republish), fsynced, and
+swapped with data/processed in one atomic exchange. A run killed before the swap leaves the previous
+version in place; one killed after it leaves the new one whole (the rerun records and releases it)."""
 
 from __future__ import annotations
 
@@ -13,26 +18,53 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows import progress
 from flows.locations import STAGES, Locations, project_locations
+from flows.outcomes import FAILED
 from flows.release import ReleaseParams, release, why_not
+from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas.registry import PUBLISHED
+from transforms.crashpoints import crashpoint
 from transforms.publish.card import write_card
 from transforms.publish.catalog import build_catalog
 from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
 from transforms.publish.versions import dataset_version, record_version
-from transforms.storage import read_published, read_table, write_parquet_atomic
+from transforms.storage import link_or_copy, read_published, read_table, replace_folder_atomic
 
 
 @task(task_run_name="publish-{source_id}")
-def publish_source(source_id: str, where: Locations) -> dict[str, int]:
-    """Writes data/processed/<table>/source=<id>/part-0.parquet for every published table."""
+def publish_source(source_id: str, where: Locations, into: Path) -> dict[str, int]:
+    """Writes <table>/source=<id>/part-0.parquet for every published table under `into`, the folder the
+    new version is staged in."""
     curated_at = where.stage("curate", source_id)
     out = publish_stage({t: read_table(curated_at, t) for t in FROM_CURATE})
     earlier = [read_table(where.stage(stage, source_id), "ledger") for stage in STAGES]
     tables = {**out.tables, "ledger": published_ledger(earlier, out, source_id)}
-    for table, frame in tables.items():
-        write_parquet_atomic(frame, where.partition(table, source_id))
+    for n, (table, frame) in enumerate(tables.items()):
+        path = where.partition(table, source_id, under=into)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(path, compression="zstd")
+        if n == len(tables) // 2:
+            crashpoint("publish.staged")
     return {t: f.height for t, f in out.tables.items()}
+
+
+class _NothingPublished(Exception):
+    """Every chosen source failed: the published version stays as it is."""
+
+
+def _stage_version(where: Locations, source_ids: list[str], staging: Path) -> dict[str, dict]:
+    """Fill `staging` with the new version: the chosen sources' partitions, written anew, and every
+    other source's partitions as they are published now (hard links)."""
+    with progress.stage_bar("publish", len(source_ids), "source"):
+        futures = {sid: publish_source.submit(sid, where, staging) for sid in source_ids}
+        counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
+    republished = {sid for sid, c in counts.items() if FAILED not in c}
+    if not republished:
+        raise _NothingPublished(counts)
+    for table, source_id, path in where.published_files(PUBLISHED):
+        if source_id not in republished:
+            link_or_copy(path, where.partition(table, source_id, under=staging))
+    return counts
 
 
 def _catalog_and_version(where: Locations) -> dict:
@@ -47,35 +79,49 @@ def _catalog_and_version(where: Locations) -> dict:
 
 
 @flow(name="publish")
-def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
-    """Publish the curated tables of the listed sources (all by default) and rebuild the catalog."""
+def publish(
+    sources: list[str] | None = None, left_out: dict[str, str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Publish the curated tables of the listed sources (all by default) as a new version, rebuild the
+    catalog and release it. `left_out`: sources the run could not publish, and why (the release says)."""
     where = project_locations()
-    chosen = select_sources(where, sources)
-    with progress.stage_bar("publish", len(chosen), "source"):
-        futures = {s.id: publish_source.submit(s.id, where) for s in chosen}
-        counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
-    version = _catalog_and_version(where)
-    report = report_version(version, where)
-    get_run_logger().info("version %s, catalog %s, data card %s", version["version"], where.catalog, report)
-    release_version(version["version"], where.root, load_params(where).publish)
+    chosen = [s.id for s in select_sources(where, sources)]
+    with run_lock(where, "publish"):
+        counts: dict[str, dict] = {}
+        try:
+            replace_folder_atomic(
+                where.processed, lambda staging: counts.update(_stage_version(where, chosen, staging))
+            )
+        except _NothingPublished as nothing:
+            return nothing.args[0]
+        crashpoint("publish.swapped")
+        version = _catalog_and_version(where)
+        report = report_version(version, where)
+        get_run_logger().info(
+            "version %s, catalog %s, data card %s", version["version"], where.catalog, report
+        )
+        failed = {sid: f"publish: {c[FAILED]}" for sid, c in counts.items() if FAILED in c}
+        left_out = {**(left_out or {}), **failed}
+        release_version(version["version"], where.root, load_params(where).publish, left_out)
     return counts
 
 
 @task
-def release_version(version: str, root: Path, params: ReleaseParams) -> dict | None:
-    """dvc commit, a git commit and tag, dvc push (flows/release.py); skipped, with the reason, where
-    the project is not a git + DVC checkout."""
+def release_version(version: str, root: Path, params: ReleaseParams, left_out: dict[str, str]) -> dict | None:
+    """dvc commit, a git commit, dvc push and then the tag (flows/release.py); skipped, with the reason,
+    where the project is not a git + DVC checkout."""
     reason = why_not(root, params)
     if reason:
         get_run_logger().info("version %s recorded, not released: %s", version, reason)
         return None
-    released = release(root, version, params)
+    released = release(root, version, params, left_out)
     get_run_logger().info(
-        "released %s as git tag %s (%s), %s files pushed",
+        "released %s as git tag %s (%s), %s files pushed%s",
         version,
         released["tag"],
         released["commit"][:12],
         released["pushed"],
+        f"; left out: {', '.join(sorted(left_out))}" if left_out else "",
     )
     return released
 

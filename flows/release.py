@@ -1,6 +1,8 @@
 """Release a published dataset version with DVC and git: `dvc commit` records every stage's outputs
 in dvc.lock, one git commit holds dvc.lock and data/versions.parquet (only those paths, whatever else
-is staged), a tag names the version, and `dvc push` sends the new files to the default remote.
+is staged), `dvc push` sends the new files to the default remote, and only then a tag names the version:
+a tag always names data that was pushed. A release killed at any point is completed by the next run's
+(the commit is not repeated, the push sends what is missing, the tag follows).
 
 DVC stores files by content, so a push after adding a source sends that source's new partitions and
 the few files that changed (the catalog, the directory listings), never the other sources' data.
@@ -16,7 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from schemas.config import ReleaseParams
+from transforms.crashpoints import crashpoint
 
 
 class ReleaseError(RuntimeError):
@@ -30,13 +35,20 @@ def _dvc() -> str | None:
     return shutil.which("dvc") or (str(beside) if beside.exists() else None)
 
 
-def _run(root: Path, *cmd: str, env: dict | None = None) -> str:
+def _run(root: Path, *cmd: str, env: dict | None = None, point: str = "") -> str:
+    """Run a git or dvc command in `root`; its output, or ReleaseError. `point`: the crash point
+    reached while it runs (tests kill the release there)."""
     cmd = (_dvc() or "dvc", *cmd[1:]) if cmd[0] == "dvc" else cmd
-    done = subprocess.run(list(cmd), cwd=root, capture_output=True, text=True, env=env, timeout=3600)
-    if done.returncode != 0:
-        tail = (done.stdout + done.stderr).strip()[-2000:]
-        raise ReleaseError(f"`{' '.join(cmd)}` exited {done.returncode}: {tail}")
-    return done.stdout + done.stderr
+    with subprocess.Popen(
+        list(cmd), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        if point:
+            crashpoint(point)
+        out, err = proc.communicate(timeout=3600)
+    if proc.returncode != 0:
+        tail = (out + err).strip()[-2000:]
+        raise ReleaseError(f"`{' '.join(cmd)}` exited {proc.returncode}: {tail}")
+    return out + err
 
 
 def _git_env(root: Path) -> dict:
@@ -68,25 +80,43 @@ def why_not(root: Path, params: ReleaseParams) -> str | None:
     return None
 
 
-def release(root: Path, version: str, params: ReleaseParams) -> dict:
-    """Commit, tag and push `version`; returns the tag, the commit and the number of files pushed."""
+def _readable_lock(root: Path) -> None:
+    """A dvc.lock cut short by a kill during `dvc commit` is removed: `dvc commit --force` writes it
+    again whole from the outputs."""
+    lock = root / "dvc.lock"
+    try:
+        yaml.safe_load(lock.read_text()) if lock.exists() else None
+    except yaml.YAMLError:
+        lock.unlink()
+
+
+def _commit(root: Path, version: str, left_out: dict[str, str], env: dict) -> None:
+    """dvc commit, then one git commit of dvc.lock and the version table (if anything changed)."""
+    _readable_lock(root)
     _run(root, "dvc", "commit", "--force", "--quiet")
     tracked = [p for p in ("dvc.lock", "data/versions.parquet") if (root / p).exists()]
-    env = _git_env(root)
     _run(root, "git", "add", "--", *tracked)
-    if _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
-        _run(
-            root,
-            "git",
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "-m",
-            f"dataset {version}",
-            "--",
-            *tracked,
-            env=env,
+    if not _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
+        return
+    message = f"dataset {version}"
+    if left_out:
+        message += "\n\nLeft out (published as before):\n" + "".join(
+            f"- {sid}: {why}\n" for sid, why in sorted(left_out.items())
         )
+    _run(root, "git", "commit", "--quiet", "--no-verify", "-m", message, "--", *tracked, env=env)
+
+
+def release(root: Path, version: str, params: ReleaseParams, left_out: dict[str, str] | None = None) -> dict:
+    """Commit, push and tag `version`; returns the tag, the commit and the number of files pushed.
+    `left_out`: sources this run could not publish, and why (the commit message lists them)."""
+    env = _git_env(root)
+    _commit(root, version, left_out or {}, env)
+    crashpoint("release.committed")
+    pushed = None
+    if params.push:
+        out = _run(root, "dvc", "push", point="release.push")
+        found = re.search(r"(\d+) files? pushed", out)
+        pushed = int(found.group(1)) if found else 0
     tag = f"{params.tag_prefix}{version}"
     exists = (
         subprocess.run(
@@ -97,9 +127,4 @@ def release(root: Path, version: str, params: ReleaseParams) -> dict:
     if not exists:  # the same content published again keeps its first tag
         _run(root, "git", "tag", tag, env=env)
     commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
-    pushed = None
-    if params.push:
-        out = _run(root, "dvc", "push")
-        found = re.search(r"(\d+) files? pushed", out)
-        pushed = int(found.group(1)) if found else 0
     return {"tag": tag, "commit": commit, "pushed": pushed}

@@ -40,6 +40,7 @@ class RunParams(Frozen):
     max_workers: int | None = None  # threads: tasks at once (default: Prefect's)
     dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
     dask_workers: int = 2  # dask: processes of the local cluster, one thread each
+    server_start_timeout_s: int = Field(120, ge=1)  # the temporary Prefect server's start, per try
 
 
 class DeviceProfile(Frozen):

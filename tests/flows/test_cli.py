@@ -10,50 +10,18 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pytest
 
 from schemas import registry
 from schemas.bookkeeping import BALANCES
 from schemas.registry import PUBLISHED as PUBLISHED_TABLES
-from tests.conftest import BAD, cli_env
-
-
-def groundmill(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        ["groundmill", *args], cwd=root, env=cli_env(root), capture_output=True, text=True, timeout=300
-    )
-    if check and done.returncode != 0:
-        raise AssertionError(
-            f"groundmill {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
-        )
-    return done
-
-
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """One `groundmill run` on the 3-page site plus a source with bad pages and a missing one."""
-    from tests.conftest import REPO, SITE
-
-    root = tmp_path_factory.mktemp("cli") / "project"
-    shutil.copytree(SITE, root / "data" / "sources" / "site")
-    shutil.copytree(BAD, root / "data" / "sources" / "bad")
-    shutil.copy(REPO / "params.yaml", root / "params.yaml")
-    params = (root / "params.yaml").read_text().replace("page_timeout_s: 15", "page_timeout_s: 3")
-    (root / "params.yaml").write_text(params)
-    (root / "sources.yaml").write_text(
-        "sources:\n"
-        "  - {id: site, kind: html_dir, location: data/sources/site, license: CC0-1.0}\n"
-        "  - {id: bad, kind: html_dir, location: data/sources/bad, license: CC0-1.0}\n"
-        "  - {id: gone, kind: html_dir, location: data/sources/gone, license: CC0-1.0}\n"
-    )
-    return root, groundmill(root, "run")
+from tests.conftest import cli_env, groundmill
 
 
 def test_run_publishes_every_table_partitioned_by_source(ran):
     root, _ = ran
     for table in PUBLISHED_TABLES:
         parts = sorted(p.parent.name for p in (root / "data" / "processed" / table).glob("*/part-0.parquet"))
-        assert parts == ["source=bad", "source=gone", "source=site"], table
+        assert parts == ["source=bad", "source=site"], table  # `gone` failed as a whole: left out
     meta = pl.read_parquet_schema(root / "data/processed/grounding/source=site/part-0.parquet")
     assert {"tier", "difficulty", "expression", "click_x"} <= set(meta)
     import pyarrow.parquet as pq
@@ -86,9 +54,15 @@ def test_every_table_a_stage_writes_has_its_registered_schema(ran):
 def test_summary_reports_pages_rows_tiers_and_failures(ran):
     _, done = ran
     out = done.stdout
-    assert "pages captured:   11 (empty 1, error 3, ok 6, timeout 1)" in out
+    assert "pages captured:   10 (empty 1, error 2, ok 6, timeout 1)" in out
     assert "bad/spins.html: timeout" in out and "bad/throws.html: 1 script error(s)" in out
-    assert "gone/(source): error: source 'gone': folder not found" in out
+    # The source that failed as a whole: named in one line, the run completed for the others, exit 1.
+    assert done.returncode == 1
+    failed = [line for line in done.stderr.splitlines() if line.startswith("groundmill: ")]
+    assert failed == [
+        f"groundmill: 1 source(s) failed: gone (capture: source 'gone': folder not found: "
+        f"{ran[0] / 'data' / 'sources' / 'gone'}); done for site, bad"
+    ]
     assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out
     assert "catalog.duckdb" in out
     # Progress bars, one per stage, on stderr: pages captured, then sources annotated, curated, published.
@@ -222,7 +196,7 @@ def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     )
     assert len(versions) >= 1
     latest = versions[-1]
-    assert latest["sources"] == ["bad", "gone", "site"] and len(latest["content_sha256"]) == 64
+    assert latest["sources"] == ["bad", "site"] and len(latest["content_sha256"]) == 64
     assert json.loads(latest["row_counts"])["grounding"] == groundmill_count(root, "grounding")
     card = root / "data" / "reports" / latest["version"]
     assert latest["version"] in (card / "card.md").read_text()

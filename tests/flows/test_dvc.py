@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,9 +151,23 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     before_bytes, before_objects = published(root), remote_objects(remote)
     shutil.copytree(FIXTURES / "deep", root / "data" / "sources" / "deep")
     sh(root, "groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep")
-    commit_all(root, "source deep")
-    sh(root, "groundmill", "run", "--source", "deep")
+    with (root / "sources.yaml").open("a") as sources:  # and one whose folder is missing
+        sources.write("  - {id: ghost, kind: html_dir, location: data/sources/ghost}\n")
+    commit_all(root, "sources deep and ghost")
+    done = subprocess.run(
+        ["groundmill", "run", "--source", "deep", "--source", "ghost"],
+        cwd=root,
+        env=cli_env(root),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1 and "1 source(s) failed: ghost (capture: " in done.stderr, done.stderr
+    assert "done for deep" in done.stderr
     assert len(sh(root, "git", "tag", "--list", "dataset/*").split()) == 2
+    message = sh(root, "git", "log", "-1", "--format=%B")
+    assert "Left out (published as before):\n- ghost: capture: source 'ghost': folder not found" in message
+    assert not list((root / "data" / "processed").glob("*/source=ghost"))
     after = published(root)
     assert {k: v for k, v in after.items() if k in before_bytes} == before_bytes, (
         "another source was rewritten"
@@ -164,8 +182,8 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
         assert (
             md5.endswith(".dir")
             or paths == ["data/catalog.duckdb"]
-            or all("source=deep" in p or "/deep/" in p for p in paths)
-        ), f"pushed again: {paths}"
+            or all("source=deep" in p or "/deep/" in p or "/ghost/" in p for p in paths)
+        ), f"pushed again: {paths}"  # (ghost's interim capture holds the row that says it failed)
 
 
 @pytest.fixture
@@ -226,3 +244,55 @@ def test_an_s3_compatible_remote_round_trips_the_version(released, s3_server, tm
     configure(clone)
     dvc(clone, "pull", "-r", "s3")
     assert published(clone) == published(root)
+
+
+RELEASE = """
+from pathlib import Path
+import polars as pl
+from flows.release import release
+from schemas.config import ReleaseParams
+print(release(Path.cwd(), pl.read_parquet("data/versions.parquet")["version"][-1], ReleaseParams())["tag"])
+"""
+
+
+def release_killed_at(root: Path, point: str) -> int:
+    """flows.release.release killed (kill -9) at `point`, with the git and dvc commands it started."""
+    env = cli_env(root) | {"PYTHONPATH": str(REPO), "GROUNDMILL_CRASH_AT": point}
+    with subprocess.Popen(
+        [sys.executable, "-c", RELEASE], cwd=root, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+    ) as proc:
+        code = proc.wait(timeout=600)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # `dvc push` dies with it, mid-way
+    return code
+
+
+def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_temporary_file(released, tmp_path):
+    root, _ = released
+    copy, remote = tmp_path / "repo", tmp_path / "remote"
+    shutil.copytree(root, copy, symlinks=True)
+    sh(copy, "dvc", "remote", "modify", "--local", "local", "url", str(remote))  # empty: nothing pushed yet
+    tags = sh(copy, "git", "tag", "--list", "dataset/*").split()
+    sh(copy, "git", "tag", "-d", *tags)  # so the version is released anew
+    # What writes killed midway leave inside DVC outputs (the next write of the same target clears them).
+    (copy / "data/processed/grounding/source=site/.part-0.parquet.k1.tmp").write_bytes(b"partial")
+    (copy / "data/interim/capture/.site.staging").mkdir()
+    (copy / "data/interim/capture/.site.staging/captures.parquet").write_bytes(b"partial")
+    for point in ("release.committed", "release.push"):
+        assert release_killed_at(copy, point) == -signal.SIGKILL
+        assert sh(copy, "git", "tag", "--list", "dataset/*").split() == [], f"tagged, killed at {point}"
+    rerun = subprocess.run(
+        [sys.executable, "-c", RELEASE],
+        cwd=copy,
+        env=cli_env(copy) | {"PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    tag = rerun.stdout.strip()
+    assert tag in tags and sh(copy, "git", "tag", "--list", "dataset/*").split() == [tag]
+    lock = files_by_md5(copy)
+    assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= remote_objects(remote)
+    listed = [path for paths in lock.values() for path in paths]
+    assert listed and not [p for p in listed if p.endswith(".tmp") or ".staging" in p]

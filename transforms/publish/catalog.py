@@ -8,11 +8,13 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.storage import fsync_path
+
 
 def build_catalog(db_path: Path, views: dict[str, str], root: Path) -> None:
     """(Re)create `db_path` with one view per entry of `views` (name -> a Parquet file or glob, relative
     to `root`), so the catalog works from any clone: open it (or run `groundmill query`) from the
-    project root."""
+    project root. The new catalog replaces the old one in one rename (fsynced first)."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
@@ -28,7 +30,9 @@ def build_catalog(db_path: Path, views: dict[str, str], root: Path) -> None:
                 )
         finally:
             con.close()
+        fsync_path(Path(tmp))
         os.replace(tmp, db_path)
+        fsync_path(db_path.parent)
     finally:
         Path(tmp).unlink(missing_ok=True)
         Path(tmp + ".wal").unlink(missing_ok=True)

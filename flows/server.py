@@ -1,0 +1,103 @@
+"""The Prefect API a command's flows report to: the server PREFECT_API_URL names, else a temporary one
+that groundmill starts itself, reliably, before the first flow.
+
+Prefect starts its temporary server on the first API call and gives up after 20 s. On a fresh machine
+the server's first start also creates and migrates its database (PREFECT_HOME/prefect.db); on a busy
+machine that alone outlasts the limit, and the run died with `Timed out while attempting to connect to
+ephemeral Prefect API server`. So the database is prepared here first, in this process and without a
+time limit (once per Prefect version, under a lock: two commands started together migrate it once), and
+the server then gets `run.server_start_timeout_s` (or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+where set and larger) and one retry. If it still does not answer, ServerStartError says why and what to
+do in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from filelock import FileLock
+
+
+class ServerStartError(RuntimeError):
+    """The temporary Prefect server did not start; the message says what to do."""
+
+
+def _database_file() -> Path | None:
+    """The SQLite file of the temporary server's database (None for another database)."""
+    from prefect.settings import get_current_settings
+
+    url = get_current_settings().server.database.connection_url
+    url = url.get_secret_value() if url is not None else ""
+    prefix = "sqlite+aiosqlite:///"
+    return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
+
+
+def prepare_database() -> bool:
+    """Create or migrate the temporary server's database unless this Prefect version already did;
+    True when it did the work now."""
+    import prefect
+    from prefect.settings import get_current_settings
+
+    home = Path(get_current_settings().home)
+    home.mkdir(parents=True, exist_ok=True)
+    done = home / "groundmill-database-ready"  # written after a complete migration only
+    database = _database_file()
+
+    def ready() -> bool:
+        return database.exists() and done.exists() and done.read_text() == prefect.__version__
+
+    if database is None or ready():
+        return False
+    with FileLock(home / "groundmill-database.lock"):
+        if ready():
+            return False  # another command prepared it while this one waited
+        from prefect.server.database import provide_database_interface
+
+        print(f"preparing the Prefect database {database} (first start only)", file=sys.stderr, flush=True)
+
+        asyncio.run(provide_database_interface().create_db())
+        done.write_text(prefect.__version__)
+    return True
+
+
+def _start_once(timeout_s: int) -> None:
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()  # the instance Prefect's own clients use
+    try:
+        server.start(timeout=timeout_s)
+    except Exception as exc:
+        process = server.server_process
+        code = process.poll() if process is not None else None
+        server.stop()  # also forgets the instance: the retry starts a new process
+        why = f"it exited with code {code}" if code is not None else "it did not answer"
+        raise ServerStartError(why) from exc
+
+
+def ensure_api(timeout_s: int) -> str | None:
+    """Make sure the flows of this process have an API: nothing to do when PREFECT_API_URL names a
+    server; else prepare the database and start the temporary server (one retry). Returns what it
+    started ("temporary server ...") or None."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return None
+    prepare_database()
+    prefects = get_current_settings().server.ephemeral
+    if "startup_timeout_seconds" in prefects.model_fields_set:  # set by the user (env or profile)
+        timeout_s = max(timeout_s, prefects.startup_timeout_seconds)
+    started = time.monotonic()
+    for attempt in (1, 2):
+        try:
+            _start_once(timeout_s)
+            return f"temporary Prefect server up in {time.monotonic() - started:.1f} s (try {attempt})"
+        except ServerStartError as exc:
+            why = str(exc)
+    raise ServerStartError(
+        f"the temporary Prefect server did not start in {timeout_s} s, twice ({why}); the machine may be "
+        "busy: raise run.server_start_timeout_s in params.yaml, or run `prefect server start` and set "
+        "PREFECT_API_URL=http://127.0.0.1:4200/api"
+    )
