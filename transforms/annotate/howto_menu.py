@@ -134,7 +134,8 @@ def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple
     start = _left_item(text, s)
     if start is None or not (e < len(text) and _capital(text[e])):
         return None, i
-    mark_end = next((me for ms, me in marks if ms <= start < me), None)
+    # A path the page marks as one piece of interface text ("Format - Character") ends where the marking does.
+    mark_end = next((me for ms, me in marks if ms <= start < me and me > s), None)
     spans, j, kind = [(start, s)], i, _kind(sep)
     while (end := _right_item(text, seps[j][1], mark_end)) is not None:
         spans.append((seps[j][1], end))
