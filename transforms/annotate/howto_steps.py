@@ -300,7 +300,7 @@ def _act(step: TypedStep, verb: tuple[str, int, int], paths: list[MenuPath], mar
     text = step.text
     end = _clause_end(text, ve)
     step.action, step.action_span = action, [vs, ve]
-    word = text[vs:ve].lower()
+    word = text[vs:ve].lower().split()[0]
     path = next((p for p in paths if ve <= p.span[0] <= end), None)
     if path is not None and (word in MENU_VERBS or action == "click"):
         _menu(step, path)
