@@ -26,8 +26,7 @@ from transforms.annotate.howto_html import Procedure
 from transforms.annotate.howto_steps import TypedStep
 
 TOPIC_WORDS = {
-    "files": "file files save export import pdf folder document documents download attachment format "
-    "backup",
+    "files": "file files save export import pdf folder document documents download attachment format backup",
     "editing": "copy paste cut undo redo delete find replace spelling spell track changes comment edit text "
     "autocorrect autotext",
     "formatting": "font fonts bold italic character paragraph style styles highlight numbering bullets "

@@ -29,14 +29,16 @@ ACTION_OF = {
     # Commands a GUI carries out with a click (a key or a menu path, when the step names one, wins).
     **dict.fromkeys(
         "copy cut save delete insert print export import rename duplicate create add remove undo redo "
-        "refresh update sort merge use".split(),
+        "refresh update sort merge use download upload submit send share publish".split(),
         "click",
     ),
     **dict.fromkeys("type enter input write fill key paste".split(), "type"),
     **dict.fromkeys("select choose pick highlight set specify adjust change".split(), "select"),
     **dict.fromkeys("press hit hold".split(), "key"),
     **dict.fromkeys("drag draw drop stretch resize move release".split(), "drag"),
-    **dict.fromkeys("open launch start go navigate switch visit access expand display show".split(), "open"),
+    **dict.fromkeys(
+        "open launch start run go navigate switch visit access expand display show".split(), "open"
+    ),
 }
 PHRASES = {
     "double click": "click",
@@ -46,6 +48,11 @@ PHRASES = {
     "go to": "open",
     "switch to": "open",
     "navigate to": "open",
+    "log in": "click",
+    "log out": "click",
+    "sign in": "click",
+    "sign out": "click",
+    "sign up": "click",
 }
 MENU_VERBS = {"choose", "select", "click", "open", "go", "navigate", "access", "pick", "use", "switch"}
 ADVERBS = {
@@ -281,7 +288,11 @@ def parse_step(text: str, marks: list[tuple[int, int, str]] = ()) -> TypedStep:
         _act(step, verb, paths, marks, ui)
     elif paths:
         _menu(step, paths[0])
-    step.instruction = verb is not None or bool(paths) or _instruction(text)
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[
+        0
+    ]  # the first sentence gives the instruction
+    led = (verb is not None and verb[1] < len(first)) or any(p.span[0] < len(first) for p in paths)
+    step.instruction = led or _instruction(first)
     named = any(k in ("ui", "key", "input") for _, _, k in marks)
     step.ui = (
         bool(paths) or named or step.action in ("click", "key", "drag", "menu") or bool(UI_WORDS.search(text))
