@@ -107,7 +107,8 @@ def report_mining(runs: list[dict]) -> None:
         print(
             f"{run['name']:12} {pages:>6} {len(kept):>6} {100 * len(kept) / max(pages, 1):>10.1f} "
             f"{steps / max(len(kept), 1):>10.2f} {_pct(sum(p['ui_procedure'] for p in kept), len(kept)):>8} "
-            f"{pages / max(run['seconds'], 1e-9):>8.1f} {len(ui):>8} {_pct(parsed, len(ui)):>7} {run['baseline']:>9}"
+            f"{pages / max(run['seconds'], 1e-9):>8.1f} {len(ui):>8} {_pct(parsed, len(ui)):>7} "
+            f"{run['baseline']:>9}"
         )
     total = _total(runs)
     print("rejected (How2Mine filters): " + ", ".join(f"{k} {v}" for k, v in total["reasons"].most_common()))
@@ -210,7 +211,7 @@ def main() -> int:
     report_mining(runs)
     kept = [p for r in runs for p in r["kept"]]
     if args.draw_sample:
-        draw_sample(kept, args.sample_size, args.seed, args.draw_sample)
+        draw_sample(kept, args.sample_size, args.seed, args.draw_sample, load_checked(args.checked))
     ui = ui_steps(kept)
     parsed = sum(t.action != "other" for t in ui) / len(ui) if ui else 0.0
     checks.target(parsed >= 0.95, f"UI steps with a parsed action {100 * parsed:.1f} % >= 95 %")

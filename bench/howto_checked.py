@@ -8,8 +8,8 @@ entry whose procedure is no longer extracted exactly so is `changed` and needs c
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
 import re
 from pathlib import Path
 
@@ -18,33 +18,46 @@ import lxml.html
 VERDICTS = ("right", "wrong")
 
 
-def draw_sample(kept: list[dict], n: int, seed: int, path: Path) -> None:
-    """Write `n` kept procedures, drawn at random per corpus in proportion (at least a third of the
-    smallest corpus's share), as entries to check by hand (verdict null)."""
-    rng = random.Random(seed)
+def _order(seed: int, proc: dict) -> str:
+    """A stable random order: the hash of the seed, page and goal (adding or dropping other procedures
+    does not change which of the others are drawn)."""
+    return hashlib.sha256(f"{seed}|{proc['corpus']}|{proc['page']}|{proc['goal']}".encode()).hexdigest()
+
+
+def draw_sample(kept: list[dict], n: int, seed: int, path: Path, verdicts: list[dict] = ()) -> None:
+    """Write `n` kept procedures to check by hand (verdict null), drawn per corpus in proportion (at
+    least a third of an equal share each) in a stable random order. Entries of `verdicts` that are
+    drawn again unchanged keep their verdict and note."""
     by_corpus: dict[str, list[dict]] = {}
     for proc in kept:
         by_corpus.setdefault(proc["corpus"], []).append(proc)
     quotas = {c: max(n // (3 * len(by_corpus)), round(n * len(p) / len(kept))) for c, p in by_corpus.items()}
     largest = max(quotas, key=quotas.get)
     quotas[largest] -= sum(quotas.values()) - n
+    known = {_key(v): v for v in verdicts}
     entries = []
     for corpus, procs in sorted(by_corpus.items()):
-        for proc in rng.sample(procs, min(quotas[corpus], len(procs))):
-            entries.append(
-                {**{k: proc[k] for k in ("corpus", "page", "goal", "steps")}, "verdict": None, "note": ""}
-            )
+        for proc in sorted(procs, key=lambda p: _order(seed, p))[: quotas[corpus]]:
+            entry = {k: proc[k] for k in ("corpus", "page", "goal", "steps")}
+            old = known.get(_key(entry), {})
+            entries.append({**entry, "verdict": old.get("verdict"), "note": old.get("note", "")})
     path.write_text(json.dumps(entries, indent=1, ensure_ascii=False) + "\n")
-    print(f"wrote {len(entries)} procedures to check by hand to {path}")
+    new = sum(e["verdict"] is None for e in entries)
+    print(f"wrote {len(entries)} procedures to check by hand to {path} ({new} without a verdict)")
+
+
+def _key(entry: dict) -> tuple:
+    return entry["corpus"], entry["page"], entry["goal"], tuple(entry["steps"])
 
 
 def judge(checked: list[dict], kept: list[dict]) -> dict[str, int]:
     """Counts of checked entries still extracted as they were (right / wrong) and of changed ones."""
-    current = {(p["corpus"], p["page"], p["goal"], tuple(p["steps"])) for p in kept}
+    current = {_key(p) for p in kept}
     counts = {"right": 0, "wrong": 0, "changed": 0}
     for entry in checked:
-        key = (entry["corpus"], entry["page"], entry["goal"], tuple(entry["steps"]))
-        counts[entry["verdict"] if key in current and entry["verdict"] in VERDICTS else "changed"] += 1
+        counts[
+            entry["verdict"] if _key(entry) in current and entry["verdict"] in VERDICTS else "changed"
+        ] += 1
     return counts
 
 

@@ -140,6 +140,7 @@ class HowtoParams(Frozen):
     max_link_share: float = 0.5  # steps that are nothing but a link: at or above this share, a link list
     min_instruction_share: float = 0.5  # steps that read as instructions: below this share, rejected
     ui_share: float = 0.5  # steps that name a control, menu or key: at or above this share, a UI procedure
+    noun_goals: StrictBool = False  # keep procedures whose goal is a heading naming a thing ("Quick Mask")
 
 
 class AnnotateParams(Frozen):

@@ -1,6 +1,9 @@
 """Which mined procedures are kept (the How2Mine filters), and what each one is about.
 
 A procedure is rejected, with the first reason that applies, when it has
+- a goal that names a thing rather than a task ("Quick Mask", "Options": a heading that reads as no goal,
+  which only markup that says "these are steps" lets through) unless `noun_goals`, or unless the page's
+  schema.org markup names the procedure (`noun_goal`);
 - fewer than `min_steps` or more than `max_steps` top-level steps (`few_steps`, `many_steps`);
 - a step shorter than `min_step_chars` characters or longer than `max_step_words` words (`short_step`,
   `long_step`);
@@ -22,6 +25,7 @@ from collections import Counter
 
 from schemas.config import HowtoParams
 from schemas.datasets import HOWTO_TOPICS
+from transforms.annotate.howto_goals import is_goal
 from transforms.annotate.howto_html import Procedure
 from transforms.annotate.howto_steps import TypedStep
 
@@ -67,6 +71,8 @@ def rejection(procedure: Procedure, typed: list[TypedStep], params: HowtoParams)
     """Why the procedure is rejected, as 'code: detail', or None when it passes every filter."""
     top = [i for i, s in enumerate(procedure.steps) if s.depth == 0]
     texts = procedure.texts
+    if not (params.noun_goals or procedure.named or is_goal(procedure.goal)):
+        return f"noun_goal: {procedure.goal[:60]!r} names no task"
     if len(top) < params.min_steps:
         return f"few_steps: {len(top)} < {params.min_steps}"
     if len(top) > params.max_steps:

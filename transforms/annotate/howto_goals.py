@@ -19,7 +19,8 @@ NUMBERING = re.compile(
     r"^\s*(?:(?:(?:procedure|section|chapter|part)\s+)?(?:\d+(?:\.\d+)*\.?|[A-Z]\.)|step\s*\d+\s*[:.)–-])\s+",
     re.I,
 )
-CAPTION = re.compile(r"^\s*(?:figure|table|example|screenshot|image)\s+\d", re.I)
+CAPTION = re.compile(r"^\s*(?:figure|table|screenshot|image)\s+\d", re.I)
+EXAMPLE = re.compile(r"^\s*(?:example|exercise|task)\s+\d+\s*[:.–—-]\s*", re.I)
 ANNOUNCES_STEPS = re.compile(
     r"^(?:steps?|procedures?|instructions?|directions?(?: for use)?|usage|method|tutorial"
     r"|a (?:brief|short|quick) tutorial|step[- ]by[- ]step(?: (?:guide|instructions))?"
@@ -49,7 +50,7 @@ NOT_GERUNDS = frozenset(
 
 def clean_goal(text: str) -> str:
     text = " ".join(text.split())
-    text = NUMBERING.sub("", text, count=1)
+    text = EXAMPLE.sub("", NUMBERING.sub("", text, count=1), count=1)
     return text.strip().rstrip(":").strip()
 
 
@@ -106,7 +107,9 @@ def lead_in(node: lxml.html.HtmlElement) -> str | None:
     if before is None or before.tag not in ("p", "div", "span"):
         return None
     found = re.match(r"^(To\s+[^,:.;]{3,100})(?:[:,]|$)", plain(before))
-    return clean_goal(found.group(1)) if found and is_goal(found.group(1)) else None
+    if not found or not is_goal(found.group(1)):
+        return None
+    return clean_goal(re.sub(r"\s+(?:proceed|do|follow)\b.*$", "", found.group(1)))  # "…, proceed as follows"
 
 
 def goal_for(node: lxml.html.HtmlElement, root: lxml.html.HtmlElement, strong: bool) -> str | None:

@@ -46,6 +46,7 @@ class Procedure:
     goal: str
     method: str
     steps: list[RawStep]
+    named: bool = False  # the goal is the name the page's markup gives the procedure (schema.org `name`)
 
     @property
     def texts(self) -> list[str]:
@@ -82,10 +83,29 @@ def list_steps(
     return out
 
 
+def _numbers_on(node: lxml.html.HtmlElement | None) -> bool:
+    """An ordered list that continues the numbering of one before it (<ol start="5">)."""
+    return node is not None and node.tag == "ol" and (node.get("start") or "1").strip() not in ("", "1")
+
+
+def _next_element(node: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The next sibling element that shows something (empty anchors and spacers skipped)."""
+    following = node.getnext()
+    while following is not None and (not isinstance(following.tag, str) or not flatten(following).text):
+        if isinstance(following.tag, str) and following.tag in ("ol", "ul"):
+            break
+        following = following.getnext()
+    return following
+
+
 def _with_alternatives(ol: lxml.html.HtmlElement, steps: list[RawStep]) -> list[RawStep]:
-    """A last step ending in ':' ("do one of the following:") takes the unordered list right after."""
-    following = ol.getnext()
-    if not steps or not steps[-1].text.endswith(":") or following is None or following.tag != "ul":
+    """The unordered list right after the steps holds sub-steps of the last one when that step ends in
+    ':' ("do one of the following:") or when an ordered list numbering on follows it (details between
+    the numbered parts of one procedure)."""
+    following = _next_element(ol)
+    if not steps or following is None or following.tag != "ul":
+        return steps
+    if not (steps[-1].text.endswith(":") or _numbers_on(_next_element(following))):
         return steps
     last = max(i for i, s in enumerate(steps) if s.depth == 0)
     return list_steps(following.findall("li"), steps[last].depth + 1, last, steps)
@@ -97,10 +117,20 @@ class _Page:
         self.used: set[lxml.html.HtmlElement] = set()
         self.found: list[Procedure] = []
 
-    def add(self, goal: str | None, method: str, steps: list[RawStep], *nodes) -> None:
-        if goal and steps:
-            self.found.append(Procedure(goal, method, steps))
-            self.used.update(nodes)
+    def add(self, goal: str | None, method: str, steps: list[RawStep], *nodes, named: bool = False) -> None:
+        """A procedure found; a list numbered on from the last one under the same goal (<ol start="5">)
+        continues it."""
+        if not (goal and steps):
+            return
+        self.used.update(nodes)
+        first = nodes[0] if nodes else None
+        numbered_on = (
+            first is not None and first.tag == "ol" and (first.get("start") or "1").strip() not in ("", "1")
+        )
+        if numbered_on and self.found and self.found[-1].goal == goal and self.found[-1].method == method:
+            self.found[-1].steps += [_shifted(s, len(self.found[-1].steps)) for s in steps]
+            return
+        self.found.append(Procedure(goal, method, steps, named))
 
     def microdata(self) -> None:
         for scope in self.root.xpath("//*[@itemscope][@itemtype]"):
@@ -111,7 +141,7 @@ class _Page:
                 continue
             name = next(iter(_own(scope, ".//*[@itemprop='name']")), None)
             goal = clean_goal(flatten(name).text) if name is not None else goal_for(scope, self.root, True)
-            self.add(goal, "microdata", steps, scope, *scope.iter("ol", "ul"))
+            self.add(goal, "microdata", steps, scope, *scope.iter("ol", "ul"), named=name is not None)
 
     def docbook(self) -> None:
         for node in self.root.xpath(
@@ -132,11 +162,8 @@ class _Page:
                 continue
             goal = goal_for(ol, self.root, strong=False)
             steps = _with_alternatives(ol, list_steps(ol.findall("li")))
-            if goal in previous:  # a second list under one goal only continues a numbered first one
-                if (ol.get("start") or "1") != "1":
-                    previous[goal].steps += [_shifted(s, len(previous[goal].steps)) for s in steps]
-                    self.used.add(ol)
-                continue
+            if goal in previous and (ol.get("start") or "1").strip() in ("", "1"):
+                continue  # a second list under one goal counts only when it numbers on from the first
             self.add(goal, "list", steps, ol)
             if goal and steps:
                 previous[goal] = self.found[-1]
@@ -267,6 +294,6 @@ def mine_procedures(html: str) -> list[Procedure]:
     for goal, texts in jsonld_procedures(root):
         steps = [RawStep(t) for t in texts if t]
         if _norm([s.text for s in steps]) not in seen:
-            page.add(goal or title_goal(root), "json_ld", steps)
+            page.add(goal or title_goal(root), "json_ld", steps, named=bool(goal))
             seen.add(_norm([s.text for s in steps]))
     return page.found

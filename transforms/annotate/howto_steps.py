@@ -291,8 +291,7 @@ def parse_step(text: str, marks: list[tuple[int, int, str]] = ()) -> TypedStep:
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[
         0
     ]  # the first sentence gives the instruction
-    led = (verb is not None and verb[1] < len(first)) or any(p.span[0] < len(first) for p in paths)
-    step.instruction = led or _instruction(first)
+    step.instruction = (verb is not None and verb[1] < len(first)) or _instruction(first)
     named = any(k in ("ui", "key", "input") for _, _, k in marks)
     step.ui = (
         bool(paths) or named or step.action in ("click", "key", "drag", "menu") or bool(UI_WORDS.search(text))

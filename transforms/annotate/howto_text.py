@@ -62,9 +62,22 @@ class Flat:
         return [(s, e) for s, e, k in self.marks if k == kind]
 
 
+def _shown_variant(node: lxml.html.HtmlElement) -> bool:
+    """Is this hidden element the variant a page's script reveals? Among siblings that are all hidden
+    variants (LibreOffice's help: one per application or system), the one whose id starts "default", else
+    the first (the script shows the first application's)."""
+    if (node.get("id") or "").startswith("default"):
+        return True
+    parent = node.getparent()
+    group = [n for n in parent if isinstance(n.tag, str)] if parent is not None else []
+    if len(group) < 2 or any(n.get("hidden") is None for n in group):
+        return False
+    return not any((n.get("id") or "").startswith("default") for n in group) and group[0] is node
+
+
 def hidden(node: lxml.html.HtmlElement) -> bool:
-    """Not shown: `hidden` (except a page's default variant, which its script reveals) or display:none."""
-    if node.get("hidden") is not None and not (node.get("id") or "").startswith("default"):
+    """Not shown: `hidden` (except the variant a page's script reveals) or display:none."""
+    if node.get("hidden") is not None and not _shown_variant(node):
         return True
     style = (node.get("style") or "").replace(" ", "").lower()
     return "display:none" in style
