@@ -13,9 +13,9 @@ share of UI steps (steps naming a control, menu path or key, in UI procedures) w
 ("How to" heading + ordered list). The hand-checked sample (bench/data/howto_checked.json: 50 procedures
 a person compared with their pages) gives the precision (target >= 90 % fully right); an entry whose
 procedure is no longer extracted exactly as checked counts as changed, and more than a tenth changed
-FAILs (check again: --draw-sample). Grounding needs captured elements: --capture N pages with UI
-procedures (half from each corpus) are rendered by the real capture pipeline and their steps grounded to
-the screens captured, which gives the share of UI steps grounded.
+FAILs (check again: --draw-sample). Grounding needs captured elements: --capture N pages (an equal
+share per corpus: pages with UI procedures, then other pages where there is room) are rendered by the
+real capture pipeline and their steps grounded to the screens captured: the share of UI steps grounded.
 
 It FAILs when a corpus has no page or no procedure, or nothing was captured; a missed target is a MISS.
 """
@@ -143,9 +143,11 @@ def capture_and_ground(runs: list[dict], n: int, params: HowtoParams, seed: int)
 
     rng, counts, examples = random.Random(seed), Counter(), []
     for i, run in enumerate(runs):
-        pages = sorted({p["page"] for p in run["kept"] if p["ui_procedure"]})
+        with_ui = sorted({p["page"] for p in run["kept"] if p["ui_procedure"]})
         share = n // len(runs) + (i < n % len(runs))
-        chosen = sorted(rng.sample(pages, min(share, len(pages))))
+        chosen = rng.sample(with_ui, min(share, len(with_ui)))
+        others = sorted(set(run["pages"]) - set(chosen))  # other screens of the source, where there is room
+        chosen = sorted(chosen + rng.sample(others, min(share - len(chosen), len(others))))
         if not chosen:
             continue
         source = Source(id=f"bench-{run['name']}", kind="html_dir", location=run["folder"], license="n/a")
@@ -157,13 +159,25 @@ def capture_and_ground(runs: list[dict], n: int, params: HowtoParams, seed: int)
         counts["pages"] += len(chosen)
         counts["captured"] += sum(r.status == "ok" for r in results)
         mined = mine_howto(tables["captures"], tables["screenshots"], tables["elements"], params)
+        where = _element_pages(tables)
         for row in mined.howto.filter(ui_procedure=True).iter_rows(named=True):
             for step in (s for s in row["typed_steps"] if s["ui"]):
                 counts["ui_steps"] += 1
                 counts[step["grounding"]] += 1
                 if step["grounding"] == "grounded" and len(examples) < 8:
-                    examples.append(f"{run['name']}/{row['page_path']}: {step['text'][:90]!r}")
+                    role, label, page = where[step["element_id"]]
+                    step_text = f"{run['name']}/{row['page_path']}: {step['text'][:70]!r}"
+                    examples.append(f"{step_text} -> {role} {label!r} on {page}")
     return {"counts": counts, "examples": examples}
+
+
+def _element_pages(tables: dict) -> dict[str, tuple[str, str, str]]:
+    """element_id -> (role, visible text or name, page) of the captured elements."""
+    joined = tables["elements"].join(tables["captures"].select("capture_id", "page_path"), on="capture_id")
+    return {
+        r["element_id"]: (r["role"], r["text"] or r["name"] or "", r["page_path"])
+        for r in joined.select("element_id", "role", "text", "name", "page_path").iter_rows(named=True)
+    }
 
 
 def report_grounding(result: dict, checks: Checks) -> None:

@@ -7,7 +7,8 @@ for a `type` step), first on the screens of the procedure's own page, then on ev
 source (another page, or a desktop application's screen where the source has them). The first screen on
 which exactly one element carries the name grounds the step; otherwise the step says why not: `absent`
 (no element has the name), `ambiguous` (only screens where several do), or `no_target` (the step names
-nothing to act on: a key, a description, or a link that is part of the page's own text).
+nothing to act on: a key, a lower-case description such as "the new image" rather than a control's
+name, or a link that is part of the page's own text).
 Every grounded step also becomes an `instructions` row (perspective `howto`).
 """
 
@@ -68,10 +69,11 @@ def _name(step: dict, link_spans: list[tuple[int, int]]) -> str | None:
         return None
     if step["action"] == "menu" and step["menu_path"]:
         return step["menu_path"][0]
-    span = step["target_span"]
+    span, target = step["target_span"], step["target"]
     if span is None or any(s < span[1] and span[0] < e for s, e in link_spans):
         return None
-    return step["target"]
+    quoted = span[0] > 0 and step["text"][span[0] - 1] in "\"“'‘"
+    return target if quoted or target[:1].isupper() or target[:1].isdigit() else None
 
 
 def ground_step(

@@ -91,6 +91,7 @@ UI_WORDS = re.compile(
 )
 CLAUSE_END = re.compile(r"[,;:!?]\s|\.\s|\.$|\s(?:and|then|or|to|so that|until|before|after|while)\s|\s\(")
 BOUNDARY = re.compile(r"(?:^|[,;:]\s+|\.\s+|\s+(?:and|then|and then|or)\s+)")
+MAX_NAME_WORDS = 6
 QUOTED = re.compile(r"[“\"‘']([^”\"’']{1,80})[”\"’']")
 
 
@@ -163,6 +164,8 @@ def _clean_np(text: str, start: int, end: int) -> tuple[int, int] | None:
         core = core[: tail.start()]
     core = core.strip(" \"“”'‘’")
     if not core or re.match(r"(?:in|into|at|inside|anywhere|where|here|there|it|them)\b", core, re.I):
+        return None
+    if len(core.split()) > MAX_NAME_WORDS:  # a description, not the name of a control
         return None
     s = text.index(core, start + lead) if core in text[start + lead : end] else start + lead
     return s, s + len(core)

@@ -281,3 +281,53 @@ def test_ui_procedure_and_topic():
     assert is_ui_procedure(ui, HowtoParams()) and not is_ui_procedure(ui, HowtoParams(ui_share=0.9))
     assert topic_of("Inserting Tables", ["Click a cell."]) == "tables"
     assert topic_of("Feeding the cat", ["Open the tin."]) == "other"
+
+
+def test_goal_from_the_sentence_before_the_steps_or_a_higher_heading():
+    lead = (
+        "<h2>Printing Sheet Details</h2><p>To choose the details proceed as follows:</p><ol><li>A</li>"
+        "<li>B</li></ol>"
+    )
+    assert found(lead)[0][0] == "To choose the details"
+    climbed = (
+        '<h1>Creating a mask</h1><h2>Quick Mask</h2><div class="procedure"><ol><li>Open it.</li>'
+        "<li>Paint.</li>"
+        "</ol></div>"
+    )
+    assert found(climbed)[0][0] == "Creating a mask"
+    example = "<h3>Example 1 – Creating a Business Letter</h3><ol><li>Open Writer.</li><li>Type.</li></ol>"
+    assert found(example)[0][0] == "Creating a Business Letter"
+
+
+def test_a_list_numbering_on_continues_the_procedure_with_the_details_between_as_sub_steps():
+    html = (
+        "<h2>To add a filter</h2><ol><li>Open it.</li><li>Click New.</li></ol><ul><li>Enter a name.</li></ul>"
+        '<ol start="3"><li>Click OK.</li></ol><ol><li>Unrelated.</li></ol>'
+    )
+    (procedure,) = mine_procedures(html)
+    assert [(s.text, s.depth, s.parent) for s in procedure.steps] == [
+        ("Open it.", 0, None),
+        ("Click New.", 0, None),
+        ("Enter a name.", 1, 1),
+        ("Click OK.", 0, None),
+    ]
+
+
+def test_hidden_variants_show_the_default_else_the_first():
+    html = (
+        '<h2>To insert an image</h2><ol><li><span><span hidden id="WRITER1">Select the frame.</span>'
+        '<span hidden id="CALC1">Select the anchor.</span></span></li><li>Click OK.<div hidden>popup</div>'
+        "</li></ol>"
+    )
+    assert found(html)[0][2] == ["Select the frame.", "Click OK."]
+
+
+def test_a_goal_that_names_a_thing_is_rejected_unless_allowed_or_named_by_markup():
+    texts = ["Open the app.", "Click Settings.", "Choose the Privacy tab.", "Click OK."]
+    steps = [RawStep(t) for t in texts]
+    typed = [parse_step(t) for t in texts]
+    assert rejection(Procedure("Quick Mask", "procedure", steps), typed, HowtoParams()).startswith(
+        "noun_goal"
+    )
+    assert rejection(Procedure("Quick Mask", "procedure", steps), typed, HowtoParams(noun_goals=True)) is None
+    assert rejection(Procedure("Tea", "json_ld", steps, named=True), typed, HowtoParams()) is None

@@ -165,3 +165,20 @@ def test_the_contract_checks_the_step_structure(source):
     row["steps"] = row["steps"][::-1]
     with pytest.raises(pandera.errors.SchemaError):
         Howto.validate(TABLES["howto"].frame([row]))
+
+
+def test_a_lower_case_description_is_not_looked_for(source):
+    html = (
+        "<h2>To tidy a project</h2><ol><li>Open the settings page.</li><li>Click <b>Cancel</b>.</li>"
+        "<li>Click <b>File</b>.</li><li>Press Enter.</li></ol>"
+    )
+    captures = source["captures"].with_columns(
+        pl.when(pl.col("page_path") == "help.html").then(pl.lit(html)).otherwise(pl.col("html")).alias("html")
+    )
+    extra = el(
+        9, "a", "link", text="settings page", box=(10, 200, 90, 220), screenshot=APP_SHOT, capture_id=APP
+    )
+    elements = pl.concat([source["elements"], TABLES["elements"].frame([extra])])
+    mined = mine_howto(captures, source["screenshots"], elements, HowtoParams())
+    (row,) = mined.howto.iter_rows(named=True)
+    assert [s["grounding"] for s in row["typed_steps"]] == ["no_target", "grounded", "grounded", "no_target"]
