@@ -92,6 +92,11 @@ UI_WORDS = re.compile(
 CLAUSE_END = re.compile(r"[,;:!?]\s|\.\s|\.$|\s(?:and|then|or|to|so that|until|before|after|while)\s|\s\(")
 BOUNDARY = re.compile(r"(?:^|[,;:]\s+|\.\s+|\s+(?:and|then|and then|or)\s+)")
 MAX_NAME_WORDS = 6
+# Verbs that act on an interface by themselves (a command verb such as "save" or "download" does not).
+UI_VERBS = set(
+    "click double-click right-click middle-click double tap double-tap press hit hold drag drop type scroll "
+    "check uncheck tick untick toggle".split()
+)
 QUOTED = re.compile(r"[“\"‘']([^”\"’']{1,80})[”\"’']")
 
 
@@ -296,9 +301,8 @@ def parse_step(text: str, marks: list[tuple[int, int, str]] = ()) -> TypedStep:
     ]  # the first sentence gives the instruction
     step.instruction = (verb is not None and verb[1] < len(first)) or _instruction(first)
     named = any(k in ("ui", "key", "input") for _, _, k in marks)
-    step.ui = (
-        bool(paths) or named or step.action in ("click", "key", "drag", "menu") or bool(UI_WORDS.search(text))
-    )
+    acted = verb is not None and text[verb[1] : verb[2]].lower().split()[0] in UI_VERBS
+    step.ui = bool(paths) or named or acted or bool(UI_WORDS.search(text))
     return step
 
 
