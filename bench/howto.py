@@ -228,7 +228,12 @@ def main() -> int:
         draw_sample(kept, args.sample_size, args.seed, args.draw_sample, load_checked(args.checked))
     ui = ui_steps(kept)
     parsed = sum(t.action != "other" for t in ui) / len(ui) if ui else 0.0
-    checks.target(parsed >= 0.95, f"UI steps with a parsed action {100 * parsed:.1f} % >= 95 %")
+    checks.target(
+        parsed >= 0.95,
+        f"UI steps with a parsed action {100 * parsed:.1f} % >= 95 %",
+        applies=bool(ui),
+        size="corpora with UI steps",
+    )
     checked = load_checked(args.checked)
     if checked:
         counts = judge(checked, kept)

@@ -42,7 +42,11 @@ send set share show sign sort specify split start stop submit switch sync turn t
 upgrade upload use view write
 """.split()
 )
-NOT_AFTER_TO = frozenset("the a an this that these those be do my your our their its".split())
+# "To the …", and "To summarize" / "To conclude", which open a remark rather than name a goal.
+NOT_AFTER_TO = frozenset(
+    "the a an this that these those be do my your our their its summarize summarise sum conclude recap "
+    "illustrate".split()
+)
 NOT_GERUNDS = frozenset(
     {"nothing", "something", "anything", "everything", "string", "thing", "spring", "king"}
 )

@@ -85,8 +85,10 @@ ROLES = (
 )
 ROLE_TAIL = re.compile(rf"\s+{ROLES}$", re.I)
 UI_WORDS = re.compile(
-    rf"\b(?:{ROLES}|click|double-click|right-click|mouse|pointer|cursor|toolbox|menu bar|status bar|sidebar|"
-    r"keyboard|shortcut|drag|dialog|screen)\b",
+    r"\b(?:buttons?|icons?|tabs?|menus?|dialogs?(?: box(?:es)?)?|check ?box(?:es)?|text box(?:es)?|"
+    r"list box(?:es)?|combo box(?:es)?|spin box(?:es)?|drop-?down(?: list)?|toolbars?|toolbox|menu bar|"
+    r"status bar|title bar|sidebar|slider|panel|pane|window|radio button|option button|click|double-click|right-click|mouse|"
+    r"pointer|cursor|keyboard shortcut|screen)\b",
     re.I,
 )
 CLAUSE_END = re.compile(r"[,;:!?]\s|\.\s|\.$|\s(?:and|then|or|to|so that|until|before|after|while)\s|\s\(")
@@ -300,7 +302,7 @@ def parse_step(text: str, marks: list[tuple[int, int, str]] = ()) -> TypedStep:
         0
     ]  # the first sentence gives the instruction
     step.instruction = (verb is not None and verb[1] < len(first)) or _instruction(first)
-    named = any(k in ("ui", "key", "input") for _, _, k in marks)
+    named = any(k in ("ui", "key") for _, _, k in marks) or (step.action == "type" and bool(marks))
     acted = verb is not None and text[verb[1] : verb[2]].lower().split()[0] in UI_VERBS
     step.ui = bool(paths) or named or acted or bool(UI_WORDS.search(text))
     return step

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 import lxml.html
 
 SKIPPED_TAGS = {"script", "style", "noscript", "template", "ol", "ul", "figure", "img", "svg", "table"}
-SKIPPED_CLASSES = {"figure", "mediaobject", "informalfigure", "figure-contents", "caption", "screenshot"}
+# Figures and their captions, and the "¶" links documentation generators put in headings.
+SKIPPED_CLASSES = {
+    "figure",
+    "mediaobject",
+    "informalfigure",
+    "figure-contents",
+    "caption",
+    "screenshot",
+    "headerlink",
+}
 BLOCKS = {
     "p",
     "div",
