@@ -87,8 +87,8 @@ ROLE_TAIL = re.compile(rf"\s+{ROLES}$", re.I)
 UI_WORDS = re.compile(
     r"\b(?:buttons?|icons?|tabs?|menus?|dialogs?(?: box(?:es)?)?|check ?box(?:es)?|text box(?:es)?|"
     r"list box(?:es)?|combo box(?:es)?|spin box(?:es)?|drop-?down(?: list)?|toolbars?|toolbox|menu bar|"
-    r"status bar|title bar|sidebar|slider|panel|pane|window|radio button|option button|click|double-click|right-click|mouse|"
-    r"pointer|cursor|keyboard shortcut|screen)\b",
+    r"status bar|title bar|sidebar|slider|panel|pane|window|radio button|option button|click|double-click|"
+    r"right-click|mouse|pointer|cursor|keyboard shortcut|screen)\b",
     re.I,
 )
 CLAUSE_END = re.compile(r"[,;:!?]\s|\.\s|\.$|\s(?:and|then|or|to|so that|until|before|after|while)\s|\s\(")
