@@ -15,7 +15,7 @@ A procedure is rejected, with the first reason that applies, when it has
   facts, options or notes under a goal-like heading).
 A kept procedure is a UI procedure when at least `ui_share` of its steps name a control, a menu path or a
 key (How2Mine drops these; a GUI agent needs exactly them). Its topic is the one of a small fixed list whose
-words its goal (counted twice) and steps use most, `other` when none.
+words its goal uses most (its steps break ties, and decide when the goal has none), `other` when none.
 """
 
 from __future__ import annotations
@@ -102,14 +102,15 @@ def is_ui_procedure(typed: list[TypedStep], params: HowtoParams) -> bool:
     return bool(typed) and sum(s.ui for s in typed) / len(typed) >= params.ui_share
 
 
+def _topic_counts(text: str) -> Counter:
+    return Counter(TOPIC_INDEX[w] for w in re.findall(r"[\w-]+", text.lower()) if w in TOPIC_INDEX)
+
+
 def topic_of(goal: str, texts: list[str]) -> str:
-    """The topic whose words the goal (twice) and the steps use most; ties go to the earlier topic."""
-    counts: Counter = Counter()
-    for weight, text in ((2, goal), *((1, t) for t in texts)):
-        for word in re.findall(r"[\w-]+", text.lower()):
-            if word in TOPIC_INDEX:
-                counts[TOPIC_INDEX[word]] += weight
-    if not counts:
+    """The topic whose words the goal uses most (the steps break ties), else the one the steps use most;
+    ties go to the earlier topic; `other` when none."""
+    from_goal, from_steps = _topic_counts(goal), _topic_counts(" ".join(texts))
+    if not from_goal and not from_steps:
         return "other"
-    best = max(counts.values())
-    return next(t for t in HOWTO_TOPICS if counts.get(t) == best)
+    scored = {t: (from_goal.get(t, 0), from_steps.get(t, 0)) for t in HOWTO_TOPICS}
+    return max(HOWTO_TOPICS, key=lambda t: (scored[t], -HOWTO_TOPICS.index(t)))

@@ -2,9 +2,10 @@
 
 A step's name to look for is its target, or for a menu step the first item of its path (the menu a
 closed menu bar shows). It is looked for among the interactive elements whose centre a click hits (the
-screen model of `features.py` and `match.py`: the same label key the phrases are verified with; a field
-for a `type` step), first on the screens of the procedure's own page, then on every other screen of the
-source (another page, or a desktop application's screen where the source has them). The first screen on
+screen model of `features.py` and `match.py`: the same label key the phrases are verified with), a field
+for a `type` step and of the kind the step names ("the Save button": a button), first on the screens of
+the procedure's own page, then on every other screen of the source (another page, or a desktop
+application's screen where the source has them). The first screen on
 which exactly one element carries the name grounds the step; otherwise the step says why not: `absent`
 (no element has the name), `ambiguous` (only screens where several do), or `no_target` (the step names
 nothing to act on: a key, a lower-case description such as "the new image" rather than a control's
@@ -15,6 +16,7 @@ Every grounded step also becomes an `instructions` row (perspective `howto`).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -56,8 +58,34 @@ def source_screens(
     return SourceScreens(by_capture, screens)
 
 
-def _usable(item: Item, action: str) -> bool:
+# The kind of control a step names after its target ("the Save button") and the roles that can be it.
+ROLE_WORDS = {
+    "button": {"button"},
+    "tab": {"tab"},
+    "link": {"link"},
+    "check box": {"checkbox", "switch"},
+    "checkbox": {"checkbox", "switch"},
+    "option": {"radio", "option", "checkbox"},
+    "field": FIELD_ROLES,
+    "box": FIELD_ROLES | {"listbox", "checkbox"},
+    "list": {"listbox", "combobox", "option"},
+    "menu": {"menuitem", "menu", "button", "link"},
+    "icon": {"button", "link", "img"},
+}
+ROLE_WORD = re.compile(rf"\s*(?:text |list |combo |spin |drop-down )?({'|'.join(ROLE_WORDS)})\b", re.I)
+
+
+def _role_word(step: dict) -> str | None:
+    """The kind of control the step names right after its target, if it names one."""
+    span = step["target_span"]
+    found = ROLE_WORD.match(step["text"], span[1]) if span and step["action"] != "menu" else None
+    return found.group(1).lower() if found else None
+
+
+def _usable(item: Item, action: str, role_word: str | None) -> bool:
     if not item.interactive or not item.center_hit:
+        return False
+    if role_word is not None and item.role not in ROLE_WORDS[role_word]:
         return False
     is_field = item.role in FIELD_ROLES or item.tag in ("input", "textarea")
     return is_field if action == "type" else True
@@ -84,11 +112,11 @@ def ground_step(
     empty = dict.fromkeys(("element_id", "screenshot_id", "x1", "y1", "x2", "y2"))
     if not name or not norm(name):
         return {"grounding": "no_target", "n_matches": 0, **empty}, None
-    claims = Claims(label=norm(name))
+    claims, role_word = Claims(label=norm(name)), _role_word(step)
     own = screens.by_capture.get(capture_id, [])
     most = 0
     for screen in [*own, *(s for s in screens.ordered if s.items[0].capture_id != capture_id)]:
-        found = [i for i in matches(claims, screen) if _usable(i, step["action"])]
+        found = [i for i in matches(claims, screen) if _usable(i, step["action"], role_word)]
         most = max(most, len(found))
         if len(found) == 1:
             item = found[0]

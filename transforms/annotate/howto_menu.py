@@ -106,12 +106,43 @@ def _right_item(text: str, start: int, limit: int | None) -> int | None:
         following = WORD.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
         small = word.lower() in LINKS and following is not None and _capital(following.group())
         if not (_capital(word) or small or (loose and end is not None)):
+            if end is not None:
+                end = _lower_tail(text, pos) or end
             break
         end = m.end()
         if text[end : end + 1] != " " or SEP.match(text, end):
             break
         pos = end + 1
     return end
+
+
+TAIL_STOPS = {
+    "and",
+    "or",
+    "then",
+    "but",
+    "you",
+    "your",
+    "it",
+    "this",
+    "that",
+    "if",
+    "when",
+    "which",
+    "is",
+    "are",
+}
+
+
+def _lower_tail(text: str, pos: int) -> int | None:
+    """End of up to three lower-case words from `pos` that close an item ("Crop to content.", "Layer
+    boundary size:"): they must run to a punctuation mark or the end, with no verb or conjunction."""
+    from transforms.annotate.howto_steps import ACTION_OF
+
+    tail = re.match(r"((?:[a-z][\w'’-]*)(?: [a-z][\w'’-]*){0,2})(?=[.:;,)]|$)", text[pos:])
+    if tail is None or set(tail.group(1).split()) & (TAIL_STOPS | set(ACTION_OF)):
+        return None
+    return pos + tail.end(1)
 
 
 def _kind(sep: str) -> str:

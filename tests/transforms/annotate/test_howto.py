@@ -195,6 +195,7 @@ def test_nested_lists_become_sub_steps_and_a_colon_step_takes_the_list_after_it(
             [["Layer", "Transparency", "Add Alpha Channel"]],
         ),
         ("Select “Image/Color Management/Convert” to", [["Image", "Color Management", "Convert"]]),
+        ("Menus/Layer/Crop to content.", [["Menus", "Layer", "Crop to content"]]),
         ("a well-known trade-off - nothing else", []),
         ("use the Ctrl+Alt+Key sequence", []),
         ("and use TCP/IP", []),
@@ -281,6 +282,7 @@ def test_ui_procedure_and_topic():
     assert is_ui_procedure(ui, HowtoParams()) and not is_ui_procedure(ui, HowtoParams(ui_share=0.9))
     assert topic_of("Inserting Tables", ["Click a cell."]) == "tables"
     assert topic_of("Feeding the cat", ["Open the tin."]) == "other"
+    assert topic_of("Changing the brush size", ["In the left column", "Pick a column"]) == "graphics"
 
 
 def test_goal_from_the_sentence_before_the_steps_or_a_higher_heading():

@@ -182,3 +182,17 @@ def test_a_lower_case_description_is_not_looked_for(source):
     mined = mine_howto(captures, source["screenshots"], elements, HowtoParams())
     (row,) = mined.howto.iter_rows(named=True)
     assert [s["grounding"] for s in row["typed_steps"]] == ["no_target", "grounded", "grounded", "no_target"]
+
+
+def test_a_step_that_names_the_kind_of_control_grounds_only_on_that_kind(source):
+    html = (
+        "<h2>To tidy a project</h2><ol><li>Click the <b>Settings</b> button.</li><li>Click the "
+        "<b>Settings</b> link."
+        "</li><li>Click <b>Cancel</b>.</li><li>Click <b>File</b>.</li></ol>"
+    )
+    captures = source["captures"].with_columns(
+        pl.when(pl.col("page_path") == "help.html").then(pl.lit(html)).otherwise(pl.col("html")).alias("html")
+    )
+    mined = mine_howto(captures, source["screenshots"], source["elements"], HowtoParams())
+    (row,) = mined.howto.iter_rows(named=True)
+    assert [s["grounding"] for s in row["typed_steps"]] == ["absent", "grounded", "grounded", "grounded"]
