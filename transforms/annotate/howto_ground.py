@@ -70,7 +70,13 @@ ROLE_WORDS = {
     "box": FIELD_ROLES | {"listbox", "checkbox"},
     "list": {"listbox", "combobox", "option"},
     "menu": {"menuitem", "menu", "button", "link"},
-    "icon": {"button", "link", "img"},
+    "icon": {"button", "img"},  # or any control that shows no words (below)
+    "toolbar": {"toolbar", "menubar"},
+    "bar": {"toolbar", "menubar"},
+    "dialog": {"dialog", "alertdialog"},
+    "window": {"dialog", "alertdialog", "window"},
+    "panel": {"region", "group", "tabpanel"},
+    "pane": {"region", "group", "tabpanel"},
 }
 ROLE_WORD = re.compile(rf"\s*(?:text |list |combo |spin |drop-down )?({'|'.join(ROLE_WORDS)})\b", re.I)
 
@@ -86,7 +92,8 @@ def _usable(item: Item, action: str, role_word: str | None) -> bool:
     if not item.interactive or not item.center_hit:
         return False
     if role_word is not None and item.role not in ROLE_WORDS[role_word]:
-        return False
+        if not (role_word == "icon" and item.is_icon):
+            return False
     is_field = item.role in FIELD_ROLES or item.tag in ("input", "textarea")
     return is_field if action == "type" else True
 
