@@ -139,6 +139,7 @@ def _clause_starts(text: str) -> list[int]:
     return sorted({m.end() for m in BOUNDARY.finditer(text)})
 
 
+FINITE = {"is", "are", "was", "were", "has", "have", "will", "can", "shows", "appears"}
 SCENE = re.compile(r"(?:in|on|under|from|at|inside|within)\s", re.I)
 
 
@@ -151,6 +152,8 @@ def _find_verb(text: str) -> tuple[str, int, int] | None:
         if SCENE.match(text, pos):
             end = _clause_end(text, pos)
             for word in re.finditer(r"\b[a-z][\w-]*", text[pos:end]):
+                if word.group() in FINITE:  # "in front of it is display …": a statement, no instruction
+                    break
                 if word.group() in ACTION_OF and (verb := _verb_at(text, pos + word.start())):
                     return verb
     return None

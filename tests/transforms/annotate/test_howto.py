@@ -228,6 +228,8 @@ def test_inline_menu_paths(text, paths):
         ("Go to Data - Sort. The dialog opens.", [], "menu", "Sort", None, ["Data", "Sort"]),
         ("You can also open the Styles window.", [], "open", "Styles", None, []),
         ("The expression matches one character.", [], "other", None, None, []),
+        ('In the Categories list box select "User-defined".', [], "select", "User-defined", None, []),
+        ("Now, in front of Scroll Up is display tools-paint.", [], "other", None, None, []),
     ],
 )
 def test_typed_steps_with_spans(text, marks, action, target, value, menu):
