@@ -196,3 +196,27 @@ def test_a_step_that_names_the_kind_of_control_grounds_only_on_that_kind(source)
     mined = mine_howto(captures, source["screenshots"], source["elements"], HowtoParams())
     (row,) = mined.howto.iter_rows(named=True)
     assert [s["grounding"] for s in row["typed_steps"]] == ["absent", "grounded", "grounded", "grounded"]
+
+
+def test_exact_and_near_dedup_keep_working_on_typed_procedures(source):
+    from schemas.config import MinHashParams
+    from transforms.curate.dedup import dedup_exact
+    from transforms.curate.near_dup import dedup_howto
+    from transforms.curate.stage import EXACT_KEYS
+
+    other = "c" * 32  # the same help page captured again (another device): same goal and steps
+    captures = pl.concat(
+        [
+            source["captures"],
+            source["captures"]
+            .filter(page_path="help.html")
+            .with_columns(capture_id=pl.lit(other), page_path=pl.lit("help-again.html")),
+        ]
+    )
+    howto = mine_howto(captures, source["screenshots"], source["elements"], HowtoParams()).howto
+    assert howto.height == 2 and howto["howto_id"].n_unique() == 2
+    key, order = EXACT_KEYS["howto"]
+    kept, dupes = dedup_exact(howto, key, "howto_id", "howto", order)
+    assert kept.height == 1 and dupes.height == 1 and kept.schema == howto.schema
+    kept, dupes = dedup_howto(howto, MinHashParams(threshold=0.6))
+    assert kept.height == 1 and dupes["key"][0].startswith("near")
