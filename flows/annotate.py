@@ -26,7 +26,7 @@ def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Lo
         captured["records"] = read_table(captured_at, "records")
     annotator = build_annotator(params, where.cache(params.model.cache_dir))
     try:
-        out = annotate_stage(captured, source_id, annotator, params.refusals_per_screenshot)
+        out = annotate_stage(captured, source_id, annotator, params.refusals_per_screenshot, params.howto)
     finally:
         annotator.close()
     write_tables_atomic(out.with_ledger("annotate", source_id), where.stage("annotate", source_id))

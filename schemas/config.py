@@ -128,11 +128,28 @@ class ModelParams(Frozen):
     cache_dir: str = "data/cache/model"
 
 
+class HowtoParams(Frozen):
+    """How-to mining: the How2Mine filters a procedure must pass, and when it counts as a UI procedure."""
+
+    min_steps: int = 4  # top-level steps
+    max_steps: int = 15
+    max_repeat_4gram: float = 0.30  # share of word 4-grams that repeat an earlier one: at or above, rejected
+    max_repeat_3gram: float = 0.35
+    max_repeat_2gram: float = 0.40
+    min_step_chars: int = 3  # a shorter step rejects its procedure
+    max_step_words: int = 150  # a longer one too
+    max_link_share: float = 0.5  # steps that are nothing but a link: at or above this share, a link list
+    min_instruction_share: float = 0.5  # steps that read as instructions: below this share, rejected
+    ui_share: float = 0.5  # steps that name a control, menu or key: at or above this share, a UI procedure
+    noun_goals: StrictBool = False  # keep procedures whose goal is a heading naming a thing ("Quick Mask")
+
+
 class AnnotateParams(Frozen):
     max_text_chars: int = 80  # longer names make poor referring expressions
     refusals_per_screenshot: int = 2  # negative rows borrowed from the source's other pages
     annotator: str = "template"  # or "model": an OpenAI-compatible chat-completions endpoint
     model: ModelParams = ModelParams()
+    howto: HowtoParams = HowtoParams()
 
 
 class DifficultyParams(Frozen):

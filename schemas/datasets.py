@@ -8,10 +8,11 @@ import polars as pl
 from schemas.boxes import Target
 from schemas.capture import HEX32, HEX64
 
-ACTION_TYPES = ["click", "type", "select", "hover", "scroll"]
-# Perspectives an annotator phrases for each element; a row may also be a refusal or an imported record.
+ACTION_TYPES = ["click", "type", "select", "hover", "scroll", "drag", "press"]
+# Perspectives an annotator phrases for each element; a row may also be a refusal, an imported record or
+# a grounded how-to step.
 PHRASED_PERSPECTIVES = ["text", "appearance", "function", "spatial", "intent"]
-PERSPECTIVES = [*PHRASED_PERSPECTIVES, "refusal", "imported"]
+PERSPECTIVES = [*PHRASED_PERSPECTIVES, "refusal", "imported", "howto"]
 GT_TYPES = ["positive", "negative"]
 QUALITY_FLAGS = [
     "unverifiable",
@@ -102,20 +103,102 @@ class Instructions(Phrased):
         strict = True
 
 
+# How-to: where a procedure was found, what each step does, and whether its target was found on a screen.
+HOWTO_METHODS = ["json_ld", "microdata", "procedure", "list", "step_headings", "numbered_paragraphs"]
+STEP_ACTIONS = ["click", "menu", "type", "select", "key", "drag", "open", "other"]
+STEP_GROUNDING = ["grounded", "absent", "ambiguous", "no_target"]
+HOWTO_TOPICS = [
+    "files",
+    "editing",
+    "formatting",
+    "tables",
+    "graphics",
+    "layout",
+    "settings",
+    "programming",
+    "installation",
+    "accounts",
+    "other",
+]
+SPAN = pl.List(pl.Int32)  # [start, end) into the step's text, or null
+TYPED_STEP = pl.Struct(
+    {
+        "text": pl.String,
+        "depth": pl.Int32,  # 0 for a step, 1 for a sub-step (a nested list), ...
+        "parent": pl.Int32,  # index of the step a sub-step belongs to; null at depth 0
+        "action": pl.String,
+        "action_span": SPAN,
+        "target": pl.String,  # the control acted on, as the step names it
+        "target_span": SPAN,
+        "value": pl.String,  # the text typed or the key pressed
+        "value_span": SPAN,
+        "menu_path": pl.List(pl.String),  # empty when the step names no menu path
+        "menu_span": SPAN,
+        "ui": pl.Boolean,  # the step names a control, a menu path or a key
+        "grounding": pl.String,
+        "n_matches": pl.Int32,  # elements with the target's name on the screen looked at
+        "element_id": pl.String,
+        "screenshot_id": pl.String,
+        "x1": pl.Float64,
+        "y1": pl.Float64,
+        "x2": pl.Float64,
+        "y2": pl.Float64,
+    }
+)
+
+
+def _each_step(expr: pl.Expr) -> pl.Expr:
+    """True where `expr` (over one step's struct, `pl.element()`) holds for every step of the row."""
+    return pl.col("typed_steps").list.eval(expr).list.all()
+
+
+def _span_ok(name: str) -> pl.Expr:
+    span = pl.element().struct.field(name)
+    start, end = span.list.get(0, null_on_oob=True), span.list.get(1, null_on_oob=True)
+    length = pl.element().struct.field("text").str.len_chars()
+    return span.is_null() | ((span.list.len() == 2) & (start >= 0) & (start < end) & (end <= length))
+
+
 class Howto(pa.DataFrameModel):
+    """A procedure: its goal, its steps (texts in `steps`; parsed and grounded in `typed_steps`, one struct
+    per step in the same order), how it was found, its topic, and whether it is a UI procedure."""
+
     howto_id: str = pa.Field(str_matches=HEX32)
     source_id: str
     capture_id: str = pa.Field(str_matches=HEX32)
     screenshot_id: str = pa.Field(str_matches=HEX64, nullable=True)
     page_path: str
     goal: str = pa.Field(str_length={"min_value": 1})
+    method: str = pa.Field(isin=HOWTO_METHODS)
+    topic: str = pa.Field(isin=HOWTO_TOPICS)
+    ui_procedure: bool
     steps: pl.List(pl.String)
-    n_steps: pl.Int32 = pa.Field(ge=2)
+    n_steps: pl.Int32 = pa.Field(ge=1)
+    typed_steps: pl.List(TYPED_STEP)
 
     @pa.dataframe_check
     def steps_counted(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """n_steps is the length of steps."""
-        return data.lazyframe.select(pl.col("steps").list.len() == pl.col("n_steps"))
+        """n_steps is the length of steps, and typed_steps holds the same texts in the same order."""
+        texts = pl.col("typed_steps").list.eval(pl.element().struct.field("text"))
+        return data.lazyframe.select(
+            (pl.col("steps").list.len() == pl.col("n_steps")) & (texts == pl.col("steps"))
+        )
+
+    @pa.dataframe_check
+    def steps_typed(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every step has a known action and grounding state, and spans inside its text."""
+        step = pl.element().struct
+        known = step.field("action").is_in(STEP_ACTIONS) & step.field("grounding").is_in(STEP_GROUNDING)
+        spans = [_span_ok(n) for n in ("action_span", "target_span", "value_span", "menu_span")]
+        return data.lazyframe.select(_each_step(pl.all_horizontal(known, *spans)))
+
+    @pa.dataframe_check
+    def grounded_steps_have_a_box(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A grounded step names its element, screenshot and box; any other step none of them."""
+        step = pl.element().struct
+        grounded = step.field("grounding") == "grounded"
+        named = [step.field(c).is_not_null() for c in ("element_id", "screenshot_id", "x1", "y1", "x2", "y2")]
+        return data.lazyframe.select(_each_step(pl.all_horizontal([grounded == n for n in named])))
 
     class Config:
         strict = True

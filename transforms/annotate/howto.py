@@ -1,96 +1,150 @@
-"""How-to: procedures mined from pages — a 'How to …' heading or title, then its ordered steps."""
+"""How-to: procedures mined from a source's pages, filtered, typed step by step, and grounded to its screens.
+
+For every page captured ok: the procedures on it (`howto_html.mine_procedures`), each one rejected with
+its reason (`howto_filters.rejection`, a `skipped` row) or kept as a `howto` row with its typed steps
+(`howto_steps.parse_step`), its topic, its UI flag and, per step, the element its target names on a screen
+of the source (`howto_ground`). Grounded steps are also `instructions` rows (perspective `howto`); a step
+with a target that is not found gets a `skipped` row saying why. The ledger counts pages, procedures and
+grounded steps.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-import lxml.html
 import polars as pl
 
+from schemas.config import HowtoParams
 from schemas.registry import schema
+from transforms.annotate.howto_filters import is_ui_procedure, rejection, topic_of
+from transforms.annotate.howto_ground import SourceScreens, ground_step, instruction_row, source_screens
+from transforms.annotate.howto_html import Procedure, RawStep, mine_procedures
+from transforms.annotate.howto_steps import TypedStep, parse_step
 from transforms.ids import row_id
 
-HOW_TO = re.compile(r"^\s*how to\b", re.IGNORECASE)
-STEP_HEADING = re.compile(r"^\s*(?:step\s*)?(\d+)\s*[:.)\-–]\s*(.+)$", re.IGNORECASE)
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+__all__ = ["Mined", "mine_howto", "mine_procedures", "step_struct"]
 
 
-def _text(node: lxml.html.HtmlElement) -> str:
-    return " ".join(node.text_content().split())
+@dataclass
+class Mined:
+    howto: pl.DataFrame
+    instructions: pl.DataFrame
+    skipped: pl.DataFrame
+    books: list[dict]
 
 
-def _after(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Elements after `heading` in document order, up to the next heading of the same or higher rank."""
-    rank = int(heading.tag[1])
-    out = []
-    for node in heading.itersiblings():
-        if node.tag in HEADINGS and int(node.tag[1]) <= rank:
-            break
-        out.append(node)
-    return out
+def step_struct(raw: RawStep, typed: TypedStep) -> dict:
+    """A step as `typed_steps` holds it, before grounding."""
+    return {
+        "text": raw.text,
+        "depth": raw.depth,
+        "parent": raw.parent,
+        "action": typed.action,
+        "action_span": typed.action_span,
+        "target": typed.target,
+        "target_span": typed.target_span,
+        "value": typed.value,
+        "value_span": typed.value_span,
+        "menu_path": typed.menu_path,
+        "menu_span": typed.menu_span,
+        "ui": typed.ui,
+    }
 
 
-def _steps_after(heading: lxml.html.HtmlElement) -> list[str]:
-    following = _after(heading)
-    for node in following:
-        lists = [node] if node.tag == "ol" else node.findall(".//ol")
-        if lists:
-            return [_text(li) for li in lists[0].findall("li") if _text(li)]
-    numbered = [STEP_HEADING.match(_text(n)) for n in following if n.tag in HEADINGS]
-    numbered = [m for m in numbered if m]
-    if len(numbered) >= 2 and [int(m.group(1)) for m in numbered] == list(range(1, len(numbered) + 1)):
-        return [m.group(2).strip() for m in numbered]
-    return []
+def _skip(cap: dict, table: str, perspective: str, reason: str) -> dict:
+    return {
+        "source_id": cap["source_id"],
+        "table": table,
+        "perspective": perspective,
+        "element_id": None,
+        "screenshot_id": cap["screenshot_id"] or "",
+        "reason": reason,
+    }
 
 
-def mine_procedures(html: str) -> list[tuple[str, list[str]]]:
-    """(goal, ordered steps) for each 'How to …' heading (or title) followed by steps."""
-    if not html or not html.strip():
-        return []
-    root = lxml.html.fromstring(html)
-    found = []
-    headings = [h for h in root.iter(*HEADINGS) if HOW_TO.match(_text(h))]
-    for heading in headings:
-        steps = _steps_after(heading)
-        if len(steps) >= 2:
-            found.append((_text(heading), steps))
-    if not found:
-        title = root.findtext(".//title") or ""
-        ordered = root.find(".//ol")
-        if HOW_TO.match(title) and ordered is not None:
-            steps = [_text(li) for li in ordered.findall("li") if _text(li)]
-            goal = re.split(r"\s[·|–-]\s", title)[0].strip()
-            if len(steps) >= 2:
-                found.append((goal, steps))
-    return found
+def _book(table: str, rows_in: int, rows_out: int) -> dict:
+    return {"table": table, "rows_in": rows_in, "rows_out": rows_out, "skipped": rows_in - rows_out}
 
 
-def mine_howto(captures: pl.DataFrame, screenshots: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Captures and their screenshots in; (how-to rows, number of pages that had no procedure).
-    A procedure points at the page's first screenshot (part 0), where its heading usually is."""
+class _Miner:
+    def __init__(self, screens: SourceScreens, params: HowtoParams):
+        self.screens, self.params = screens, params
+        self.howto: list[dict] = []
+        self.instructions: list[dict] = []
+        self.skipped: list[dict] = []
+        self.counts = {"found": 0, "kept": 0, "named": 0, "grounded": 0}
+
+    def page(self, cap: dict) -> bool:
+        """Mine one captured page; True when it had any procedure."""
+        procedures = mine_procedures(cap["html"] or "")
+        for procedure in procedures:
+            self.procedure(cap, procedure)
+        return bool(procedures)
+
+    def procedure(self, cap: dict, procedure: Procedure) -> None:
+        self.counts["found"] += 1
+        typed = [parse_step(raw.text, raw.marks) for raw in procedure.steps]
+        reason = rejection(procedure, typed, self.params)
+        if reason is not None:
+            self.skipped.append(_skip(cap, "howto", procedure.method, reason))
+            return
+        self.counts["kept"] += 1
+        texts = procedure.texts
+        row = {
+            "source_id": cap["source_id"],
+            "capture_id": cap["capture_id"],
+            "screenshot_id": cap["screenshot_id"],
+            "page_path": cap["page_path"],
+            "goal": procedure.goal,
+            "method": procedure.method,
+            "topic": topic_of(procedure.goal, texts),
+            "ui_procedure": is_ui_procedure(typed, self.params),
+            "steps": texts,
+            "n_steps": len(texts),
+        }
+        row["howto_id"] = row_id("howto", row)
+        structs = [step_struct(raw, t) for raw, t in zip(procedure.steps, typed)]
+        row["typed_steps"] = [self.ground(cap, row, i, step, procedure) for i, step in enumerate(structs)]
+        self.howto.append(row)
+
+    def ground(self, cap: dict, howto: dict, index: int, step: dict, procedure: Procedure) -> dict:
+        links = [(s, e) for s, e, k in procedure.steps[index].marks if k == "link"]
+        fields, item = ground_step(step, cap["capture_id"], self.screens, links)
+        step = step | fields
+        if fields["grounding"] != "no_target":
+            self.counts["named"] += 1
+        if item is not None:
+            self.counts["grounded"] += 1
+            self.instructions.append(instruction_row(step, index, item, howto))
+        elif fields["grounding"] != "no_target":
+            where = "on no screen of the source" if fields["grounding"] == "absent" else "on several elements"
+            reason = f"how-to step {index + 1}: {step['target'] or step['menu_path'][0]!r} {where}"
+            self.skipped.append(_skip(cap, "instructions", "howto", reason))
+        return step
+
+
+def mine_howto(
+    captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl.DataFrame, params: HowtoParams
+) -> Mined:
+    """Procedures of a source's pages, their grounded steps as instructions, what was set aside and why,
+    and the ledger's books (pages, procedures, grounded steps)."""
     first = (
         screenshots.filter(pl.col("part_index") == 0)
         .select("capture_id", "screenshot_id")
         .unique("capture_id")
     )
-    rows, without = [], 0
     ok = captures.filter(pl.col("status") == "ok").join(first, on="capture_id", how="left")
-    for cap in ok.iter_rows(named=True):
-        procedures = mine_procedures(cap["html"] or "")
-        without += not procedures
-        for goal, steps in procedures:
-            rows.append(
-                {
-                    "howto_id": row_id(
-                        "howto", {"capture_id": cap["capture_id"], "goal": goal, "steps": steps}
-                    ),
-                    "source_id": cap["source_id"],
-                    "capture_id": cap["capture_id"],
-                    "screenshot_id": cap["screenshot_id"],
-                    "page_path": cap["page_path"],
-                    "goal": goal,
-                    "steps": steps,
-                    "n_steps": len(steps),
-                }
-            )
-    return pl.DataFrame(rows, schema=schema("howto")), without
+    miner = _Miner(source_screens(elements, screenshots, captures), params)
+    with_procedures = sum(miner.page(cap) for cap in ok.iter_rows(named=True))
+    c = miner.counts
+    books = [
+        _book("howto_pages", ok.height, with_procedures),
+        _book("howto", c["found"], c["kept"]),
+        _book("instructions.howto", c["named"], c["grounded"]),
+    ]
+    return Mined(
+        howto=pl.DataFrame(miner.howto, schema=schema("howto")),
+        instructions=pl.DataFrame(miner.instructions, schema=schema("instructions")),
+        skipped=pl.DataFrame(miner.skipped, schema=schema("skipped")),
+        books=books,
+    )

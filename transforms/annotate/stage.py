@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.config import HowtoParams
 from schemas.registry import empty
 from transforms.annotate.annotators import usage_table
 from transforms.annotate.howto import mine_howto
@@ -37,10 +38,14 @@ def _imported(captured: dict[str, pl.DataFrame]) -> StageOutput:
 
 
 def annotate_stage(
-    captured: dict[str, pl.DataFrame], source_id: str, annotator: Annotator, refusals_per_screenshot: int
+    captured: dict[str, pl.DataFrame],
+    source_id: str,
+    annotator: Annotator,
+    refusals_per_screenshot: int,
+    howto: HowtoParams = HowtoParams(),
 ) -> StageOutput:
     """Phrases for every element (or an imported dataset's records as they are), how-to procedures
-    mined from the pages, and what the annotator spent."""
+    mined from the pages (their grounded steps added to the instructions), and what the annotator spent."""
     if "records" in captured:
         out = _imported(captured)
     else:
@@ -53,16 +58,9 @@ def annotate_stage(
             "skipped": annotated.skipped,
         }
         out = StageOutput(tables, annotated.books)
-    captures = captured["captures"]
-    howto, pages_without = mine_howto(captures, captured["screenshots"])
-    ok_pages = captures.filter(pl.col("status") == "ok").height
-    out.books.append(
-        {
-            "table": "howto_pages",
-            "rows_in": ok_pages,
-            "rows_out": ok_pages - pages_without,
-            "skipped": pages_without,
-        }
-    )
-    out.tables |= {"howto": howto, "model_usage": usage_table(annotator, source_id)}
+    mined = mine_howto(captured["captures"], captured["screenshots"], captured["elements"], howto)
+    out.books += mined.books
+    out.tables["instructions"] = pl.concat([out.tables["instructions"], mined.instructions])
+    out.tables["skipped"] = pl.concat([out.tables["skipped"], mined.skipped])
+    out.tables |= {"howto": mined.howto, "model_usage": usage_table(annotator, source_id)}
     return out

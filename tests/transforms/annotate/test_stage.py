@@ -9,7 +9,6 @@ import polars as pl
 from schemas.bookkeeping import Skipped
 from schemas.datasets import Grounding, Instructions
 from tests.transforms.elements import annotated, el, png
-from transforms.annotate.howto import mine_procedures
 from transforms.annotate.sample_values import sample_value
 
 BLUE, GREEN = (37, 99, 235), (22, 163, 74)
@@ -249,31 +248,3 @@ def test_sample_values_follow_the_field_hints():
     assert sample_value("text", "q", "Search mail") == "noise cancelling headphones"
     assert sample_value("text", None, "Type the project name to confirm") == "Alex Morgan"
     assert sample_value(None, None, "Anything else") == "hello world"
-
-
-def test_howto_from_a_heading_and_its_ordered_list():
-    html = (
-        "<h1>Docs</h1><h2>How to export a report</h2><p>Intro</p><ol><li>Open the report.</li>"
-        "<li>Click <b>Export</b>.</li></ol><h2>FAQ</h2><ol><li>a</li><li>b</li></ol>"
-    )
-    assert mine_procedures(html) == [("How to export a report", ["Open the report.", "Click Export."])]
-
-
-def test_howto_from_numbered_step_headings():
-    html = (
-        "<h1>How to install the CLI</h1><h2>Step 1: Download it</h2><p>x</p>"
-        "<h2>Step 2: Run the installer</h2><h2>Step 3: Log in</h2>"
-    )
-    assert mine_procedures(html) == [
-        ("How to install the CLI", ["Download it", "Run the installer", "Log in"])
-    ]
-
-
-def test_howto_from_the_title_and_nothing_without_a_goal():
-    titled = (
-        "<html><head><title>How to bake bread · Crumb</title></head><body><ol><li>Mix</li><li>Bake</li></ol>"
-    )
-    assert mine_procedures(titled) == [("How to bake bread", ["Mix", "Bake"])]
-    assert mine_procedures("<h2>Ingredients</h2><ol><li>Flour</li><li>Water</li></ol>") == []
-    assert mine_procedures("<h2>How to give up</h2><ol><li>Only one step</li></ol>") == []
-    assert mine_procedures("") == []
