@@ -106,6 +106,7 @@ class CaptureParams(Frozen):
     max_elements: int = 5000
     max_slices: int = 4
     max_page_mb: float = 20.0
+    max_js_heap_mb: int = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
     shard_pages: int = 50  # pages per capture task
     retries: int = 2
 
