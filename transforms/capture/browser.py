@@ -166,8 +166,9 @@ async def _capture_device(
                 page = render(tab, target.url, target.key, device, render_limits(params), deadline)
                 return await asyncio.wait_for(page, deadline - time.monotonic())
         except TimeoutError:
-            return PageResult(target.key, device, started_at=started).fail(
-                "timeout", f"page took longer than its {params.page_budget_s:g} s budget"
+            stopped = PageResult(target.key, device, started_at=started)
+            return tab.report(
+                stopped.fail("timeout", f"page took longer than its {params.page_budget_s:g} s budget")
             )
         except Exception as exc:  # noqa: BLE001 - a dead browser surfaces as many kinds of error
             if session.alive():

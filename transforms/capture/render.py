@@ -110,6 +110,16 @@ class Tab:
         self.script_errors.clear()
         self.main_navigations = self.downloads = self.dialogs = 0
 
+    def report(self, result: PageResult) -> PageResult:
+        """What the page did besides rendering (script errors, dialogs), added to its result."""
+        result.script_errors = list(self.script_errors)
+        if self.dialogs:
+            result.notes.append(f"{self.dialogs} JavaScript dialog(s) dismissed")
+        if result.script_errors and result.status in ("ok", "empty"):
+            note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
+            result.message = f"{result.message}; {note}" if result.message else note
+        return result
+
     def spent(self) -> bool:
         """A page that opened dialogs may open more while the next page loads: use a fresh tab."""
         return self.dialogs > 0 or self.crashed
@@ -235,10 +245,4 @@ async def render(
             result.fail("error", "page navigated away or reloaded itself during capture")
         else:
             result.fail("error", text)
-    result.script_errors = list(tab.script_errors)
-    if tab.dialogs:
-        result.notes.append(f"{tab.dialogs} JavaScript dialog(s) dismissed")
-    if result.script_errors and result.status in ("ok", "empty"):
-        note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
-        result.message = f"{result.message}; {note}" if result.message else note
-    return result
+    return tab.report(result)

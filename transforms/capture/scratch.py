@@ -14,6 +14,10 @@ from pathlib import Path
 
 PREFIX = "groundmill-browser-"
 _ENV_LOCK = threading.Lock()  # TMPDIR is process-wide: one capture at a time sets it
+# Chromium makes a Unix socket in a folder under its temporary folder, and a socket path holds at most
+# 107 bytes: under a long temporary folder (a test's, say) the browser folder goes in /tmp instead.
+_SOCKET_PATH_MAX = 107
+_SOCKET_ROOM = len(f"/{PREFIX}4194304-abcdefgh/org.chromium.Chromium.abcdef/SingletonSocket")
 
 
 def _owner_alive(folder: Path) -> bool:
@@ -44,6 +48,8 @@ def remove_stale(parent: Path) -> list[Path]:
 def browser_scratch(parent: Path | None = None) -> Iterator[Path]:
     """A fresh folder for one capture's browser, removed on the way out (stale ones first)."""
     parent = parent or Path(tempfile.gettempdir())  # also fixes Python's own temp folder before TMPDIR moves
+    if len(str(parent).encode()) + _SOCKET_ROOM > _SOCKET_PATH_MAX and Path("/tmp").is_dir():
+        parent = Path("/tmp")
     remove_stale(parent)
     folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
     try:
