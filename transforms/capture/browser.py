@@ -110,7 +110,7 @@ class _Session:
 
     pw: Playwright
     policy: RequestPolicy
-    args: list[str]
+    params: CaptureParams
     browser: Browser | None = None
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
     restarts: int = 0
@@ -124,7 +124,7 @@ class _Session:
                 self.browser = await self.pw.chromium.launch(
                     headless=True,
                     executable_path=chromium_executable(),
-                    args=self.args,
+                    args=launch_args(self.params, self.policy),
                     ignore_default_args=IGNORED_DEFAULT_ARGS,
                 )
                 self.contexts = {}
@@ -133,6 +133,8 @@ class _Session:
                     **device.context_options(), accept_downloads=False, service_workers="block"
                 )
                 await context.route("**/*", self.policy)
+                if self.params.clock is not None:  # a page that prints the time prints the same one
+                    await context.clock.set_fixed_time(self.params.clock)
                 context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
                 self.contexts[device.name] = context
             return self.contexts[device.name]
@@ -213,7 +215,7 @@ async def _capture_all(
         with temp_dir_for_children(scratch):
             driver = await async_playwright().start()
         try:
-            session = _Session(driver, policy, launch_args(params, policy))
+            session = _Session(driver, policy, params)
             try:
                 for device in params.devices:
                     await _capture_device(session, device, targets, params, politeness, results, on_page)
