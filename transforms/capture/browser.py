@@ -162,11 +162,12 @@ async def _capture_device(
     screenshot_lock = asyncio.Lock()
 
     async def attempt(tab: Tab, target: Target) -> PageResult:
-        started, deadline = time.time(), time.monotonic() + params.page_budget_s
+        started = time.time()
         try:
             async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
+                started, deadline = time.time(), time.monotonic() + params.page_budget_s
                 page = render(tab, target.url, target.key, device, render_limits(params), deadline)
-                return await asyncio.wait_for(page, deadline - time.monotonic())
+                return await asyncio.wait_for(page, params.page_budget_s)
         except TimeoutError:
             stopped = PageResult(target.key, device, started_at=started)
             return tab.report(
