@@ -8,11 +8,13 @@ import os
 import subprocess
 import sys
 from hashlib import sha256
+from pathlib import Path
 
 from playwright.async_api import async_playwright
 
 from schemas.config import CaptureParams, Source
 from tests.conftest import REPO
+from tests.transforms.capture.test_stage import capture, element
 from transforms.capture.browser import CHROMIUM_ARGS, capture_pages, chromium_executable
 from transforms.capture.opening import open_source
 from transforms.capture.render import FREEZE_CSS, NEXT_PAINT_JS
@@ -74,3 +76,12 @@ def test_pixels_do_not_depend_on_what_was_painted_before():
     with serve_directory(SAMPLE) as base:
         fresh, repainted = asyncio.run(_twice(base + "signin.html"))
     assert fresh == repainted
+
+
+def test_pages_see_the_fixed_clock(tmp_path: Path):
+    """A saved page that printed the current time differed on every run (herald-sun-1 in the
+    readability corpus)."""
+    page = '<p id="now"></p><script>now.textContent = new Date(Date.now()).toISOString();</script>'
+    (tmp_path / "clock.html").write_text(page)
+    tables = capture(tmp_path, ["clock.html"], CaptureParams(max_slices=1))
+    assert element(tables, "now")["text"] == "2025-01-01T00:00:00.000Z"
