@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +15,11 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 
 from schemas.config import CaptureParams, Device
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
+from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
-CHROMIUM_ARGS = [
+QUIET_ARGS = [
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
@@ -28,7 +30,23 @@ CHROMIUM_ARGS = [
     "--font-render-hinting=none",
     "--hide-scrollbars",
 ]
+# The same page, the same PNG bytes, in every run. Partial raster repaints only the changed part of a
+# tile over the pixels already there, so anti-aliased edges (rounded corners) came out a level apart
+# depending on whether the page had been painted before the capture restyled it (3 of 21 sample
+# screenshots differed between runs). The colour profile and Skia's CPU-specific code paths would
+# make the bytes depend on the machine.
+REPRODUCIBLE_ARGS = ["--disable-partial-raster", "--force-color-profile=srgb", "--disable-skia-runtime-opts"]
+CHROMIUM_ARGS = QUIET_ARGS + REPRODUCIBLE_ARGS
+# Playwright turns Chromium's popup blocker off; on, a page cannot open windows without a click.
+IGNORED_DEFAULT_ARGS = ["--disable-popup-blocking"]
 RequestPolicy = Callable[[Route], Awaitable[None]]
+
+
+def launch_args(params: CaptureParams, policy: RequestPolicy) -> list[str]:
+    """Chromium's flags: quiet, reproducible, a JavaScript heap cap (a memory bomb crashes its own tab
+    early), and the request policy's own."""
+    heap = f"--js-flags=--max-old-space-size={params.max_js_heap_mb}"
+    return [*CHROMIUM_ARGS, heap, *getattr(policy, "browser_args", [])]
 
 
 def render_limits(params: CaptureParams) -> RenderLimits:
@@ -92,6 +110,7 @@ class _Session:
 
     pw: Playwright
     policy: RequestPolicy
+    params: CaptureParams
     browser: Browser | None = None
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
     restarts: int = 0
@@ -102,9 +121,11 @@ class _Session:
             if self.browser is None or not self.browser.is_connected():
                 if self.browser is not None:
                     self.restarts += 1
-                extra = list(getattr(self.policy, "browser_args", []))
                 self.browser = await self.pw.chromium.launch(
-                    headless=True, executable_path=chromium_executable(), args=CHROMIUM_ARGS + extra
+                    headless=True,
+                    executable_path=chromium_executable(),
+                    args=launch_args(self.params, self.policy),
+                    ignore_default_args=IGNORED_DEFAULT_ARGS,
                 )
                 self.contexts = {}
             if device.name not in self.contexts:
@@ -112,6 +133,8 @@ class _Session:
                     **device.context_options(), accept_downloads=False, service_workers="block"
                 )
                 await context.route("**/*", self.policy)
+                if self.params.clock is not None:  # a page that prints the time prints the same one
+                    await context.clock.set_fixed_time(self.params.clock)
                 context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
                 self.contexts[device.name] = context
             return self.contexts[device.name]
@@ -139,19 +162,22 @@ async def _capture_device(
     screenshot_lock = asyncio.Lock()
 
     async def attempt(tab: Tab, target: Target) -> PageResult:
+        started = time.time()
         try:
             async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
-                return await asyncio.wait_for(
-                    render(tab, target.url, target.key, device, render_limits(params)), params.page_budget_s
-                )
+                started, deadline = time.time(), time.monotonic() + params.page_budget_s
+                page = render(tab, target.url, target.key, device, render_limits(params), deadline)
+                return await asyncio.wait_for(page, params.page_budget_s)
         except TimeoutError:
-            return PageResult(target.key, device).fail(
-                "timeout", f"page took longer than its {params.page_budget_s:g} s budget"
+            stopped = PageResult(target.key, device, started_at=started)
+            return tab.report(
+                stopped.fail("timeout", f"page took longer than its {params.page_budget_s:g} s budget")
             )
         except Exception as exc:  # noqa: BLE001 - a dead browser surfaces as many kinds of error
             if session.alive():
                 raise
-            return PageResult(target.key, device).fail("error", f"browser crashed: {str(exc)[:200]}")
+            failed = PageResult(target.key, device, started_at=started)
+            return failed.fail("error", f"browser crashed: {str(exc)[:200]}")
 
     async def worker() -> None:
         tab = await Tab.open(await session.context(device), screenshot_lock)
@@ -164,8 +190,9 @@ async def _capture_device(
                 retry = await attempt(tab, target)
                 retry.notes.append("browser crashed and was restarted; this is the second try")
                 result = retry
-            elif result.status in ("timeout", "error"):
-                # A page that failed may still be spinning: go on in a fresh tab.
+            elif result.status in ("timeout", "error") or tab.spent():
+                # A page that failed may still be spinning, one that opened dialogs may open more
+                # while the next one loads: go on in a fresh tab.
                 await _discard(tab)
                 tab = await Tab.open(await session.context(device), screenshot_lock)
             results[(target.key, device.name)] = result
@@ -185,13 +212,18 @@ async def _capture_all(
     on_page: Callable[[PageResult], None] | None,
 ) -> list[PageResult]:
     results: dict[tuple[str, str], PageResult] = {}
-    async with async_playwright() as pw:
-        session = _Session(pw, policy)
+    with browser_scratch() as scratch:
+        with temp_dir_for_children(scratch):
+            driver = await async_playwright().start()
         try:
-            for device in params.devices:
-                await _capture_device(session, device, targets, params, politeness, results, on_page)
+            session = _Session(driver, policy, params)
+            try:
+                for device in params.devices:
+                    await _capture_device(session, device, targets, params, politeness, results, on_page)
+            finally:
+                await session.close()
         finally:
-            await session.close()
+            await driver.stop()
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 

@@ -52,6 +52,20 @@
     for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) return true;
     return false;
   };
+  // el.labels scans the whole document on every call (seconds on a page of 100,000 controls): the
+  // labels of each document or shadow root are mapped to their controls once.
+  const labelMaps = new Map();
+  const firstLabel = (el) => {
+    const root = el.getRootNode();
+    if (!labelMaps.has(root)) {
+      const map = new Map();
+      for (const label of root.querySelectorAll ? root.querySelectorAll("label") : []) {
+        if (label.control && !map.has(label.control)) map.set(label.control, label);
+      }
+      labelMaps.set(root, map);
+    }
+    return labelMaps.get(root).get(el);
+  };
   const accessibleName = (el) => {
     const aria = el.getAttribute("aria-label");
     if (aria && aria.trim()) return clean(aria);
@@ -62,7 +76,8 @@
         .filter(Boolean).map((n) => n.innerText).join(" ");
       if (t.trim()) return clean(t);
     }
-    if (el.labels && el.labels.length) return clean(el.labels[0].innerText);
+    const label = firstLabel(el);
+    if (label) return clean(label.innerText);
     for (const attr of ["alt", "title", "placeholder"]) {
       const v = el.getAttribute(attr);
       if (v && v.trim()) return clean(v);
@@ -136,12 +151,23 @@
     const r = v.endsWith("%") ? parseFloat(v) / 100 * side : parseFloat(v);
     return side > 0 && r > 0 ? Math.min(r / side, 0.5) : 0;
   };
+  // nth-of-type of each element, counted once per parent: a parent with 100,000 children is not rescanned
+  // for each of them.
+  const nthOfType = new Map();
+  const nth = (n) => {
+    if (!nthOfType.has(n)) {
+      const seen = {};
+      for (const c of n.parentNode ? n.parentNode.children : [n]) {
+        seen[c.tagName] = (seen[c.tagName] || 0) + 1;
+        nthOfType.set(c, seen[c.tagName]);
+      }
+    }
+    return nthOfType.get(n);
+  };
   const cssPath = (el) => {
     const parts = [];
     for (let n = el; n && n.nodeType === 1 && n.tagName !== "HTML"; n = n.parentElement) {
-      let i = 1;
-      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === n.tagName) i++;
-      parts.unshift(`${n.tagName.toLowerCase()}:nth-of-type(${i})`);
+      parts.unshift(`${n.tagName.toLowerCase()}:nth-of-type(${nth(n)})`);
     }
     return parts.join(">");
   };
@@ -187,13 +213,14 @@
     const x1 = Math.max(frame.clip.x1, bx1), y1 = Math.max(frame.clip.y1, by1);
     const x2 = Math.min(frame.clip.x2, bx2), y2 = Math.min(frame.clip.y2, by2);
     if (x2 - x1 < 1 || y2 - y1 < 1) return exclude(el, "off_screen", frame, r);
+    // Past the cap an element on screen is only counted: no hit tests, no record.
+    if (elements.length >= maxElements) { counts.over_cap++; return; }
     let hits = 0;
     for (let i = 0; i < GRID; i++) for (let j = 0; j < GRID; j++) {
       if (hitsSelf(el, x1 + (i + 0.5) * (x2 - x1) / GRID, y1 + (j + 0.5) * (y2 - y1) / GRID)) hits++;
     }
     const centerHit = clicksSelf(el, (x1 + x2) / 2, (y1 + y2) / 2);
     if (hits === 0 && !hitsSelf(el, (x1 + x2) / 2, (y1 + y2) / 2)) return exclude(el, "covered", frame, r);
-    if (elements.length >= maxElements) { counts.over_cap++; return; }
 
     const attr = (a) => el.getAttribute(a);
     const style = getComputedStyle(el);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -79,6 +80,7 @@ class Tab:
     script_errors: list[str] = field(default_factory=list)
     main_navigations: int = 0
     downloads: int = 0
+    dialogs: int = 0
     crashed: bool = False
 
     @classmethod
@@ -86,11 +88,15 @@ class Tab:
         page = await context.new_page()
         tab = cls(page, screenshot_lock)
         page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
-        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        page.on("dialog", lambda dialog: tab._dialog(dialog))
         page.on("download", lambda download: tab._downloaded(download))
         page.on("crash", lambda _: setattr(tab, "crashed", True))
         page.on("framenavigated", lambda frame: tab._navigated(frame))
         return tab
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs += 1
+        asyncio.ensure_future(_answer(dialog))
 
     def _downloaded(self, download) -> None:
         self.downloads += 1
@@ -102,7 +108,30 @@ class Tab:
 
     def reset(self) -> None:
         self.script_errors.clear()
-        self.main_navigations = self.downloads = 0
+        self.main_navigations = self.downloads = self.dialogs = 0
+
+    def report(self, result: PageResult) -> PageResult:
+        """What the page did besides rendering (script errors, dialogs), added to its result."""
+        result.script_errors = list(self.script_errors)
+        if self.dialogs:
+            result.notes.append(f"{self.dialogs} JavaScript dialog(s) dismissed")
+        if result.script_errors and result.status in ("ok", "empty"):
+            note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
+            result.message = f"{result.message}; {note}" if result.message else note
+        return result
+
+    def spent(self) -> bool:
+        """A page that opened dialogs may open more while the next page loads: use a fresh tab."""
+        return self.dialogs > 0 or self.crashed
+
+
+async def _answer(dialog) -> None:
+    """Dismiss a JavaScript dialog; a page leaving is let go (accepting beforeunload). The dialog may
+    be gone by the time the answer arrives (its page navigated or closed): nothing left to do then."""
+    try:
+        await (dialog.accept() if dialog.type == "beforeunload" else dialog.dismiss())
+    except PlaywrightError:
+        pass
 
 
 async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
@@ -140,16 +169,24 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
+async def _slices(tab: Tab, result: PageResult, limits: RenderLimits, deadline: float) -> None:
+    """Viewport-high slices from the top, as many as the limits allow and the page's time left: a
+    further slice is only begun when twice the slowest one so far still fits before `deadline`."""
     page = tab.page
+    t0 = time.monotonic()
     first = await _shoot(tab, result, limits, 0)
     result.slices.append(first)
+    slowest = time.monotonic() - t0
     height, total = first.css_height, first.page_height
     last_y = 0.0
     for part in range(1, limits.max_slices):
         target = min(part * height, max(0, total - height))
         if target <= last_y:
             break
+        if time.monotonic() + 2 * slowest > deadline:
+            result.notes.append(f"stopped after {part} slice(s) to stay within the page budget")
+            break
+        t0 = time.monotonic()
         await page.evaluate(f"() => window.scrollTo(0, {target})")
         await page.evaluate(NEXT_PAINT_JS)
         shot = await _shoot(tab, result, limits, part)
@@ -157,10 +194,14 @@ async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
             break
         last_y = shot.scroll_y
         result.slices.append(shot)
+        slowest = max(slowest, time.monotonic() - t0)
 
 
-async def render(tab: Tab, url: str, page_key: str, device: Device, limits: RenderLimits) -> PageResult:
-    """Load `url` in `tab` and capture it; every failure becomes a status and a message."""
+async def render(
+    tab: Tab, url: str, page_key: str, device: Device, limits: RenderLimits, deadline: float = math.inf
+) -> PageResult:
+    """Load `url` in `tab` and capture it; every failure becomes a status and a message. `deadline`
+    (time.monotonic()) is when the page's budget runs out: no slice is begun that would not fit."""
     result = PageResult(page_key=page_key, device=device, started_at=time.time())
     tab.reset()
     page = tab.page
@@ -186,7 +227,7 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
         result.load_ms = (time.perf_counter() - t0) * 1000
         navigations = tab.main_navigations
         result.title = await page.title()
-        await _slices(tab, result, limits)
+        await _slices(tab, result, limits, deadline)
         if tab.main_navigations != navigations:
             return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):
@@ -204,8 +245,4 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
             result.fail("error", "page navigated away or reloaded itself during capture")
         else:
             result.fail("error", text)
-    result.script_errors = list(tab.script_errors)
-    if result.script_errors and result.status in ("ok", "empty"):
-        note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
-        result.message = f"{result.message}; {note}" if result.message else note
-    return result
+    return tab.report(result)
