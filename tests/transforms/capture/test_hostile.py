@@ -124,6 +124,7 @@ def scratch() -> Iterator[Path]:
     """A temporary folder short enough for Chromium's socket path (pytest's tmp_path is not)."""
     folder = Path(tempfile.mkdtemp(prefix="gm-test-", dir="/tmp"))
     yield folder
+    _wait_for_exit(_processes_using(folder))  # a browser still writing there would defeat rmtree
     shutil.rmtree(folder, ignore_errors=True)
 
 
