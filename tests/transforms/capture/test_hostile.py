@@ -37,7 +37,7 @@ EXPECTED = {
     "memory-bomb.html": ({"error"}, "page crashed"),
     "recursive-iframes.html": ({"ok", "timeout"}, ""),
     "tall.html": ({"ok"}, ""),
-    "empty.html": ({"empty"}, "page has no visible elements"),
+    "empty.html": ({"refused"}, "the file is empty"),  # refused before the browser opens it
 }
 # The budget ends before the navigation timeout: every hang is stopped by the page budget.
 PARAMS = CaptureParams(page_timeout_s=10, page_budget_s=3, pages_in_flight=1, max_slices=2, max_js_heap_mb=64)
