@@ -14,6 +14,7 @@ do in one line.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -89,6 +90,8 @@ def ensure_api(timeout_s: int) -> str | None:
     prefects = get_current_settings().server.ephemeral
     if "startup_timeout_seconds" in prefects.model_fields_set:  # set by the user (env or profile)
         timeout_s = max(timeout_s, prefects.startup_timeout_seconds)
+    # Processes this one starts (Dask workers) that start a temporary server of their own get as long.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(timeout_s))
     started = time.monotonic()
     for attempt in (1, 2):
         try:
