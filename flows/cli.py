@@ -212,29 +212,12 @@ def _run(args: argparse.Namespace, where) -> int:
         return 2
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
     from flows.curate import NothingUsable
-    from flows.outcomes import SourcesFailed, failed_sources
-    from flows.runners import task_runner
-    from flows.server import ServerStartError, ensure_api
+    from flows.outcomes import SourcesFailed
+    from flows.server import ServerStartError, prefect_api
 
     try:
-        ensure_api(params.run.server_start_timeout_s)
-        if args.command == "watch":
-            from flows.watch import watch_sources
-
-            ran = watch_sources()
-            print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
-            return 0
-        if args.command == "run":
-            from flows.lifecycle import lifecycle
-
-            lifecycle(args.sources)
-            return _summary(args, where)
-        stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-        outcomes = stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
-        failed = failed_sources(outcomes, args.command)
-        if failed:
-            raise SourcesFailed(failed, [sid for sid in outcomes if sid not in failed])
-        return 0
+        with prefect_api(params.run.server_start_timeout_s):
+            return _flows(args, where, params)
     except SourcesFailed as exc:
         if args.command == "run" and where.catalog.exists():
             _summary(args, where)
@@ -244,6 +227,30 @@ def _run(args: argparse.Namespace, where) -> int:
     except (NothingUsable, ServerStartError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 1
+
+
+def _flows(args: argparse.Namespace, where, params) -> int:
+    """Run the command's flow: `watch`, the lifecycle, or one stage (SourcesFailed when a source failed)."""
+    from flows.outcomes import SourcesFailed, failed_sources
+    from flows.runners import task_runner
+
+    if args.command == "watch":
+        from flows.watch import watch_sources
+
+        ran = watch_sources()
+        print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
+        return 0
+    if args.command == "run":
+        from flows.lifecycle import lifecycle
+
+        lifecycle(args.sources)
+        return _summary(args, where)
+    stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+    outcomes = stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+    failed = failed_sources(outcomes, args.command)
+    if failed:
+        raise SourcesFailed(failed, [sid for sid in outcomes if sid not in failed])
+    return 0
 
 
 COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _audit, "summary": _summary}

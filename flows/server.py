@@ -14,8 +14,10 @@ do in one line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock
@@ -77,18 +79,26 @@ def _start_once(timeout_s: int) -> None:
         raise ServerStartError(why) from exc
 
 
+def _start_timeout(configured_s: int) -> int:
+    """run.server_start_timeout_s, or Prefect's own setting where the user set it larger."""
+    from prefect.settings import get_current_settings
+
+    prefects = get_current_settings().server.ephemeral
+    if "startup_timeout_seconds" in prefects.model_fields_set:  # set by the user (env or profile)
+        return max(configured_s, prefects.startup_timeout_seconds)
+    return configured_s
+
+
 def ensure_api(timeout_s: int) -> str | None:
     """Make sure the flows of this process have an API: nothing to do when PREFECT_API_URL names a
     server; else prepare the database and start the temporary server (one retry). Returns what it
     started ("temporary server ...") or None."""
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, get_current_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         return None
     prepare_database()
-    prefects = get_current_settings().server.ephemeral
-    if "startup_timeout_seconds" in prefects.model_fields_set:  # set by the user (env or profile)
-        timeout_s = max(timeout_s, prefects.startup_timeout_seconds)
+    timeout_s = _start_timeout(timeout_s)
     started = time.monotonic()
     for attempt in (1, 2):
         try:
@@ -101,3 +111,16 @@ def ensure_api(timeout_s: int) -> str | None:
         "busy: raise run.server_start_timeout_s in params.yaml, or run `prefect server start` and set "
         "PREFECT_API_URL=http://127.0.0.1:4200/api"
     )
+
+
+@contextlib.contextmanager
+def prefect_api(timeout_s: int) -> Iterator[None]:
+    """ensure_api, then the block runs with settings that give the same start-up time to a temporary
+    server started where the flows' settings travel (a Dask worker's tasks)."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, temporary_settings
+
+    ensure_api(timeout_s)
+    with temporary_settings(
+        updates={PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: _start_timeout(timeout_s)}
+    ):
+        yield
