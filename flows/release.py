@@ -1,10 +1,14 @@
 """Release a published dataset version with DVC and git: `dvc commit` records every stage's outputs
-in dvc.lock, one git commit holds dvc.lock and data/versions.parquet (only those paths, whatever else
-is staged), a tag names the version, and `dvc push` sends the new files to the default remote.
+in dvc.lock, one git commit holds what the version was made with and what it is (RELEASED: dvc.lock,
+the version table, params.yaml, sources.yaml, the inputs manifest and the metrics; only those paths,
+whatever else is staged), a tag names the version, and `dvc push` sends the new files to the default
+remote. A version released before (the same content published again) is not released again: no
+commit, tag or push.
 
 DVC stores files by content, so a push after adding a source sends that source's new partitions and
 the few files that changed (the catalog, the directory listings), never the other sources' data.
-Outside a git + DVC checkout, and inside `dvc repro` (which records dvc.lock itself), nothing is done.
+Outside a git + DVC checkout, inside `dvc repro` (which records dvc.lock itself), and where no DVC
+remote is configured (a lock whose data is in no remote must never be committed), nothing is done.
 """
 
 from __future__ import annotations
@@ -17,6 +21,21 @@ import sys
 from pathlib import Path
 
 from schemas.config import ReleaseParams
+
+RELEASED = (
+    "dvc.yaml",
+    "dvc.lock",
+    "params.yaml",
+    "sources.yaml",
+    "data/versions.parquet",
+    "data/inputs.json",
+    "data/metrics",
+)
+NO_REMOTE = (
+    "no DVC remote to push to: configure the team's, `dvc remote add -d team s3://BUCKET/PATH` "
+    "(S3-compatible storage: also `dvc remote modify team endpointurl URL`) or "
+    "`dvc remote add -d team /shared/folder`, then run again"
+)
 
 
 class ReleaseError(RuntimeError):
@@ -65,13 +84,26 @@ def why_not(root: Path, params: ReleaseParams) -> str | None:
         return f"{root} is not a git checkout with DVC"
     if not _dvc() or not shutil.which("git"):
         return "git or dvc is not on PATH"
+    if params.push and not _succeeds(root, "dvc", "remote", "default"):
+        return NO_REMOTE
     return None
 
 
-def release(root: Path, version: str, params: ReleaseParams) -> dict:
-    """Commit, tag and push `version`; returns the tag, the commit and the number of files pushed."""
+def _succeeds(root: Path, *cmd: str) -> bool:
+    cmd = (_dvc() or "dvc", *cmd[1:]) if cmd[0] == "dvc" else cmd
+    return subprocess.run(list(cmd), cwd=root, capture_output=True, timeout=600).returncode == 0
+
+
+def release(root: Path, version: str, params: ReleaseParams, paths: tuple[str, ...] = RELEASED) -> dict:
+    """Commit, tag and push `version`; returns the tag, the commit, the number of files pushed (None
+    when not pushed) and whether it is a new release."""
+    tag = f"{params.tag_prefix}{version}"
+    if _succeeds(root, "git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"):
+        # the same content published again: it was released then, nothing to commit, tag or push
+        commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
+        return {"tag": tag, "commit": commit, "pushed": None, "new": False}
     _run(root, "dvc", "commit", "--force", "--quiet")
-    tracked = [p for p in ("dvc.lock", "data/versions.parquet") if (root / p).exists()]
+    tracked = [p for p in paths if (root / p).exists()]
     env = _git_env(root)
     _run(root, "git", "add", "--", *tracked)
     if _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
@@ -87,19 +119,11 @@ def release(root: Path, version: str, params: ReleaseParams) -> dict:
             *tracked,
             env=env,
         )
-    tag = f"{params.tag_prefix}{version}"
-    exists = (
-        subprocess.run(
-            ["git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"], cwd=root, capture_output=True
-        ).returncode
-        == 0
-    )
-    if not exists:  # the same content published again keeps its first tag
-        _run(root, "git", "tag", tag, env=env)
+    _run(root, "git", "tag", tag, env=env)
     commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
     pushed = None
     if params.push:
         out = _run(root, "dvc", "push")
         found = re.search(r"(\d+) files? pushed", out)
         pushed = int(found.group(1)) if found else 0
-    return {"tag": tag, "commit": commit, "pushed": pushed}
+    return {"tag": tag, "commit": commit, "pushed": pushed, "new": True}

@@ -1,34 +1,26 @@
 """watch-sources: run the lifecycle for the sources that are new or whose content changed.
 
-Fingerprints of the sources last processed are kept in data/interim/fingerprints.json; a source whose
-fingerprint is unchanged is skipped. Meant for an interval schedule, for sources that cannot announce
-themselves (`groundmill sources add` emits an event instead)."""
+Every run records the fingerprint of each source's inputs when it captures it, and publish lists them
+in data/inputs.json; a source whose fingerprint is the one published is skipped. Meant for an interval
+schedule, for sources that cannot announce themselves (`groundmill sources add` emits an event instead)."""
 
 from __future__ import annotations
-
-import json
 
 from prefect import flow, get_run_logger
 
 from flows.lifecycle import lifecycle
 from flows.locations import project_locations
-from flows.settings import select_sources
-from transforms.fingerprint import changed
-from transforms.storage import write_bytes_atomic
+from flows.register import changed_sources
 
 
 @flow(name="watch-sources")
 def watch_sources() -> list[str]:
     """The ids of the sources it ran (none when nothing changed)."""
-    where = project_locations()
-    store = where.fingerprints
-    known = json.loads(store.read_text()) if store.exists() else {}
-    todo = changed(select_sources(where, None), known)
+    todo = changed_sources(project_locations())
     logger = get_run_logger()
     if not todo:
         logger.info("no source changed")
         return []
     logger.info("changed or new: %s", ", ".join(sorted(todo)))
     lifecycle(sorted(todo))
-    write_bytes_atomic(json.dumps({**known, **todo}, indent=1, sort_keys=True).encode(), store)
     return sorted(todo)

@@ -16,7 +16,6 @@ import io
 import json
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -117,7 +116,7 @@ def hf_records(source: Source) -> Iterator[tuple[str, dict, str, Callable[[], by
 
 
 def _image_rows(
-    source: Source, capture_id: str, name: str, platform: str, read_image, now: datetime
+    source: Source, capture_id: str, name: str, platform: str, read_image
 ) -> tuple[dict, dict | None]:
     """The captures row of one image, and its screenshots row (None when it cannot be read)."""
     try:
@@ -133,7 +132,6 @@ def _image_rows(
         "page_sha256": sid or "",
         "status": status,
         "message": message,
-        "started_at": now,
         "viewport_width": w,
         "viewport_height": h,
         "device_scale_factor": 1.0,
@@ -185,14 +183,13 @@ def _element_row(source: Source, record: dict, shot: dict, index: int) -> dict |
 def import_tables(source: Source) -> dict[str, pl.DataFrame]:
     """captures, screenshots, elements, excluded_elements (empty) and records of a dataset source. An
     image that is missing or unreadable gives a captures row with status error and the reason."""
-    now = datetime.now(UTC)
     captures, screenshots, elements, records = {}, {}, [], []
     rows = hf_records(source) if is_hf_folder(source.path) else json_records(source)
     for hint, record, name, read_image in rows:
         capture_id = capture_id_for(source.id, name, "", "imported")
         if capture_id not in captures:
             captures[capture_id], shot = _image_rows(
-                source, capture_id, name, _platform(record, hint), read_image, now
+                source, capture_id, name, _platform(record, hint), read_image
             )
             if shot:
                 screenshots[capture_id] = shot
