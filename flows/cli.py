@@ -96,7 +96,9 @@ def _sources(args: argparse.Namespace, where) -> int:
 
     if args.action == "list":
         for source in load_sources(where.sources_file):
-            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source)[:12]})")
+            print(
+                f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source, where.root)[:12]})"
+            )
         return 0
     if args.action == "remove":
         from flows.register import remove_source

@@ -34,7 +34,7 @@ def add_source(where: Locations, entry: dict) -> tuple[str, str]:
     if not is_url(str(source.location)) and not source.path.exists():
         raise SourceError(f"source {source.id!r}: {source.location} does not exist")
     write_bytes_atomic(_appended(file.read_text() if file.exists() else "", entry), file)
-    return source.id, fingerprint(source)
+    return source.id, fingerprint(source, where.root)
 
 
 def _appended(text: str, entry: dict) -> bytes:

@@ -24,18 +24,27 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def entry(source: Source, root: Path | None = None) -> dict[str, str]:
-    """The source's entry as the fingerprint hashes it: every setting as text, the flat keys Source had
-    before politeness nested (so that fingerprints recorded then still match), and local paths relative
-    to `root` where they lie inside it."""
-    flat = {**source.model_dump(exclude={"politeness"}), **source.politeness.model_dump()}
-    shown = {k: str(v) for k, v in flat.items()}
+def _entry(source: Source, root: Path | None, mode: str) -> dict:
+    """Every setting of the source, local paths relative to `root` where they lie inside it."""
+    shown = source.model_dump(mode=mode)
     for key in ("location", "images"):
-        value = flat.get(key)
-        if root is not None and isinstance(value, Path) and value.is_absolute():
-            if value.is_relative_to(root):
-                shown[key] = value.relative_to(root).as_posix()
+        value = getattr(source, key)
+        if (
+            root is not None
+            and isinstance(value, Path)
+            and value.is_absolute()
+            and value.is_relative_to(root)
+        ):
+            shown[key] = value.relative_to(root).as_posix()
     return shown
+
+
+def _hashed_entry(source: Source, root: Path | None) -> bytes:
+    """The entry as the fingerprint hashes it: every setting as text, with the flat keys Source had
+    before politeness nested, so that fingerprints recorded then still match."""
+    shown = _entry(source, root, "python")
+    flat = {**{k: v for k, v in shown.items() if k != "politeness"}, **shown["politeness"]}
+    return json.dumps({k: str(v) for k, v in flat.items()}, sort_keys=True).encode()
 
 
 def input_files(source: Source) -> list[tuple[str, Path]]:
@@ -54,14 +63,13 @@ def input_files(source: Source) -> list[tuple[str, Path]]:
 
 def inputs_record(source: Source, root: Path | None = None) -> dict:
     """The source's entry, fingerprint and files ("<sha256>  <name>", as sha256sum writes them)."""
-    shown = entry(source, root)
-    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode())
+    digest = hashlib.sha256(_hashed_entry(source, root))
     files = []
     for name, path in input_files(source):
         sha = file_sha256(path)
         digest.update(f"{name}\0{sha}\n".encode())
         files.append(f"{sha}  {name}")
-    return {"entry": shown, "fingerprint": digest.hexdigest(), "files": files}
+    return {"entry": _entry(source, root, "json"), "fingerprint": digest.hexdigest(), "files": files}
 
 
 def fingerprint(source: Source, root: Path | None = None) -> str:

@@ -1,4 +1,6 @@
-"""DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones, and push/pull round-trips."""
+"""DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones; a run releases a version that a
+fresh clone pulls and rebuilds with nothing changed; an identical rerun releases nothing; `dvc metrics
+diff` compares versions."""
 
 from __future__ import annotations
 
@@ -105,10 +107,14 @@ def released(tmp_path_factory) -> tuple[Path, Path]:
     """A checkout whose `groundmill run` released a version: dvc.lock committed, tag, push to a remote."""
     base = tmp_path_factory.mktemp("release")
     root, remote = make_repo(base / "repo"), base / "remote"
-    sh(root, "dvc", "remote", "modify", "local", "url", str(remote))  # committed: clones find it
+    sh(root, "dvc", "remote", "add", "-d", "team", str(remote))  # the team's shared folder, committed
     commit_all(root, "pipeline")
     sh(root, "groundmill", "run")
     return root, remote
+
+
+def tags(root: Path) -> list[str]:
+    return sh(root, "git", "tag", "--list", "dataset/*", "--sort=creatordate").split()
 
 
 def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released):
@@ -117,17 +123,36 @@ def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released)
 
     version = pl.read_parquet(root / "data" / "versions.parquet")["version"][-1]
     tag = f"dataset/{version}"
-    assert sh(root, "git", "tag", "--list", "dataset/*").split() == [tag]
+    assert tags(root) == [tag]
     assert set(sh(root, "git", "show", "--name-only", "--format=", tag).split()) == {
         "dvc.lock",
         "data/versions.parquet",
+        "data/inputs.json",
+        "data/metrics/dataset.json",
+        "data/metrics/difficulty.csv",
+        "data/metrics/sources.csv",
     }
-    assert sh(root, "git", "status", "--porcelain", "--", "dvc.lock").strip() == ""
+    assert sh(root, "git", "status", "--porcelain").strip() == ""
     pushed = remote_objects(remote)
     lock = files_by_md5(root)
     for rel in published(root):
         assert any(rel in paths for paths in lock.values()), f"{rel} is not in dvc.lock"
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= pushed
+
+
+def test_an_identical_rerun_makes_no_version_commit_tag_or_push_and_watch_then_does_nothing(released):
+    root, remote = released
+    head, objects, before = sh(root, "git", "rev-parse", "HEAD"), remote_objects(remote), published(root)
+    committed = {
+        p: (root / p).read_bytes() for p in ("dvc.lock", "data/versions.parquet", "data/inputs.json")
+    }
+    sh(root, "groundmill", "run")
+    assert published(root) == before, "the rerun published other bytes"
+    assert sh(root, "git", "rev-parse", "HEAD") == head and len(tags(root)) == 1
+    assert remote_objects(remote) == objects
+    assert {p: (root / p).read_bytes() for p in committed} == committed
+    assert sh(root, "git", "status", "--porcelain").strip() == ""
+    assert sh(root, "groundmill", "watch").strip() == "no source changed"
 
 
 def test_a_fresh_clone_pulls_byte_identical_parquet(released, tmp_path):
@@ -147,9 +172,9 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     before_bytes, before_objects = published(root), remote_objects(remote)
     shutil.copytree(FIXTURES / "deep", root / "data" / "sources" / "deep")
     sh(root, "groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep")
-    commit_all(root, "source deep")
-    sh(root, "groundmill", "run", "--source", "deep")
-    assert len(sh(root, "git", "tag", "--list", "dataset/*").split()) == 2
+    sh(root, "groundmill", "run", "--source", "deep")  # sources.yaml is not committed: the release does it
+    assert len(tags(root)) == 2
+    assert "sources.yaml" in sh(root, "git", "show", "--name-only", "--format=", tags(root)[-1]).split()
     after = published(root)
     assert {k: v for k, v in after.items() if k in before_bytes} == before_bytes, (
         "another source was rewritten"
@@ -161,11 +186,56 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     for obj in new:
         md5 = obj.removeprefix("files/md5/").replace("/", "", 1)
         paths = lock[md5]
-        assert (
-            md5.endswith(".dir")
-            or paths == ["data/catalog.duckdb"]
-            or all("source=deep" in p or "/deep/" in p for p in paths)
-        ), f"pushed again: {paths}"
+        assert md5.endswith(".dir") or all("source=deep" in p or "/deep/" in p for p in paths), (
+            f"pushed again: {paths}"
+        )
+
+
+def test_the_release_tag_rebuilds_with_nothing_changed_from_the_same_inputs(released, tmp_path):
+    """A clone at the tag, its data pulled and the source folder the manifest lists put back (it is in
+    no repository): DVC finds every stage up to date, so `dvc repro` runs none."""
+    from tests.conftest import FIXTURES
+    from transforms.fingerprint import file_sha256
+
+    root, _ = released
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
+    sh(clone, "git", "checkout", "-q", tags(root)[-1])
+    sh(clone, "dvc", "pull")
+    manifest = json.loads((clone / "data" / "inputs.json").read_text())
+    assert sorted(manifest) == ["deep", "site"]
+    deep = clone / "data" / "sources" / "deep"
+    shutil.copytree(FIXTURES / "deep", deep)
+    listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in manifest["deep"]["files"]}
+    assert listed == {p.relative_to(deep).as_posix(): file_sha256(p) for p in deep.rglob("*") if p.is_file()}
+    assert "Data and pipelines are up to date" in sh(clone, "dvc", "status")
+    assert ran_stages(sh(clone, "dvc", "repro")) == []
+
+
+def test_dvc_metrics_diff_between_two_versions_lists_the_changed_counts(released):
+    root, _ = released
+    first, second = tags(root)[:2]
+    diff = json.loads(sh(root, "dvc", "metrics", "diff", first, second, "--json"))[
+        "data/metrics/dataset.json"
+    ]
+    assert diff["rows.grounding"]["new"] > diff["rows.grounding"]["old"] > 0
+    assert (
+        diff["rows_by_source.deep.grounding"]["old"] is None and diff["rows_by_source.deep.grounding"]["new"]
+    )
+    assert "rows_by_source.site.grounding" not in diff  # unchanged
+    plots = sh(root, "dvc", "plots", "show", "--json")
+    assert "data/metrics/difficulty.csv" in plots and "data/metrics/sources.csv" in plots
+
+
+def test_removing_a_source_unpublishes_it_in_the_next_release(released):
+    root, _ = released
+    kept = {k: v for k, v in published(root).items() if "source=deep" not in k}
+    sh(root, "groundmill", "sources", "remove", "deep")
+    sh(root, "groundmill", "publish")
+    assert published(root) == kept
+    assert len(tags(root)) == 3 and "deep" not in (root / "sources.yaml").read_text()
+    assert sorted(json.loads((root / "data" / "inputs.json").read_text())) == ["site"]
+    assert sh(root, "git", "status", "--porcelain").strip() == ""
 
 
 @pytest.fixture
@@ -221,8 +291,20 @@ def test_an_s3_compatible_remote_round_trips_the_version(released, s3_server, tm
 
     configure(root)
     assert "files pushed" in dvc(root, "push", "-r", "s3")
+    # The documented flow: clone, check out the version, configure the remote, pull.
     clone = tmp_path / "clone"
     sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
+    sh(clone, "git", "checkout", "-q", tags(root)[-1])
     configure(clone)
     dvc(clone, "pull", "-r", "s3")
     assert published(clone) == published(root)
+    summary = sh(clone, "groundmill", "summary")  # the catalog, no versioned file, is built on demand
+    assert "all balanced" in summary and (clone / "data" / "catalog.duckdb").exists()
+
+
+def test_without_a_remote_a_release_says_in_one_line_what_to_configure(repo):
+    from flows.release import NO_REMOTE, why_not
+    from schemas.config import ReleaseParams
+
+    assert why_not(repo, ReleaseParams()) == NO_REMOTE and "\n" not in NO_REMOTE
+    assert "dvc remote add -d" in NO_REMOTE and why_not(repo, ReleaseParams(push=False)) is None

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from schemas.config import Params
-from tests.conftest import REPO
+from tests.conftest import REPO, cli_env
 
 PACKAGES = ("flows", "transforms", "schemas")
 PIPELINE = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
@@ -161,3 +161,30 @@ def test_the_check_finds_what_a_stage_reads():
     curate = expanded(set().union(*map(sections_read, closure(REPO / "flows" / "curate.py"))))
     assert capture == {"capture", "devices"} and curate == {"difficulty", "near_dup"}
     assert REPO / "transforms" / "ids.py" in closure(REPO / "flows" / "capture.py")
+
+
+def test_the_repository_commits_no_dvc_lock_whose_data_is_in_no_remote():
+    """A dvc.lock committed here must name data a clone can pull: the default remote is a folder that
+    holds every output it records (a lock and no remote: the clone's `dvc pull` fails)."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "dvc.lock"], cwd=REPO, capture_output=True, text=True)
+    if tracked.returncode != 0:
+        pytest.skip("not a git checkout")
+    if not tracked.stdout.strip():
+        return
+    env = cli_env(REPO)
+    remote = subprocess.run(["dvc", "remote", "default"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert remote.returncode == 0, "dvc.lock is committed but no default DVC remote is configured"
+    url = subprocess.run(
+        ["dvc", "config", f"remote.{remote.stdout.strip()}.url"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    folder = (REPO / ".dvc" / url).resolve()
+    lock = yaml.safe_load((REPO / "dvc.lock").read_text())
+    md5s = [o["md5"] for stage in lock["stages"].values() for o in stage.get("outs", []) if "md5" in o]
+    missing = [m for m in md5s if not (folder / "files" / "md5" / m[:2] / m[2:]).exists()]
+    assert not missing, f"dvc.lock names outputs that {url} does not hold: {missing}"
