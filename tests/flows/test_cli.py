@@ -244,8 +244,12 @@ def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, p
     root, _ = ran
     params = (project / "params.yaml").read_text()
     (project / "params.yaml").write_text(params.replace("  task_runner: threads ", "  task_runner: dask    "))
-    done = groundmill(project, "run")
-    assert "distributed.scheduler" in done.stderr + done.stdout  # tasks went through a Dask scheduler
+    done = groundmill(project, "run")  # no Prefect server configured
+    out = done.stderr + done.stdout
+    assert "distributed.scheduler" in out  # tasks went through a Dask scheduler
+    # one temporary Prefect server, the run's: the workers report to it instead of starting their own
+    assert out.count("Starting temporary server") == 1, out
+    assert ":8787" not in out  # no dashboard on Dask's default port
     on_dask = pl.read_parquet(project / "data/processed/grounding/source=site/part-0.parquet")
     on_threads = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     assert sorted(on_dask["grounding_id"]) == sorted(on_threads["grounding_id"])
