@@ -342,3 +342,15 @@ def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting(pro
     groundmill(project, *add, "--set", "allow_domains=[example.org]", "--set", "politeness={delay_s: 2}")
     text = sources.read_text()
     assert text.startswith(original) and "  - id: more\n    kind: url_list\n" in text.removeprefix(original)
+
+
+def test_sources_remove_keeps_every_other_line_and_refuses_an_unknown_id(project):
+    sources = project / "sources.yaml"
+    head = "# what groundmill captures\nsources:\n  # the fixture\n"
+    site = "  - id: site       # the fixture site\n    kind: html_dir\n    location: data/sources/site\n"
+    rest = "  # the same pages again\n  - {id: more, kind: html_dir, location: data/sources/site}\n# end\n"
+    sources.write_text(head + site + rest)
+    line = refused_in_one_line(project, "sources", "remove", "nope")
+    assert "no source named 'nope'; known: more, site" in line
+    done = groundmill(project, "sources", "remove", "site")
+    assert "removed source site" in done.stdout and sources.read_text() == head + rest
