@@ -56,6 +56,9 @@ def main() -> int:
     parser.add_argument("--shard-pages", type=int, default=3)
     parser.add_argument("--address", help="an existing Dask scheduler (tcp://host:8786) to time instead")
     args = parser.parse_args()
+    checks = Checks()
+    if not checks.require(any(args.folder.rglob("*.htm*")), f"saved pages in {args.folder}"):
+        return checks.exit_code()
     root = project(args.folder, args.shard_pages, args.workers)
     os.environ |= {"GROUNDMILL_ROOT": str(root), "PREFECT_HOME": str(root / ".prefect")}
     os.environ |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
@@ -67,7 +70,6 @@ def main() -> int:
 
     run = load_params(project_locations()).run
     dask = run.model_copy(update={"task_runner": "dask", "dask_address": args.address})
-    checks = Checks()
     with workers_reach_api(dask):
         threads_s, threads_ok = timed(capture, task_runner(run))
         started = time.perf_counter()
