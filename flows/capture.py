@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 from prefect import flow, get_run_logger, task, unmapped
 
@@ -12,11 +14,13 @@ from flows.outcomes import FAILED, failure
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas.config import CaptureParams, Params, Source
+from schemas.registry import TABLES
 from transforms.capture import stage
 from transforms.capture.opening import page_keys
+from transforms.fingerprint import inputs_record
 from transforms.ledger import StageOutput
 from transforms.sources import SourceError
-from transforms.storage import write_tables_atomic
+from transforms.storage import write_parquet_atomic, write_tables_atomic
 
 
 @task(task_run_name="plan-{source.id}")
@@ -39,13 +43,20 @@ def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dic
     return stage.capture_shard(source, keys, params, on_page=lambda _: progress.tick("capture"))
 
 
-def _write(source_id: str, out: StageOutput, where: Locations) -> dict[str, int]:
-    """Replace the source's capture output in one swap; log the pages that failed."""
+def _write(source_id: str, out: StageOutput, where: Locations, inputs: dict) -> dict[str, int]:
+    """Replace the source's capture output, with the record of its `inputs`, in one swap; its timings go
+    to the run log (data/logs/), outside the output; log the pages that failed."""
     logger = get_run_logger()
     captures = out.tables["captures"]
     for row in captures.filter(pl.col("status") != "ok").iter_rows(named=True):
         logger.warning("%s %s: %s", row["status"], row["page_path"] or source_id, row["message"])
-    write_tables_atomic(out.with_ledger("capture", source_id), where.stage("capture", source_id))
+    tables = out.with_ledger("capture", source_id)
+    timings = tables.pop("capture_timings", None)
+    recorded = {**inputs, "entry": json.dumps(inputs["entry"], sort_keys=True)}
+    tables["inputs"] = TABLES["inputs"].frame([{"source_id": source_id, **recorded}])
+    write_tables_atomic(tables, where.stage("capture", source_id))
+    if timings is not None:
+        write_parquet_atomic(timings, where.run_log("capture_timings", source_id))
     ok = out.books[0]["rows_out"]
     whole = captures.filter((pl.col("page_path") == "") & (pl.col("status") == "error"))
     logger.info(
@@ -67,15 +78,17 @@ def write_source(
     unreadable: str,
     params: CaptureParams,
     where: Locations,
+    inputs: dict,
 ) -> dict[str, int]:
     """Join a source's shards and replace its capture output."""
-    return _write(source.id, stage.capture_stage(source.id, shards, unreadable, params.devices[0]), where)
+    out = stage.capture_stage(source.id, shards, unreadable, params.devices[0])
+    return _write(source.id, out, where, inputs)
 
 
 @task(task_run_name="import-{source.id}")
-def import_source(source: Source, where: Locations) -> dict[str, int]:
+def import_source(source: Source, where: Locations, inputs: dict) -> dict[str, int]:
     """A dataset source: its records and images become the capture tables (and `records`)."""
-    return _write(source.id, stage.import_stage(source), where)
+    return _write(source.id, stage.import_stage(source), where, inputs)
 
 
 @flow(name="capture")
@@ -89,7 +102,9 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
 
 
 def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str, dict]:
-    summary = {s.id: _settled(import_source, s, where) for s in chosen if s.kind == "dataset"}
+    # what each source holds now, before a page of it is read: recorded with its output
+    inputs = {s.id: inputs_record(s, where.root) for s in chosen}
+    summary = {s.id: _settled(import_source, s, where, inputs[s.id]) for s in chosen if s.kind == "dataset"}
     plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
@@ -105,7 +120,9 @@ def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str
                 results = [f.result() for f in rendered]
             except Exception as exc:  # noqa: BLE001 - a shard failed after its retries: the source fails
                 results, unreadable = [], failure(exc)[FAILED]
-            summary[source.id] = _settled(write_source, source, results, unreadable, params.capture, where)
+            summary[source.id] = _settled(
+                write_source, source, results, unreadable, params.capture, where, inputs[source.id]
+            )
     return summary
 
 

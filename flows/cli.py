@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("summary", help="print the summary of the published outputs")
-    sources = sub.add_parser("sources", help="list the sources, or add one (and announce it as an event)")
+    sources = sub.add_parser("sources", help="list, add (and announce as an event) or remove sources")
     ssub = sources.add_subparsers(dest="action", required=True)
     ssub.add_parser("list", help="the sources in sources.yaml")
     add = ssub.add_parser(
@@ -53,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="another setting of the entry (local=true, box=xywh, images=...), repeatable",
     )
+    remove = ssub.add_parser(
+        "remove", help="take a source out of sources.yaml; its data leaves the next published version"
+    )
+    remove.add_argument("id")
     sub.add_parser("watch", help="run the lifecycle for the sources that are new or changed since last time")
     _add_export_and_audit(sub)
     return parser
@@ -95,7 +99,17 @@ def _sources(args: argparse.Namespace, where) -> int:
 
     if args.action == "list":
         for source in load_sources(where.sources_file):
-            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({fingerprint(source)[:12]})")
+            print_ = fingerprint(source, where.root)[:12]
+            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({print_})")
+        return 0
+    if args.action == "remove":
+        from flows.register import remove_source
+
+        remove_source(where, args.id)
+        print(
+            f"removed source {args.id} from {where.sources_file}; its published partitions leave the "
+            "next version (groundmill run, or publish)"
+        )
         return 0
     import yaml
 
@@ -158,15 +172,28 @@ def _audit(args: argparse.Namespace, where) -> int:
     return 0
 
 
+def _catalog(where):
+    """A read-only connection to the catalog, which is rebuilt from the published Parquet files first
+    where it is missing (a fresh clone after `dvc pull`) or older than the version table (a checkout
+    of another version): it is no versioned file, only views over the files."""
+    from transforms.publish.summary import open_catalog
+
+    catalog, versions = where.catalog, where.versions
+    if versions.exists() and (not catalog.exists() or catalog.stat().st_mtime < versions.stat().st_mtime):
+        from schemas.registry import PUBLISHED, RUN_LOGS
+        from transforms.publish.catalog import build_catalog
+
+        build_catalog(catalog, where.catalog_views(PUBLISHED, RUN_LOGS), where.root)
+    return open_catalog(catalog, where.root)
+
+
 def _query(args: argparse.Namespace, where) -> int:
     """SQL on the catalog, printed by DuckDB itself (a table, CSV or JSON rows): no data frame library
     to import, so a query answers at once."""
     import csv
     import json
 
-    from transforms.publish.summary import open_catalog
-
-    con = open_catalog(where.catalog, where.root)
+    con = _catalog(where)
     try:
         relation = con.sql(args.sql)
         if relation is None:  # a statement without rows
@@ -188,9 +215,9 @@ def _query(args: argparse.Namespace, where) -> int:
 
 
 def _summary(args: argparse.Namespace, where) -> int:
-    from transforms.publish.summary import open_catalog, summary_text
+    from transforms.publish.summary import summary_text
 
-    con = open_catalog(where.catalog, where.root)
+    con = _catalog(where)
     try:
         print(summary_text(con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog))
     finally:
@@ -213,11 +240,12 @@ def _run(args: argparse.Namespace, where) -> int:
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
     from flows.curate import NothingUsable
     from flows.outcomes import SourcesFailed
+    from flows.runners import workers_reach_api
     from flows.server import ServerStartError, prefect_api
 
     try:
-        with prefect_api(params.run.server_start_timeout_s):
-            return _flows(args, where, params)
+        with prefect_api(params.run.server_start_timeout_s), workers_reach_api(params.run):
+            done = _flows(args, where, params)
     except SourcesFailed as exc:
         if args.command == "run" and where.catalog.exists():
             _summary(args, where)
@@ -227,6 +255,42 @@ def _run(args: argparse.Namespace, where) -> int:
     except (NothingUsable, ServerStartError) as exc:
         print(f"groundmill: {exc}", file=sys.stderr)
         return 1
+    if args.command in ("run", "publish"):
+        _say_if_not_released(where, params)
+    return done
+
+
+def _flows(args: argparse.Namespace, where, params) -> int:
+    """`watch`, `run` (then its summary), or one stage on the task runner params.yaml names."""
+    if args.command == "watch":
+        from flows.register import changed_sources
+
+        if not changed_sources(where):  # answered without starting Prefect
+            print("no source changed")
+            return 0
+        from flows.watch import watch_sources
+
+        ran = watch_sources()
+        print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
+        return 0
+    if args.command == "run":
+        from flows.lifecycle import lifecycle
+
+        lifecycle(args.sources)
+        return _summary(args, where)
+    from flows.runners import task_runner
+
+    stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
+    stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
+    return 0
+
+
+def _say_if_not_released(where, params) -> None:
+    """One line on stderr where the version could not be released for want of a DVC remote."""
+    from flows.release import NO_REMOTE, why_not
+
+    if why_not(where.root, params.publish) == NO_REMOTE:
+        print(f"groundmill: version published, not released: {NO_REMOTE}", file=sys.stderr)
 
 
 def _flows(args: argparse.Namespace, where, params) -> int:

@@ -40,10 +40,13 @@ class Locations:
         """Interim output of one stage for one source: data/interim/<stage>/<source>/<table>.parquet."""
         return self.root / "data" / "interim" / stage / source_id
 
-    @property
-    def fingerprints(self) -> Path:
-        """The fingerprints of the sources `watch` last ran (data/interim/fingerprints.json)."""
-        return self.root / "data" / "interim" / "fingerprints.json"
+    def run_log(self, table: str, source_id: str) -> Path:
+        """A run log of one source (capture timings): data/logs/<table>/source=<id>/part-0.parquet, beside
+        the dataset, never part of a version."""
+        return self.root / "data" / "logs" / table / f"source={source_id}" / PARTITION_FILE
+
+    def run_logs(self, table: str) -> list[Path]:
+        return sorted((self.root / "data" / "logs" / table).glob(f"source=*/{PARTITION_FILE}"))
 
     # published
     @property
@@ -71,6 +74,21 @@ class Locations:
         """The glob of a table's published files, relative to the root (the catalog's views use it)."""
         return f"{self.processed.relative_to(self.root).as_posix()}/{table}/source=*/{PARTITION_FILE}"
 
+    def published_sources(self) -> list[str]:
+        """The ids of the sources with published files, sorted."""
+        found = {p.name.removeprefix("source=") for p in self.processed.glob("*/source=*")}
+        return sorted(found)
+
+    def catalog_views(self, tables: tuple[str, ...], logs: tuple[str, ...] = ()) -> dict[str, str]:
+        """View name -> the files it reads (relative to the root): the published tables, the run logs
+        that exist, and the version table."""
+        views = {t: self.partition_pattern(t) for t in tables}
+        for table in logs:
+            if self.run_logs(table):
+                views[table] = f"data/logs/{table}/source=*/{PARTITION_FILE}"
+        views["dataset_versions"] = self.versions.relative_to(self.root).as_posix()
+        return views
+
     @property
     def run_lock(self) -> Path:
         """The lock a run holds while it writes the project (flows/runlock.py)."""
@@ -84,6 +102,30 @@ class Locations:
     def versions(self) -> Path:
         """Every published version (git-tracked; outside the DVC outputs, so `dvc repro` keeps it)."""
         return self.root / "data" / "versions.parquet"
+
+    @property
+    def inputs_manifest(self) -> Path:
+        """What every published source was made from: its entry, fingerprint, files and pages with their
+        content hashes (git-tracked, committed with each release)."""
+        return self.root / "data" / "inputs.json"
+
+    @property
+    def metrics(self) -> Path:
+        """DVC metrics and plots of the published version: data/metrics/ (git-tracked)."""
+        return self.root / "data" / "metrics"
+
+    @property
+    def metrics_files(self) -> dict[str, Path]:
+        """The metrics (dataset.json) and the plots' data (difficulty.csv, sources.csv) by name."""
+        names = {"dataset": "dataset.json", "difficulty": "difficulty.csv", "sources": "sources.csv"}
+        return {key: self.metrics / name for key, name in names.items()}
+
+    def source_folders(self, source_id: str) -> list[Path]:
+        """Everything written for one source: its published partitions, stage outputs and run logs."""
+        published = [*self.processed.glob(f"*/source={source_id}")]
+        logs = [*(self.root / "data" / "logs").glob(f"*/source={source_id}")]
+        stages = [self.stage(stage, source_id) for stage in STAGES]
+        return sorted(p for p in [*published, *stages, *logs] if p.exists())
 
     # reports, exports, caches
     @property

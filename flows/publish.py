@@ -1,11 +1,12 @@
 """Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
-dataset version (data/versions.parquet), its data card (data/reports/<version>/), Prefect artifacts and
-the release (transforms/publish/ does the work).
+dataset version (data/versions.parquet), its inputs manifest and DVC metrics, its data card
+(data/reports/<version>/), Prefect artifacts and the release (transforms/publish/ does the work).
 
 A version is published whole or not at all: its partitions are written into a staging folder beside
 data/processed (with hard links to the partitions of the sources it does not republish), fsynced, and
 swapped with data/processed in one atomic exchange. A run killed before the swap leaves the previous
-version in place; one killed after it leaves the new one whole (the rerun records and releases it)."""
+version in place; one killed after it leaves the new one whole (the rerun records and releases it).
+Sources no longer in sources.yaml are not carried into the new version: they leave the published data."""
 
 from __future__ import annotations
 
@@ -22,13 +23,27 @@ from flows.outcomes import FAILED
 from flows.release import ReleaseParams, release, why_not
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
-from schemas.registry import PUBLISHED
+from schemas.registry import PUBLISHED, RUN_LOGS
 from transforms.crashpoints import crashpoint
 from transforms.publish.card import write_card
 from transforms.publish.catalog import build_catalog
+from transforms.publish.metrics import (
+    as_json,
+    dataset_metrics,
+    difficulty_histogram,
+    inputs_manifest,
+    source_counts,
+)
 from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
 from transforms.publish.versions import dataset_version, record_version
-from transforms.storage import link_or_copy, read_published, read_table, replace_folder_atomic
+from transforms.storage import (
+    TableReadError,
+    link_or_copy,
+    read_published,
+    read_table,
+    replace_folder_atomic,
+    write_bytes_atomic,
+)
 
 
 @task(task_run_name="publish-{source_id}")
@@ -53,17 +68,21 @@ class _NothingPublished(Exception):
 
 
 def _stage_version(where: Locations, source_ids: list[str], staging: Path) -> dict[str, dict]:
-    """Fill `staging` with the new version: the chosen sources' partitions, written anew, and every
-    other source's partitions as they are published now (hard links)."""
+    """Fill `staging` with the new version: the chosen sources' partitions, written anew, and the
+    partitions of every other source still in sources.yaml as they are published now (hard links)."""
     with progress.stage_bar("publish", len(source_ids), "source"):
         futures = {sid: publish_source.submit(sid, where, staging) for sid in source_ids}
         counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
     republished = {sid for sid, c in counts.items() if FAILED not in c}
     if not republished:
         raise _NothingPublished(counts)
+    listed = {s.id for s in select_sources(where, None)}
+    gone = sorted({sid for _, sid, _ in where.published_files(PUBLISHED)} - listed)
     for table, source_id, path in where.published_files(PUBLISHED):
-        if source_id not in republished:
+        if source_id not in republished and source_id in listed:
             link_or_copy(path, where.partition(table, source_id, under=staging))
+    if gone:
+        get_run_logger().info("unpublished (no longer in sources.yaml): %s", ", ".join(gone))
     return counts
 
 
@@ -72,18 +91,54 @@ def _catalog_and_version(where: Locations) -> dict:
     version = record_version(
         where.versions, dataset_version(where.published_files(PUBLISHED), where.processed)
     )
-    views = {t: where.partition_pattern(t) for t in PUBLISHED}
-    views["dataset_versions"] = where.versions.relative_to(where.root).as_posix()
-    build_catalog(where.catalog, views, where.root)
+    build_catalog(where.catalog, where.catalog_views(PUBLISHED, RUN_LOGS), where.root)
     return version
+
+
+def _rows(where: Locations) -> dict[str, dict[str, int]]:
+    """table -> source -> rows published."""
+    rows: dict[str, dict[str, int]] = {}
+    for table, source, path in where.published_files(PUBLISHED):
+        rows.setdefault(table, {})[source] = pl.scan_parquet(path).select(pl.len()).collect().item()
+    return rows
+
+
+@task
+def record_metrics_and_inputs(where: Locations) -> None:
+    """data/metrics/ (DVC metrics and plots) and data/inputs.json (what every published source was made
+    from, as its capture recorded it), rewritten from what is published now."""
+    rows = _rows(where)
+    grounding = read_published(where.partitions("grounding"), "grounding", ["tier", "difficulty"])
+    quarantine = read_published(where.partitions("quarantine"), "quarantine", ["table", "check"])
+    ledger = read_published(where.partitions("ledger"), "ledger")
+    files = where.metrics_files
+    write_bytes_atomic(as_json(dataset_metrics(rows, ledger, grounding, quarantine)), files["dataset"])
+    write_bytes_atomic(difficulty_histogram(grounding).encode(), files["difficulty"])
+    write_bytes_atomic(source_counts(rows).encode(), files["sources"])
+    records = {}
+    for source_id in where.published_sources():
+        try:
+            row = read_table(where.stage("capture", source_id), "inputs").row(0, named=True)
+        except (TableReadError, IndexError):
+            continue  # captured before inputs were recorded: listed with its pages only
+        records[source_id] = {"entry": json.loads(row["entry"]), "fingerprint": row["fingerprint"]}
+        records[source_id]["files"] = row["files"]
+    captures = read_published(
+        where.partitions("captures"), "captures", ["source_id", "page_path", "page_sha256"]
+    )
+    pages: dict[str, list] = {s: [] for s in where.published_sources()}
+    for source_id, path, sha in captures.filter(pl.col("page_sha256") != "").iter_rows():
+        pages[source_id].append((path, sha))
+    write_bytes_atomic(as_json(inputs_manifest(records, pages)), where.inputs_manifest)
 
 
 @flow(name="publish")
 def publish(
     sources: list[str] | None = None, left_out: dict[str, str] | None = None
 ) -> dict[str, dict[str, int]]:
-    """Publish the curated tables of the listed sources (all by default) as a new version, rebuild the
-    catalog and release it. `left_out`: sources the run could not publish, and why (the release says)."""
+    """Publish the curated tables of the listed sources (all by default) as a new version, leaving out
+    the sources no longer listed, rebuild the catalog, metrics and inputs manifest, and release it.
+    `left_out`: sources the run could not publish, and why (the release says)."""
     where = project_locations()
     chosen = [s.id for s in select_sources(where, sources)]
     with run_lock(where, "publish"):
@@ -95,6 +150,7 @@ def publish(
         except _NothingPublished as nothing:
             return nothing.args[0]
         crashpoint("publish.swapped")
+        record_metrics_and_inputs(where)
         version = _catalog_and_version(where)
         report = report_version(version, where)
         get_run_logger().info(
@@ -115,6 +171,9 @@ def release_version(version: str, root: Path, params: ReleaseParams, left_out: d
         get_run_logger().info("version %s recorded, not released: %s", version, reason)
         return None
     released = release(root, version, params, left_out)
+    if not released["new"]:
+        get_run_logger().info("version %s unchanged: released before as %s", version, released["tag"])
+        return released
     get_run_logger().info(
         "released %s as git tag %s (%s), %s files pushed%s",
         version,

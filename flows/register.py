@@ -1,17 +1,20 @@
 """`groundmill sources add`: validate a source, add it to sources.yaml, and announce it as a Prefect
 event (`groundmill.source.added`) that the lifecycle deployment's trigger answers by running the
-lifecycle for that source alone."""
+lifecycle for that source alone. `groundmill sources remove`: take a source out of sources.yaml (its
+published partitions leave at the next publish). Both keep the file's comments and layout."""
 
 from __future__ import annotations
 
 import io
+import json
 
 from ruamel.yaml import YAML, CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from flows.locations import Locations
+from flows.settings import select_sources
 from schemas.config import is_url, load_sources, parse_source
-from transforms.fingerprint import fingerprint
+from transforms.fingerprint import changed, fingerprint
 from transforms.sources import SourceError
 from transforms.storage import write_bytes_atomic
 
@@ -31,7 +34,7 @@ def add_source(where: Locations, entry: dict) -> tuple[str, str]:
     if not is_url(str(source.location)) and not source.path.exists():
         raise SourceError(f"source {source.id!r}: {source.location} does not exist")
     write_bytes_atomic(_appended(file.read_text() if file.exists() else "", entry), file)
-    return source.id, fingerprint(source)
+    return source.id, fingerprint(source, where.root)
 
 
 def _appended(text: str, entry: dict) -> bytes:
@@ -86,6 +89,66 @@ def _inline(value: object) -> object:
     nested = CommentedMap(value) if isinstance(value, dict) else CommentedSeq(value)
     nested.fa.set_flow_style()
     return nested
+
+
+def remove_source(where: Locations, source_id: str) -> None:
+    """sources.yaml without the entry of `source_id`, rewritten atomically; every other line as it was."""
+    file = where.sources_file
+    known = [s.id for s in load_sources(file)]
+    if source_id not in known:
+        raise SourceError(f"{file}: no source named {source_id!r}; known: {', '.join(sorted(known))}")
+    write_bytes_atomic(_removed(file.read_text(), source_id).encode(), file)
+
+
+def _removed(text: str, source_id: str) -> str:
+    """`text` (a sources.yaml) without the list item whose id is `source_id`: its lines are cut out, so
+    not one other byte changes; a one-line (flow style) or one-item list is written again instead."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    doc = yaml.load(text)
+    listed = doc["sources"]
+    index = next(i for i, item in enumerate(listed) if item.get("id") == source_id)
+    if listed.fa.flow_style() or len(listed) == 1:
+        del listed[index]
+        if not listed:
+            listed.fa.set_flow_style()
+        return _dumped(yaml, doc)
+    lines = text.splitlines(keepends=True)
+    start = _dash_line(lines, listed.lc.item(index)[0])
+    dash = len(lines[start]) - len(lines[start].lstrip())
+    if index + 1 < len(listed):
+        end = _dash_line(lines, listed.lc.item(index + 1)[0])
+    else:  # the last item runs to the next line indented no deeper than its dash
+        end = next(
+            (i for i in range(start + 1, len(lines)) if _code(lines[i]) and _indent(lines[i]) <= dash),
+            len(lines),
+        )
+    while end > start + 1 and not _code(lines[end - 1]):  # comments after it belong to what follows
+        end -= 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def _code(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _dash_line(lines: list[str], line: int) -> int:
+    """The line of the dash that opens the item whose content starts on `line`."""
+    while not lines[line].lstrip().startswith("-") and line > 0:
+        line -= 1
+    return line
+
+
+def changed_sources(where: Locations) -> dict[str, str]:
+    """source id -> fingerprint, for the sources in sources.yaml whose inputs differ from those they
+    were last published from (their fingerprints in data/inputs.json), new sources included."""
+    manifest = json.loads(where.inputs_manifest.read_text()) if where.inputs_manifest.exists() else {}
+    known = {source: record.get("fingerprint") for source, record in manifest.items()}
+    return changed(select_sources(where, None), known, where.root)
 
 
 def announce(source_id: str, kind: str) -> str:

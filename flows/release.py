@@ -1,12 +1,16 @@
 """Release a published dataset version with DVC and git: `dvc commit` records every stage's outputs
-in dvc.lock, one git commit holds dvc.lock and data/versions.parquet (only those paths, whatever else
-is staged), `dvc push` sends the new files to the default remote, and only then a tag names the version:
-a tag always names data that was pushed. A release killed at any point is completed by the next run's
-(the commit is not repeated, the push sends what is missing, the tag follows).
+in dvc.lock, one git commit holds what the version was made with and what it is (RELEASED: dvc.lock,
+the version table, params.yaml, sources.yaml, the inputs manifest and the metrics; only those paths,
+whatever else is staged), `dvc push` sends the new files to the default remote, and only then a tag
+names the version: a tag always names data that was pushed. A release killed at any point is completed
+by the next run's (the commit is not repeated, the push sends what is missing, the tag follows). A
+version released before (the same content published again, its tag exists) is not released again: no
+commit, tag or push.
 
 DVC stores files by content, so a push after adding a source sends that source's new partitions and
 the few files that changed (the catalog, the directory listings), never the other sources' data.
-Outside a git + DVC checkout, and inside `dvc repro` (which records dvc.lock itself), nothing is done.
+Outside a git + DVC checkout, inside `dvc repro` (which records dvc.lock itself), and where no DVC
+remote is configured (a lock whose data is in no remote must never be committed), nothing is done.
 """
 
 from __future__ import annotations
@@ -22,6 +26,21 @@ import yaml
 
 from schemas.config import ReleaseParams
 from transforms.crashpoints import crashpoint
+
+RELEASED = (
+    "dvc.yaml",
+    "dvc.lock",
+    "params.yaml",
+    "sources.yaml",
+    "data/versions.parquet",
+    "data/inputs.json",
+    "data/metrics",
+)
+NO_REMOTE = (
+    "no DVC remote to push to: configure the team's, `dvc remote add -d team s3://BUCKET/PATH` "
+    "(S3-compatible storage: also `dvc remote modify team endpointurl URL`) or "
+    "`dvc remote add -d team /shared/folder`, then run again"
+)
 
 
 class ReleaseError(RuntimeError):
@@ -77,7 +96,14 @@ def why_not(root: Path, params: ReleaseParams) -> str | None:
         return f"{root} is not a git checkout with DVC"
     if not _dvc() or not shutil.which("git"):
         return "git or dvc is not on PATH"
+    if params.push and not _succeeds(root, "dvc", "remote", "default"):
+        return NO_REMOTE
     return None
+
+
+def _succeeds(root: Path, *cmd: str) -> bool:
+    cmd = (_dvc() or "dvc", *cmd[1:]) if cmd[0] == "dvc" else cmd
+    return subprocess.run(list(cmd), cwd=root, capture_output=True, timeout=600).returncode == 0
 
 
 def _readable_lock(root: Path) -> None:
@@ -90,11 +116,11 @@ def _readable_lock(root: Path) -> None:
         lock.unlink()
 
 
-def _commit(root: Path, version: str, left_out: dict[str, str], env: dict) -> None:
-    """dvc commit, then one git commit of dvc.lock and the version table (if anything changed)."""
+def _commit(root: Path, version: str, left_out: dict[str, str], env: dict, paths: tuple[str, ...]) -> None:
+    """dvc commit, then one git commit of `paths` (if anything changed)."""
     _readable_lock(root)
     _run(root, "dvc", "commit", "--force", "--quiet")
-    tracked = [p for p in ("dvc.lock", "data/versions.parquet") if (root / p).exists()]
+    tracked = [p for p in paths if (root / p).exists()]
     _run(root, "git", "add", "--", *tracked)
     if not _run(root, "git", "status", "--porcelain", "--", *tracked).strip():
         return
@@ -106,25 +132,29 @@ def _commit(root: Path, version: str, left_out: dict[str, str], env: dict) -> No
     _run(root, "git", "commit", "--quiet", "--no-verify", "-m", message, "--", *tracked, env=env)
 
 
-def release(root: Path, version: str, params: ReleaseParams, left_out: dict[str, str] | None = None) -> dict:
-    """Commit, push and tag `version`; returns the tag, the commit and the number of files pushed.
-    `left_out`: sources this run could not publish, and why (the commit message lists them)."""
+def release(
+    root: Path,
+    version: str,
+    params: ReleaseParams,
+    left_out: dict[str, str] | None = None,
+    paths: tuple[str, ...] = RELEASED,
+) -> dict:
+    """Commit, push and tag `version`; returns the tag, the commit, the number of files pushed (None
+    when not pushed) and whether it is a new release. `left_out`: sources this run could not publish,
+    and why (the commit message lists them)."""
+    tag = f"{params.tag_prefix}{version}"
+    if _succeeds(root, "git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"):
+        # the same content published again: released (and pushed) then, nothing to commit, push or tag
+        commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
+        return {"tag": tag, "commit": commit, "pushed": None, "new": False}
     env = _git_env(root)
-    _commit(root, version, left_out or {}, env)
+    _commit(root, version, left_out or {}, env, paths)
     crashpoint("release.committed")
     pushed = None
     if params.push:
         out = _run(root, "dvc", "push", point="release.push")
         found = re.search(r"(\d+) files? pushed", out)
         pushed = int(found.group(1)) if found else 0
-    tag = f"{params.tag_prefix}{version}"
-    exists = (
-        subprocess.run(
-            ["git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"], cwd=root, capture_output=True
-        ).returncode
-        == 0
-    )
-    if not exists:  # the same content published again keeps its first tag
-        _run(root, "git", "tag", tag, env=env)
+    _run(root, "git", "tag", tag, env=env)
     commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
-    return {"tag": tag, "commit": commit, "pushed": pushed}
+    return {"tag": tag, "commit": commit, "pushed": pushed, "new": True}

@@ -1,8 +1,10 @@
-"""The task runner the flows fan out on: threads (default) or Dask, chosen in params.yaml `run`."""
+"""The task runner the flows fan out on: threads (default) or Dask, chosen in params.yaml `run`; and the
+Prefect API that Dask workers report to."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -24,13 +26,15 @@ def task_runner(params: RunParams):
 
 
 def _local(params: RunParams) -> dict:
-    # Loopback only, and no dashboard (it would listen on every interface).
+    # Loopback only. No dashboard: Dask's scheduler always serves HTTP (health, metrics), by default on
+    # port 8787; here on a free loopback port, and without the dashboard.
     return {
         "n_workers": params.dask_workers,
         "threads_per_worker": 1,
         "processes": True,
         "host": "127.0.0.1",
-        "dashboard_address": None,
+        "dashboard_address": "127.0.0.1:0",
+        "scheduler_kwargs": {"dashboard": False},
     }
 
 
@@ -45,3 +49,27 @@ def shared_cluster(params: RunParams) -> Iterator[RunParams]:
 
     with LocalCluster(**_local(params)) as cluster:
         yield params.model_copy(update={"dask_address": cluster.scheduler_address})
+
+
+@contextlib.contextmanager
+def workers_reach_api(params: RunParams) -> Iterator[None]:
+    """On Dask, tasks run in worker processes and report to the Prefect API of the flow. Where no server
+    is configured (PREFECT_API_URL unset), Prefect's temporary server is started here, once, before any
+    flow, and named as the API for the whole run: the flows use it, and so do the workers (Prefect
+    sends its settings with every task; local workers also inherit the environment), instead of each
+    worker starting a temporary server of its own, which timed out. Threads need nothing."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if params.task_runner != "dask" or PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # stopped when the process exits
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)

@@ -126,3 +126,17 @@ class Versions(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class Inputs(pa.DataFrameModel):
+    """What a source's capture read, recorded before it read it: the source's entry (JSON), its
+    fingerprint, and every local file as "<sha256>  <name>". `watch` compares fingerprints with the
+    published ones; each release commits them all as data/inputs.json."""
+
+    source_id: str
+    fingerprint: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    entry: str
+    files: pl.List(pl.String)
+
+    class Config:
+        strict = True

@@ -29,10 +29,6 @@ class Captures(pa.DataFrameModel):
     platform: str = pa.Field(isin=PLATFORMS)
     status: str = pa.Field(isin=CAPTURE_STATUSES)
     message: str = pa.Field(nullable=True)
-    started_at: pl.Datetime("us", "UTC")
-    load_ms: float = pa.Field(ge=0, nullable=True)
-    extract_ms: float = pa.Field(ge=0, nullable=True)
-    screenshot_ms: float = pa.Field(ge=0, nullable=True)
     viewport_width: pl.Int32 = pa.Field(gt=0)
     viewport_height: pl.Int32 = pa.Field(gt=0)
     device_scale_factor: float = pa.Field(gt=0)
@@ -52,6 +48,23 @@ class Captures(pa.DataFrameModel):
     def ok_has_screenshots(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """A capture with status ok has at least one screenshot; any other status has none."""
         return data.lazyframe.select((pl.col("status") == "ok") == (pl.col("n_parts") > 0))
+
+    class Config:
+        strict = True
+
+
+class CaptureTimings(pa.DataFrameModel):
+    """When each page was captured and how long its steps took: a run log, kept out of the dataset
+    version (data/logs/), so that an identical rerun publishes identical tables."""
+
+    capture_id: str = pa.Field(str_matches=HEX32)
+    source_id: str
+    page_path: str
+    device: str
+    started_at: pl.Datetime("us", "UTC")
+    load_ms: float = pa.Field(ge=0, nullable=True)
+    extract_ms: float = pa.Field(ge=0, nullable=True)
+    screenshot_ms: float = pa.Field(ge=0, nullable=True)
 
     class Config:
         strict = True

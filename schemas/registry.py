@@ -16,9 +16,26 @@ from functools import cached_property
 import pandera.polars as pa
 import polars as pl
 
-from schemas.bookkeeping import Duplicates, Ledger, ModelUsage, Quarantine, Rejected, Skipped, Versions
+from schemas.bookkeeping import (
+    Duplicates,
+    Inputs,
+    Ledger,
+    ModelUsage,
+    Quarantine,
+    Rejected,
+    Skipped,
+    Versions,
+)
 from schemas.boxes import Target
-from schemas.capture import Captures, ClusteredScreenshots, Elements, ExcludedElements, Records, Screenshots
+from schemas.capture import (
+    Captures,
+    CaptureTimings,
+    ClusteredScreenshots,
+    Elements,
+    ExcludedElements,
+    Records,
+    Screenshots,
+)
 from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
 
 # Box columns go last in every table that has them: a row reads id, content, then geometry.
@@ -85,6 +102,9 @@ TABLES: dict[str, Table] = {
         Table("elements", Elements, "capture", "element_id", "element", _ELEMENT_ID, text="text"),
         Table("excluded_elements", ExcludedElements, "capture", row_id="css_path"),
         Table("records", Records, "capture", row_id="record_index", text="instruction"),
+        Table("inputs", Inputs, "capture", row_id="source_id"),
+        # a run log of capture, outside the stage's output and the dataset version (data/logs/)
+        Table("capture_timings", CaptureTimings, "capture", row_id="capture_id"),
         # annotate
         Table(
             "grounding",
@@ -137,6 +157,8 @@ PUBLISHED = (
     "model_usage",
     "ledger",
 )
+# Run logs: written beside the dataset (data/logs/<table>/source=<id>/), never part of a version.
+RUN_LOGS = ("capture_timings",)
 # The published form of a table, where curation adds columns.
 CURATED_FORM = {"screenshots": "clustered_screenshots", "grounding": "graded_grounding"}
 

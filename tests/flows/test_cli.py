@@ -220,8 +220,12 @@ def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, p
     root, _ = ran
     params = (project / "params.yaml").read_text()
     (project / "params.yaml").write_text(params.replace("  task_runner: threads ", "  task_runner: dask    "))
-    done = groundmill(project, "run")
-    assert "distributed.scheduler" in done.stderr + done.stdout  # tasks went through a Dask scheduler
+    done = groundmill(project, "run")  # no Prefect server configured
+    out = done.stderr + done.stdout
+    assert "distributed.scheduler" in out  # tasks went through a Dask scheduler
+    # one temporary Prefect server, the run's: the workers report to it instead of starting their own
+    assert out.count("Starting temporary server") == 1, out
+    assert ":8787" not in out  # no dashboard on Dask's default port
     on_dask = pl.read_parquet(project / "data/processed/grounding/source=site/part-0.parquet")
     on_threads = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     assert sorted(on_dask["grounding_id"]) == sorted(on_threads["grounding_id"])
@@ -314,3 +318,15 @@ def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting(pro
     groundmill(project, *add, "--set", "allow_domains=[example.org]", "--set", "politeness={delay_s: 2}")
     text = sources.read_text()
     assert text.startswith(original) and "  - id: more\n    kind: url_list\n" in text.removeprefix(original)
+
+
+def test_sources_remove_keeps_every_other_line_and_refuses_an_unknown_id(project):
+    sources = project / "sources.yaml"
+    head = "# what groundmill captures\nsources:\n  # the fixture\n"
+    site = "  - id: site       # the fixture site\n    kind: html_dir\n    location: data/sources/site\n"
+    rest = "  # the same pages again\n  - {id: more, kind: html_dir, location: data/sources/site}\n# end\n"
+    sources.write_text(head + site + rest)
+    line = refused_in_one_line(project, "sources", "remove", "nope")
+    assert "no source named 'nope'; known: more, site" in line
+    done = groundmill(project, "sources", "remove", "site")
+    assert "removed source site" in done.stdout and sources.read_text() == head + rest

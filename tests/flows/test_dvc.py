@@ -1,4 +1,6 @@
-"""DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones, and push/pull round-trips."""
+"""DVC: `dvc repro` runs the stages through the CLI, skips unchanged ones; a run releases a version that a
+fresh clone pulls and rebuilds with nothing changed; an identical rerun releases nothing; `dvc metrics
+diff` compares versions."""
 
 from __future__ import annotations
 
@@ -81,6 +83,17 @@ def remote_objects(remote: Path) -> set[str]:
     return {p.relative_to(remote).as_posix() for p in remote.rglob("*") if p.is_file()}
 
 
+def uncached(root: Path) -> set[str]:
+    """The outputs dvc.yaml keeps in git (cache: false): the inputs manifest, metrics and plots."""
+    import yaml
+
+    stages = yaml.safe_load((root / "dvc.yaml").read_text())["stages"].values()
+    entries = [o for s in stages for kind in ("outs", "metrics", "plots") for o in s.get(kind, [])]
+    return {
+        next(iter(o)) for o in entries if isinstance(o, dict) and next(iter(o.values())).get("cache") is False
+    }
+
+
 def files_by_md5(root: Path) -> dict[str, list[str]]:
     """md5 -> the workspace paths with that content, over every output recorded in dvc.lock."""
     import yaml
@@ -88,6 +101,8 @@ def files_by_md5(root: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for stage in yaml.safe_load((root / "dvc.lock").read_text())["stages"].values():
         for out in stage.get("outs", []):
+            if out["path"] in uncached(root):
+                continue  # git-tracked
             md5 = out["md5"]
             found.setdefault(md5, []).append(out["path"])
             if md5.endswith(".dir"):
@@ -109,10 +124,14 @@ def released(tmp_path_factory) -> tuple[Path, Path]:
     """A checkout whose `groundmill run` released a version: dvc.lock committed, tag, push to a remote."""
     base = tmp_path_factory.mktemp("release")
     root, remote = make_repo(base / "repo"), base / "remote"
-    sh(root, "dvc", "remote", "modify", "local", "url", str(remote))  # committed: clones find it
+    sh(root, "dvc", "remote", "add", "-d", "team", str(remote))  # the team's shared folder, committed
     commit_all(root, "pipeline")
     sh(root, "groundmill", "run")
     return root, remote
+
+
+def tags(root: Path) -> list[str]:
+    return sh(root, "git", "tag", "--list", "dataset/*", "--sort=creatordate").split()
 
 
 def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released):
@@ -121,17 +140,36 @@ def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released)
 
     version = pl.read_parquet(root / "data" / "versions.parquet")["version"][-1]
     tag = f"dataset/{version}"
-    assert sh(root, "git", "tag", "--list", "dataset/*").split() == [tag]
+    assert tags(root) == [tag]
     assert set(sh(root, "git", "show", "--name-only", "--format=", tag).split()) == {
         "dvc.lock",
         "data/versions.parquet",
+        "data/inputs.json",
+        "data/metrics/dataset.json",
+        "data/metrics/difficulty.csv",
+        "data/metrics/sources.csv",
     }
-    assert sh(root, "git", "status", "--porcelain", "--", "dvc.lock").strip() == ""
+    assert sh(root, "git", "status", "--porcelain").strip() == ""
     pushed = remote_objects(remote)
     lock = files_by_md5(root)
     for rel in published(root):
         assert any(rel in paths for paths in lock.values()), f"{rel} is not in dvc.lock"
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= pushed
+
+
+def test_an_identical_rerun_makes_no_version_commit_tag_or_push_and_watch_then_does_nothing(released):
+    root, remote = released
+    head, objects, before = sh(root, "git", "rev-parse", "HEAD"), remote_objects(remote), published(root)
+    committed = {
+        p: (root / p).read_bytes() for p in ("dvc.lock", "data/versions.parquet", "data/inputs.json")
+    }
+    sh(root, "groundmill", "run")
+    assert published(root) == before, "the rerun published other bytes"
+    assert sh(root, "git", "rev-parse", "HEAD") == head and len(tags(root)) == 1
+    assert remote_objects(remote) == objects
+    assert {p: (root / p).read_bytes() for p in committed} == committed
+    assert sh(root, "git", "status", "--porcelain").strip() == ""
+    assert sh(root, "groundmill", "watch").strip() == "no source changed"
 
 
 def test_a_fresh_clone_pulls_byte_identical_parquet(released, tmp_path):
@@ -153,7 +191,6 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     sh(root, "groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep")
     with (root / "sources.yaml").open("a") as sources:  # and one whose folder is missing
         sources.write("  - {id: ghost, kind: html_dir, location: data/sources/ghost}\n")
-    commit_all(root, "sources deep and ghost")
     done = subprocess.run(
         ["groundmill", "run", "--source", "deep", "--source", "ghost"],
         cwd=root,
@@ -164,7 +201,8 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     )
     assert done.returncode == 1 and "1 source(s) failed: ghost (capture: " in done.stderr, done.stderr
     assert "done for deep" in done.stderr
-    assert len(sh(root, "git", "tag", "--list", "dataset/*").split()) == 2
+    assert len(tags(root)) == 2  # sources.yaml was not committed: the release commits it
+    assert "sources.yaml" in sh(root, "git", "show", "--name-only", "--format=", tags(root)[-1]).split()
     message = sh(root, "git", "log", "-1", "--format=%B")
     assert "Left out (published as before):\n- ghost: capture: source 'ghost': folder not found" in message
     assert not list((root / "data" / "processed").glob("*/source=ghost"))
@@ -184,6 +222,53 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
             or paths == ["data/catalog.duckdb"]
             or all("source=deep" in p or "/deep/" in p or "/ghost/" in p for p in paths)
         ), f"pushed again: {paths}"  # (ghost's interim capture holds the row that says it failed)
+
+
+def test_the_release_tag_rebuilds_with_nothing_changed_from_the_same_inputs(released, tmp_path):
+    """A clone at the tag, its data pulled and the source folder the manifest lists put back (it is in
+    no repository): DVC finds every stage up to date, so `dvc repro` runs none."""
+    from tests.conftest import FIXTURES
+    from transforms.fingerprint import file_sha256
+
+    root, _ = released
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
+    sh(clone, "git", "checkout", "-q", tags(root)[-1])
+    sh(clone, "dvc", "pull")
+    manifest = json.loads((clone / "data" / "inputs.json").read_text())
+    assert sorted(manifest) == ["deep", "site"]
+    deep = clone / "data" / "sources" / "deep"
+    shutil.copytree(FIXTURES / "deep", deep)
+    listed = {line.split("  ", 1)[1]: line.split("  ", 1)[0] for line in manifest["deep"]["files"]}
+    assert listed == {p.relative_to(deep).as_posix(): file_sha256(p) for p in deep.rglob("*") if p.is_file()}
+    assert "Data and pipelines are up to date" in sh(clone, "dvc", "status")
+    assert ran_stages(sh(clone, "dvc", "repro")) == []
+
+
+def test_dvc_metrics_diff_between_two_versions_lists_the_changed_counts(released):
+    root, _ = released
+    first, second = tags(root)[:2]
+    diff = json.loads(sh(root, "dvc", "metrics", "diff", first, second, "--json"))[
+        "data/metrics/dataset.json"
+    ]
+    assert diff["rows.grounding"]["new"] > diff["rows.grounding"]["old"] > 0
+    assert (
+        diff["rows_by_source.deep.grounding"]["old"] is None and diff["rows_by_source.deep.grounding"]["new"]
+    )
+    assert "rows_by_source.site.grounding" not in diff  # unchanged
+    plots = sh(root, "dvc", "plots", "show", "--json")
+    assert "data/metrics/difficulty.csv" in plots and "data/metrics/sources.csv" in plots
+
+
+def test_removing_a_source_unpublishes_it_in_the_next_release(released):
+    root, _ = released
+    kept = {k: v for k, v in published(root).items() if "source=deep" not in k}
+    sh(root, "groundmill", "sources", "remove", "deep")
+    sh(root, "groundmill", "publish")
+    assert published(root) == kept
+    assert len(tags(root)) == 3 and "deep" not in (root / "sources.yaml").read_text()
+    assert sorted(json.loads((root / "data" / "inputs.json").read_text())) == ["site"]
+    assert sh(root, "git", "status", "--porcelain", "--untracked-files=no").strip() == ""  # its folder stays
 
 
 @pytest.fixture
@@ -239,11 +324,23 @@ def test_an_s3_compatible_remote_round_trips_the_version(released, s3_server, tm
 
     configure(root)
     assert "files pushed" in dvc(root, "push", "-r", "s3")
+    # The documented flow: clone, check out the version, configure the remote, pull.
     clone = tmp_path / "clone"
     sh(tmp_path, "git", "clone", "-q", str(root), str(clone))
+    sh(clone, "git", "checkout", "-q", tags(root)[-1])
     configure(clone)
     dvc(clone, "pull", "-r", "s3")
     assert published(clone) == published(root)
+    summary = sh(clone, "groundmill", "summary")  # the catalog, no versioned file, is built on demand
+    assert "all balanced" in summary and (clone / "data" / "catalog.duckdb").exists()
+
+
+def test_without_a_remote_a_release_says_in_one_line_what_to_configure(repo):
+    from flows.release import NO_REMOTE, why_not
+    from schemas.config import ReleaseParams
+
+    assert why_not(repo, ReleaseParams()) == NO_REMOTE and "\n" not in NO_REMOTE
+    assert "dvc remote add -d" in NO_REMOTE and why_not(repo, ReleaseParams(push=False)) is None
 
 
 RELEASE = """
@@ -271,7 +368,7 @@ def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_tempora
     root, _ = released
     copy, remote = tmp_path / "repo", tmp_path / "remote"
     shutil.copytree(root, copy, symlinks=True)
-    sh(copy, "dvc", "remote", "modify", "--local", "local", "url", str(remote))  # empty: nothing pushed yet
+    sh(copy, "dvc", "remote", "modify", "--local", "team", "url", str(remote))  # empty: nothing pushed yet
     tags = sh(copy, "git", "tag", "--list", "dataset/*").split()
     sh(copy, "git", "tag", "-d", *tags)  # so the version is released anew
     # What writes killed midway leave inside DVC outputs (the next write of the same target clears them).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import polars as pl
 
 from schemas.registry import schema
@@ -115,7 +113,6 @@ def screen_of(*rows: dict, image: bytes | None = None):
 def _page_rows(n: int, capture_id: str, image: bytes, n_elements: int) -> tuple[dict, dict]:
     """The screenshots and captures rows of one fixture page (a single slice of a real PNG)."""
     import io
-    from datetime import datetime
 
     from PIL import Image
 
@@ -130,7 +127,6 @@ def _page_rows(n: int, capture_id: str, image: bytes, n_elements: int) -> tuple[
         "page_sha256": "x",
         "status": "ok",
         "message": "",
-        "started_at": datetime(2026, 1, 1, tzinfo=UTC),
         "viewport_width": width,
         "viewport_height": height,
         "device_scale_factor": 1.0,

@@ -19,7 +19,6 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -88,7 +87,6 @@ class _Import:
     """The tables of one dataset source, built record by record."""
 
     source: Source
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     captures: dict[str, dict] = field(default_factory=dict)  # by image name (or unreadable file)
     shots: dict[str, dict] = field(default_factory=dict)  # by screenshot id: one per distinct image
     first_name: dict[str, str] = field(default_factory=dict)  # screenshot id -> the first name it had
@@ -106,7 +104,6 @@ class _Import:
             "page_sha256": "",
             "status": status,
             "message": message,
-            "started_at": self.now,
             "viewport_width": size[0],
             "viewport_height": size[1],
             "device_scale_factor": 1.0,

@@ -34,7 +34,6 @@ def failed_source_capture(source_id: str, message: str, device: Device) -> pl.Da
         "platform": device.platform,
         "status": "error",
         "message": message,
-        "started_at": datetime.now(UTC),
         "viewport_width": device.width,
         "viewport_height": device.height,
         "device_scale_factor": device.scale,
@@ -64,10 +63,6 @@ def _capture_row(source_id: str, r: PageResult, capture_id: str, sha: str) -> di
         "platform": device.platform,
         "status": r.status,
         "message": "; ".join([r.message, *r.notes]).strip("; "),
-        "started_at": datetime.fromtimestamp(r.started_at or 0, UTC),
-        "load_ms": r.load_ms,
-        "extract_ms": r.extract_ms,
-        "screenshot_ms": r.screenshot_ms,
         "viewport_width": device.width,
         "viewport_height": device.height,
         "device_scale_factor": device.scale,
@@ -77,6 +72,20 @@ def _capture_row(source_id: str, r: PageResult, capture_id: str, sha: str) -> di
         **{f"excluded_{k}": v for k, v in counts.items()},
         "script_errors": len(r.script_errors),
         "html": r.html,
+    }
+
+
+def _timing_row(source_id: str, r: PageResult, capture_id: str) -> dict:
+    """The run log's row of one capture: when it started and how long its steps took."""
+    return {
+        "capture_id": capture_id,
+        "source_id": source_id,
+        "page_path": r.page_key,
+        "device": r.device.name,
+        "started_at": datetime.fromtimestamp(r.started_at or 0, UTC),
+        "load_ms": r.load_ms,
+        "extract_ms": r.extract_ms,
+        "screenshot_ms": r.screenshot_ms,
     }
 
 
@@ -117,12 +126,15 @@ def _slice_rows(source_id: str, r: PageResult, capture_id: str, out: dict[str, l
 def to_tables(
     source_id: str, results: Sequence[PageResult], page_sha256: dict[str, str]
 ) -> dict[str, pl.DataFrame]:
-    """Page results of one source to the capture frames. `page_sha256` holds the content hash of
-    pages known before capture (saved files); other pages are identified by their rendered HTML."""
-    rows: dict[str, list] = {"captures": [], "screenshots": [], "elements": [], "excluded_elements": []}
+    """Page results of one source to the capture frames, and its run log (`capture_timings`, which the
+    flow keeps apart from the stage's output). `page_sha256` holds the content hash of pages known
+    before capture (saved files); other pages are identified by their rendered HTML."""
+    names = ("captures", "screenshots", "elements", "excluded_elements", "capture_timings")
+    rows: dict[str, list] = {name: [] for name in names}
     for r in results:
         sha = page_sha256.get(r.page_key) or (sha256_hex(r.html.encode()) if r.html else "")
         capture_id = capture_id_for(source_id, r.page_key, sha, r.device)
         rows["captures"].append(_capture_row(source_id, r, capture_id, sha))
+        rows["capture_timings"].append(_timing_row(source_id, r, capture_id))
         _slice_rows(source_id, r, capture_id, rows)
     return {name: TABLES[name].frame(found) for name, found in rows.items()}

@@ -2,7 +2,9 @@
 folder, and chat-format JSONL, from the published grounding (or instruction) rows.
 
 Splits are assigned by near-duplicate screenshot cluster (a hash of `cluster_id`), so no near-duplicate
-screen lands in two splits, and the same cluster always lands in the same split.
+screen lands in two splits, and the same cluster lands in the same split run after run; where a split
+would be empty and there are at least three clusters, it takes the cluster whose hash lies nearest to
+its share, so train, validation and test each hold one at least.
 """
 
 from __future__ import annotations
@@ -21,9 +23,41 @@ from transforms.storage import replace_folder_atomic
 BOX_FORMATS = ("xyxy", "xywh", "norm1", "norm1000")
 
 
+SPLITS = ("test", "validation", "train")  # in the order of their share of the hash range
+
+
+def _unit(cluster_id: str) -> float:
+    return int(hashlib.sha256(cluster_id.encode()).hexdigest()[:8], 16) / 2**32
+
+
 def split_of(cluster_id: str, params: ExportParams) -> str:
-    u = int(hashlib.sha256(cluster_id.encode()).hexdigest()[:8], 16) / 2**32
+    u = _unit(cluster_id)
     return "test" if u < params.test else "validation" if u < params.test + params.validation else "train"
+
+
+def assign_splits(clusters: list[str], params: ExportParams) -> dict[str, str]:
+    """cluster -> split by `split_of`; then, with three clusters or more, each split with a share above
+    0 that is empty takes a cluster: test the lowest hash, validation the lowest left, train the highest
+    of a split that keeps one."""
+    split = {c: split_of(c, params) for c in clusters}
+    if len(split) < 3:
+        return split
+    order = sorted(split, key=_unit)
+    shares = {
+        "test": params.test,
+        "validation": params.validation,
+        "train": 1 - params.test - params.validation,
+    }
+    for name in SPLITS:
+        if shares[name] <= 0 or name in split.values():
+            continue
+        sizes = {s: list(split.values()).count(s) for s in SPLITS}
+        if name == "train":
+            pick = next(c for c in reversed(order) if sizes[split[c]] > 1)
+        else:
+            pick = next(c for c in order if split[c] not in ("test", name) or sizes[split[c]] > 1)
+        split[pick] = name
+    return split
 
 
 def training_rows(
@@ -39,9 +73,8 @@ def training_rows(
     out = rows.join(shots, on="screenshot_id", how="left").with_columns(
         pl.col("cluster_id").fill_null(pl.col("screenshot_id"))
     )
-    out = out.with_columns(
-        split=pl.col("cluster_id").map_elements(lambda c: split_of(c, params), return_dtype=pl.String)
-    )
+    splits = assign_splits(out["cluster_id"].unique().to_list(), params)
+    out = out.with_columns(split=pl.col("cluster_id").replace_strict(splits, return_dtype=pl.String))
     keep = [
         pl.col(row_id).alias("id"),
         pl.col(text).alias("text"),

@@ -12,6 +12,7 @@ from schemas.config import CurateParams, ExportParams
 from tests.transforms.elements import el, png, source_tables
 from transforms.curate.stage import curate_stage
 from transforms.publish.export import (
+    assign_splits,
     box_in,
     chat_record,
     export_chat,
@@ -57,6 +58,18 @@ def test_splits_follow_clusters_and_are_stable():
     splits = {split_of(f"cluster-{i}", params) for i in range(200)}
     assert splits == {"train", "validation", "test"}
     assert all(split_of(f"cluster-{i}", params) == split_of(f"cluster-{i}", params) for i in range(50))
+
+
+def test_every_split_holds_a_cluster_from_three_clusters_on():
+    """With the default 5 % shares, a handful of clusters would all hash to train."""
+    params = ExportParams()
+    for n in range(3, 40):
+        clusters = [f"c{n}-{i}" for i in range(n)]
+        assert set(assign_splits(clusters, params).values()) == {"train", "validation", "test"}, n
+    assert set(assign_splits(["a", "b"], params).values()) <= {"train", "validation", "test"}
+    many = [f"cluster-{i}" for i in range(2000)]  # enough clusters: the hash rule alone, unchanged
+    assert assign_splits(many, params) == {c: split_of(c, params) for c in many}
+    assert set(assign_splits(many[:5], ExportParams(validation=0.0)).values()) == {"train", "test"}
 
 
 def test_no_cluster_is_in_two_splits(curated):
