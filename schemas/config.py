@@ -134,6 +134,16 @@ class AnnotateParams(Frozen):
     model: ModelParams = ModelParams()
 
 
+class AuditParams(Frozen):
+    """groundmill audit: the OCR that reads each screenshot independently of the DOM."""
+
+    ocr_scale: float = Field(default=2.0, gt=0, le=4)  # screenshots are scaled up so small text is read
+    ocr_min_conf: float = Field(default=0.0, ge=0, le=100)  # OCR words below this confidence are ignored
+    ocr_workers: int = Field(default=2, ge=1)  # tesseract processes at once (one thread each)
+    ocr_timeout_s: float = Field(default=300.0, gt=0)
+    ocr_cache_dir: str = "data/cache/ocr"  # OCR words by screenshot id: each screenshot is read once
+
+
 class DifficultyParams(Frozen):
     weight_area: float = 0.9
     weight_resolution: float = 0.15
@@ -192,6 +202,7 @@ class Params(Frozen):
     near_dup: NearDupParams = NearDupParams()
     publish: ReleaseParams = ReleaseParams()
     export: ExportParams = ExportParams()
+    audit: AuditParams = AuditParams()
 
     @field_validator("capture", mode="before")
     @classmethod
