@@ -132,6 +132,10 @@ class AnnotateParams(Frozen):
     refusals_per_screenshot: int = 2  # negative rows borrowed from the source's other pages
     annotator: str = "template"  # or "model": an OpenAI-compatible chat-completions endpoint
     model: ModelParams = ModelParams()
+    # Model verification: the endpoint of `model` points at each grounding phrase on its screenshot; a
+    # row is kept only when the point falls in its box. Coordinates the model writes: pixels, norm1, norm1000.
+    model_check: StrictBool = False
+    model_check_coordinates: Literal["pixels", "norm1", "norm1000"] = "pixels"
 
 
 class AuditParams(Frozen):

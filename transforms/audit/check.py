@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.audit.colour import Colours
-from transforms.audit.reader import Thing, fits, read, thing
+from transforms.audit.reader import Thing, fits, read, same_text, thing
 from transforms.audit.support import OcrText, unsupported
-from transforms.audit.words import mojibake
+from transforms.mojibake import mojibake
 
 REASONS = ("box", "hit_test", "not_visible", "ambiguous", "no_fit", "present_on_screen", "mojibake")
 
@@ -35,6 +35,8 @@ class Screen:
     rows: dict[str, dict]  # element id -> element row
     colours: Colours
     ocr: OcrText | None
+    reread: Callable[[tuple[int, int, int, int]], list[dict]] | None = None  # a closer read of a region
+    min_conf: float = 0.0
 
 
 def box_reasons(row: dict) -> list[str]:
@@ -74,6 +76,31 @@ def fit_reasons(row: dict, screen: Screen) -> tuple[list[str], list[str]]:
     return found, []
 
 
+PAD = 6  # pixels around a box read again
+
+
+def _closer_look(row: dict, screen: Screen, missing: list[str]) -> list[str]:
+    """The missing words that a closer read of the target, and of the elements whose name holds them
+    (a landmark), does not find either."""
+    if not missing or screen.reread is None:
+        return missing
+    width, height = screen.size
+    boxes = [(row["x1"], row["y1"], row["x2"], row["y2"])]
+    boxes += [t.box for t in screen.things if any(w in same_text(t.label) for w in missing)][:3]
+    words: list[dict] = []
+    for x1, y1, x2, y2 in boxes:
+        region = (
+            max(0, int(x1) - PAD),
+            max(0, int(y1) - PAD),
+            min(width, int(x2) + PAD),
+            min(height, int(y2) + PAD),
+        )
+        if region[2] > region[0] and region[3] > region[1]:
+            words += screen.reread(region)
+    closer = OcrText(words, screen.min_conf)
+    return [w for w in missing if not closer.has(w)]
+
+
 def audit_row(row: dict, screen: Screen | None) -> dict:
     """The audit's verdict on one grounding row."""
     reasons = ["mojibake"] if mojibake(row["expression"]) else []
@@ -89,6 +116,7 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
             reasons += box_reasons(row) + hit_reasons(row, screen)
             if screen.ocr is not None:
                 missing, unreadable = unsupported(row["expression"], screen.ocr)
+                missing = _closer_look(row, screen, missing)
                 reasons += ["not_visible"] if missing else []
     return {
         "audit_reasons": sorted(set(reasons), key=REASONS.index),
@@ -104,6 +132,7 @@ def screens_of(
     screenshots: pl.DataFrame,
     ocr_words: Callable[[str, bytes], list[dict]] | None,
     min_conf: float,
+    region_words: Callable[[str, bytes, tuple[int, int, int, int]], list[dict]] | None = None,
 ) -> dict[str, Screen]:
     """The audit's view of each screenshot: its elements, pixels and OCR text."""
     by_shot: dict[str, list[dict]] = {}
@@ -119,6 +148,10 @@ def screens_of(
             rows={r["element_id"]: r for r in rows},
             colours=Colours(shot["png"]),
             ocr=OcrText(words, min_conf) if words is not None else None,
+            reread=(lambda box, s=shot: region_words(s["screenshot_id"], s["png"], box))
+            if region_words
+            else None,
+            min_conf=min_conf,
         )
     return screens
 

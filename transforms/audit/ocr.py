@@ -37,6 +37,13 @@ def _prepared(png: bytes, scale: float) -> bytes:
         return out.getvalue()
 
 
+def crop_png(png: bytes, box: tuple[int, int, int, int]) -> bytes:
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.crop(box).save(out, "PNG")
+        return out.getvalue()
+
+
 def read_words(png: bytes, scale: float, min_conf: float, timeout_s: float) -> list[dict]:
     """The words tesseract reads on one screenshot: text, confidence and box in screenshot pixels."""
     if shutil.which(TESSERACT) is None:
@@ -85,6 +92,20 @@ class OcrCache:
         write_bytes_atomic(json.dumps(words, ensure_ascii=False).encode(), path)
         self.reads += 1
         return words
+
+    def region_words(self, screenshot_id: str, png: bytes, box: tuple[int, int, int, int]) -> list[dict]:
+        """A second, closer read of one region of a screenshot (small text the page-wide read missed),
+        at twice the page-wide scale; cached with the screenshot's other regions."""
+        path = self._path(screenshot_id).with_suffix(".regions.json")
+        regions = json.loads(path.read_text()) if path.exists() else {}
+        key = ",".join(map(str, box))
+        if key not in regions:
+            regions[key] = read_words(crop_png(png, box), 2 * self.scale, self.min_conf, self.timeout_s)
+            write_bytes_atomic(json.dumps(regions, ensure_ascii=False).encode(), path)
+            self.reads += 1
+        else:
+            self.hits += 1
+        return regions[key]
 
     def all_words(self, pngs: dict[str, bytes], workers: int) -> dict[str, list[dict]]:
         """Words of every screenshot in `pngs`, `workers` tesseract processes at once."""

@@ -58,11 +58,28 @@ PLACES = {
     "right": (1, 2),
     "centre": (1, 1),
 }
-_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')
+# Symbols a phrase may name, and the characters that show them.
+SYMBOLS = {
+    "magnifying glass": "🔍🔎",
+    "shopping cart": "🛒",
+    "check mark": "✓✔",
+    "cross": "×✕✖",
+    "menu": "☰≡",
+    "arrow": "›»‹«→←",
+    "plus": "+",
+    "minus": "−",
+    "more": "⋮⋯…",
+    "star": "★☆",
+    "heart": "♥❤",
+    "bell": "🔔",
+    "gear": "⚙",
+}
+_SYMBOL = re.compile(rf"with an? ({'|'.join(SYMBOLS)}) symbol")
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')  # noqa: RUF001
 _PLACE = re.compile(
     r"\bin the (top left|top right|bottom left|bottom right|top|bottom|left|right|centre) of the screen\b"
 )
-_ORDER = re.compile(rf"\bthe ({'|'.join(ORDINAL_WORDS)}) ({_KIND}) from the left\b")
+_ORDER = re.compile(rf'\bthe ({"|".join(ORDINAL_WORDS)}) (?:"[^"]+" )?({_KIND})(?: "[^"]+")? from the left\b')
 
 
 @dataclass
@@ -75,6 +92,9 @@ class Thing:
     label: str  # what a person reads on it: its text, else (for fields and icons) its accessible name
     wordless: bool
     box: tuple[float, float, float, float]
+    text: str = ""
+    bold: bool = False
+    radius: float = 0.0
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -88,7 +108,17 @@ def thing(row: dict) -> Thing:
     wordless = not re.search(r"[^\W_]", text)
     label = name if field or wordless else text
     box = (row["x1"], row["y1"], row["x2"], row["y2"])
-    return Thing(row["element_id"], row["role"], bool(row["interactive"]), label, wordless and not field, box)
+    return Thing(
+        row["element_id"],
+        row["role"],
+        bool(row["interactive"]),
+        label,
+        wordless and not field,
+        box,
+        text=text,
+        bold=(row.get("font_weight") or 400) >= 600,
+        radius=row.get("radius_ratio") or 0.0,
+    )
 
 
 @dataclass(frozen=True)
@@ -101,6 +131,18 @@ class Reading:
     ordinal: int | None
     direction: str | None
     landmark: Reading | None
+    bold: bool = False
+    shape: str | None = None
+    symbol: str | None = None
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": "'", "”": "'", '"': "'"})
+
+
+def same_text(text: str) -> str:
+    """Folded, spaces collapsed, every kind of quotation mark made one (a phrase quotes names in double
+    quotes, so the names it quotes cannot hold them)."""
+    return " ".join(fold(text).translate(_QUOTES).split())
 
 
 def _kind_of(text: str) -> str | None:
@@ -110,11 +152,11 @@ def _kind_of(text: str) -> str | None:
 
 
 def read(phrase: str) -> Reading:
-    text = " ".join(phrase.replace("’", "'").split())
+    text = " ".join(phrase.split())
     lower = text[:1].lower() + text[1:]
     for direction in DIRECTIONS:
         head, sep, rest = lower.partition(f" {direction} the ")
-        if sep and not _QUOTED.search(head):
+        if sep and not _QUOTED.search(head) and rest != "screen":
             return _head(head, direction, read("the " + rest))
     return _head(lower, None, None)
 
@@ -124,9 +166,10 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
     place = _PLACE.search(text)
     order = _ORDER.search(text)
     colour = next((w for w in tokens(_QUOTED.sub(" ", text)) if w in COLOUR_WORDS), None)
-    words = () if quoted else tuple(w for w in tokens(text) if w not in STOPWORDS and w not in VOCABULARY)
+    plain = text.translate(_QUOTES).replace("'", " ")
+    words = () if quoted else tuple(w for w in tokens(plain) if w not in STOPWORDS and w not in VOCABULARY)
     return Reading(
-        name=" ".join(fold(quoted[-1]).split()) if quoted else None,
+        name=same_text(quoted[-1]) if quoted else None,
         words=words,
         kind=_kind_of(text),
         colour={"grey": "gray"}.get(colour, colour),
@@ -134,6 +177,9 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
         ordinal=ORDINAL_WORDS.index(order.group(1)) + 1 if order else None,
         direction=direction,
         landmark=landmark,
+        bold="bold" in tokens(_QUOTED.sub(" ", text)),
+        shape=next((w for w in ("round", "pill-shaped") if w in _QUOTED.sub(" ", text)), None),
+        symbol=symbol.group(1) if (symbol := _SYMBOL.search(text)) else None,
     )
 
 
@@ -148,13 +194,28 @@ def _kind_fits(t: Thing, kind: str | None) -> bool:
 
 
 def _name_fits(t: Thing, r: Reading) -> bool:
-    label = " ".join(fold(t.label).split())
+    label = same_text(t.label)
     if r.name is not None:
         return label == r.name or label.rstrip(" :*.…") == r.name
-    if r.words:
-        have = set(tokens(t.label))
-        return bool(have) and set(r.words) <= have and len(t.label) <= 120
+    if r.words:  # a goal or purpose in words: a control showing the same content words
+        have = {w for w in tokens(t.label.translate(_QUOTES).replace("'", " ")) if w not in STOPWORDS}
+        return t.interactive and set(r.words) <= have
     return True
+
+
+def _shape(t: Thing) -> str | None:
+    if t.radius < 0.4:
+        return None
+    aspect = (t.box[2] - t.box[0]) / max(t.box[3] - t.box[1], 1e-6)
+    return "round" if 0.77 <= aspect <= 1.3 else "pill-shaped" if aspect >= 1.6 else None
+
+
+def _looks(t: Thing, r: Reading) -> bool:
+    return (
+        (not r.bold or t.bold)
+        and (r.shape is None or _shape(t) == r.shape)
+        and (r.symbol is None or any(ch in t.text for ch in SYMBOLS[r.symbol]))
+    )
 
 
 def _cell(t: Thing, size: tuple[int, int]) -> tuple[int, int]:
@@ -169,6 +230,7 @@ def simple_fits(r: Reading, things: list[Thing], size: tuple[int, int], colours:
         if _kind_fits(t, r.kind)
         and _name_fits(t, r)
         and (r.place is None or _cell(t, size) == r.place)
+        and _looks(t, r)
         and (r.colour is None or colours.shows(t.box, r.colour))
     ]
 

@@ -7,6 +7,7 @@ from difflib import SequenceMatcher
 from transforms.audit.words import content_words, latin, tokens
 
 FUZZY = 0.8  # similarity at which a word of 5+ letters counts as read with an OCR slip
+SHORT = 2  # words this short (a letter, a footnote number) need support only when a phrase has no other
 
 
 class OcrText:
@@ -40,7 +41,10 @@ class OcrText:
 def unsupported(phrase: str, ocr: OcrText) -> tuple[list[str], list[str]]:
     """(content words the OCR text lacks, content words it cannot read: not in Latin script)."""
     missing, unreadable = [], []
-    for word in content_words(phrase):
+    words = content_words(phrase)
+    if any(len(w) > SHORT for w in words):
+        words = [w for w in words if len(w) > SHORT]
+    for word in words:
         if not latin(word):
             unreadable.append(word)
         elif not ocr.has(word):
