@@ -19,6 +19,8 @@ from transforms.mojibake import mojibake
 
 REGIONS = ("top left", "top", "top right", "left", "centre", "right", "bottom left", "bottom", "bottom right")
 SMALL_AREA, LARGE_AREA = 0.0015, 0.03  # share of the screenshot: below is "small", above "large"
+MIN_SIDE = 8  # pixels: a box less high than this shows nothing a person could read
+MIN_VISIBLE = 0.95  # share of the box not clipped or covered
 ROUND_RATIO = 0.4  # corner radius / shorter side at which a box reads as round
 GLYPH_NAMES = {
     "×": "cross",
@@ -103,6 +105,15 @@ class Item:
     @property
     def yc(self) -> float:
         return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def whole(self) -> bool:
+        """Wholly in view and big enough to see: not cut by the bottom of the screenshot (or by its top,
+        on a slice further down the page), at least MIN_SIDE pixels high, its visible share near 1."""
+        height = self.image[1]
+        cut = self.y2 >= height - 1 or (self.part_index > 0 and self.y1 <= 1)
+        small = self.y2 - self.y1 < MIN_SIDE or self.x2 - self.x1 < MIN_SIDE / 2
+        return not cut and not small and (self.row.get("visible_ratio") or 1.0) >= MIN_VISIBLE
 
     @property
     def shown(self) -> bool:

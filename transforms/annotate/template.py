@@ -81,7 +81,7 @@ class TemplateAnnotator:
         marks = [
             i
             for i in screen.items
-            if i.shown and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS
+            if i.shown and i.whole and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS
         ]
         phrases, skips = [], []
         for item in screen.items:
@@ -98,8 +98,12 @@ class TemplateAnnotator:
 
     def _item(self, item: Item, screen: Screen, marks: list[Item]) -> dict[tuple[str, str], Phrase | str]:
         """Per (table, variant): the phrase for this element, or the reason there is none."""
-        if not item.center_hit:
-            reason = "centre_not_hit: covered, or on another control"
+        if not item.center_hit or not item.whole:
+            reason = (
+                "centre_not_hit: covered, or on another control"
+                if item.center_hit
+                else "not_visible: cut off"
+            )
             return {(t, v): reason for t, vs in VARIANTS.items() for v in vs}
         named = bool(item.key) and len(item.label) <= self.params.max_text_chars and item.shown
         unnamed = (

@@ -35,7 +35,7 @@ class Screen:
     rows: dict[str, dict]  # element id -> element row
     colours: Colours
     ocr: OcrText | None
-    reread: Callable[[tuple[int, int, int, int]], list[dict]] | None = None  # a closer read of a region
+    png: bytes | None = None
     min_conf: float = 0.0
 
 
@@ -79,15 +79,13 @@ def fit_reasons(row: dict, screen: Screen) -> tuple[list[str], list[str]]:
 PAD = 6  # pixels around a box read again
 
 
-def _closer_look(row: dict, screen: Screen, missing: list[str]) -> list[str]:
-    """The missing words that a closer read of the target, and of the elements whose name holds them
-    (a landmark), does not find either."""
-    if not missing or screen.reread is None:
-        return missing
+def closer_regions(row: dict, screen: Screen, missing: list[str]) -> list[tuple[int, int, int, int]]:
+    """Where to read again for the missing words: the target, and the elements whose name holds them
+    (a landmark)."""
     width, height = screen.size
     boxes = [(row["x1"], row["y1"], row["x2"], row["y2"])]
     boxes += [t.box for t in screen.things if any(w in same_text(t.label) for w in missing)][:3]
-    words: list[dict] = []
+    regions = []
     for x1, y1, x2, y2 in boxes:
         region = (
             max(0, int(x1) - PAD),
@@ -96,9 +94,8 @@ def _closer_look(row: dict, screen: Screen, missing: list[str]) -> list[str]:
             min(height, int(y2) + PAD),
         )
         if region[2] > region[0] and region[3] > region[1]:
-            words += screen.reread(region)
-    closer = OcrText(words, screen.min_conf)
-    return [w for w in missing if not closer.has(w)]
+            regions.append(region)
+    return regions
 
 
 def audit_row(row: dict, screen: Screen | None) -> dict:
@@ -116,7 +113,6 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
             reasons += box_reasons(row) + hit_reasons(row, screen)
             if screen.ocr is not None:
                 missing, unreadable = unsupported(row["expression"], screen.ocr)
-                missing = _closer_look(row, screen, missing)
                 reasons += ["not_visible"] if missing else []
     return {
         "audit_reasons": sorted(set(reasons), key=REASONS.index),
@@ -132,7 +128,6 @@ def screens_of(
     screenshots: pl.DataFrame,
     ocr_words: Callable[[str, bytes], list[dict]] | None,
     min_conf: float,
-    region_words: Callable[[str, bytes, tuple[int, int, int, int]], list[dict]] | None = None,
 ) -> dict[str, Screen]:
     """The audit's view of each screenshot: its elements, pixels and OCR text."""
     by_shot: dict[str, list[dict]] = {}
@@ -148,9 +143,7 @@ def screens_of(
             rows={r["element_id"]: r for r in rows},
             colours=Colours(shot["png"]),
             ocr=OcrText(words, min_conf) if words is not None else None,
-            reread=(lambda box, s=shot: region_words(s["screenshot_id"], s["png"], box))
-            if region_words
-            else None,
+            png=shot["png"],
             min_conf=min_conf,
         )
     return screens
@@ -165,13 +158,43 @@ VERDICT = {
 }
 
 
-def audit_rows(grounding: pl.DataFrame, screens: dict[str, Screen]) -> pl.DataFrame:
-    """The grounding rows with the audit's verdict columns (VERDICT) and `flawed`."""
-    verdicts = [audit_row(r, screens.get(r["screenshot_id"])) for r in grounding.iter_rows(named=True)]
+Regions = Callable[[dict[str, tuple[bytes, list]]], dict[str, dict]]
+
+
+def audit_rows(
+    grounding: pl.DataFrame, screens: dict[str, Screen], regions: Regions | None = None
+) -> pl.DataFrame:
+    """The grounding rows with the audit's verdict columns (VERDICT) and `flawed`. With `regions`
+    ({screenshot id: (png, boxes)} -> {screenshot id: {box: words}}), words the page-wide OCR missed are
+    looked for again in a closer read of the target and of the elements that show them."""
+    rows = list(grounding.iter_rows(named=True))
+    verdicts = [audit_row(r, screens.get(r["screenshot_id"])) for r in rows]
+    if regions is not None:
+        _look_closer(rows, verdicts, screens, regions)
     frame = pl.DataFrame(verdicts, schema=VERDICT) if verdicts else pl.DataFrame(schema=VERDICT)
     return pl.concat([grounding, frame], how="horizontal").with_columns(
         flawed=pl.col("audit_reasons").list.len() > 0
     )
+
+
+def _look_closer(
+    rows: list[dict], verdicts: list[dict], screens: dict[str, Screen], regions: Regions
+) -> None:
+    wanted: dict[str, tuple[bytes, list]] = {}
+    asked = {}
+    for k, (row, verdict) in enumerate(zip(rows, verdicts)):
+        if verdict["missing_words"]:
+            screen = screens[row["screenshot_id"]]
+            asked[k] = closer_regions(row, screen, verdict["missing_words"])
+            wanted.setdefault(row["screenshot_id"], (screen.png, []))[1].extend(asked[k])
+    read = regions(wanted) if wanted else {}
+    for k, boxes in asked.items():
+        row, verdict = rows[k], verdicts[k]
+        screen = screens[row["screenshot_id"]]
+        closer = OcrText([w for b in boxes for w in read[row["screenshot_id"]][b]], screen.min_conf)
+        verdict["missing_words"] = [w for w in verdict["missing_words"] if not closer.has(w)]
+        if not verdict["missing_words"]:
+            verdict["audit_reasons"] = [r for r in verdict["audit_reasons"] if r != "not_visible"]
 
 
 def summary(rows: pl.DataFrame) -> pl.DataFrame:

@@ -93,19 +93,45 @@ class OcrCache:
         self.reads += 1
         return words
 
-    def region_words(self, screenshot_id: str, png: bytes, box: tuple[int, int, int, int]) -> list[dict]:
-        """A second, closer read of one region of a screenshot (small text the page-wide read missed),
-        at twice the page-wide scale; cached with the screenshot's other regions."""
-        path = self._path(screenshot_id).with_suffix(".regions.json")
-        regions = json.loads(path.read_text()) if path.exists() else {}
-        key = ",".join(map(str, box))
-        if key not in regions:
-            regions[key] = read_words(crop_png(png, box), 2 * self.scale, self.min_conf, self.timeout_s)
-            write_bytes_atomic(json.dumps(regions, ensure_ascii=False).encode(), path)
+    def _regions_path(self, screenshot_id: str) -> Path:
+        return self._path(screenshot_id).with_suffix(".regions.json")
+
+    def regions(self, screenshot_id: str, png: bytes, boxes: list[tuple[int, int, int, int]]) -> dict:
+        """A second, closer read (twice the page-wide scale) of regions of one screenshot, for small text
+        the page-wide read missed: the regions not read before are stacked into one image and read at
+        once. Returns {box: words}; cached with the screenshot."""
+        path = self._regions_path(screenshot_id)
+        known = json.loads(path.read_text()) if path.exists() else {}
+        key = {box: ",".join(map(str, box)) for box in boxes}
+        new = [b for b in dict.fromkeys(boxes) if key[b] not in known]
+        if new:
+            with Image.open(io.BytesIO(png)) as image:
+                crops = [image.convert("L").crop(b) for b in new]
+            gap = 24
+            sheet = Image.new("L", (max(c.width for c in crops), sum(c.height + gap for c in crops)), 255)
+            tops, y = [], 0
+            for crop in crops:
+                sheet.paste(crop, (0, y))
+                tops.append(y)
+                y += crop.height + gap
+            out = io.BytesIO()
+            sheet.save(out, "PNG")
+            words = read_words(out.getvalue(), 2 * self.scale, self.min_conf, self.timeout_s)
+            for box, top, crop in zip(new, tops, crops):
+                known[key[box]] = [
+                    w for w in words if top <= w["box"][1] + w["box"][3] / 2 < top + crop.height
+                ]
+            write_bytes_atomic(json.dumps(known, ensure_ascii=False).encode(), path)
             self.reads += 1
         else:
             self.hits += 1
-        return regions[key]
+        return {b: known[key[b]] for b in boxes}
+
+    def all_regions(self, wanted: dict[str, tuple[bytes, list]], workers: int) -> dict[str, dict]:
+        """`regions` for many screenshots ({id: (png, boxes)}), `workers` tesseract processes at once."""
+        ids = sorted(wanted)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return dict(zip(ids, pool.map(lambda s: self.regions(s, *wanted[s]), ids)))
 
     def all_words(self, pngs: dict[str, bytes], workers: int) -> dict[str, list[dict]]:
         """Words of every screenshot in `pngs`, `workers` tesseract processes at once."""

@@ -174,7 +174,8 @@ def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
     }
     assert rows[("Sign in", True)]["instruction"] == 'To sign in, click the "Sign in" button'
     assert rows[("Sign in", False)]["instruction"] == "Sign in"
-    assert rows[("E-mail address", False)]["instruction"] == 'Enter "alex.morgan@example.com" as your e-mail address'
+    email = rows[("E-mail address", False)]["instruction"]
+    assert email == 'Enter "alex.morgan@example.com" as your e-mail address'
     assert rows[("Cabin class", False)]["instruction"] == 'Choose "Business" as the cabin class'
     assert json.loads(rows[("Cabin class", False)]["action_args"]) == {"option": "Business"}
     assert all(not r["quality_flags"] for r in rows.values())
