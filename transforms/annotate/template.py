@@ -100,9 +100,9 @@ class TemplateAnnotator:
         """Per (table, variant): the phrase for this element, or the reason there is none."""
         if not item.center_hit or not item.whole:
             reason = (
-                "centre_not_hit: covered, or on another control"
+                "not_visible: cut off, or too small to read"
                 if item.center_hit
-                else "not_visible: cut off"
+                else "centre_not_hit: covered, or on another control"
             )
             return {(t, v): reason for t, vs in VARIANTS.items() for v in vs}
         named = bool(item.key) and len(item.label) <= self.params.max_text_chars and item.shown
