@@ -161,7 +161,7 @@ def _audit(args: argparse.Namespace, where) -> int:
         params.ocr_workers,
     )
     screens = screens_of(elements, screenshots, lambda sid, _png: words.get(sid, []), params.ocr_min_conf)
-    rows = audit_rows(grounding, screens)
+    rows = audit_rows(grounding, screens, lambda wanted: ocr.all_regions(wanted, params.ocr_workers))
     table = summary(rows)
     boxes = {r[0]: tuple(r[1:]) for r in elements.select("element_id", "x1", "y1", "x2", "y2").iter_rows()}
     report = write_report(rows, table, screenshots, boxes, where.audit_reports, args.sample, args.seed)

@@ -219,11 +219,12 @@ def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
         ]
         if near:
             tries.append(f"the {kind} {relation} {text_np(min(near, key=lambda dm: dm[0])[1])}")
-    peers = screen.by_word.get(kind, [])
-    row = next((r for r in rows_of(peers) if item in r), [])
-    if 2 <= len(row) <= len(ORDINALS):
-        tries.append(f"the {ORDINALS[row.index(item)]} {kind} from the left")
-    tries.append(f"the {kind} in the {item.region} of the screen")
+    if kind != "text":  # where one piece of text ends and the next begins does not show: no order or place
+        peers = screen.by_word.get(kind, [])
+        row = next((r for r in rows_of(peers) if item in r), [])
+        if 2 <= len(row) <= len(ORDINALS):
+            tries.append(f"the {ORDINALS[row.index(item)]} {kind} from the left")
+        tries.append(f"the {kind} in the {item.region} of the screen")
     for np in tries:
         if matches(parse_expression(np) or Claims(), screen) == [item]:
             return np

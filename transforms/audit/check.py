@@ -2,7 +2,8 @@
 
 It reads only what was published (grounding, elements and screenshots), ignores the flags annotation
 stored, and shares no matching code with the annotators. A row is flawed for each of these reasons:
-- `box`: the box is degenerate or not inside the image, or the click point is outside it;
+- `box`: the box is degenerate or not inside the image, the click point is outside it, or the box shows
+  nothing (one flat colour);
 - `hit_test`: a click at the box centre did not land on the element when the page was rendered, or
   another control (not one of the element's ancestors) also lies under the click point;
 - `not_visible`: a content word of the phrase (not a role, place, colour, look or action word) is not in
@@ -110,7 +111,8 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
         found, more = fit_reasons(row, screen)
         reasons += more
         if row["gt_type"] == "positive":
-            reasons += box_reasons(row) + hit_reasons(row, screen)
+            shows = not screen.colours.blank((row["x1"], row["y1"], row["x2"], row["y2"]))
+            reasons += (box_reasons(row) if shows else ["box"]) + hit_reasons(row, screen)
             if screen.ocr is not None:
                 missing, unreadable = unsupported(row["expression"], screen.ocr)
                 reasons += ["not_visible"] if missing else []

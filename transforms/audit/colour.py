@@ -22,6 +22,7 @@ HUE_NAMES = (
 RING = 3  # pixels of surroundings around a box
 BACKGROUND = 0.25  # a colour covering this share of the surroundings is the background
 MIN_SHARE = 0.08  # the named colour covers at least this share of the box
+FLAT = 8  # saturation and brightness range (of 255) within which a box shows nothing
 
 
 def _names(hsv: np.ndarray) -> np.ndarray:
@@ -41,12 +42,13 @@ def _names(hsv: np.ndarray) -> np.ndarray:
 class Colours:
     """The named colour of boxes on one screenshot (None where the image is missing)."""
 
-    def __init__(self, png: bytes | None):
+    def __init__(self, png: bytes | None, known: dict[tuple, str | None] | None = None):
+        """`known`: colours already read, by box (a regression set keeps these instead of screenshots)."""
         self.hsv = None
         if png:
             with Image.open(io.BytesIO(png)) as image:
                 self.hsv = np.asarray(image.convert("RGB").convert("HSV"))
-        self._memo: dict[tuple, str | None] = {}
+        self._memo: dict[tuple, str | None] = dict(known or {})
 
     def named(self, box: tuple[float, float, float, float]) -> str | None:
         if box in self._memo:
@@ -84,6 +86,22 @@ class Colours:
         if not ranked or ranked[0][0] < MIN_SHARE * len(inside):
             return None
         return str(ranked[0][1])
+
+    def blank(self, box: tuple[float, float, float, float]) -> bool:
+        """The box shows nothing: one flat colour (an element that paints nothing, or is painted over)."""
+        key = ("blank", *box)
+        if key not in self._memo:
+            self._memo[key] = self._blank(box)
+        return bool(self._memo[key])
+
+    def _blank(self, box: tuple[float, float, float, float]) -> bool:
+        if self.hsv is None:
+            return False
+        height, width = self.hsv.shape[:2]
+        x1, y1 = max(0, int(box[0])), max(0, int(box[1]))
+        x2, y2 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
+        region = self.hsv[y1:y2, x1:x2].reshape(-1, 3)
+        return len(region) == 0 or max(int(np.ptp(region[:, 1])), int(np.ptp(region[:, 2]))) <= FLAT
 
     def shows(self, box: tuple[float, float, float, float], colour: str) -> bool:
         return self.named(box) == colour

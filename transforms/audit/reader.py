@@ -12,7 +12,15 @@ import re
 from dataclasses import dataclass
 
 from transforms.audit.colour import Colours
-from transforms.audit.words import ACTION_WORDS, COLOUR_WORDS, STOPWORDS, VOCABULARY, fold, tokens
+from transforms.audit.words import (
+    ACTION_WORDS,
+    ADDRESS_WORDS,
+    COLOUR_WORDS,
+    STOPWORDS,
+    VOCABULARY,
+    fold,
+    tokens,
+)
 
 # Kind words and the ARIA roles they stand for (None: any role; "text": a non-interactive element).
 KINDS = {
@@ -60,6 +68,14 @@ PLACES = {
 }
 # Symbols a phrase may name, and the characters that show them.
 SYMBOLS = {
+    "asterisk": "*",
+    "number": "#",
+    "right curly bracket": "}",
+    "left curly bracket": "{",
+    "comma": ",",
+    "less-than": "<",
+    "greater-than": ">",
+    "quotation mark": "\"'“”",  # noqa: RUF001
     "magnifying glass": "🔍🔎",
     "shopping cart": "🛒",
     "check mark": "✓✔",
@@ -145,6 +161,22 @@ def same_text(text: str) -> str:
     return " ".join(fold(text).translate(_QUOTES).split())
 
 
+_PURPOSE = re.compile(r"^the [\w -]+? (?:to|for|that \w+) (?P<rest>.+)$")
+_FRAME = STOPWORDS | ACTION_WORDS | ADDRESS_WORDS | {"page", "section", "menu", "tab", "form", "choosing"}
+
+
+def _goal_words(text: str) -> tuple[str, ...]:
+    """The words a goal ("Go to the pricing page") or a purpose ("the link to the pricing page") takes
+    from what the control shows; none for a phrase of kind, look and place ("the blue button")."""
+    plain = text.translate(_QUOTES).replace("'", " ")
+    purpose = _PURPOSE.match(plain)
+    if purpose:
+        plain = purpose["rest"]
+    elif plain.startswith("the "):
+        return tuple(w for w in tokens(plain) if w not in STOPWORDS and w not in VOCABULARY)
+    return tuple(w for w in tokens(plain) if w not in _FRAME)
+
+
 def _kind_of(text: str) -> str | None:
     outside = _QUOTED.sub(" ", text)
     found = [(m.start(), m.group(0)) for m in re.finditer(rf"\b(?:{_KIND})\b", outside)]
@@ -163,15 +195,15 @@ def read(phrase: str) -> Reading:
 
 def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading:
     quoted = [a or b for a, b in _QUOTED.findall(text)]
+    typed = re.match(r"(enter|type) ", text) is not None  # a goal typed into a field
     place = _PLACE.search(text)
     order = _ORDER.search(text)
     colour = next((w for w in tokens(_QUOTED.sub(" ", text)) if w in COLOUR_WORDS), None)
-    plain = text.translate(_QUOTES).replace("'", " ")
-    words = () if quoted else tuple(w for w in tokens(plain) if w not in STOPWORDS and w not in VOCABULARY)
+    words = () if quoted else _goal_words(text)
     return Reading(
         name=same_text(quoted[-1]) if quoted else None,
         words=words,
-        kind=_kind_of(text),
+        kind=_kind_of(text) or ("field" if typed else None),
         colour={"grey": "gray"}.get(colour, colour),
         place=PLACES[place.group(1)] if place else None,
         ordinal=ORDINAL_WORDS.index(order.group(1)) + 1 if order else None,
@@ -276,9 +308,22 @@ def _inside(a: tuple, b: tuple, slack: float = 2.0) -> bool:
     return a[0] >= b[0] - slack and a[1] >= b[1] - slack and a[2] <= b[2] + slack and a[3] <= b[3] + slack
 
 
+def _exact(r: Reading, found: list[Thing]) -> list[Thing]:
+    """Of the controls whose words include a goal's, those showing just its words, where there are any:
+    a person picks "View all" over "View all videos"."""
+    if not r.words:
+        return found
+    just = [
+        t
+        for t in found
+        if {w for w in tokens(t.label.translate(_QUOTES).replace("'", " "))} - _FRAME == set(r.words)
+    ]
+    return just or found
+
+
 def fits(r: Reading, things: list[Thing], size: tuple[int, int], colours: Colours) -> list[Thing]:
     """The distinct visible elements the reading fits."""
-    found = _distinct(simple_fits(r, things, size, colours))
+    found = _exact(r, _distinct(simple_fits(r, things, size, colours)))
     if r.direction and r.landmark:
         marks = fits(r.landmark, things, size, colours)
         if len(marks) != 1:
@@ -290,6 +335,8 @@ def fits(r: Reading, things: list[Thing], size: tuple[int, int], colours: Colour
         ]
         best = min((d for d, _ in near), default=None)
         return [t for d, t in near if d <= best + 1] if near else []
+    if r.kind == "text" and r.name is None and not r.words:
+        return found  # where one piece of text ends and the next begins does not show: no order to count
     if r.ordinal:
         return [row[r.ordinal - 1] for row in _lines(found) if len(row) >= max(2, r.ordinal)]
     return found

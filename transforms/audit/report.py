@@ -26,11 +26,13 @@ def sample_rows(rows: pl.DataFrame, per_perspective: int, seed: int) -> pl.DataF
 
 
 def _caption(row: dict) -> str:
-    reasons = row.get("audit_reasons")
-    verdict = "ok" if not reasons else ",".join(reasons)
+    """[perspective/gt_type(/the audit's verdict, where audited)] expression (words the OCR did not read)."""
+    tags = [row["perspective"], row["gt_type"]]
+    if "audit_reasons" in row:
+        tags.append(",".join(row["audit_reasons"] or []) or "ok")
     missing = row.get("missing_words") or []
     more = f" (not read: {' '.join(missing)})" if missing else ""
-    return f"[{row['perspective']}/{row['gt_type']}/{verdict}] {row['expression']}{more}"
+    return f"[{'/'.join(tags)}] {row['expression']}{more}"
 
 
 def draw_overlay(png: bytes, row: dict, others: list[tuple[float, float, float, float]] = ()) -> bytes:

@@ -10,13 +10,17 @@ FUZZY = 0.8  # similarity at which a word of 5+ letters counts as read with an O
 SHORT = 2  # words this short (a letter, a footnote number) need support only when a phrase has no other
 
 
+# Characters OCR takes for one another in small text (0/o, 1/l/i, 5/s): compared in one shape.
+SHAPES = str.maketrans("01i5", "olls")
+
+
 class OcrText:
-    """The OCR words of one screenshot, folded, with a memo of words looked up."""
+    """The OCR words of one screenshot, folded (and in one shape), with a memo of words looked up."""
 
     def __init__(self, words: list[dict], min_conf: float):
         kept = [w["text"] for w in words if w["conf"] >= min_conf]
-        self.tokens = {t for w in kept for t in tokens(w)}
-        self.joined = "".join(t for w in kept for t in tokens(w))
+        self.tokens = {t.translate(SHAPES) for w in kept for t in tokens(w)}
+        self.joined = "".join(t.translate(SHAPES) for w in kept for t in tokens(w))
         self.by_length: dict[int, list[str]] = {}
         for t in self.tokens:
             self.by_length.setdefault(len(t), []).append(t)
@@ -24,7 +28,7 @@ class OcrText:
 
     def has(self, word: str) -> bool:
         if word not in self._memo:
-            self._memo[word] = self._has(word)
+            self._memo[word] = self._has(word.translate(SHAPES))
         return self._memo[word]
 
     def _has(self, word: str) -> bool:

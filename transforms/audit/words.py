@@ -27,13 +27,16 @@ COLOUR_WORDS = frozenset(
 )
 LOOK_WORDS = frozenset(
     """large small big tiny bold round rounded pill shaped square symbol shape arrow cross plus minus star
-    heart bell gear check mark magnifying glass cart shopping more dots hamburger with""".split()
+    heart bell gear check mark magnifying glass cart shopping more dots hamburger with asterisk number sign
+    comma curly bracket parenthesis less greater than quotation""".split()
 )
+# Parts of a web address that name no page: "the link to kotaku.com" is read on a link that says "Kotaku".
+ADDRESS_WORDS = frozenset("www com org net co uk io de fr es html htm php".split())
 ACTION_WORDS = frozenset(
     """click tap press type enter select choose tick untick toggle open hover scroll go visit turn on off
     show view use""".split()
 )
-VOCABULARY = ROLE_WORDS | PLACE_WORDS | COLOUR_WORDS | LOOK_WORDS | ACTION_WORDS
+VOCABULARY = ROLE_WORDS | PLACE_WORDS | COLOUR_WORDS | LOOK_WORDS | ACTION_WORDS | ADDRESS_WORDS
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
