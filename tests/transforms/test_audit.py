@@ -35,11 +35,21 @@ ROWS = (
 SEEN = ["Save", "Help", "Read", "the", "terms", "Help"]
 
 
+def painted(rows=ROWS) -> bytes:
+    """A screenshot that shows each element's text in its box (a box that shows nothing is a flaw), the
+    "Save" button blue."""
+    image = Image.open(io.BytesIO(png(fills=[((100, 100, 200, 140), BLUE)])))
+    draw = ImageDraw.Draw(image)
+    for r in rows:
+        draw.text((r["x1"] + 2, r["y1"] + 2), r["text"], fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 def screens(rows=ROWS, words=SEEN, image=None):
     elements, shots = frames(*rows)
-    shots = shots.with_columns(
-        png=pl.lit(image or png(fills=[((100, 100, 200, 140), BLUE)]), dtype=pl.Binary)
-    )
+    shots = shots.with_columns(png=pl.lit(image or painted(rows), dtype=pl.Binary))
     said = [{"text": w, "conf": 90.0, "box": [0, 0, 1, 1]} for w in words]
     return elements, shots, screens_of(elements, shots, lambda sid, _png: said, 0.0)
 
@@ -78,6 +88,7 @@ def test_the_audit_reads_phrases_its_own_way_and_names_each_flaw():
     assert reasons("Go to the fussball page", 2) == ["not_visible", "no_fit"]  # URL words
     assert reasons('the text "Read the terms"', 3) == ["hit_test"]  # a click there follows the link
     assert reasons('the "Save" button', 1, x2=1300) == ["box"]
+    assert reasons('the "Save" button', 1, x1=600, x2=700, click_x=650) == ["box"]  # a box over nothing
     assert "mojibake" in reasons('the "TÃ©rminos" button', 1)
     assert audit_row(row('the "Delete" button', 1, gt_type="negative"), screen)["audit_reasons"] == []
     assert audit_row(row('the "Save" button', 1, gt_type="negative"), screen)["audit_reasons"] == [
