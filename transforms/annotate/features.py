@@ -81,6 +81,7 @@ class Item:
     function: str | None = None
     goal: str | None = None
     thing: str | None = None
+    blank: bool = False  # its box shows nothing (one flat colour)
     seen: frozenset[str] = frozenset()  # every word shown on its screenshot (its elements' rendered text)
     function_skip: str = "no_function"  # why there is no function phrase, when there is none
     goal_skip: str = "no_goal"
@@ -109,11 +110,13 @@ class Item:
     @property
     def whole(self) -> bool:
         """Wholly in view and big enough to see: not cut by the bottom of the screenshot (or by its top,
-        on a slice further down the page), at least MIN_SIDE pixels high, its visible share near 1."""
+        on a slice further down the page), at least MIN_SIDE pixels high, its visible share near 1, and
+        its box not one flat colour."""
         height = self.image[1]
         cut = self.y2 >= height - 1 or (self.part_index > 0 and self.y1 <= 1)
         small = self.y2 - self.y1 < MIN_SIDE or self.x2 - self.x1 < MIN_SIDE / 2
-        return not cut and not small and (self.row.get("visible_ratio") or 1.0) >= MIN_VISIBLE
+        shown = (self.row.get("visible_ratio") or 1.0) >= MIN_VISIBLE and not self.blank
+        return not cut and not small and shown
 
     @property
     def shown(self) -> bool:
@@ -248,6 +251,6 @@ def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, 
     for screenshot_id, items in screens.items():
         png = shots[screenshot_id].get("png")
         if png:
-            for item, colour in zip(items, box_colours(png, [i.box for i in items])):
-                item.colour = colour
+            for item, (colour, blank) in zip(items, box_colours(png, [i.box for i in items])):
+                item.colour, item.blank = colour, blank
     return screens

@@ -190,9 +190,7 @@ class ModelAnnotator:
                 )
             else:
                 skips.append(
-                    Skip(
-                        item, "grounding", perspective, f"model_no_phrase: model gave no {perspective} phrase"
-                    )
+                    Skip(item, "grounding", perspective, f"model_no_phrase: no {perspective} phrase")
                 )
         if not item.interactive:
             return phrases, skips
@@ -202,11 +200,7 @@ class ModelAnnotator:
             text = got.get(perspective, "").strip()
             np = text[:1].lower() + text[1:] if text[:4].lower() == "the " else ""
             if action is None:
-                skips.append(
-                    Skip(
-                        item, "instructions", variant, f"no_action: no action template for role {item.role!r}"
-                    )
-                )
+                skips.append(Skip(item, "instructions", variant, f"no_action: role {item.role!r}"))
             elif variant == "intent/implicit" and text:
                 phrases.append(
                     Phrase(
@@ -233,12 +227,7 @@ class ModelAnnotator:
                 )
             else:
                 skips.append(
-                    Skip(
-                        item,
-                        "instructions",
-                        variant,
-                        f"model_no_phrase: model annotator writes no {variant} instruction",
-                    )
+                    Skip(item, "instructions", variant, f"model_no_phrase: no {variant} instruction")
                 )
         return phrases, skips
 

@@ -100,7 +100,7 @@ class TemplateAnnotator:
         """Per (table, variant): the phrase for this element, or the reason there is none."""
         if not item.center_hit or not item.whole:
             reason = (
-                "not_visible: cut off, or too small to read"
+                "not_visible: cut off, too small to read, or showing nothing"
                 if item.center_hit
                 else "centre_not_hit: covered, or on another control"
             )

@@ -8,6 +8,7 @@ from transforms.audit.words import content_words, latin, tokens
 
 FUZZY = 0.8  # similarity at which a word of 5+ letters counts as read with an OCR slip
 SHORT = 2  # words this short (a letter, a footnote number) need support only when a phrase has no other
+SHORT_NUMBER = 3  # numbers this short (footnotes, list numbers): the OCR misses them, so they are not read
 
 
 # Characters OCR takes for one another in small text (0/o, 1/l/i, 5/s): compared in one shape.
@@ -43,13 +44,14 @@ class OcrText:
 
 
 def unsupported(phrase: str, ocr: OcrText) -> tuple[list[str], list[str]]:
-    """(content words the OCR text lacks, content words it cannot read: not in Latin script)."""
+    """(content words the OCR text lacks, content words it cannot read: not in Latin script, or short
+    numbers)."""
     missing, unreadable = [], []
     words = content_words(phrase)
     if any(len(w) > SHORT for w in words):
         words = [w for w in words if len(w) > SHORT]
     for word in words:
-        if not latin(word):
+        if not latin(word) or (word.isdigit() and len(word) <= SHORT_NUMBER):
             unreadable.append(word)
         elif not ocr.has(word):
             missing.append(word)

@@ -61,7 +61,8 @@ def checked_run(url: str, tmp_path):
     annotator = build_annotator(params, tmp_path / "cache")
     assert isinstance(annotator, ModelChecked)
     elements, shots = frames(*ROWS)
-    shots = shots.with_columns(png=pl.lit(png(), dtype=pl.Binary))
+    image = png(fills=[((100, 100, 200, 140), (37, 99, 235)), ((300, 100, 400, 140), (22, 163, 74))])
+    shots = shots.with_columns(png=pl.lit(image, dtype=pl.Binary))
     try:
         return annotate_tables(elements, shots, annotator, 0), usage_table(annotator, "t")
     finally:
