@@ -162,19 +162,20 @@ def same_text(text: str) -> str:
 
 
 _PURPOSE = re.compile(r"^the [\w -]+? (?:to|for|that \w+) (?P<rest>.+)$")
-_FRAME = STOPWORDS | ACTION_WORDS | ADDRESS_WORDS | {"page", "section", "menu", "tab", "form", "choosing"}
+_FRAME = STOPWORDS | ACTION_WORDS | {"page", "section", "menu", "tab", "form"}
 
 
 def _goal_words(text: str) -> tuple[str, ...]:
     """The words a goal ("Go to the pricing page") or a purpose ("the link to the pricing page") takes
     from what the control shows; none for a phrase of kind, look and place ("the blue button")."""
     plain = text.translate(_QUOTES).replace("'", " ")
+    frame = _FRAME | (ADDRESS_WORDS if re.search(r"[^\W_]\.[^\W_]", plain) else frozenset())
     purpose = _PURPOSE.match(plain)
     if purpose:
         plain = purpose["rest"]
     elif plain.startswith("the "):
         return tuple(w for w in tokens(plain) if w not in STOPWORDS and w not in VOCABULARY)
-    return tuple(w for w in tokens(plain) if w not in _FRAME)
+    return tuple(w for w in tokens(plain) if w not in frame)
 
 
 def _kind_of(text: str) -> str | None:
@@ -198,12 +199,13 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
     typed = re.match(r"(enter|type) ", text) is not None  # a goal typed into a field
     place = _PLACE.search(text)
     order = _ORDER.search(text)
-    colour = next((w for w in tokens(_QUOTED.sub(" ", text)) if w in COLOUR_WORDS), None)
+    phrase = text.startswith("the ")  # a referring expression; else a goal, whose words are no claims of look
+    colour = next((w for w in tokens(_QUOTED.sub(" ", text)) if w in COLOUR_WORDS), None) if phrase else None
     words = () if quoted else _goal_words(text)
     return Reading(
         name=same_text(quoted[-1]) if quoted else None,
         words=words,
-        kind=_kind_of(text) or ("field" if typed else None),
+        kind=(_kind_of(text) if phrase else None) or ("field" if typed else None),
         colour={"grey": "gray"}.get(colour, colour),
         place=PLACES[place.group(1)] if place else None,
         ordinal=ORDINAL_WORDS.index(order.group(1)) + 1 if order else None,
@@ -216,8 +218,10 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
 
 
 def _kind_fits(t: Thing, kind: str | None) -> bool:
-    if kind is None or kind == "element":
+    if kind is None:
         return True
+    if kind == "element":  # a control with no role of its own
+        return t.interactive and not any(t.role in roles for roles in KINDS.values() if roles)
     if kind == "icon":
         return t.interactive and t.wordless
     if kind == "text":

@@ -34,9 +34,10 @@ LOOK_WORDS = frozenset(
 ADDRESS_WORDS = frozenset("www com org net co uk io de fr es html htm php".split())
 ACTION_WORDS = frozenset(
     """click tap press type enter select choose tick untick toggle open hover scroll go visit turn on off
-    show view use""".split()
+    show view use opens submit submits choosing chooses leads goes shows""".split()
 )
-VOCABULARY = ROLE_WORDS | PLACE_WORDS | COLOUR_WORDS | LOOK_WORDS | ACTION_WORDS | ADDRESS_WORDS
+VOCABULARY = ROLE_WORDS | PLACE_WORDS | COLOUR_WORDS | LOOK_WORDS | ACTION_WORDS
+_DOMAIN = re.compile(r"[^\W_]\.[^\W_]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -57,7 +58,8 @@ def content_words(phrase: str) -> list[str]:
     """The words of a phrase that name something only the screen's text can show: every word it quotes,
     and the others that are not in the fixed vocabulary."""
     quoted = [w for a, b in _QUOTED.findall(phrase) for w in tokens(a or b)]
-    rest = [w for w in tokens(_QUOTED.sub(" ", phrase)) if w not in STOPWORDS and w not in VOCABULARY]
+    frame = VOCABULARY | (ADDRESS_WORDS if _DOMAIN.search(phrase) else frozenset())
+    rest = [w for w in tokens(_QUOTED.sub(" ", phrase)) if w not in STOPWORDS and w not in frame]
     return [*quoted, *rest]
 
 
