@@ -20,7 +20,7 @@ from transforms.audit.reader import thing
 from transforms.audit.support import OcrText
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "audit" / "regression.json.gz"
-MIN_PRECISION, MIN_RECALL = 0.80, 0.82  # measured when the set was made (docs/annotate.md)
+MIN_PRECISION, MIN_RECALL = 0.82, 0.81  # measured when the set was made (docs/annotate.md)
 
 
 def _words(pairs: list) -> list[dict]:

@@ -77,7 +77,7 @@ def fit_reasons(row: dict, screen: Screen) -> tuple[list[str], list[str]]:
     return found, []
 
 
-PAD = 6  # pixels around a box read again
+PAD, INSET = 6, 2  # a box is read again with this margin around it, and this far inside it
 
 
 def closer_regions(row: dict, screen: Screen, missing: list[str]) -> list[tuple[int, int, int, int]]:
@@ -88,14 +88,15 @@ def closer_regions(row: dict, screen: Screen, missing: list[str]) -> list[tuple[
     boxes += [t.box for t in screen.things if any(w in same_text(t.label) for w in missing)][:3]
     regions = []
     for x1, y1, x2, y2 in boxes:
-        region = (
-            max(0, int(x1) - PAD),
-            max(0, int(y1) - PAD),
-            min(width, int(x2) + PAD),
-            min(height, int(y2) + PAD),
-        )
-        if region[2] > region[0] and region[3] > region[1]:
-            regions.append(region)
+        for d in (-PAD, INSET):  # around the box, and just inside it (a button's border is no text)
+            region = (
+                max(0, int(x1) + d),
+                max(0, int(y1) + d),
+                min(width, int(x2) - d),
+                min(height, int(y2) - d),
+            )
+            if region[2] > region[0] and region[3] > region[1]:
+                regions.append(region)
     return regions
 
 

@@ -107,11 +107,13 @@ class OcrCache:
         if new:
             with Image.open(io.BytesIO(png)) as image:
                 crops = [image.convert("L").crop(b) for b in new]
-            gap = 24
-            sheet = Image.new("L", (max(c.width for c in crops), sum(c.height + gap for c in crops)), 255)
-            tops, y = [], 0
+            gap = 24  # white around each region: tesseract reads text with a margin best
+            sheet = Image.new(
+                "L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255
+            )
+            tops, y = [], gap
             for crop in crops:
-                sheet.paste(crop, (0, y))
+                sheet.paste(crop, (gap, y))
                 tops.append(y)
                 y += crop.height + gap
             out = io.BytesIO()

@@ -92,6 +92,7 @@ SYMBOLS = {
 }
 _SYMBOL = re.compile(rf"with an? ({'|'.join(SYMBOLS)}) symbol")
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”')  # noqa: RUF001
+_FORM = re.compile(r'submits the "([^"]+)" form')
 _PLACE = re.compile(
     r"\bin the (top left|top right|bottom left|bottom right|top|bottom|left|right|centre) of the screen\b"
 )
@@ -109,6 +110,7 @@ class Thing:
     wordless: bool
     box: tuple[float, float, float, float]
     text: str = ""
+    form: str = ""  # the name of the form it belongs to, as the page names it
     bold: bool = False
     radius: float = 0.0
 
@@ -132,6 +134,7 @@ def thing(row: dict) -> Thing:
         wordless and not field,
         box,
         text=text,
+        form=" ".join((row.get("form_name") or "").split()),
         bold=(row.get("font_weight") or 400) >= 600,
         radius=row.get("radius_ratio") or 0.0,
     )
@@ -150,6 +153,7 @@ class Reading:
     bold: bool = False
     shape: str | None = None
     symbol: str | None = None
+    form: str | None = None  # "the button that submits the "X" form": X names the form, not the button
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": "'", "”": "'", '"': "'"})
@@ -214,6 +218,7 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
         bold="bold" in tokens(_QUOTED.sub(" ", text)),
         shape=next((w for w in ("round", "pill-shaped") if w in _QUOTED.sub(" ", text)), None),
         symbol=symbol.group(1) if (symbol := _SYMBOL.search(text)) else None,
+        form=same_text(form.group(1)) if (form := _FORM.search(text)) else None,
     )
 
 
@@ -231,6 +236,8 @@ def _kind_fits(t: Thing, kind: str | None) -> bool:
 
 def _name_fits(t: Thing, r: Reading) -> bool:
     label = same_text(t.label)
+    if r.form is not None:
+        return same_text(t.form) == r.form
     if r.name is not None:
         return label == r.name or label.rstrip(" :*.…") == r.name
     if r.words:  # a goal or purpose in words: a control showing the same content words
