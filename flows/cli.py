@@ -86,9 +86,15 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
         "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
     )
     audit = sub.add_parser(
-        "audit", help="re-check published grounding rows; overlays and numbers in data/reports/audit"
+        "audit",
+        help="independent audit of published grounding rows; table and overlays in data/reports/audit",
     )
-    audit.add_argument("--sample", type=int, default=8, help="overlays drawn per perspective (default 8)")
+    audit.add_argument(
+        "--sample",
+        type=int,
+        default=8,
+        help="overlays of flawed (and of sound) rows per perspective (default 8)",
+    )
     audit.add_argument("--seed", type=int, default=0, help="which rows the sample takes (default 0)")
 
 
@@ -155,20 +161,36 @@ def _export(args: argparse.Namespace, where) -> int:
 
 
 def _audit(args: argparse.Namespace, where) -> int:
+    """The independent audit of the published grounding rows: the table per perspective, printed and
+    written with overlays to data/reports/audit."""
     import polars as pl
 
-    from transforms.audit import markdown, recheck, write_report
+    from flows.settings import load_params
+    from transforms.audit import audit_rows, markdown, screens_of, summary, write_report
+    from transforms.audit.ocr import OcrCache
     from transforms.storage import read_published
 
     def published(table: str, columns: list[str] | None = None) -> pl.DataFrame:
         return read_published(where.partitions(table), table, columns)
 
+    params = load_params(where).audit
     screenshots = published("screenshots", ["screenshot_id", "width", "height", "png"])
-    checked = recheck(published("grounding"), published("elements"), screenshots, published("rejected"))
-    report = write_report(checked, screenshots, where.audit_reports, args.sample, args.seed)
-    with pl.Config(tbl_hide_dataframe_shape=True):
-        print(markdown(checked.summary))
-    print(f"report: {report}")
+    grounding, elements = published("grounding"), published("elements")
+    ocr = OcrCache(
+        where.cache(params.ocr_cache_dir), params.ocr_scale, params.ocr_min_conf, params.ocr_timeout_s
+    )
+    needed = set(grounding["screenshot_id"].to_list())
+    words = ocr.all_words(
+        {s: p for s, p in screenshots.select("screenshot_id", "png").iter_rows() if s in needed},
+        params.ocr_workers,
+    )
+    screens = screens_of(elements, screenshots, lambda sid, _png: words.get(sid, []), params.ocr_min_conf)
+    rows = audit_rows(grounding, screens, lambda wanted: ocr.all_regions(wanted, params.ocr_workers))
+    table = summary(rows)
+    boxes = {r[0]: tuple(r[1:]) for r in elements.select("element_id", "x1", "y1", "x2", "y2").iter_rows()}
+    report = write_report(rows, table, screenshots, boxes, where.audit_reports, args.sample, args.seed)
+    print(markdown(table))
+    print(f"OCR: {ocr.reads} screenshots read, {ocr.hits} from the cache\nreport: {report}")
     return 0
 
 

@@ -5,7 +5,47 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
+
+from schemas.capture import RECORD_REFUSALS
+
 STAGES = ["capture", "annotate", "curate", "publish"]
+# Why an element (or a screenshot's slot) got no row of a table and perspective. A skip's reason is one
+# of these, alone or followed by ": " and details.
+SKIP_REASONS = [
+    "centre_not_hit",  # a click at its centre lands on something else (covered, or a control inside it)
+    "no_name",  # no visible text or accessible name
+    "too_long",  # its text is too long for a phrase
+    "not_visible",  # the phrase would need words that are not on the screen (URL, id, unrendered title)
+    "mojibake",  # its text is in a wrong character set
+    "no_function",  # nothing to say about what it does beyond its name
+    "no_goal",  # no user goal known for it
+    "look_shared",  # its look is shared with other elements of its kind
+    "nothing_distinctive",  # no colour, shape or symbol to describe
+    "no_unique_place",  # no landmark, row or screen region picks it out alone
+    "no_action",  # no action template for its role
+    "no_hover",  # nothing appears on hover
+    "model_not_sent",  # not sent to the model (covered centre, nothing to name it by, over the cap)
+    "model_failed",  # the model request failed, or its screenshot could not be read
+    "model_no_phrase",  # the model wrote no phrase for this perspective
+    "no_refusal",  # no phrase from another page that is absent here
+    "no_scroll",  # nothing named on the next slice that this one lacks
+    # how-to procedures rejected by the How2Mine filters (annotate.howto in params.yaml)
+    "noun_goal",  # the goal names a thing, not a task
+    "few_steps",
+    "many_steps",
+    "short_step",
+    "long_step",
+    "link_list",  # the steps are links: navigation, not a procedure
+    "repeated_2gram",
+    "repeated_3gram",
+    "repeated_4gram",
+    "not_instructions",  # too few steps read as instructions
+    # a how-to step that names a control but is not grounded to one
+    "absent",  # on no screen of the source
+    "ambiguous",  # on several elements
+    # an imported record refused (schemas/capture.py RECORD_REFUSALS)
+    *RECORD_REFUSALS,
+]
 
 
 class Quarantine(pa.DataFrameModel):
@@ -47,6 +87,12 @@ class Skipped(pa.DataFrameModel):
     element_id: str = pa.Field(nullable=True)
     screenshot_id: str = pa.Field(nullable=True)
     reason: str
+
+    @pa.check("reason")
+    def known_reason(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """The reason starts with one of SKIP_REASONS (then, optionally, ": " and details)."""
+        code = pl.col(data.key).str.extract(r"^([a-z0-9_]+)(?::|$)")
+        return data.lazyframe.select(code.is_in(SKIP_REASONS).fill_null(False))
 
     class Config:
         strict = True

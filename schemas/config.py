@@ -154,7 +154,21 @@ class AnnotateParams(Frozen):
     refusals_per_screenshot: int = 2  # negative rows borrowed from the source's other pages
     annotator: str = "template"  # or "model": an OpenAI-compatible chat-completions endpoint
     model: ModelParams = ModelParams()
+    # Model verification: the endpoint of `model` points at each grounding phrase on its screenshot; a
+    # row is kept only when the point falls in its box. Coordinates the model writes: pixels, norm1, norm1000.
+    model_check: StrictBool = False
+    model_check_coordinates: Literal["pixels", "norm1", "norm1000"] = "pixels"
     howto: HowtoParams = HowtoParams()
+
+
+class AuditParams(Frozen):
+    """groundmill audit: the OCR that reads each screenshot independently of the DOM."""
+
+    ocr_scale: float = Field(default=2.0, gt=0, le=4)  # screenshots are scaled up so small text is read
+    ocr_min_conf: float = Field(default=0.0, ge=0, le=100)  # OCR words below this confidence are ignored
+    ocr_workers: int = Field(default=2, ge=1)  # tesseract processes at once (one thread each)
+    ocr_timeout_s: float = Field(default=300.0, gt=0)
+    ocr_cache_dir: str = "data/cache/ocr"  # OCR words by screenshot id: each screenshot is read once
 
 
 class DifficultyParams(Frozen):
@@ -215,6 +229,7 @@ class Params(Frozen):
     near_dup: NearDupParams = NearDupParams()
     publish: ReleaseParams = ReleaseParams()
     export: ExportParams = ExportParams()
+    audit: AuditParams = AuditParams()
 
     @field_validator("capture", mode="before")
     @classmethod

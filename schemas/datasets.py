@@ -24,6 +24,7 @@ QUALITY_FLAGS = [
     "box_outside_image",
     "centre_not_hit",
     "model_rejected",
+    "model_missed",
 ]
 TIERS = ["easy", "medium", "hard"]
 

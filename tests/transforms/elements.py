@@ -80,6 +80,11 @@ def png(width: int = 1280, height: int = 800, fills: tuple = ()) -> bytes:
     draw = ImageDraw.Draw(image)
     for (x1, y1, x2, y2), rgb in fills:
         draw.rectangle((x1, y1, x2 - 1, y2 - 1), fill=rgb)
+        cx, cy = (
+            (x1 + x2) // 2,
+            (y1 + y2) // 2,
+        )  # a mark, as a label would be: a box of one colour shows nothing
+        draw.rectangle((cx - 2, cy - 2, cx + 2, cy + 2), fill=(250, 250, 250))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

@@ -8,18 +8,24 @@ import polars as pl
 
 from schemas.config import AnnotateParams
 from schemas.registry import schema
+from transforms.annotate.ground import ModelChecked
 from transforms.annotate.model import ModelAnnotator
 from transforms.annotate.phrases import Annotator
 from transforms.annotate.template import TemplateAnnotator
 
 
 def build_annotator(params: AnnotateParams, cache: Path) -> Annotator:
-    """The annotator params name; `cache` is where a model annotator keeps its replies."""
+    """The annotator params name, wrapped in model verification when `model_check` is on; `cache` is
+    where the model's replies are kept."""
     if params.annotator == "template":
-        return TemplateAnnotator(params)
-    if params.annotator == "model":
-        return ModelAnnotator(params.model, cache)
-    raise ValueError(f"annotate.annotator: {params.annotator!r} is not one of 'template', 'model'")
+        annotator: Annotator = TemplateAnnotator(params)
+    elif params.annotator == "model":
+        annotator = ModelAnnotator(params.model, cache)
+    else:
+        raise ValueError(f"annotate.annotator: {params.annotator!r} is not one of 'template', 'model'")
+    if params.model_check:
+        return ModelChecked(annotator, params.model, cache, params.model_check_coordinates)
+    return annotator
 
 
 def usage_table(annotator: Annotator, source_id: str) -> pl.DataFrame:

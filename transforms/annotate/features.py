@@ -6,31 +6,22 @@ and the screenshot's pixels, so both sides reason about the same facts.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+import numpy as np
 import polars as pl
 
 from transforms.annotate.labels import ROLE_NOUN, with_labels
 from transforms.annotate.pixels import box_colours
+from transforms.annotate.purpose import _thing, function_of, goal_of, on_screen, words_of
+from transforms.mojibake import mojibake
 
 REGIONS = ("top left", "top", "top right", "left", "centre", "right", "bottom left", "bottom", "bottom right")
 SMALL_AREA, LARGE_AREA = 0.0015, 0.03  # share of the screenshot: below is "small", above "large"
+MIN_SIDE = 8  # pixels: a box less high than this shows nothing a person could read
+MIN_VISIBLE = 0.95  # share of the box not clipped or covered
 ROUND_RATIO = 0.4  # corner radius / shorter side at which a box reads as round
-FIELD_NOUNS = {"field", "search field"}
-# What a typed field asks for, by its input type.
-FIELD_THINGS = {
-    "email": "e-mail address",
-    "password": "password",
-    "tel": "phone number",
-    "url": "web address",
-    "date": "date",
-    "search": "search query",
-    "number": "number",
-    "time": "time",
-}
 GLYPH_NAMES = {
     "×": "cross",
     "✕": "cross",
@@ -60,17 +51,6 @@ GLYPH_NAMES = {
     "✓": "check mark",
     "✔": "check mark",
 }
-# First words that make a control's label read as an action ("Sign in", "Add to cart").
-ACTION_VERBS = frozenset(
-    """
-accept add apply back book buy cancel change checkout choose clear close compare confirm contact continue copy
-create decline delete disable download edit enable export filter find follow get go hide import install invite
-join learn load log login logout manage next open order pay play post preview print publish read register
-reject remove rename reply report request reset retry save search see select send share shop show sign skip
-sort start
-submit subscribe try undo unsubscribe update upgrade upload verify view visit watch
-""".split()
-)
 
 
 @dataclass
@@ -101,6 +81,10 @@ class Item:
     function: str | None = None
     goal: str | None = None
     thing: str | None = None
+    blank: bool = False  # its box shows nothing (one flat colour)
+    seen: frozenset[str] = frozenset()  # every word shown on its screenshot (its elements' rendered text)
+    function_skip: str = "no_function"  # why there is no function phrase, when there is none
+    goal_skip: str = "no_goal"
     row: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -122,6 +106,26 @@ class Item:
     @property
     def yc(self) -> float:
         return (self.box[1] + self.box[3]) / 2
+
+    @property
+    def whole(self) -> bool:
+        """Wholly in view and big enough to see: not cut by the bottom of the screenshot (or by its top,
+        on a slice further down the page), at least MIN_SIDE pixels high, its visible share near 1, and
+        its box not one flat colour."""
+        height = self.image[1]
+        cut = self.y2 >= height - 1 or (self.part_index > 0 and self.y1 <= 1)
+        small = self.y2 - self.y1 < MIN_SIDE or self.x2 - self.x1 < MIN_SIDE / 2
+        shown = (self.row.get("visible_ratio") or 1.0) >= MIN_VISIBLE and not self.blank
+        return not cut and not small and shown
+
+    @property
+    def shown(self) -> bool:
+        """Its label is on the screen: its own text, or (a form field) a name whose words are shown."""
+        if not self.key or mojibake(self.label):
+            return False
+        if self.is_icon:
+            return False
+        return self.tag not in ("input", "select", "textarea") or on_screen(self, self.label)
 
     @property
     def kind(self) -> str:
@@ -159,113 +163,46 @@ def size_of(box: tuple[float, float, float, float], image: tuple[int, int]) -> s
 
 
 def glyph_of(text: str | None) -> str | None:
-    """A name for the symbol an icon shows ("🔔" -> "bell"), from its visible text."""
+    """A name for the symbol an icon shows ("🔔" -> "bell"), from its visible text: only the symbols of
+    GLYPH_NAMES, whose names a person uses."""
     for ch in (text or "").strip():
         if ch.isspace() or unicodedata.category(ch) in ("Mn", "Cf"):
             continue
-        if ch in GLYPH_NAMES:
-            return GLYPH_NAMES[ch]
-        name = unicodedata.name(ch, "").lower()
-        name = re.sub(r"\b(black|white|heavy|sign|symbol|emoji|medium|small|large)\b", " ", name)
-        name = " ".join(name.split())
-        return name if name and len(name) <= 30 and not name.startswith(("cjk", "latin")) else None
+        return GLYPH_NAMES.get(ch)
     return None
 
 
-def _plain(label: str) -> str:
-    return label.strip().rstrip(":*.…").strip().lower()
-
-
-def _short(text: str | None) -> bool:
-    """Short enough to sit inside a phrase: at most 40 characters and 6 words."""
-    return bool(text) and len(text) <= 40 and len(text.split()) <= 6
-
-
-def _page_words(segment: str) -> str | None:
-    words = re.sub(r"\.(html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
-    words = " ".join(re.sub(r"[-_+%20]+", " ", words).split()).lower()
-    if not words or len(words) > 40 or not re.fullmatch(r"[a-z][a-z ]*", words):
-        return None
+def shown_words(row: dict) -> list[str]:
+    """The words an element shows: its rendered text; a button input's value; an empty field's
+    placeholder."""
+    words = words_of(row.get("text") or "")
+    if row["tag"] == "input" and row.get("input_type") in ("submit", "button", "reset"):
+        words += words_of(row.get("name") or "")
+    if row.get("placeholder"):
+        words += words_of(row["placeholder"])
     return words
 
 
-def link_target(href: str | None) -> str | None:
-    """Where a link leads, in words: 'the pricing page', 'the comments section', 'example.org'."""
-    if not href:
-        return None
-    if href.startswith("#"):
-        words = _page_words(href[1:])
-        return f"the {words} section" if words else None
-    if href.startswith("mailto:"):
-        return None
-    try:
-        parts = urlsplit(href)
-    except ValueError:
-        return None
-    if parts.scheme and parts.scheme not in ("http", "https"):
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    if segments:
-        words = _page_words(segments[-1])
-        return None if words in (None, "index") else f"the {words} page"
-    if parts.netloc:
-        return parts.netloc.lower().removeprefix("www.")
-    return "the home page" if parts.path == "/" else None
-
-
-def is_submit(item: Item) -> bool:
-    return item.row.get("input_type") == "submit" and bool(item.row.get("form_name"))
-
-
-def function_of(item: Item) -> str | None:
-    """What the control is for, without its visible name where possible."""
-    if not item.interactive or not _short(item.label):
-        return None
-    if item.noun in FIELD_NOUNS or item.tag == "textarea":
-        return f"the field for the {item.thing}"
-    if item.noun == "drop-down" and item.tag == "select":
-        return f"the drop-down for choosing the {_plain(item.label)}"
-    if item.noun in ("checkbox", "switch", "option"):
-        return f"the {item.noun} for {_plain(item.label)}"
-    if item.noun == "link":
-        target = link_target(item.row.get("href"))
-        return f"the link to {target}" if target else None
-    if item.noun == "button":
-        if is_submit(item) and _short(item.row["form_name"]):
-            return f'the button that submits the "{item.row["form_name"]}" form'
-        if item.row.get("has_popup"):
-            return f'the button that opens the "{item.label}" menu'
-    return None
-
-
-def goal_of(item: Item) -> str | None:
-    """The user goal that using the control serves, in lower case ('sign in', 'enter your e-mail address')."""
-    if not item.interactive or not _short(item.label):
-        return None
-    plain = _plain(item.label)
-    if item.noun in FIELD_NOUNS or item.tag == "textarea":
-        return f"enter your {item.thing}"
-    if item.noun == "drop-down" and item.tag == "select":
-        return f"choose the {plain}"
-    if item.noun in ("checkbox", "switch"):
-        return f"turn on {plain}"
-    if item.noun == "tab":
-        return f"open the {plain} tab"
-    first = plain.split(" ", 1)[0]
-    if item.noun in ("button", "link", "menu item") and first in ACTION_VERBS and len(plain.split()) <= 6:
-        return plain.rstrip(".!?…")
-    target = link_target(item.row.get("href")) if item.noun == "link" else None
-    if target and target.startswith("the ") and target.endswith(" page"):
-        return f"go to {target}"
-    if item.noun == "button" and item.row.get("has_popup"):
-        return f"open the {plain} menu"
-    if item.noun == "button" and is_submit(item) and _short(item.row["form_name"]):
-        return f"submit the {item.row['form_name'].lower()} form"
-    return None
-
-
-def _thing(row: dict, label: str) -> str:
-    return FIELD_THINGS.get(row.get("input_type") or "") or _plain(label) or "text"
+def clear_centre(items: list[Item]) -> None:
+    """A centre that also lies on another control (one that is not the element's ancestor) is not a
+    clean hit: a click there may go to that control."""
+    controls = [i for i in items if i.interactive]
+    if not controls:
+        return
+    boxes = np.array([c.box for c in controls], dtype=np.float64)
+    for item in items:
+        if not item.center_hit:
+            continue
+        cx, cy = (item.x1 + item.x2) / 2, (item.y1 + item.y2) / 2
+        under = np.nonzero(
+            (boxes[:, 0] <= cx) & (boxes[:, 2] >= cx) & (boxes[:, 1] <= cy) & (boxes[:, 3] >= cy)
+        )[0]
+        path = item.row.get("css_path") or ""
+        for k in under:
+            other = controls[k]
+            if other is not item and not path.startswith((other.row.get("css_path") or "") + ">"):
+                item.center_hit = False
+                break
 
 
 def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, list[Item]]:
@@ -303,12 +240,17 @@ def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, 
             region=region_of(box, image),
             row=row,
         )
-        item.thing = _thing(row, item.label)
-        item.function, item.goal = function_of(item), goal_of(item)
         screens.setdefault(item.screenshot_id, []).append(item)
+    for items in screens.values():
+        seen = frozenset(w for i in items for w in shown_words(i.row))
+        clear_centre(items)
+        for item in items:
+            item.seen = seen
+            item.thing = _thing(item)
+            item.function, item.goal = function_of(item), goal_of(item)
     for screenshot_id, items in screens.items():
         png = shots[screenshot_id].get("png")
         if png:
-            for item, colour in zip(items, box_colours(png, [i.box for i in items])):
-                item.colour = colour
+            for item, (colour, blank) in zip(items, box_colours(png, [i.box for i in items])):
+                item.colour, item.blank = colour, blank
     return screens

@@ -118,7 +118,8 @@ class _Miner:
             self.instructions.append(instruction_row(step, index, item, howto))
         elif fields["grounding"] != "no_target":
             where = "on no screen of the source" if fields["grounding"] == "absent" else "on several elements"
-            reason = f"how-to step {index + 1}: {step['target'] or step['menu_path'][0]!r} {where}"
+            named = step["target"] or step["menu_path"][0]
+            reason = f"{fields['grounding']}: how-to step {index + 1}: {named!r} {where}"
             self.skipped.append(_skip(cap, "instructions", "howto", reason))
         return step
 

@@ -27,6 +27,9 @@ _NAMED = (
 )
 
 TEXT = re.compile(rf"^the {_NAMED.format('label')}$")
+# A name shared on screen, told apart by the screen region or the order in its row.
+NAMED_REGION = re.compile(rf"^the {_NAMED.format('label')} in the (?P<region>{_REGIONS}) of the screen$")
+NAMED_ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) {_NAMED.format('label')} from the left$")
 RELATION = re.compile(rf"^the (?P<noun>{_N}) (?P<rel>{'|'.join(RELATIONS)}) the {_NAMED.format('mark')}$")
 ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) (?P<noun>{_N}) from the left$")
 REGION = re.compile(rf"^the (?P<noun>{_N}) in the (?P<region>{_REGIONS}) of the screen$")
@@ -103,6 +106,10 @@ def parse_expression(text: str) -> Claims | None:
         return Claims(noun=m["noun"], relation=m["rel"], landmark=_named(m, "mark"))
     if m := TEXT.match(text):
         return _named(m, "label")
+    if m := NAMED_REGION.match(text):
+        return _named(m, "label") & Claims(region=m["region"])
+    if m := NAMED_ORDINAL.match(text):
+        return _named(m, "label") & Claims(ordinal=ORDINALS.index(m["ord"]) + 1)
     if m := ORDINAL.match(text):
         return Claims(noun=m["noun"], ordinal=ORDINALS.index(m["ord"]) + 1)
     if m := REGION.match(text):

@@ -91,14 +91,16 @@ class ModelAnnotator:
         usable = [i for i in screen.items if i.center_hit and (i.key or i.kind == "icon")]
         chosen = usable[: self.params.max_elements_per_screenshot] if image else []
         reasons = {
-            i.element_id: "not sent to the model (covered centre, or nothing to name it by)"
-            for i in screen.items
+            i.element_id: "model_not_sent: covered centre, or nothing to name it by" for i in screen.items
         }
         reasons.update(
-            {i.element_id: "over the model's per-screenshot element cap" for i in usable[len(chosen) :]}
+            {
+                i.element_id: "model_not_sent: over the model's per-screenshot element cap"
+                for i in usable[len(chosen) :]
+            }
         )
         if image is None:
-            reasons = {i.element_id: "screenshot could not be read" for i in screen.items}
+            reasons = {i.element_id: "model_failed: screenshot could not be read" for i in screen.items}
         phrases, skips = [], []
         for start in range(0, len(chosen), max(1, self.params.batch_size)):
             batch = chosen[start : start + self.params.batch_size]
@@ -110,7 +112,7 @@ class ModelAnnotator:
             )
             for item, got in described:
                 if isinstance(got, ModelError):
-                    reasons[item.element_id] = f"model request failed: {got}"
+                    reasons[item.element_id] = f"model_failed: {got}"
                     continue
                 reasons.pop(item.element_id, None)
                 made, missing = self._phrases(item, got, judged.get(item.element_id, {}))
@@ -187,7 +189,9 @@ class ModelAnnotator:
                     Phrase(item, "grounding", perspective, got[perspective].strip(), flags=flags[perspective])
                 )
             else:
-                skips.append(Skip(item, "grounding", perspective, f"model gave no {perspective} phrase"))
+                skips.append(
+                    Skip(item, "grounding", perspective, f"model_no_phrase: no {perspective} phrase")
+                )
         if not item.interactive:
             return phrases, skips
         action = action_of(item)
@@ -196,9 +200,7 @@ class ModelAnnotator:
             text = got.get(perspective, "").strip()
             np = text[:1].lower() + text[1:] if text[:4].lower() == "the " else ""
             if action is None:
-                skips.append(
-                    Skip(item, "instructions", variant, f"no action template for role {item.role!r}")
-                )
+                skips.append(Skip(item, "instructions", variant, f"no_action: role {item.role!r}"))
             elif variant == "intent/implicit" and text:
                 phrases.append(
                     Phrase(
@@ -225,7 +227,7 @@ class ModelAnnotator:
                 )
             else:
                 skips.append(
-                    Skip(item, "instructions", variant, f"model annotator writes no {variant} instruction")
+                    Skip(item, "instructions", variant, f"model_no_phrase: no {variant} instruction")
                 )
         return phrases, skips
 

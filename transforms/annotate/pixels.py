@@ -103,11 +103,23 @@ def _sampled_count(w: int, h: int) -> int:
     return len(range(0, n, max(1, n // MAX_SAMPLES)))
 
 
-def box_colours(png: bytes, boxes: Sequence[Sequence[float]]) -> list[str | None]:
-    """box_colour for many boxes on one screenshot, decoding it once; None for every box if the image
-    cannot be decoded."""
+FLAT = 10  # a box whose pixels differ by no more than this (of 255, in any channel) shows nothing
+
+
+def shows_nothing(image: np.ndarray, box: Sequence[float]) -> bool:
+    """The box is one flat colour: the element paints nothing there, or is painted over."""
+    height, width = image.shape[:2]
+    x1, y1 = max(0, int(box[0])), max(0, int(box[1]))
+    x2, y2 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
+    region = image[y1:y2, x1:x2].reshape(-1, 3)
+    return len(region) == 0 or int(np.ptp(region, axis=0).max()) <= FLAT
+
+
+def box_colours(png: bytes, boxes: Sequence[Sequence[float]]) -> list[tuple[str | None, bool]]:
+    """(box_colour, shows_nothing) for many boxes on one screenshot, decoding it once; (None, False) for
+    every box if the image cannot be decoded."""
     try:
         image = decode_png(png)
     except (OSError, ValueError):
-        return [None] * len(boxes)
-    return [box_colour(image, box) for box in boxes]
+        return [(None, False)] * len(boxes)
+    return [(box_colour(image, box), shows_nothing(image, box)) for box in boxes]

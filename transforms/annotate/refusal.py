@@ -77,7 +77,7 @@ def refusal_rows(
                 "perspective": "refusal",
                 "element_id": None,
                 "screenshot_id": screenshot_id,
-                "reason": "no phrase from another page that is absent here",
+                "reason": "no_refusal: no phrase from another page that is absent here",
             }
         ] * (per_screenshot - len(chosen))
     return negatives, skipped

@@ -48,7 +48,7 @@ def scroll_rows(screens: dict[str, Screen], annotator: str) -> tuple[list[dict],
                         "perspective": "scroll",
                         "element_id": None,
                         "screenshot_id": first.screenshot_id,
-                        "reason": "nothing named on the next slice that this one lacks",
+                        "reason": "no_scroll: nothing named on the next slice that this one lacks",
                     }
                 )
                 continue

@@ -31,6 +31,7 @@ from transforms.annotate.phrases import (
     implicit_instruction,
     text_np,
 )
+from transforms.mojibake import mojibake
 
 LANDMARK_REACH = 0.25  # a landmark may lie at most this share of the screen's width (height) away
 LANDMARK_CHARS = 40  # and be named in at most this many characters
@@ -51,7 +52,7 @@ def appearance_np(item: Item, screen: Screen) -> str:
     kind = item.kind
     chosen: dict = {}
     left = len(matches(Claims(noun=kind), screen))
-    for name in ("colour", "shape", "glyph", "weight", "size"):
+    for name in ("colour", "shape", "glyph", "weight"):
         value = getattr(item, name)
         if value is None or left <= 1:
             continue
@@ -60,11 +61,11 @@ def appearance_np(item: Item, screen: Screen) -> str:
         if n < left:
             chosen, left = trial, n
     if left > 1:
-        return f"its look is shared with {left - 1} other {kind} element(s) on screen"
+        return f"look_shared: with {left - 1} other {kind} element(s) on screen"
     if not chosen:  # the kind alone is unique: still say what it looks like
         name = next((n for n in ("colour", "shape", "glyph", "weight") if getattr(item, n)), None)
         if name is None:
-            return "nothing distinctive to see (colour, shape, symbol, weight)"
+            return "nothing_distinctive: no colour, shape, symbol or weight"
         chosen = {name: getattr(item, name)}
     return _appearance_text(kind, chosen)
 
@@ -80,7 +81,7 @@ class TemplateAnnotator:
         marks = [
             i
             for i in screen.items
-            if i.key and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS
+            if i.shown and i.whole and unique[(i.key, i.noun)] == 1 and len(i.label) <= LANDMARK_CHARS
         ]
         phrases, skips = [], []
         for item in screen.items:
@@ -92,26 +93,32 @@ class TemplateAnnotator:
                     if isinstance(got, Phrase):
                         phrases.append(got)
                     else:
-                        skips.append(
-                            Skip(item, table, variant, got or f"no {variant} phrase for this element")
-                        )
+                        skips.append(Skip(item, table, variant, got or f"no_function: no {variant} phrase"))
         return phrases, skips
 
     def _item(self, item: Item, screen: Screen, marks: list[Item]) -> dict[tuple[str, str], Phrase | str]:
         """Per (table, variant): the phrase for this element, or the reason there is none."""
-        if not item.center_hit:
-            reason = "centre point does not hit the element (covered, or on a control inside it)"
+        if not item.center_hit or not item.whole:
+            reason = (
+                "not_visible: cut off, too small to read, or showing nothing"
+                if item.center_hit
+                else "centre_not_hit: covered, or on another control"
+            )
             return {(t, v): reason for t, vs in VARIANTS.items() for v in vs}
-        named = bool(item.key) and len(item.label) <= self.params.max_text_chars
+        named = bool(item.key) and len(item.label) <= self.params.max_text_chars and item.shown
         unnamed = (
-            "no visible text or accessible name"
+            "no_name"
             if not item.key
-            else f"text longer than {self.params.max_text_chars} characters"
+            else "mojibake"
+            if mojibake(item.label)
+            else "not_visible: its name is not shown"
+            if not item.shown
+            else f"too_long: text longer than {self.params.max_text_chars} characters"
         )
         nps = {
-            "text": text_np(item) if named else unnamed,
+            "text": unique_text_np(item, screen) if named else unnamed,
             "appearance": appearance_np(item, screen),
-            "function": (item.function or "no function to describe beyond its name") if named else unnamed,
+            "function": (item.function or item.function_skip) if named else unnamed,
             "spatial": spatial_np(item, screen, marks),
         }
         out: dict[tuple[str, str], Phrase | str] = {}
@@ -123,7 +130,7 @@ class TemplateAnnotator:
             if goal
             else unnamed
             if not named
-            else "no user goal known for it"
+            else item.goal_skip
         )
         if item.interactive:
             out |= self._instructions(item, nps, goal)
@@ -135,14 +142,14 @@ class TemplateAnnotator:
         """The instruction variants of an interactive element, from its noun phrases and goal."""
         action = action_of(item)
         if action is None:
-            reason = f"no action template for role {item.role!r}"
+            reason = f"no_action: no action template for role {item.role!r}"
             return {("instructions", v): reason for v in VARIANTS["instructions"]}
         out: dict[tuple[str, str], Phrase | str] = {}
         for perspective, np in nps.items():
             out[("instructions", perspective)] = (
                 self._instruct(item, perspective, action, np) if _is_np(np) else np
             )
-        no_goal = "no user goal known for it"
+        no_goal = item.goal_skip
         out[("instructions", "intent/explicit")] = no_goal
         if goal and "," not in goal and _is_np(nps["text"]):
             text = action.instruct(nps["text"])
@@ -161,7 +168,7 @@ class TemplateAnnotator:
         out[("instructions", "hover")] = (
             Phrase(item, "instructions", "hover", f"Hover over {nps['text']}", "hover", {})
             if hovers and _is_np(nps["text"])
-            else "nothing appears on hover (no pop-up or tooltip)"
+            else "no_hover: no pop-up or tooltip"
         )
         return out
 
@@ -174,6 +181,23 @@ class TemplateAnnotator:
     @staticmethod
     def _instruct(item: Item, perspective: str, action: Action, np: str) -> Phrase:
         return Phrase(item, "instructions", perspective, action.instruct(np), action.action_type, action.args)
+
+
+def unique_text_np(item: Item, screen: Screen) -> str:
+    """Its name and kind; where another element shows the same, also its screen region or its order in
+    the row, whichever picks it out alone (else the plain phrase, which verification rejects)."""
+    np = text_np(item)
+    if len(matches(parse_expression(np) or Claims(), screen)) <= 1:
+        return np
+    tries = [f"{np} in the {item.region} of the screen"]
+    twins = [i for i in screen.by_key.get(item.key, []) if i.noun == item.noun]
+    row = next((r for r in rows_of(twins) if item in r), [])
+    if 2 <= len(row) <= len(ORDINALS):
+        tries.append(f"the {ORDINALS[row.index(item)]} {np.removeprefix('the ')} from the left")
+    for phrase in tries:
+        if matches(parse_expression(phrase) or Claims(), screen) == [item]:
+            return phrase
+    return np
 
 
 def _is_np(text: str) -> bool:
@@ -195,12 +219,13 @@ def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
         ]
         if near:
             tries.append(f"the {kind} {relation} {text_np(min(near, key=lambda dm: dm[0])[1])}")
-    peers = screen.by_word.get(kind, [])
-    row = next((r for r in rows_of(peers) if item in r), [])
-    if 2 <= len(row) <= len(ORDINALS):
-        tries.append(f"the {ORDINALS[row.index(item)]} {kind} from the left")
-    tries.append(f"the {kind} in the {item.region} of the screen")
+    if kind != "text":  # where one piece of text ends and the next begins does not show: no order or place
+        peers = screen.by_word.get(kind, [])
+        row = next((r for r in rows_of(peers) if item in r), [])
+        if 2 <= len(row) <= len(ORDINALS):
+            tries.append(f"the {ORDINALS[row.index(item)]} {kind} from the left")
+        tries.append(f"the {kind} in the {item.region} of the screen")
     for np in tries:
         if matches(parse_expression(np) or Claims(), screen) == [item]:
             return np
-    return "no landmark, row or screen region picks it out alone"
+    return "no_unique_place: no landmark, row or screen region picks it out alone"

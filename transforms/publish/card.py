@@ -53,13 +53,7 @@ def write_card(
             bar_chart("grounding rows per perspective", _counts(grounding, "perspective"))
         )
         pngs = dict(screenshots.select("screenshot_id", "png").iter_rows())
-        picked = sample_rows(
-            grounding.filter(pl.col("gt_type") == "positive").with_columns(
-                recheck_fail=pl.lit(False), hit_fail=pl.lit(False)
-            ),
-            1,
-            seed=0,
-        ).head(samples)
+        picked = sample_rows(grounding.filter(pl.col("gt_type") == "positive"), 1, seed=0).head(samples)
         names = []
         for k, row in enumerate(picked.iter_rows(named=True)):
             names.append(f"sample-{k}.png")

@@ -169,7 +169,7 @@ def test_a_refusing_endpoint_leaves_every_element_skipped_with_the_reason(tmp_pa
         out, usage = run(url, tmp_path)
     assert out.grounding.filter(pl.col("gt_type") == "positive").height == 0
     reasons = set(out.skipped.get_column("reason"))
-    assert any(r.startswith("model request failed:") and "HTTP 400" in r for r in reasons)
+    assert any(r.startswith("model_failed:") and "HTTP 400" in r for r in reasons)
     assert usage.row(0, named=True)["failures"] == 3 and usage.row(0, named=True)["retries"] == 0
 
 

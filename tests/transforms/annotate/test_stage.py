@@ -42,13 +42,16 @@ def test_every_element_gets_a_row_or_a_skip_per_perspective_and_the_books_balanc
     assert text["Sign in"]["expression"] == 'the "Sign in" button'
     assert (text["Sign in"]["click_x"], text["Sign in"]["click_y"]) == (150.0, 120.0)
     assert text["Sign in"]["quality_flags"] == [] and text["Sign in"]["n_matches"] == 1
-    assert text["Notifications"]["is_icon"] is True
-    # The twins are generated, then flagged by verification: both "the text "Details"" match two elements.
-    assert text["Details"]["quality_flags"] == ["ambiguous"] and text["Details"]["n_matches"] == 2
+    # An icon's accessible name is not on screen: no text phrase names it by that.
+    assert "Notifications" not in text
+    # Twins: "the text "Details"" fits two elements, so the phrase adds the screen region, which fits one.
+    assert text["Details"]["expression"] == 'the text "Details" in the left of the screen'
+    assert text["Details"]["quality_flags"] == [] and text["Details"]["n_matches"] == 1
     reasons = {(r["element_id"], r["perspective"]): r["reason"] for r in out.skipped.iter_rows(named=True)}
-    assert reasons[(f"{5:032x}", "text")] == "no visible text or accessible name"
-    assert reasons[(f"{6:032x}", "spatial")].startswith("centre point does not hit the element")
-    assert reasons[(f"{7:032x}", "text")] == "text longer than 40 characters"
+    assert reasons[(f"{4:032x}", "text")].startswith("not_visible")
+    assert reasons[(f"{5:032x}", "text")] == "no_name"
+    assert reasons[(f"{6:032x}", "spatial")].startswith("centre_not_hit")
+    assert reasons[(f"{7:032x}", "text")] == "too_long: text longer than 40 characters"
     for book in out.books:
         assert book["rows_in"] == book["rows_out"] + book["skipped"], book
     grounding_text = next(b for b in out.books if b["table"] == "grounding.text")
@@ -73,15 +76,15 @@ def test_appearance_names_the_colour_read_from_the_pixels_and_only_what_tells_it
     reasons = dict(
         out.skipped.filter(pl.col("perspective") == "appearance").select("element_id", "reason").iter_rows()
     )
-    assert reasons[f"{3:032x}"] == "its look is shared with 1 other button element(s) on screen"
+    assert reasons[f"{3:032x}"] == "look_shared: with 1 other button element(s) on screen"
     instructions = rows_of(out.instructions, "instruction")
     assert instructions[("Save", "appearance")]["instruction"] == "Click the blue button"
 
 
-def test_function_phrases_come_from_type_href_and_form_context():
+def test_function_phrases_come_from_type_href_and_form_context_where_their_words_are_shown():
     out = annotated(
-        el(1, "input", "textbox", name="Email", input_type="email", box=(100, 100, 400, 130)),
-        el(2, "a", "link", text="Plans", href="/pricing.html", box=(100, 200, 160, 220)),
+        el(1, "input", "textbox", name="E-mail address", input_type="email", box=(100, 100, 400, 130)),
+        el(2, "a", "link", text="Pricing", href="/pricing.html", box=(100, 200, 160, 220)),
         el(
             3,
             "button",
@@ -92,24 +95,41 @@ def test_function_phrases_come_from_type_href_and_form_context():
             box=(100, 300, 160, 330),
         ),
         el(4, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 400, 120, 420)),
-        el(5, "a", "link", text="Comments", href="#user-comments", box=(300, 200, 400, 220)),
+        el(5, "a", "link", text="User comments", href="#user-comments", box=(300, 200, 400, 220)),
+        # The words the page shows: the field's label, the form's heading, the checkbox's label.
+        el(6, "label", "generic", text="E-mail address", interactive=False, box=(100, 80, 200, 98)),
+        el(7, "h2", "heading", text="Book a trip", interactive=False, box=(100, 250, 300, 280)),
+        el(8, "label", "generic", text="Flexible dates", interactive=False, box=(130, 400, 240, 420)),
+        # Words only in the URL: no function or intent phrase.
+        el(9, "a", "link", text="Bundesliga", href="/fussball/tabelle.html", box=(600, 200, 700, 220)),
     )
     rows = rows_of(out.grounding, "expression")
-    assert rows[("Email", "function")]["expression"] == "the field for the e-mail address"
-    assert rows[("Plans", "function")]["expression"] == "the link to the pricing page"
+    assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
+    assert rows[("Pricing", "function")]["expression"] == "the link to the pricing page"
     assert rows[("Go", "function")]["expression"] == 'the button that submits the "Book a trip" form'
     assert rows[("Flexible dates", "function")]["expression"] == "the checkbox for flexible dates"
-    assert rows[("Comments", "function")]["expression"] == "the link to the user comments section"
+    assert rows[("User comments", "function")]["expression"] == "the link to the user comments section"
+    hidden = out.skipped.filter(pl.col("element_id") == f"{9:032x}")
+    reasons = dict(hidden.filter(pl.col("table") == "grounding").select("perspective", "reason").iter_rows())
+    assert reasons["function"] == reasons["intent"] == "not_visible"
     instructions = rows_of(out.instructions, "instruction")
     assert (
-        instructions[("Email", "function")]["instruction"]
+        instructions[("E-mail address", "function")]["instruction"]
         == 'Type "alex.morgan@example.com" into the field for the e-mail address'
     )
 
 
 def test_spatial_phrases_use_the_nearest_named_landmark_then_rows_then_regions():
     out = annotated(
-        el(1, "input", "searchbox", name="Search everything", input_type="search", box=(100, 100, 420, 136)),
+        el(
+            1,
+            "input",
+            "searchbox",
+            name="Search everything",
+            placeholder="Search everything",
+            input_type="search",
+            box=(100, 100, 420, 136),
+        ),
         el(2, "button", "button", text="⌕", name="", box=(430, 100, 466, 136)),  # unnamed icon
         el(3, "button", "button", text="⌕", name="", box=(1200, 700, 1236, 736)),  # its twin, far away
         el(4, "div", "tab", text="Day", box=(100, 300, 180, 330), interactive=True),
@@ -131,7 +151,7 @@ def test_spatial_phrases_use_the_nearest_named_landmark_then_rows_then_regions()
 def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
     out = annotated(
         el(1, "button", "button", text="Sign in", box=(100, 100, 200, 140)),
-        el(2, "input", "textbox", name="Email", input_type="email", box=(100, 200, 400, 230)),
+        el(2, "input", "textbox", name="E-mail address", input_type="email", box=(100, 200, 400, 230)),
         el(
             3,
             "select",
@@ -140,18 +160,21 @@ def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
             options=["Economy", "Business", "First"],
             box=(100, 300, 300, 330),
         ),
-        el(4, "a", "link", text="Plans", href="/pricing", box=(100, 400, 160, 420)),
+        el(4, "a", "link", text="Pricing", href="/pricing", box=(100, 400, 160, 420)),
+        el(5, "label", "generic", text="E-mail address", interactive=False, box=(100, 180, 200, 198)),
+        el(6, "label", "generic", text="Cabin class", interactive=False, box=(100, 280, 200, 298)),
     )
     grounding = rows_of(out.grounding, "expression")
     assert grounding[("Sign in", "intent")]["expression"] == "Sign in"
-    assert grounding[("Plans", "intent")]["expression"] == "Go to the pricing page"
+    assert grounding[("Pricing", "intent")]["expression"] == "Go to the pricing page"
     rows = {
         (r["label"], r["explicit"]): r
         for r in out.instructions.filter(pl.col("perspective") == "intent").iter_rows(named=True)
     }
     assert rows[("Sign in", True)]["instruction"] == 'To sign in, click the "Sign in" button'
     assert rows[("Sign in", False)]["instruction"] == "Sign in"
-    assert rows[("Email", False)]["instruction"] == 'Enter "alex.morgan@example.com" as your e-mail address'
+    email = rows[("E-mail address", False)]["instruction"]
+    assert email == 'Enter "alex.morgan@example.com" as your e-mail address'
     assert rows[("Cabin class", False)]["instruction"] == 'Choose "Business" as the cabin class'
     assert json.loads(rows[("Cabin class", False)]["action_args"]) == {"option": "Business"}
     assert all(not r["quality_flags"] for r in rows.values())
@@ -172,6 +195,8 @@ def test_instructions_click_type_select_and_hover_with_arguments():
         el(3, "input", "checkbox", name="Flexible dates", input_type="checkbox", box=(100, 300, 120, 320)),
         el(4, "button", "button", text="Products", has_popup=True, box=(400, 10, 500, 40)),
         el(5, "input", "slider", name="Budget", input_type="range", box=(100, 400, 300, 420)),
+        el(6, "label", "generic", text="Destination", interactive=False, box=(100, 180, 200, 198)),
+        el(7, "label", "generic", text="Flexible dates", interactive=False, box=(130, 300, 240, 320)),
     )
     rows = rows_of(out.instructions, "instruction")
     assert rows[("Search trips", "text")]["instruction"] == 'Click the "Search trips" button'
@@ -181,7 +206,7 @@ def test_instructions_click_type_select_and_hover_with_arguments():
     hovers = out.instructions.filter(pl.col("action_type") == "hover")
     assert hovers.get_column("instruction").to_list() == ['Hover over the "Products" button']
     reasons = set(out.skipped.filter(pl.col("element_id") == f"{5:032x}").get_column("reason"))
-    assert "no action template for role 'slider'" in reasons
+    assert "no_action: no action template for role 'slider'" in reasons
 
 
 def test_refusal_rows_borrow_phrases_from_other_pages_that_match_nothing_here():

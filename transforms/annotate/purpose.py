@@ -1,0 +1,180 @@
+"""What a control is for and the goal it serves, in words shown on its screenshot.
+
+A phrase may use hidden words (a URL, a form's name, an input type) only where they are also on screen;
+otherwise the perspective is skipped as `not_visible`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from transforms.annotate.features import Item
+
+FIELD_NOUNS = {"field", "search field"}
+# What a typed field asks for, by its input type.
+FIELD_THINGS = {
+    "email": "e-mail address",
+    "password": "password",
+    "tel": "phone number",
+    "url": "web address",
+    "date": "date",
+    "search": "search query",
+    "number": "number",
+    "time": "time",
+}
+# First words that make a control's label read as an action ("Sign in", "Add to cart").
+ACTION_VERBS = frozenset(
+    """
+accept add apply back book buy cancel change checkout choose clear close compare confirm contact continue copy
+create decline delete disable download edit enable export filter find follow get go hide import install invite
+join learn load log login logout manage next open order pay play post preview print publish read register
+reject remove rename reply report request reset retry save search see select send share shop show sign skip
+sort start
+submit subscribe try undo unsubscribe update upgrade upload verify view visit watch
+""".split()
+)
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def on_screen(item: Item, text: str | None) -> bool:
+    """Every word of `text` is shown somewhere on the item's screenshot."""
+    words = words_of(text or "")
+    return bool(words) and all(w in item.seen for w in words)
+
+
+def _plain(label: str) -> str:
+    return label.strip().rstrip(":*.…").strip().lower()
+
+
+def _short(text: str | None) -> bool:
+    """Short enough to sit inside a phrase: at most 40 characters and 6 words."""
+    return bool(text) and len(text) <= 40 and len(text.split()) <= 6
+
+
+def _page_words(segment: str) -> str | None:
+    words = re.sub(r"\.(html?|php|aspx?|jsp)$", "", segment, flags=re.IGNORECASE)
+    words = " ".join(re.sub(r"[-_+%20]+", " ", words).split()).lower()
+    if not words or len(words) > 40 or not re.fullmatch(r"[a-z][a-z ]*", words):
+        return None
+    return words
+
+
+def link_target(href: str | None) -> str | None:
+    """Where a link leads, in words: 'the pricing page', 'the comments section', 'example.org'."""
+    if not href:
+        return None
+    if href.startswith("#"):
+        words = _page_words(href[1:])
+        return f"the {words} section" if words else None
+    if href.startswith("mailto:"):
+        return None
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if segments:
+        words = _page_words(segments[-1])
+        return None if words in (None, "index") else f"the {words} page"
+    if parts.netloc:
+        return parts.netloc.lower().removeprefix("www.")
+    return "the home page" if parts.path == "/" else None
+
+
+def is_submit(item: Item) -> bool:
+    return item.row.get("input_type") == "submit" and bool(item.row.get("form_name"))
+
+
+def _visible_target(item: Item) -> str | None:
+    """Where a link leads, in words, when the link shows those words itself (not 'the', 'page',
+    'section'): a person reads them on it."""
+    target = link_target(item.row.get("href"))
+    core = target and re.sub(r"^the | (page|section)$", "", target)
+    own = set(words_of(item.label))
+    return target if core and set(words_of(core)) <= own else None
+
+
+def _hidden(item: Item, kind: str) -> None:
+    setattr(item, f"{kind}_skip", "not_visible")
+    return None
+
+
+def function_of(item: Item) -> str | None:
+    """What the control is for, in words shown on the screen (else function_skip says why not)."""
+    if not item.interactive or not _short(item.label):
+        return None
+    if not item.shown:
+        return _hidden(item, "function")
+    if item.noun in FIELD_NOUNS or item.tag == "textarea":
+        return f"the field for the {item.thing}" if item.thing else _hidden(item, "function")
+    if item.noun == "drop-down" and item.tag == "select":
+        return f"the drop-down for choosing the {_plain(item.label)}"
+    if item.noun in ("checkbox", "switch", "option"):
+        return f"the {item.noun} for {_plain(item.label)}"
+    if item.noun == "link":
+        if item.row.get("href") and not (target := _visible_target(item)):
+            return _hidden(item, "function")
+        return f"the link to {target}" if item.row.get("href") else None
+    if item.noun == "button":
+        form = item.row.get("form_name")
+        if is_submit(item) and _short(form):
+            return (
+                f'the button that submits the "{form}" form'
+                if on_screen(item, form)
+                else _hidden(item, "function")
+            )
+        if item.row.get("has_popup"):
+            return f'the button that opens the "{item.label}" menu'
+    return None
+
+
+def goal_of(item: Item) -> str | None:
+    """The user goal that using the control serves, in lower case ('sign in', 'enter your e-mail
+    address'), in words shown on the screen (else goal_skip says why not)."""
+    if not item.interactive or not _short(item.label):
+        return None
+    if not item.shown:
+        return _hidden(item, "goal")
+    plain = _plain(item.label)
+    if item.noun in FIELD_NOUNS or item.tag == "textarea":
+        return f"enter your {item.thing}" if item.thing else _hidden(item, "goal")
+    if item.noun == "drop-down" and item.tag == "select":
+        return f"choose the {plain}"
+    if item.noun in ("checkbox", "switch"):
+        return f"turn on {plain}"
+    if item.noun == "tab":
+        return f"open the {plain} tab"
+    first = plain.split(" ", 1)[0]
+    if item.noun in ("button", "link", "menu item") and first in ACTION_VERBS and len(plain.split()) <= 6:
+        return plain.rstrip(".!?…")
+    if item.noun == "link" and link_target(item.row.get("href")):
+        target = _visible_target(item)
+        if target and target.startswith("the ") and target.endswith(" page"):
+            return f"go to {target}"
+        return _hidden(item, "goal")
+    if item.noun == "button" and item.row.get("has_popup"):
+        return f"open the {plain} menu"
+    form = item.row.get("form_name")
+    if item.noun == "button" and is_submit(item) and _short(form):
+        return f"submit the {form.lower()} form" if on_screen(item, form) else _hidden(item, "goal")
+    return None
+
+
+def _thing(item: Item) -> str | None:
+    """What a field asks for, in words shown on screen: its input type's name, else its label."""
+    typed = FIELD_THINGS.get(item.row.get("input_type") or "")
+    if typed and on_screen(item, typed):
+        return typed
+    plain = _plain(item.label)
+    return plain if on_screen(item, plain) else None
