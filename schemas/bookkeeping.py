@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandera.polars as pa
 import polars as pl
 
-
 from schemas.capture import RECORD_REFUSALS
 
 STAGES = ["capture", "annotate", "curate", "publish"]
