@@ -65,13 +65,35 @@ def write_source(
     where: Locations,
 ) -> dict[str, int]:
     """Join a source's shards and replace its capture output."""
-    return _write(source.id, stage.capture_stage(source.id, shards, unreadable, params.devices[0]), where)
+    out = stage.capture_stage(source.id, shards, unreadable, params.devices[0], params.ocr)
+    return _write(source.id, out, where)
 
 
 @task(task_run_name="import-{source.id}")
 def import_source(source: Source, where: Locations) -> dict[str, int]:
     """A dataset source: its records and images become the capture tables (and `records`)."""
     return _write(source.id, stage.import_stage(source), where)
+
+
+@task(task_run_name="desktop-{source.id}")
+def desktop_source(source: Source, params: CaptureParams, where: Locations) -> dict[str, int]:
+    """A desktop source: each application explored in its own headless session."""
+    logger = get_run_logger()
+
+    def done(run) -> None:
+        ok = sum(s.status == "ok" for s in run.states)
+        logger.info("%s %s: %d states in %.0f s (%s)", source.id, run.app, ok, run.seconds, run.toolkit)
+
+    return _write(source.id, stage.desktop_stage(source, params, on_app=done), where)
+
+
+@task(task_run_name="screenshots-{source.id}")
+def screenshots_source(source: Source, params: CaptureParams, where: Locations) -> dict[str, int]:
+    """A folder of screenshots: the text OCR reads becomes the elements."""
+    return _write(source.id, stage.screenshots_stage(source, params), where)
+
+
+OWN_TASK = {"dataset", "desktop", "screenshots"}  # kinds captured by one task of their own, not in shards
 
 
 @flow(name="capture")
@@ -81,7 +103,9 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     params = load_params(where)
     chosen = select_sources(where, sources)
     summary = {s.id: import_source(s, where) for s in chosen if s.kind == "dataset"}
-    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
+    summary |= {s.id: desktop_source(s, params.capture, where) for s in chosen if s.kind == "desktop"}
+    summary |= {s.id: screenshots_source(s, params.capture, where) for s in chosen if s.kind == "screenshots"}
+    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind not in OWN_TASK}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
         for source, shards, unreadable in plans.values():

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         "add", help="validate a source, add it to sources.yaml, emit groundmill.source.added"
     )
     add.add_argument("id")
-    add.add_argument("--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset"))
+    add.add_argument(
+        "--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots")
+    )
     add.add_argument("--location", required=True)
     add.add_argument("--license", default="unknown")
     add.add_argument(

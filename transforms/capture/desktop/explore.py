@@ -56,6 +56,22 @@ class State:
 
 
 @dataclass
+class AppRun:
+    """What exploring one application on one screen gave."""
+
+    app: str
+    width: int
+    height: int
+    toolkit: str = ""
+    app_name: str = ""
+    states: list[State] = field(default_factory=list)
+    duplicates: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    left_behind: int = 0  # processes of the session still alive after tear-down (must be 0)
+
+
+@dataclass
 class Limits:
     max_states: int = 40
     start_timeout_s: float = 60.0
@@ -78,6 +94,8 @@ class Explorer:
         self.duplicates = 0
         self.popups = 0  # override-redirect windows showing in the main state (tooltips, splash)
         self.started = time.monotonic()
+        self.relaunch = None  # (old process) -> new process: one more start when the first never registers
+        self.restarts = 0
         self.on_state = lambda: None  # called after each recorded state (the worker samples memory)
 
     # --- processes ---------------------------------------------------------------------------------
@@ -140,8 +158,8 @@ class Explorer:
 
     def wait_ready(self) -> dict:
         """The first walk that shows a window of the application."""
-        deadline = time.monotonic() + self.limits.start_timeout_s
-        registered = False
+        start = time.monotonic()
+        deadline, registered = start + self.limits.start_timeout_s, False
         while time.monotonic() < deadline:
             if not self.alive():
                 raise Stop("no_start", f"the application exited at start (code {self.app.poll()})")
@@ -149,6 +167,11 @@ class Explorer:
             registered = registered or bool(answer["apps"])
             if self.top_windows(answer["nodes"]):
                 return answer
+            waited = time.monotonic() - start
+            if not registered and self.relaunch is not None and waited > self.limits.start_timeout_s / 4:
+                # Seen with Qt: now and then an application's bridge never registers; a new start does.
+                self.app, self.relaunch, start = self.relaunch(self.app), None, time.monotonic()
+                self.restarts += 1
             time.sleep(0.5)
         if registered:
             raise Stop(

@@ -21,6 +21,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from Xlib import Xatom
+from Xlib import display as xdisplay
+
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -140,6 +143,7 @@ class Session:
         self.env["DBUS_SESSION_BUS_ADDRESS"] = self._bus()
         self.a11y_address = self._a11y()
         self.env["AT_SPI_BUS_ADDRESS"] = self.a11y_address
+        self._announce_bus()
         self.spawn(
             ["openbox", "--sm-disable", "--config-file", str(self.root / "openbox.xml")], log="openbox"
         )
@@ -190,7 +194,19 @@ class Session:
         r, w = os.pipe()
         screen = f"{self.width}x{self.height}x24"
         proc = self.spawn(
-            ["Xvfb", "-displayfd", str(w), "-screen", "0", screen, "-dpi", "96", "-nolisten", "tcp"],
+            [
+                "Xvfb",
+                "-displayfd",
+                str(w),
+                "-screen",
+                "0",
+                screen,
+                "-dpi",
+                "96",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ],
             log="xvfb",
             pass_fds=(w,),
         )
@@ -247,36 +263,60 @@ class Session:
             time.sleep(0.05)
         raise SessionError(f"the accessibility bus did not start within {timeout:g} s")
 
+    def _announce_bus(self) -> None:
+        """Put the accessibility bus's address on the root window (AT_SPI_BUS), where Qt looks first:
+        the launcher sets it only now and then, and a Qt application that finds it missing never
+        registers."""
+        d = xdisplay.Display(self.display)
+        try:
+            root = d.screen().root
+            root.change_property(d.intern_atom("AT_SPI_BUS"), Xatom.STRING, 8, self.a11y_address.encode())
+            d.sync()
+        finally:
+            d.close()
+
     # --- tear-down --------------------------------------------------------------------------------
 
     def marked_pids(self) -> list[int]:
         return marked(self.token)
 
     def close(self) -> None:
-        """Kill everything the session started; wait until no process of it is left."""
-        for proc in self.procs:
-            _kill_group(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and any(p.poll() is None for p in self.procs):
-            time.sleep(0.05)
-        for _ in range(50):
-            for proc in self.procs:
-                _kill_group(proc.pid, signal.SIGKILL)
-            left = self.marked_pids()
-            for pid in left:
-                _kill(pid, signal.SIGKILL)
-            for proc in self.procs:
-                try:
-                    proc.wait(timeout=0.1)
-                except subprocess.TimeoutExpired:
-                    pass
-            if not left and all(p.poll() is not None for p in self.procs):
-                break
-            time.sleep(0.05)
+        """Kill everything the session started, the X server last; wait until nothing of it is left.
+
+        Everything but Xvfb is killed outright (SIGKILL, no clean-up handlers): a bus launcher that
+        cleans up on SIGTERM deletes its AT_SPI_BUS property from display :N, and if Xvfb is gone by
+        then, the next session's Xvfb may already be serving :N."""
+        xvfb = self.procs[0] if self.procs and self.procs[0].args[0] == "Xvfb" else None
+        others = [p for p in self.procs if p is not xvfb]
+        keep = {xvfb.pid} if xvfb else set()
+        self._kill_until_gone(others, keep)
+        if xvfb is not None:
+            _kill_group(xvfb.pid, signal.SIGTERM)  # Xvfb removes its lock file and socket
+            try:
+                xvfb.wait(timeout=2.0)
+            except subprocess.TimeoutExpired:
+                pass
+        self._kill_until_gone(self.procs, set())
         self.procs.clear()
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
+
+    def _kill_until_gone(self, procs: list[subprocess.Popen], keep: set[int]) -> None:
+        for _ in range(100):
+            for proc in procs:
+                _kill_group(proc.pid, signal.SIGKILL)
+            left = [pid for pid in self.marked_pids() if pid not in keep]
+            for pid in left:
+                _kill(pid, signal.SIGKILL)
+            for proc in procs:
+                try:
+                    proc.wait(timeout=0.05)
+                except subprocess.TimeoutExpired:
+                    pass
+            if not left and all(p.poll() is not None for p in procs):
+                return
+            time.sleep(0.02)
 
 
 def marked(token: str) -> list[int]:

@@ -18,32 +18,16 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 from transforms.capture.desktop.drive import explore
-from transforms.capture.desktop.explore import Explorer, Limits, State
+from transforms.capture.desktop.explore import AppRun, Explorer, Limits, State
 from transforms.capture.desktop.reader import Reader, ReaderError
 from transforms.capture.desktop.session import Session, SessionError, marked
 from transforms.capture.desktop.xdisplay import Screen
 
 PR_SET_CHILD_SUBREAPER = 36
-
-
-@dataclass
-class AppRun:
-    """What exploring one application on one screen gave."""
-
-    app: str
-    width: int
-    height: int
-    toolkit: str = ""
-    app_name: str = ""
-    states: list[State] = field(default_factory=list)
-    duplicates: int = 0
-    seconds: float = 0.0
-    peak_rss_mb: float = 0.0
-    left_behind: int = 0  # processes of the session still alive after tear-down (must be 0)
 
 
 def _reap() -> None:
@@ -80,6 +64,15 @@ def _launch(session: Session, command: list[str], files: list[str]) -> subproces
     return session.spawn([*command, *opened], log="app")
 
 
+def _relaunch(session: Session, old: subprocess.Popen, request: dict) -> subprocess.Popen:
+    try:
+        os.killpg(old.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    old.wait()
+    return _launch(session, request["command"], request.get("files", []))
+
+
 def _explore(request: dict, run: AppRun, session: Session) -> None:
     try:
         app = _launch(session, request["command"], request.get("files", []))
@@ -90,6 +83,7 @@ def _explore(request: dict, run: AppRun, session: Session) -> None:
     try:
         reader.start()
         ex = Explorer(session, app, reader, screen, Limits(**request["limits"]))
+        ex.relaunch = lambda old: _relaunch(session, old, request)
         ex.on_state = lambda: setattr(run, "peak_rss_mb", max(run.peak_rss_mb, rss_mb(session.marked_pids())))
         explore(ex)
         run.states, run.duplicates, run.toolkit, run.app_name = (
