@@ -89,8 +89,8 @@ def _clip(tree: Tree, i: int, box: Box, owner_node: int | None) -> Box | None:
     """The box inside the screen and inside every scrolling container between it and its window."""
     clipped = _intersect(box, (0, 0, *tree.size))
     for a in tree.ancestors(i):
-        if clipped is None or a == owner_node:
-            break
+        if clipped is None or a == owner_node or tree.nodes[a]["role"] in MENU_ROLES:
+            break  # a menu's items are in its popup, not inside the menu bar's scrolled container
         if tree.nodes[a]["role"] in CLIPPERS and tree.box(a):
             clipped = _intersect(clipped, tree.box(a))
     return clipped

@@ -213,7 +213,7 @@ class Explorer:
         tree = Tree(
             answer["nodes"], self.toolkit, self.screen.windows(), (self.screen.width, self.screen.height)
         )
-        tree.origins = self.screen.client_origins()
+        tree.origins, tree.app = self.screen.client_origins(), self.app_name
         correct(tree)
         state.elements, state.excluded, state.counts = extract(tree)
         state.corrections, state.png, state.nodes = tree.corrections, png, len(answer["nodes"])

@@ -111,6 +111,7 @@ class Tree:
     windows: list  # xdisplay.Window, bottom to top
     size: tuple[int, int]
     origins: dict = field(default_factory=dict)  # window title -> client areas [x, y, w, h]
+    app: str = ""  # the application's accessible name (soffice for LibreOffice)
     corrections: dict[str, int] = field(default_factory=dict)
 
     def box(self, i: int) -> Box | None:
@@ -156,30 +157,6 @@ def gtk4_window_origin(tree: Tree) -> int:
     return changed
 
 
-def vcl_menubar_offset(tree: Tree) -> int:
-    """LibreOffice's VCL widgets report boxes one native menu bar too high (the welded GTK widgets
-    are exact): shift VCL nodes inside a frame down by that frame's menu bar height."""
-    changed = 0
-    for i, node in enumerate(tree.nodes):
-        if node["role"] != "frame" or node["parent"] < 0:
-            continue
-        bars = [
-            j
-            for j, n in enumerate(tree.nodes)
-            if n["parent"] == i and n["role"] == "menu bar" and tree.box(j)
-        ]
-        if not bars:
-            continue
-        height = tree.nodes[bars[0]]["box"][3]
-        for j, n in enumerate(tree.nodes):
-            if j != bars[0] and i in tree.ancestors(j) and bars[0] not in tree.ancestors(j):
-                x, y, w, h = n["box"]
-                if w > 0 and h > 0:
-                    n["box"] = [x, y + height, w, h]
-                    changed += 1
-    return changed
-
-
 def qt_closed_popup_rows(tree: Tree) -> int:
     """Qt reports the rows of a closed popup (a combo box's list, a submenu) at (0, 0) relative to
     nothing: a node at the origin whose popup ancestor is not showing is hidden."""
@@ -195,35 +172,58 @@ def qt_closed_popup_rows(tree: Tree) -> int:
 
 
 def gtk2_popup_showing(tree: Tree) -> int:
-    """GTK2 (GIMP) never sets SHOWING on the items of an open popup menu: items of a menu whose box
-    is an open override-redirect window on the screen are showing."""
-    popups = [w.box for w in tree.windows if w.popup]
+    """GTK2 (GIMP) never sets SHOWING on the items of an open popup menu: a VISIBLE menu item whose
+    box lies inside an open override-redirect window (the popup) is showing."""
+    popups = [w.box for w in tree.windows if w.popup and w.box[2] - w.box[0] > 1]
     changed = 0
     for i, node in enumerate(tree.nodes):
-        if node["role"] != "menu" or not tree.box(i) or tree.box(i) not in popups:
+        box = tree.box(i)
+        if "showing" in node["states"] or "visible" not in node["states"] or box is None:
             continue
-        for _j, n in enumerate(tree.nodes):
-            if n["parent"] == i and "showing" not in n["states"] and "visible" in n["states"]:
-                n["states"] = sorted({*n["states"], "showing"})
-                changed += 1
+        if not node["role"].endswith("menu item") and node["role"] not in ("menu", "separator"):
+            continue
+        if any(p[0] <= box[0] and p[1] <= box[1] and box[2] <= p[2] and box[3] <= p[3] for p in popups):
+            node["states"] = sorted({*node["states"], "showing"})
+            changed += 1
     return changed
 
 
-def corrections_for(toolkit: str) -> list[Callable[[Tree], int]]:
+def vcl_ghost_menubar(tree: Tree) -> int:
+    """LibreOffice with its GTK3 plugin shows GTK's native menu bar and keeps reporting VCL's own,
+    never drawn, as showing, one menu bar lower (25 px, over the toolbar): of the menu bars listing the
+    same menus, every one below the topmost is hidden, with its menus."""
+    bars = {}
+    for i, node in enumerate(tree.nodes):
+        if node["role"] == "menu bar" and "showing" in node["states"] and tree.box(i):
+            names = tuple(n["name"] for n in tree.nodes if n["parent"] == i and n["name"])
+            bars.setdefault(names, []).append(i)
+    changed = 0
+    for same in bars.values():
+        for ghost in sorted(same, key=lambda i: tree.nodes[i]["box"][1])[1:]:
+            for j, node in enumerate(tree.nodes):
+                if j == ghost or ghost in tree.ancestors(j):
+                    node["states"] = [s for s in node["states"] if s != "showing"]
+                    changed += 1
+    return changed
+
+
+def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
+    """The corrections a toolkit (as the application reports it) and application need."""
     kit = toolkit.lower()
-    if kit.startswith("gtk 4") or kit.startswith("gtk4"):
-        return [gtk4_window_origin]
-    if kit.startswith("vcl") or "libreoffice" in kit:
-        return [vcl_menubar_offset]
+    fixes = []
+    if kit.startswith(("gtk 4", "gtk4")):
+        fixes.append(gtk4_window_origin)
+    if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
+        fixes.append(vcl_ghost_menubar)
     if kit.startswith("qt"):
-        return [qt_closed_popup_rows]
-    if kit.startswith("gail") or kit.startswith("gtk 2"):
-        return [gtk2_popup_showing]
-    return []
+        fixes.append(qt_closed_popup_rows)
+    if kit.startswith(("gail", "gtk 2")):
+        fixes.append(gtk2_popup_showing)
+    return fixes
 
 
 def correct(tree: Tree) -> None:
-    for fix in corrections_for(tree.toolkit):
+    for fix in corrections_for(tree.toolkit, tree.app):
         n = fix(tree)
         if n:
             tree.corrections[fix.__name__] = n

@@ -19,7 +19,10 @@ from transforms.annotate.stage import annotate_stage
 from transforms.capture.desktop.reader import SYSTEM_PYTHON
 from transforms.capture.stage import desktop_stage
 
-READY = all(shutil.which(p) for p in ("Xvfb", "dbus-daemon", "openbox", "mousepad")) and Path(SYSTEM_PYTHON).exists()
+READY = (
+    all(shutil.which(p) for p in ("Xvfb", "dbus-daemon", "openbox", "mousepad"))
+    and Path(SYSTEM_PYTHON).exists()
+)
 pytestmark = pytest.mark.skipif(not READY, reason="Xvfb, dbus, openbox or mousepad is not installed")
 QUICK = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=2, dialog_timeout_s=4, app_budget_s=60)
 
@@ -37,8 +40,13 @@ def session_processes() -> dict[str, str]:
 
 def run(apps: list[dict], max_states: int, params: DesktopParams = QUICK, check: int = 0):
     source = parse_source(
-        {"id": "desk", "kind": "desktop", "location": str(FIXTURES / "desktop"), "max_states": max_states,
-         "apps": apps},
+        {
+            "id": "desk",
+            "kind": "desktop",
+            "location": str(FIXTURES / "desktop"),
+            "max_states": max_states,
+            "apps": apps,
+        },
         Path("."),
     )
     before = session_processes()
@@ -65,7 +73,9 @@ def test_states_are_captured_with_app_toolkit_and_action_path(mousepad):
 
 
 def test_menu_items_are_elements_with_boxes_in_the_popup(mousepad):
-    file_menu = mousepad.tables["captures"].filter(pl.col("page_path") == "mousepad/menu:File")["capture_id"][0]
+    file_menu = mousepad.tables["captures"].filter(pl.col("page_path") == "mousepad/menu:File")["capture_id"][
+        0
+    ]
     elements = mousepad.tables["elements"].filter(pl.col("capture_id") == file_menu)
     item = elements.filter(pl.col("name").str.starts_with("Open")).row(0, named=True)
     assert item["role"] == "menuitem" and item["tag"] == "menu item" and item["interactive"]

@@ -34,7 +34,9 @@ def window_tree() -> list[dict]:
         node("app/frame[0]/menu_bar[0]", 1, "menu bar", "", (100, 100, 600, 20)),
         node("app/frame[0]/menu_bar[0]/menu[0]", 2, "menu", "File", (100, 100, 40, 20), actions=["click"]),
         node("app/frame[0]/menu_bar[0]/menu[0]/menu_item[0]", 3, "menu item", "Open…", (100, 120, 200, 25)),
-        node("app/frame[0]/push_button[1]", 1, "push button", "Covered", (500, 300, 80, 30), actions=["click"]),
+        node(
+            "app/frame[0]/push_button[1]", 1, "push button", "Covered", (500, 300, 80, 30), actions=["click"]
+        ),
         node("app/frame[0]/push_button[2]", 1, "push button", "Half", (560, 420, 80, 30), actions=["click"]),
         node("app/frame[0]/push_button[3]", 1, "push button", "Gone", (150, 450, 80, 30), SHOWING[:2]),
         node("app/frame[0]/push_button[4]", 1, "push button", "Flat", (150, 450, 0, 30)),
@@ -91,16 +93,20 @@ def test_gtk4_boxes_are_moved_to_the_window_and_visible_counts_as_showing():
     assert nodes[2]["name"] == ""  # a class name is no label
 
 
-def test_vcl_boxes_move_down_by_the_menu_bar_and_qt_closed_popup_rows_are_hidden():
+def test_libreoffice_ghost_menu_bar_is_hidden_and_qt_closed_popup_rows_are_hidden():
     nodes = [
         node("app", -1, "application", "soffice"),
         node("app/frame[0]", 0, "frame", "Writer", (0, 0, 1280, 800)),
-        node("app/frame[0]/menu_bar[0]", 1, "menu bar", "", (0, 0, 1280, 25)),
-        node("app/frame[0]/panel[1]/push_button[0]", 1, "push button", "Bold", (10, 30, 20, 20)),
+        node("app/frame[0]/menu_bar[0]", 1, "menu bar", "", (0, 17, 1280, 25)),
+        node("app/frame[0]/menu_bar[0]/menu[0]", 2, "menu", "File", (0, 17, 39, 25)),
+        node("app/frame[0]/root_pane[1]/menu_bar[0]", 1, "menu bar", "", (0, 42, 1280, 19)),
+        node("app/frame[0]/root_pane[1]/menu_bar[0]/menu[0]", 4, "menu", "File", (0, 42, 35, 19)),
     ]
-    tree = Tree(nodes, "VCL", [], (1280, 800))
+    tree = Tree(nodes, "gtk 3.24.38", [], (1280, 800), app="soffice")
     correct(tree)
-    assert nodes[3]["box"][1] == 55 and nodes[2]["box"][1] == 0
+    assert tree.corrections == {"vcl_ghost_menubar": 2}
+    assert [n["name"] for n in nodes if "showing" in n["states"] and n["role"] == "menu"] == ["File"]
+    assert "showing" in nodes[3]["states"] and "showing" not in nodes[5]["states"]
     qt = [
         node("app", -1, "application", "featherpad"),
         node("app/frame[0]", 0, "frame", "Untitled", (0, 0, 700, 500)),
@@ -113,10 +119,37 @@ def test_vcl_boxes_move_down_by_the_menu_bar_and_qt_closed_popup_rows_are_hidden
     assert tree.corrections == {"qt_closed_popup_rows": 1} and "showing" not in qt[4]["states"]
 
 
+def test_gtk2_items_of_an_open_popup_are_showing():
+    nodes = [
+        node("app", -1, "application", "gimp"),
+        node("app/frame[0]", 0, "frame", "GIMP", (0, 0, 800, 600)),
+        node("app/frame[0]/menu_bar[0]/menu[0]", 1, "menu", "File", (0, 20, 30, 20)),
+        node(
+            "app/frame[0]/menu_bar[0]/menu[0]/menu_item[0]",
+            2,
+            "menu item",
+            "New…",
+            (2, 42, 200, 25),
+            ["visible"],
+        ),
+        node(
+            "app/frame[0]/menu_bar[0]/menu[1]/menu_item[0]",
+            2,
+            "menu item",
+            "Undo",
+            (60, 42, 200, 25),
+            ["visible"],
+        ),
+    ]
+    tree = Tree(nodes, "GAIL 2.24.33", [Window(1, (0, 40, 205, 300), "", True)], (800, 600))
+    correct(tree)
+    assert "showing" in nodes[3]["states"] and "showing" not in nodes[4]["states"]  # Undo's menu is shut
+
+
 def test_plan_reads_menus_left_to_right_and_dialog_items():
     nodes = window_tree()
     nodes.insert(4, node("app/frame[0]/menu_bar[0]/menu[1]", 2, "menu", "Edit", (140, 100, 40, 20)))
-    for i, n in enumerate(nodes):  # parents after the insertion
+    for n in nodes:  # parents after the insertion
         n["parent"] = next((j for j, m in enumerate(nodes) if n["path"].rsplit("/", 1)[0] == m["path"]), -1)
     assert [name for name, _ in menus(nodes)] == ["File", "Edit"]
     assert [name for name, _ in dialog_items(nodes, nodes[3])] == ["Open…"]
