@@ -180,11 +180,17 @@ def _query(args: argparse.Namespace, where) -> int:
 
 
 def _summary(args: argparse.Namespace, where) -> int:
+    from flows.settings import load_params
     from transforms.publish.summary import open_catalog, summary_text
 
+    align_min = load_params(where).capture.ocr.align_min
     con = open_catalog(where.catalog, where.root)
     try:
-        print(summary_text(con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog))
+        print(
+            summary_text(
+                con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog, align_min
+            )
+        )
     finally:
         con.close()
     return 0
