@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 TESSERACT = "tesseract"
-TEXT_SIMILARITY = 0.8
+TEXT_SIMILARITY = 0.9
+NEAR_PX = 30  # an OCR box of the same text counts only within this (or the box's height) of the box
 
 
 class OcrError(RuntimeError):
@@ -111,21 +112,33 @@ def _inside(inner, outer, share: float = 0.9) -> bool:
 
 
 def normal(text: str) -> str:
-    """Lower case, mnemonic underscores and ellipses dropped, whitespace collapsed."""
+    """Lower case, mnemonic underscores and ellipses dropped, punctuation trimmed, whitespace collapsed."""
     text = re.sub(r"[_&]", "", text.lower()).replace("…", "").replace("...", "")
-    return " ".join(text.split())
+    return " ".join(text.split()).strip(" .,:;!?'\"")
+
+
+def _near(inner, box) -> bool:
+    """The centre of `inner` lies within the box grown by NEAR_PX (or its height) on every side."""
+    grow = max(NEAR_PX, box[3] - box[1])
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return box[0] - grow <= cx <= box[2] + grow and box[1] - grow <= cy <= box[3] + grow
 
 
 def alignment(texts: list[tuple[str, tuple]], ocr: list[OcrBox], min_iou: float = 0.5) -> tuple[int, int]:
-    """(text boxes checked, found aligned): a box is checked when OCR read its text somewhere, found
-    when one such OCR box has IoU >= min_iou with it or lies inside it."""
+    """(text boxes checked, found aligned): a box is checked when OCR read its text near it (a box's
+    height, at least NEAR_PX, around it: a label's name read elsewhere on the screen says nothing about
+    this box), found when one such OCR box has IoU >= min_iou with it or lies inside it."""
     read = [(normal(o.text), o.box) for o in ocr]
     checked = found = 0
     for text, box in texts:
         want = normal(text)
         if len(want) < 2 or not re.search(r"[a-z0-9]", want):
             continue
-        same = [b for t, b in read if t and SequenceMatcher(None, want, t).ratio() >= TEXT_SIMILARITY]
+        same = [
+            b
+            for t, b in read
+            if t and _near(b, box) and SequenceMatcher(None, want, t).ratio() >= TEXT_SIMILARITY
+        ]
         if not same:
             continue
         checked += 1
