@@ -106,7 +106,9 @@ class DesktopParams(Frozen):
     settle_s: float = 3.0  # the longest wait for two identical frames
     dialog_timeout_s: float = 6.0  # for a dialog's window after its menu item is clicked
     app_budget_s: float = 600.0  # exploring one application on one screen, start to tear-down
-    phash_radius: int = 0  # a state this near (pHash bits) to one already captured is not captured
+    # A state this near (pHash bits) to one already captured is not captured; None: identical bytes only
+    # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
+    phash_radius: int | None = None
     max_tabs: int = 4  # tabs of one tabbed dialog captured besides the active one
 
 

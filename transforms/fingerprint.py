@@ -20,9 +20,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+DESKTOP_KEYS = ("apps", "screens", "max_states")
+
+
 def fingerprint(source: Source) -> str:
     # the flat keys Source had before politeness nested, so that fingerprints recorded then still match
-    flat = {**source.model_dump(exclude={"politeness"}), **source.politeness.model_dump()}
+    # and the desktop keys only where set, so that fingerprints recorded before they existed still match
+    unset = {k for k in DESKTOP_KEYS if getattr(source, k) == Source.model_fields[k].default}
+    flat = {**source.model_dump(exclude={"politeness", *unset}), **source.politeness.model_dump()}
     entry = {k: str(v) for k, v in flat.items()}
     digest = hashlib.sha256(json.dumps(entry, sort_keys=True).encode())
     location = str(source.location)

@@ -79,7 +79,7 @@ class Limits:
     settle_s: float = 3.0
     dialog_timeout_s: float = 6.0
     budget_s: float = 600.0
-    phash_radius: int = 0
+    phash_radius: int | None = None
     max_tabs: int = 4
 
 
@@ -205,7 +205,8 @@ class Explorer:
         sha = hashlib.sha256(png).hexdigest()
         ph = int(phashes([png], workers=1)[0])
         near = self.seen_phash and hamming(np.array(self.seen_phash, dtype=np.uint64), np.uint64(ph)).min()
-        if sha in self.seen_sha or (self.seen_phash and near <= self.limits.phash_radius):
+        radius = self.limits.phash_radius
+        if sha in self.seen_sha or (self.seen_phash and radius is not None and near <= radius):
             self.duplicates += 1
             return state, answer
         self.seen_sha.add(sha)
