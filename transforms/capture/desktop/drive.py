@@ -63,10 +63,14 @@ def _popups(ex: Explorer) -> int:
 
 
 def _act(ex: Explorer, do, timeout: float = 3.0) -> bool:
-    """Act, then wait for the screen to change (the event's post-condition)."""
+    """Act, then wait for the screen to change (the event's post-condition). When it does not, the
+    application is checked: gone (crash) or not answering its tree within the watchdog (hang)."""
     before = ex.screen.grab()
     do()
-    return ex.screen.changed(before, timeout)
+    if ex.screen.changed(before, timeout):
+        return True
+    ex.check()
+    return False
 
 
 def _back_to(ex: Explorer, windows: int, tree: dict | None) -> None:
@@ -152,4 +156,17 @@ def _plan(ex: Explorer) -> None:
     for menu, item in openers:
         if not ex.ok_ok():
             return
-        _dialog(ex, menu, item, windows)
+        try:
+            _dialog(ex, menu, item, windows)
+        except Stop as stop:
+            if stop.status != "left_open" or ex.launch is None:
+                raise
+            # The dialog is recorded as left open; the application starts afresh for the next item.
+            path = [f"menu:{menu[0]}", f"item:{item[0]}"]
+            ex.states.append(
+                State(path=path, status="left_open", message=stop.message, started_at=time.time())
+            )
+            ex.app = ex.launch(ex.app)
+            ex.wait_ready()
+            ex.screen.park_pointer()
+            ex.screen.stable(ex.limits.settle_s)

@@ -94,7 +94,7 @@ class Explorer:
         self.duplicates = 0
         self.popups = 0  # override-redirect windows showing in the main state (tooltips, splash)
         self.started = time.monotonic()
-        self.relaunch = None  # (old process) -> new process: one more start when the first never registers
+        self.launch = None  # (old process) -> new process: kills the application and starts it again
         self.restarts = 0
         self.on_state = lambda: None  # called after each recorded state (the worker samples memory)
 
@@ -156,10 +156,16 @@ class Explorer:
             and ("showing" in n["states"] or "visible" in n["states"])
         ]
 
+    def check(self) -> None:
+        """Raise Stop when the application is gone or no longer answers a walk within the watchdog."""
+        if not self.alive():
+            raise Stop("crash", f"the application exited (code {self.app.poll()})")
+        self.walk()
+
     def wait_ready(self) -> dict:
         """The first walk that shows a window of the application."""
         start = time.monotonic()
-        deadline, registered = start + self.limits.start_timeout_s, False
+        deadline, registered, retried = start + self.limits.start_timeout_s, False, False
         while time.monotonic() < deadline:
             if not self.alive():
                 raise Stop("no_start", f"the application exited at start (code {self.app.poll()})")
@@ -168,9 +174,14 @@ class Explorer:
             if self.top_windows(answer["nodes"]):
                 return answer
             waited = time.monotonic() - start
-            if not registered and self.relaunch is not None and waited > self.limits.start_timeout_s / 4:
-                # Seen with Qt: now and then an application's bridge never registers; a new start does.
-                self.app, self.relaunch, start = self.relaunch(self.app), None, time.monotonic()
+            if (
+                not registered
+                and self.launch is not None
+                and not retried
+                and waited > self.limits.start_timeout_s / 4
+            ):
+                # Once: an application whose bridge never registered may on a second start.
+                self.app, retried, start = self.launch(self.app), True, time.monotonic()
                 self.restarts += 1
             time.sleep(0.5)
         if registered:

@@ -189,19 +189,24 @@ def gtk2_popup_showing(tree: Tree) -> int:
 
 
 def vcl_ghost_menubar(tree: Tree) -> int:
-    """LibreOffice with its GTK3 plugin shows GTK's native menu bar and keeps reporting VCL's own,
-    never drawn, as showing, one menu bar lower (25 px, over the toolbar): of the menu bars listing the
-    same menus, every one below the topmost is hidden, with its menus."""
-    bars = {}
+    """LibreOffice with its GTK3 plugin draws GTK's native menu bar and still reports VCL's own (in its
+    root pane), never drawn, as showing, at boxes that are not the drawn ones (one menu bar lower, or
+    narrower than the drawn labels): of menu bars listing the same menus, the ones in a root pane are
+    hidden, with everything in them, when another one is left (else all but the topmost)."""
+    bars: dict[tuple, list[int]] = {}
     for i, node in enumerate(tree.nodes):
-        if node["role"] == "menu bar" and "showing" in node["states"] and tree.box(i):
+        if node["role"] == "menu bar":
             names = tuple(n["name"] for n in tree.nodes if n["parent"] == i and n["name"])
             bars.setdefault(names, []).append(i)
     changed = 0
-    for same in bars.values():
-        for ghost in sorted(same, key=lambda i: tree.nodes[i]["box"][1])[1:]:
+    for names, same in bars.items():
+        if len(same) < 2 or not names:
+            continue
+        native = [i for i in same if not any(tree.nodes[a]["role"] == "root pane" for a in tree.ancestors(i))]
+        keep = native[:1] or sorted(same, key=lambda i: tree.nodes[i]["box"][1])[:1]
+        for ghost in (i for i in same if i not in keep):
             for j, node in enumerate(tree.nodes):
-                if j == ghost or ghost in tree.ancestors(j):
+                if (j == ghost or ghost in tree.ancestors(j)) and "showing" in node["states"]:
                     node["states"] = [s for s in node["states"] if s != "showing"]
                     changed += 1
     return changed

@@ -83,7 +83,7 @@ def _explore(request: dict, run: AppRun, session: Session) -> None:
     try:
         reader.start()
         ex = Explorer(session, app, reader, screen, Limits(**request["limits"]))
-        ex.relaunch = lambda old: _relaunch(session, old, request)
+        ex.launch = lambda old: _relaunch(session, old, request)
         ex.on_state = lambda: setattr(run, "peak_rss_mb", max(run.peak_rss_mb, rss_mb(session.marked_pids())))
         explore(ex)
         run.states, run.duplicates, run.toolkit, run.app_name = (

@@ -145,7 +145,9 @@ class Screen:
     # --- input -------------------------------------------------------------------------------------
 
     def click(self, x: float, y: float) -> None:
-        xi, yi = int(round(x)), int(round(y))
+        """A left click at (x, y), kept on the screen (X coordinates are 16-bit)."""
+        xi = min(max(int(round(x)), 0), self.width - 1)
+        yi = min(max(int(round(y)), 0), self.height - 1)
         xtest.fake_input(self.d, X.MotionNotify, x=xi, y=yi)
         self.d.sync()
         time.sleep(0.03)
