@@ -235,7 +235,7 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", choices=sorted(APPS), default="all")
-    parser.add_argument("--max-states", type=int, default=40)
+    parser.add_argument("--max-states", type=int, default=40)  # per application
     parser.add_argument("--overlays", help="save three overlays (every element box) here")
     parser.add_argument("--keep", help="run in this folder and keep it")
     args = parser.parse_args()

@@ -14,7 +14,9 @@ def _centre(node: dict) -> tuple[float, float]:
 
 
 def _showing(node: dict) -> bool:
-    return "showing" in node["states"] or "visible" in node["states"]
+    """SHOWING after the toolkit corrections (GTK4's VISIBLE counts there): VISIBLE alone is not enough,
+    LibreOffice's ghost VCL menu bar is visible."""
+    return "showing" in node["states"]
 
 
 def _under(nodes: list[dict], i: int) -> list[int]:
