@@ -71,10 +71,29 @@ def _element(where: dict, found: ocr.OcrBox, index: int, key: str) -> dict:
     return row | {"element_id": row_id("elements", row)}
 
 
+def _split(read: list[ocr.OcrBox], where: dict, min_confidence: float) -> tuple[list[dict], list[dict]]:
+    """OCR boxes as elements, and those under the confidence floor as excluded elements."""
+    elements, excluded = [], []
+    for k, found in enumerate(read):
+        key = f"ocr:{found.level}[{k}]"
+        x1, y1, x2, y2 = found.box
+        if found.confidence < min_confidence:
+            low = {
+                "tag": f"ocr_{found.level}",
+                "role": "text",
+                "name": found.text,
+                "reason": "low_confidence",
+            }
+            excluded.append(where | low | {"css_path": key, "x1": x1, "y1": y1, "x2": x2, "y2": y2})
+        elif x2 > x1 and y2 > y1:
+            elements.append(_element(where, found, len(elements), key))
+    return elements, excluded
+
+
 def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[str, list]) -> None:
-    capture_id = capture_id_for(source.id, rel, sha256_hex(raw), "ocr")
+    """One image's captures row and, when OCR read text on it, its screenshot and text elements."""
     capture = {
-        "capture_id": capture_id,
+        "capture_id": capture_id_for(source.id, rel, sha256_hex(raw), "ocr"),
         "source_id": source.id,
         "page_path": rel,
         "page_sha256": sha256_hex(raw),
@@ -84,72 +103,33 @@ def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[st
         "device_scale_factor": 1.0,
         "script_errors": 0,
         "n_elements": 0,
-        "excluded_low_confidence": 0,
+        "n_parts": 0,
+        "viewport_width": 1,
+        "viewport_height": 1,
     }
     try:
         png, w, h = as_png(raw)
         read = ocr.read_text(png, timeout=params.timeout_s)
     except (OSError, ValueError, ocr.OcrError) as exc:
-        out["captures"].append(
-            capture
-            | {
-                "status": "error",
-                "message": f"{rel}: {exc}",
-                "n_parts": 0,
-                "viewport_width": 1,
-                "viewport_height": 1,
-            }
-        )
+        out["captures"].append(capture | {"status": "error", "message": f"{rel}: {exc}"})
         return
     sid = sha256_hex(png)
-    where = {"source_id": source.id, "capture_id": capture_id, "screenshot_id": sid, "part_index": 0}
-    kept = 0
-    for k, found in enumerate(read):
-        key = f"ocr:{found.level}[{k}]"
-        if found.confidence < params.min_confidence:
-            x1, y1, x2, y2 = found.box
-            out["excluded_elements"].append(
-                where
-                | {
-                    "tag": f"ocr_{found.level}",
-                    "role": "text",
-                    "name": found.text,
-                    "reason": "low_confidence",
-                    "css_path": key,
-                    "x1": x1,
-                    "y1": y1,
-                    "x2": x2,
-                    "y2": y2,
-                }
-            )
-            capture["excluded_low_confidence"] += 1
-        elif found.box[2] > found.box[0] and found.box[3] > found.box[1]:
-            out["elements"].append(_element(where, found, kept, key))
-            kept += 1
-    status = "ok" if kept else "empty"
-    out["captures"].append(
-        capture
-        | {
-            "status": status,
-            "message": "" if kept else "OCR read no text",
-            "viewport_width": w,
-            "viewport_height": h,
-            "n_parts": 1 if kept else 0,
-            "n_elements": kept,
-        }
-    )
-    if kept:
-        out["screenshots"].append(
-            {
-                **where,
-                "device": "ocr",
-                "platform": capture["platform"],
-                "scroll_y": 0.0,
-                "width": w,
-                "height": h,
-                "png": png,
-            }
-        )
+    where = {
+        "source_id": source.id,
+        "capture_id": capture["capture_id"],
+        "screenshot_id": sid,
+        "part_index": 0,
+    }
+    elements, excluded = _split(read, where, params.min_confidence)
+    size = {"viewport_width": w, "viewport_height": h, "excluded_low_confidence": len(excluded)}
+    if not elements:
+        out["captures"].append(capture | size | {"status": "empty", "message": "OCR read no text"})
+        return
+    out["captures"].append(capture | size | {"status": "ok", "n_parts": 1, "n_elements": len(elements)})
+    shot = {"device": "ocr", "platform": capture["platform"], "scroll_y": 0.0, "width": w, "height": h}
+    out["screenshots"].append(where | shot | {"png": png})
+    out["elements"] += elements
+    out["excluded_elements"] += excluded
 
 
 def screenshot_tables(source: Source, params: OcrParams) -> dict[str, pl.DataFrame]:
