@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from schemas.config import OcrParams, Source
 from schemas.registry import TABLES, schema
@@ -110,6 +110,9 @@ def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[st
     try:
         png, w, h = as_png(raw)
         read = ocr.read_text(png, timeout=params.timeout_s)
+    except UnidentifiedImageError:
+        out["captures"].append(capture | {"status": "error", "message": f"{rel}: not a PNG or JPEG image"})
+        return
     except (OSError, ValueError, ocr.OcrError) as exc:
         out["captures"].append(capture | {"status": "error", "message": f"{rel}: {exc}"})
         return
