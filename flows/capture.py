@@ -81,14 +81,37 @@ def write_source(
     inputs: dict,
 ) -> dict[str, int]:
     """Join a source's shards and replace its capture output."""
-    out = stage.capture_stage(source.id, shards, unreadable, params.devices[0])
+    out = stage.capture_stage(source.id, shards, unreadable, params.devices[0], params.ocr)
     return _write(source.id, out, where, inputs)
 
 
 @task(task_run_name="import-{source.id}")
-def import_source(source: Source, where: Locations, inputs: dict) -> dict[str, int]:
+def import_source(source: Source, where: Locations, inputs: dict, params: CaptureParams) -> dict[str, int]:
     """A dataset source: its records and images become the capture tables (and `records`)."""
     return _write(source.id, stage.import_stage(source), where, inputs)
+
+
+@task(task_run_name="desktop-{source.id}")
+def desktop_source(source: Source, where: Locations, inputs: dict, params: CaptureParams) -> dict[str, int]:
+    """A desktop source: each application explored in its own headless session."""
+    logger = get_run_logger()
+
+    def done(run) -> None:
+        ok = sum(s.status == "ok" for s in run.states)
+        logger.info("%s %s: %d states in %.0f s (%s)", source.id, run.app, ok, run.seconds, run.toolkit)
+
+    return _write(source.id, stage.desktop_stage(source, params, on_app=done), where, inputs)
+
+
+@task(task_run_name="screenshots-{source.id}")
+def screenshots_source(
+    source: Source, where: Locations, inputs: dict, params: CaptureParams
+) -> dict[str, int]:
+    """A folder of screenshots: the text OCR reads becomes the elements."""
+    return _write(source.id, stage.screenshots_stage(source, params), where, inputs)
+
+
+OWN_TASK = {"dataset", "desktop", "screenshots"}  # kinds captured by one task of their own, not in shards
 
 
 @flow(name="capture")
@@ -104,8 +127,11 @@ def capture(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
 def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str, dict]:
     # what each source holds now, before a page of it is read: recorded with its output
     inputs = {s.id: inputs_record(s, where.root) for s in chosen}
-    summary = {s.id: _settled(import_source, s, where, inputs[s.id]) for s in chosen if s.kind == "dataset"}
-    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind != "dataset"}
+    own = {"dataset": import_source, "desktop": desktop_source, "screenshots": screenshots_source}
+    summary = {
+        s.id: _settled(own[s.kind], s, where, inputs[s.id], params.capture) for s in chosen if s.kind in own
+    }
+    plans = {s.id: (s, *plan_shards(s, params.capture.shard_pages)) for s in chosen if s.kind not in OWN_TASK}
     pages = sum(len(k) for _, shards, _ in plans.values() for k in shards) * len(params.capture.devices)
     with progress.stage_bar("capture", pages, "page"):
         for source, shards, unreadable in plans.values():

@@ -43,7 +43,9 @@ def _parser() -> argparse.ArgumentParser:
         "add", help="validate a source, add it to sources.yaml, emit groundmill.source.added"
     )
     add.add_argument("id")
-    add.add_argument("--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset"))
+    add.add_argument(
+        "--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots")
+    )
     add.add_argument("--location", required=True)
     add.add_argument("--license", default="unknown")
     add.add_argument(
@@ -237,11 +239,17 @@ def _query(args: argparse.Namespace, where) -> int:
 
 
 def _summary(args: argparse.Namespace, where) -> int:
+    from flows.settings import load_params
     from transforms.publish.summary import summary_text
 
+    align_min = load_params(where).capture.ocr.align_min
     con = _catalog(where)
     try:
-        print(summary_text(con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog))
+        print(
+            summary_text(
+                con, where.partition_pattern("<table>").replace("*", "<id>"), where.catalog, align_min
+            )
+        )
     finally:
         con.close()
     return 0

@@ -24,6 +24,7 @@ from flows.release import ReleaseParams, release, why_not
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas.registry import PUBLISHED, RUN_LOGS
+from transforms.capture.alignment import per_app
 from transforms.crashpoints import crashpoint
 from transforms.publish.card import write_card
 from transforms.publish.catalog import build_catalog
@@ -185,12 +186,26 @@ def release_version(version: str, root: Path, params: ReleaseParams, left_out: d
     return released
 
 
+def _check_counts(files: list[Path]) -> pl.DataFrame:
+    """The OCR check's columns of the published captures (null where a file predates them)."""
+    columns = {"source_id": pl.String, "app": pl.String, "ocr_text_boxes": pl.Int32, "ocr_matched": pl.Int32}
+    frames = []
+    for f in files:
+        present = [c for c in columns if c in pl.read_parquet_schema(f)]
+        frame = pl.read_parquet(f, columns=present)
+        frames.append(
+            frame.with_columns(pl.lit(None, dtype=d).alias(c) for c, d in columns.items() if c not in present)
+        )
+    return pl.concat([f.select(list(columns)) for f in frames]) if frames else pl.DataFrame(schema=columns)
+
+
 @task
 def report_version(version: dict, where: Locations) -> Path:
     """The data card of the version, and Prefect artifacts: rows per table, the ledger, the tiers."""
     grounding = read_published(where.partitions("grounding"), "grounding")
     screenshots = read_published(where.partitions("screenshots"), "screenshots", ["screenshot_id", "png"])
-    card = write_card(where.reports, version, grounding, screenshots)
+    alignment = per_app(_check_counts(where.partitions("captures")), load_params(where).capture.ocr.align_min)
+    card = write_card(where.reports, version, grounding, screenshots, alignment=alignment)
     counts = json.loads(version["row_counts"])
     create_table_artifact(
         [{"table": t, "rows": n} for t, n in sorted(counts.items())],

@@ -8,10 +8,14 @@ import polars as pl
 from schemas.boxes import Boxed
 
 CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
+# How a desktop application's exploration can end short (transforms/capture/desktop/explore.py).
+DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open"]
+CAPTURE_STATUSES += DESKTOP_FAILURES
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
-# Why an element is left out: the first five are listed in excluded_elements, over_cap only counted.
-EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered"]
+# Why an element is left out (low_confidence: OCR text under the confidence floor): these are listed
+# in excluded_elements, over_cap only counted.
+EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered", "low_confidence"]
 COUNTED_EXCLUSIONS = [*EXCLUSION_REASONS, "over_cap"]
 # Why an imported record is not imported: its image cannot be read, its img_filename is absolute or leaves
 # the image folder, it is not a record (no object, no img_filename), or a positive record has no usable box.
@@ -41,8 +45,16 @@ class Captures(pa.DataFrameModel):
     excluded_off_screen: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_covered: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_over_cap: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_low_confidence: pl.Int32 = pa.Field(ge=0, nullable=True)
     script_errors: pl.Int32 = pa.Field(ge=0)
     html: str = pa.Field(nullable=True)
+    # Desktop states: the application, its toolkit, and the actions that reached the state from start.
+    app: str = pa.Field(nullable=True)
+    toolkit: str = pa.Field(nullable=True)
+    action_path: pl.List(pl.String) = pa.Field(nullable=True)
+    # The OCR alignment check: text boxes of the tree/DOM checked, and how many OCR found at IoU >= 0.5.
+    ocr_text_boxes: pl.Int32 = pa.Field(ge=0, nullable=True)
+    ocr_matched: pl.Int32 = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check
     def ok_has_screenshots(cls, data: pa.PolarsData) -> pl.LazyFrame:
@@ -132,6 +144,12 @@ class Elements(Boxed):
     in_viewport: bool
     scope: str = pa.Field(isin=SCOPES)
     css_path: str
+    # Desktop (AT-SPI) elements: the accessible description, states and action names; OCR elements:
+    # the recogniser's confidence (0-100).
+    description: str = pa.Field(nullable=True)
+    states: pl.List(pl.String) = pa.Field(nullable=True)
+    actions: pl.List(pl.String) = pa.Field(nullable=True)
+    confidence: float = pa.Field(ge=0, le=100, nullable=True)
 
     class Config:
         strict = True

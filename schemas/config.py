@@ -100,6 +100,30 @@ BUILT_IN = {
 }
 
 
+class DesktopParams(Frozen):
+    """How desktop applications are explored (kind `desktop`)."""
+
+    start_timeout_s: float = 60.0  # for the application's first window to appear in its tree
+    walk_timeout_s: float = 30.0  # the watchdog on each tree walk: past it the application hangs
+    settle_s: float = 3.0  # the longest wait for two identical frames
+    dialog_timeout_s: float = 6.0  # for a dialog's window after its menu item is clicked
+    app_budget_s: float = 600.0  # exploring one application on one screen, start to tear-down
+    # A state this near (pHash bits) to one already captured is not captured; None: identical bytes only
+    # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
+    phash_radius: int | None = None
+    max_tabs: int = 4  # tabs of one tabbed dialog captured besides the active one
+
+
+class OcrParams(Frozen):
+    """Tesseract: the `screenshots` source kind, and the alignment check of every capture."""
+
+    min_confidence: float = 60.0  # words below it are excluded (reason low_confidence)
+    check_screenshots: int = 3  # screenshots per application (web: per source) checked against OCR
+    match_iou: float = 0.5  # an accessible/DOM text box counts as found at this IoU with an OCR box
+    align_min: float = 0.9  # an application whose share of found boxes is lower is flagged
+    timeout_s: float = 60.0  # one tesseract run
+
+
 class CaptureParams(Frozen):
     devices: tuple[Device, ...] = (STANDARD,)  # params.yaml names them (see Params._devices_by_name)
     pages_in_flight: int = 2  # long-lived tabs working at once, per device
@@ -114,6 +138,8 @@ class CaptureParams(Frozen):
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
     shard_pages: int = 50  # pages per capture task
     retries: int = 2
+    desktop: DesktopParams = DesktopParams()
+    ocr: OcrParams = OcrParams()
 
 
 class ModelParams(Frozen):
@@ -258,7 +284,7 @@ class Params(Frozen):
 # --- sources.yaml --------------------------------------------------------------------------------------
 
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # matched whole: fullmatch (a "$" lets "abc\n" through)
-KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset")
+KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset", "desktop", "screenshots")
 Box = Literal["xyxy", "xywh", "norm1", "norm1000"]
 BOX_CONVENTIONS = get_args(Box)
 
@@ -270,6 +296,28 @@ def is_url(text: str) -> bool:
 class Politeness(Frozen):
     per_domain: int = 1  # pages loading at once from one domain
     delay_s: float = 1.0  # between page loads from one domain
+
+
+class DesktopApp(Frozen):
+    """One application of a `desktop` source: its command, and files (in the source folder, or
+    absolute) copied into the session's HOME and named after the command."""
+
+    name: str
+    command: tuple[str, ...]
+    files: tuple[str, ...] = ()
+    max_states: int | None = None  # the source's max_states when not set
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not SAFE_ID.match(value):
+            raise ValueError(f"app name {value!r} is not a safe name: lowercase letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("command", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return value.split() if isinstance(value, str) else value
 
 
 class Source(Frozen):
@@ -290,6 +338,9 @@ class Source(Frozen):
     robots: StrictBool = True  # honour robots.txt
     images: Path | None = None  # dataset: the image folder (default: images/ beside the JSON)
     box: Box = "xyxy"  # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
+    apps: tuple[DesktopApp, ...] = ()  # desktop: the applications, each in its own session
+    screens: tuple[tuple[int, int], ...] = ((1280, 800),)  # desktop: screen sizes, width x height
+    max_states: int = 40  # desktop: states captured per application and screen
 
     @property
     def path(self) -> Path:
@@ -329,6 +380,8 @@ class Source(Frozen):
     def _url_only_for_sitemaps(self) -> Source:
         if isinstance(self.location, str) and self.kind != "sitemap":
             raise ValueError(f"a {self.kind} location is a local path, not a URL")
+        if self.kind == "desktop" and not self.apps:
+            raise ValueError("a desktop source lists its apps (name and command)")
         return self
 
 

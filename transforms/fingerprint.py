@@ -24,6 +24,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+DESKTOP_KEYS = ("apps", "screens", "max_states")
+
+
 def _entry(source: Source, root: Path | None, mode: str) -> dict:
     """Every setting of the source, local paths relative to `root` where they lie inside it."""
     shown = source.model_dump(mode=mode)
@@ -43,6 +46,9 @@ def _hashed_entry(source: Source, root: Path | None) -> bytes:
     """The entry as the fingerprint hashes it: every setting as text, with the flat keys Source had
     before politeness nested, so that fingerprints recorded then still match."""
     shown = _entry(source, root, "python")
+    # and the desktop keys only where set, so that fingerprints recorded before they existed still match
+    unset = {k for k in DESKTOP_KEYS if getattr(source, k) == Source.model_fields[k].default}
+    shown = {k: v for k, v in shown.items() if k not in unset}
     flat = {**{k: v for k, v in shown.items() if k != "politeness"}, **shown["politeness"]}
     return json.dumps({k: str(v) for k, v in flat.items()}, sort_keys=True).encode()
 

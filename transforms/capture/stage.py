@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
-from schemas.config import STANDARD, CaptureParams, Device, Source
+from schemas.config import STANDARD, CaptureParams, Device, OcrParams, Source
 from schemas.registry import empty
+from transforms.capture.alignment import with_alignment
 from transforms.capture.browser import capture_pages
 from transforms.capture.dataset import import_tables
 from transforms.capture.opening import open_source
@@ -48,14 +49,47 @@ def _unreadable(source_id: str, why: str, device: Device) -> dict[str, pl.DataFr
 
 
 def capture_stage(
-    source_id: str, shards: Sequence[dict[str, pl.DataFrame]], unreadable: str, device: Device
+    source_id: str,
+    shards: Sequence[dict[str, pl.DataFrame]],
+    unreadable: str,
+    device: Device,
+    ocr: OcrParams | None = None,
 ) -> StageOutput:
-    """A source's shards joined into its capture tables. A source with no pages gets one captures row
-    that says why (`unreadable`)."""
+    """A source's shards joined into its capture tables, with the OCR alignment check when `ocr` is
+    given. A source with no pages gets one captures row that says why (`unreadable`)."""
     if shards:
         tables = {name: pl.concat([s[name] for s in shards]) for name in shards[0]}
+        tables = with_alignment(tables, ocr) if ocr is not None else tables
     else:
         tables = _unreadable(source_id, unreadable, device)
+    return _accounted(tables)
+
+
+def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None = None) -> StageOutput:
+    """A desktop source: each application explored on each screen size in its own session, then the
+    OCR alignment check. A failure is a captures row; the other applications go on."""
+    from transforms.capture.desktop.records import desktop_tables
+    from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app
+
+    runs = []
+    for app in source.apps:
+        files = app_files(source, app)
+        sha = app_sha256(app, files)
+        for size in source.screens:
+            runs.append((run_app(app, files, tuple(size), limits_for(source, app, params.desktop)), sha))
+            if on_app is not None:
+                on_app(runs[-1][0])
+    return _accounted(with_alignment(desktop_tables(source.id, runs), params.ocr))
+
+
+def screenshots_stage(source: Source, params: CaptureParams) -> StageOutput:
+    """A folder of screenshots: OCR text as elements. An unreadable folder is one captures row."""
+    from transforms.capture.screenshots import screenshot_tables
+
+    try:
+        tables = screenshot_tables(source, params.ocr)
+    except (SourceError, OSError) as exc:
+        tables = _unreadable(source.id, f"{type(exc).__name__}: {exc}", STANDARD)
     return _accounted(tables)
 
 

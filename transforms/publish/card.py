@@ -37,8 +37,35 @@ def _counts(frame: pl.DataFrame, column: str, order: list[str] | None = None) ->
     return [(k, counted.get(k, 0)) for k in keys]
 
 
+def alignment_table(alignment: pl.DataFrame | None) -> list[str]:
+    """The card's OCR alignment section: one row per application (transforms/capture/alignment.per_app)."""
+    if alignment is None or alignment.is_empty():
+        return []
+    rows = [
+        f"| {r['source_id']} | {r['app']} | {r['found']}/{r['checked']} | {r['share']:.2f} |"
+        f" {'flagged' if r['flagged'] else ''} |"
+        for r in alignment.iter_rows(named=True)
+    ]
+    return [
+        "## OCR alignment",
+        "",
+        "Text boxes of the accessibility tree or DOM that OCR found where they are (IoU >= 0.5), of those",
+        "it read; an application under the threshold is flagged (its boxes may be offset).",
+        "",
+        "| source | application | found | share | |",
+        "| --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]
+
+
 def write_card(
-    folder: Path, version: dict, grounding: pl.DataFrame, screenshots: pl.DataFrame, samples: int = 3
+    folder: Path,
+    version: dict,
+    grounding: pl.DataFrame,
+    screenshots: pl.DataFrame,
+    samples: int = 3,
+    alignment: pl.DataFrame | None = None,
 ) -> Path:
     """data/reports/<version>/: card.md, tiers.png, perspectives.png and sample overlays."""
     counts = json.loads(version["row_counts"])
@@ -73,6 +100,7 @@ def write_card(
             "",
             "![perspectives](perspectives.png)",
             "",
+            *alignment_table(alignment),
             "## Samples",
             "",
             *[f"![sample]({n})" for n in names],

@@ -90,10 +90,32 @@ def _problems(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def summary_text(con: duckdb.DuckDBPyConnection, tables_at: str, catalog: Path) -> str:
-    """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages and where outputs are
-    (`tables_at`: where the published files lie)."""
-    lines = ["groundmill run summary", *_rows(con), *_problems(con)]
+ALIGNMENT_SQL = """
+select source_id, coalesce(app, source_id) as app, sum(ocr_text_boxes)::int, sum(ocr_matched)::int
+from captures where ocr_text_boxes is not null group by 1, 2 order by 1, 2
+"""
+
+
+def alignment_lines(rows: list[tuple], align_min: float) -> list[str]:
+    """The OCR alignment figure per application: tree/DOM text boxes OCR found where they are, of
+    those it read; under `align_min` the application is flagged."""
+    if not rows:
+        return []
+    lines = [f"  OCR alignment (text boxes found at IoU >= 0.5; flagged under {align_min:.2f}):"]
+    for source, app, checked, found in rows:
+        share = found / checked if checked else 0.0
+        flag = "  FLAGGED: boxes may be offset" if share < align_min else ""
+        lines.append(f"    {source}/{app}: {found}/{checked} = {share:.2f}{flag}")
+    return lines
+
+
+def summary_text(
+    con: duckdb.DuckDBPyConnection, tables_at: str, catalog: Path, align_min: float = 0.9
+) -> str:
+    """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages, the OCR alignment per
+    application and where outputs are (`tables_at`: where the published files lie)."""
+    alignment = alignment_lines(con.execute(ALIGNMENT_SQL).fetchall(), align_min)
+    lines = ["groundmill run summary", *_rows(con), *alignment, *_problems(con)]
     lines += [
         "outputs:",
         f"  tables:  {tables_at}",

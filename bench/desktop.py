@@ -1,0 +1,260 @@
+"""Desktop capture: one `groundmill run` over real applications of several toolkits, in one command.
+
+    .venv/bin/python bench/desktop.py [--apps all|small] [--max-states N] [--overlays DIR] [--keep DIR]
+
+`all` (default): mousepad and galculator (GTK3), featherpad (Qt5), gnome-calculator (GTK4), GIMP (GTK2)
+and LibreOffice Writer and Calc (install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap);
+`small`: mousepad and featherpad. Each application is explored in its own headless session by the
+desktop source kind; the run goes on through annotation, curation and publishing.
+
+Prints, per application: states captured, elements per state, seconds per state, failures, and the OCR
+alignment figure (tree text boxes OCR found where they are, of those it read); the run's wall time and
+peak memory (groundmill and every session process, sampled every 0.5 s); and the states against a
+baseline measured in the same run: the first window only, one state per application, which is what a
+screenshot-per-app capture gives. Exits 1 (FAIL) when no state was captured, a state has no grounding
+row, or a session process survived; (MISS) when, at full size, fewer than 150 states, more than 20
+minutes, fewer than 5 applications or 3 toolkits, or an application under the 0.9 alignment figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from checks import Checks  # noqa: E402
+
+from transforms.capture.desktop.session import MARKER  # noqa: E402
+
+TEXT = "groundmill desktop benchmark\nA sample document with a few lines of text.\n"
+APPS = {
+    "small": [
+        "- {name: mousepad, command: mousepad, files: [notes.txt]}",
+        "- {name: featherpad, command: featherpad, files: [notes.txt]}",
+    ],
+    "all": [
+        "- {name: mousepad, command: mousepad, files: [notes.txt]}",
+        "- {name: galculator, command: galculator}",
+        "- {name: featherpad, command: featherpad, files: [notes.txt]}",
+        "- {name: gnome-calculator, command: gnome-calculator}",
+        "- {name: gimp, command: [gimp, --no-splash], files: [picture.png]}",
+        "- {name: writer, command: [libreoffice, --writer, --norestore, --nologo]}",
+        "- {name: calc, command: [libreoffice, --calc, --norestore, --nologo]}",
+    ],
+}
+TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
+
+
+def session_pids() -> dict[int, str]:
+    """Processes of desktop sessions (their marker, or the applications' user) with their command."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            marked = MARKER.encode() in (entry / "environ").read_bytes()
+            nobody = (entry / "status").read_text().split("Uid:")[1].split()[0] == "65534"
+            if marked or nobody:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def rss_mb(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 2**20
+
+
+def tree_pids(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    family, grew = {root}, True
+    while grew:
+        new = {p for p, parent in parents.items() if parent in family} - family
+        family |= new
+        grew = bool(new)
+    return list(family)
+
+
+def project(folder: Path, apps: list[str], max_states: int) -> None:
+    from PIL import Image, ImageDraw
+
+    source = folder / "data" / "sources" / "desktop"
+    source.mkdir(parents=True)
+    (source / "notes.txt").write_text(TEXT)
+    image = Image.new("RGB", (640, 400), "white")
+    ImageDraw.Draw(image).ellipse((120, 80, 520, 320), fill=(37, 99, 235))
+    image.save(source / "picture.png")
+    shutil.copy(ROOT / "params.yaml", folder / "params.yaml")
+    entries = "\n".join("      " + a for a in apps)
+    (folder / "sources.yaml").write_text(
+        "sources:\n  - id: desktop\n    kind: desktop\n    location: data/sources/desktop\n"
+        f"    license: CC0-1.0\n    max_states: {max_states}\n    apps:\n{entries}\n"
+    )
+
+
+def run(folder: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+    """`groundmill run` in the project: (the process, seconds, peak RSS in MiB)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
+    env |= {"PREFECT_HOME": str(folder / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"  # a busy machine starts it slowly
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    t0, peak = time.monotonic(), [0.0]
+    proc = subprocess.Popen(
+        ["groundmill", "run"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], rss_mb(set(tree_pids(proc.pid)) | set(session_pids())))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    sampler.join()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, ""), time.monotonic() - t0, peak[0]
+
+
+PER_APP = """
+with states as (
+  select c.app, any_value(c.toolkit) as toolkit, count(*) filter (where c.status = 'ok') as states,
+         count(*) filter (where c.status <> 'ok') as failures,
+         string_agg(distinct c.status, ',') filter (where c.status <> 'ok') as how,
+         sum(c.n_elements) filter (where c.status = 'ok') as elements,
+         epoch(max(c.started_at) - min(c.started_at)) as span,
+         sum(c.ocr_text_boxes) as checked, sum(c.ocr_matched) as found
+  from captures c group by 1
+)
+select * from states order by app
+"""
+UNGROUNDED = """
+select c.app, c.page_path from captures c join screenshots s using (capture_id)
+where c.status = 'ok' and not exists (select 1 from grounding g where g.screenshot_id = s.screenshot_id)
+"""
+
+
+def overlays(con, folder: Path, count: int = 3) -> list[Path]:
+    """One screenshot per application (of `count` applications) with every element's box drawn."""
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    picks = con.execute(
+        "select distinct on (c.app) c.app, s.screenshot_id, s.png, c.page_path from captures c "
+        "join screenshots s using (capture_id) where c.status = 'ok' "
+        "order by c.app, len(c.action_path) desc, c.n_elements desc"
+    ).fetchall()
+    saved = []
+    for app, sid, png, path in sorted(picks, key=lambda p: p[0] not in ("writer", "gimp", "featherpad"))[
+        :count
+    ]:
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        draw = ImageDraw.Draw(image)
+        for x1, y1, x2, y2, interactive in con.execute(
+            "select x1, y1, x2, y2, interactive from elements where screenshot_id = ?", [sid]
+        ).fetchall():
+            draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=(220, 0, 0) if interactive else (0, 150, 0))
+        name = folder / f"{app}-{path.split('/', 1)[1].replace('/', '_').replace(':', '-')[:60]}.png"
+        image.save(name)
+        saved.append(name)
+    return saved
+
+
+def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> None:
+    from transforms.publish.summary import open_catalog
+
+    con = open_catalog(folder / "data" / "catalog.duckdb", folder)
+    rows = con.execute(PER_APP).fetchall()
+    print(f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'el/state':>9}{'s/state':>8}{'align':>13}  failures")
+    total = 0
+    for app, kit, states, failures, how, elements, span, checked, found in rows:
+        total += states
+        per = (span / max(states - 1, 1)) if states > 1 else float("nan")
+        align = f"{found}/{checked}={found / checked:.2f}" if checked else "n/a"
+        fail = f"{failures} ({how})" if failures else ""
+        per_state = (elements or 0) / max(states, 1)
+        print(f"{app:<18}{(kit or '')[:13]:<14}{states:>7}{per_state:>9.1f}{per:>8.1f}{align:>13}  {fail}")
+    apps = [r for r in rows if r[2] > 0]
+    toolkits = {(r[1] or "").split(" ")[0].lower() + (r[1] or " ").split(" ")[1][:1] for r in apps}
+    print(
+        f"\nstates {total} in {seconds / 60:.1f} min ({seconds / max(total, 1):.1f} s/state, whole run); "
+        f"peak memory {peak:.0f} MiB; baseline (first window only): {len(rows)} states -> "
+        f"{total / max(len(rows), 1):.1f}x"
+    )
+    ungrounded = con.execute(UNGROUNDED).fetchall()
+    checks.require(total > 0, "states captured")
+    checks.require(not ungrounded, f"every state has a grounding row ({len(ungrounded)} without)")
+    full = args.apps == "all"
+    size = "the 7 applications of --apps all"
+    checks.target(total >= TARGET_STATES, f">= {TARGET_STATES} distinct states", full, size)
+    checks.target(seconds <= TARGET_MINUTES * 60, f"run <= {TARGET_MINUTES:g} min", full, size)
+    checks.target(
+        len(apps) >= 5 and len(toolkits) >= 3,
+        f">= 5 applications, >= 3 toolkits ({sorted(toolkits)})",
+        full,
+        size,
+    )
+    for app, *_, checked, found in rows:
+        if checked:
+            checks.target(
+                found / checked >= TARGET_ALIGN, f"{app} OCR alignment >= {TARGET_ALIGN}", full, size
+            )
+    if args.overlays:
+        for path in overlays(con, Path(args.overlays)):
+            print(f"overlay: {path}")
+    con.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", choices=sorted(APPS), default="all")
+    parser.add_argument("--max-states", type=int, default=40)  # per application
+    parser.add_argument("--overlays", help="save three overlays (every element box) here")
+    parser.add_argument("--keep", help="run in this folder and keep it")
+    args = parser.parse_args()
+    checks = Checks()
+    before = session_pids()
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="groundmill-bench-desktop-"))
+    try:
+        project(folder, APPS[args.apps], args.max_states)
+        done, seconds, peak = run(folder)
+        print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("  try:"))[-3000:])
+        if checks.require(done.returncode == 0, "groundmill run exited 0"):
+            report(folder, seconds, peak, args, checks)
+        left = {p: c for p, c in session_pids().items() if p not in before}
+        checks.require(not left, f"no session process left behind ({len(left)}: {list(left.values())[:3]})")
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return checks.exit_code()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Desktop capture on real applications under Xvfb (mousepad): states reached with real input, the
+capture tables, annotation on desktop rows, and every failure ending as a captures row with no process
+of the session left (checked with ps)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from schemas.config import AnnotateParams, CaptureParams, DesktopParams, OcrParams, parse_source
+from schemas.registry import TABLES
+from tests.conftest import FIXTURES
+from transforms.annotate.annotators import build_annotator
+from transforms.annotate.stage import annotate_stage
+from transforms.capture.desktop.reader import SYSTEM_PYTHON
+from transforms.capture.stage import desktop_stage
+
+READY = (
+    all(shutil.which(p) for p in ("Xvfb", "dbus-daemon", "openbox", "mousepad"))
+    and Path(SYSTEM_PYTHON).exists()
+)
+pytestmark = pytest.mark.skipif(not READY, reason="Xvfb, dbus, openbox or mousepad is not installed")
+QUICK = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=2, dialog_timeout_s=4, app_budget_s=60)
+
+
+def session_processes() -> dict[str, str]:
+    """pid -> ps line of the processes a desktop session starts (the applications run as nobody),
+    zombies included."""
+    ps = subprocess.run(["ps", "-eo", "pid=,user=,stat=,args="], capture_output=True, text=True).stdout
+    return {
+        line.split()[0]: line
+        for line in ps.splitlines()
+        if line.split()[1] == "nobody" or "groundmill-desktop-" in line or " Xvfb " in line
+    }
+
+
+def run(apps: list[dict], max_states: int, params: DesktopParams = QUICK, check: int = 0):
+    source = parse_source(
+        {
+            "id": "desk",
+            "kind": "desktop",
+            "location": str(FIXTURES / "desktop"),
+            "max_states": max_states,
+            "apps": apps,
+        },
+        Path("."),
+    )
+    before = session_processes()
+    out = desktop_stage(source, CaptureParams(desktop=params, ocr=OcrParams(check_screenshots=check)))
+    survivors = [line for pid, line in session_processes().items() if pid not in before]
+    assert survivors == [], "a process of a desktop session survived"
+    return out
+
+
+@pytest.fixture(scope="module")
+def mousepad():
+    return run([{"name": "mousepad", "command": "mousepad", "files": ["notes.txt"]}], 3, check=1)
+
+
+def test_states_are_captured_with_app_toolkit_and_action_path(mousepad):
+    for name, frame in mousepad.tables.items():
+        TABLES[name].model.validate(frame)
+    captures = mousepad.tables["captures"]
+    assert captures["status"].to_list() == ["ok"] * 3
+    assert captures["action_path"].to_list() == [["start"], ["menu:File"], ["menu:Edit"]]
+    assert set(captures["app"]) == {"mousepad"} and captures["toolkit"][0].lower().startswith("gtk 3")
+    assert captures["platform"].unique().to_list() == ["desktop"]
+    assert mousepad.tables["screenshots"]["screenshot_id"].n_unique() == 3
+
+
+def test_menu_items_are_elements_with_boxes_in_the_popup(mousepad):
+    file_menu = mousepad.tables["captures"].filter(pl.col("page_path") == "mousepad/menu:File")["capture_id"][
+        0
+    ]
+    elements = mousepad.tables["elements"].filter(pl.col("capture_id") == file_menu)
+    item = elements.filter(pl.col("name").str.starts_with("Open")).row(0, named=True)
+    assert item["role"] == "menuitem" and item["tag"] == "menu item" and item["interactive"]
+    assert item["visible_ratio"] == 1.0 and "showing" in item["states"]
+    start = mousepad.tables["captures"].filter(pl.col("page_path") == "mousepad/start")["capture_id"][0]
+    # A shut menu's items are not on the screen: not elements (and not walked at all).
+    assert (
+        mousepad.tables["elements"]
+        .filter((pl.col("capture_id") == start) & (pl.col("name") == "Open..."))
+        .is_empty()
+    )
+
+
+def test_ocr_alignment_is_high_for_an_exact_toolkit(mousepad):
+    checked = mousepad.tables["captures"].filter(pl.col("ocr_text_boxes").is_not_null())
+    assert checked.height == 1
+    assert checked["ocr_matched"].sum() >= 0.9 * checked["ocr_text_boxes"].sum() > 0
+
+
+def test_annotation_runs_unchanged_on_desktop_rows(mousepad):
+    tables = mousepad.tables
+    annotator = build_annotator(AnnotateParams(), Path("."))
+    out = annotate_stage(
+        {k: tables[k] for k in ("captures", "elements", "screenshots")}, "desk", annotator, 1
+    )
+    grounding = out.tables["grounding"].filter(pl.col("gt_type") == "positive")
+    assert set(grounding["screenshot_id"]) == set(tables["screenshots"]["screenshot_id"])
+    assert grounding.filter(pl.col("expression").str.contains("menu item")).height > 0
+
+
+def test_failures_are_rows_and_leave_no_process():
+    stuck = "mousepad & pid=$!; sleep 4; kill -STOP $pid; wait"  # answers, then hangs
+    dies = "mousepad & pid=$!; sleep 4; kill -9 $pid"  # answers, then is gone
+    out = run(
+        [
+            {"name": "missing", "command": "no-such-program-groundmill"},
+            {"name": "silent", "command": ["env", "NO_AT_BRIDGE=1", "GTK_MODULES=", "mousepad"]},
+            {"name": "stuck", "command": ["sh", "-c", stuck]},
+            {"name": "dies", "command": ["sh", "-c", dies]},
+        ],
+        20,
+        QUICK.model_copy(update={"start_timeout_s": 3, "settle_s": 1, "walk_timeout_s": 3}),
+    )
+    captures = out.tables["captures"]
+    last = captures.group_by("app", maintain_order=True).last()
+    statuses = dict(zip(last["app"], last["status"]))
+    assert statuses == {"missing": "no_start", "silent": "no_atspi", "stuck": "hang", "dies": "crash"}
+    assert out.books[0]["rows_in"] == captures.height

@@ -1,0 +1,156 @@
+"""Desktop trees to element rows, pure: occlusion, the popup a menu item lives in, exclusions with their
+reasons, each toolkit correction, and the exploration plan read from a tree."""
+
+from __future__ import annotations
+
+from transforms.capture.desktop.drive import dialog_items, menus
+from transforms.capture.desktop.elements import covered_area, extract
+from transforms.capture.desktop.tree import Tree, correct
+from transforms.capture.desktop.xdisplay import Window
+
+SHOWING = ["enabled", "sensitive", "showing", "visible"]
+
+
+def node(path, parent, role, name="", box=(0, 0, 0, 0), states=SHOWING, actions=()):
+    return {
+        "path": path,
+        "parent": parent,
+        "role": role,
+        "name": name,
+        "description": "",
+        "states": list(states),
+        "actions": list(actions),
+        "box": list(box),
+        "children": 0,
+    }
+
+
+def window_tree() -> list[dict]:
+    """A main window with a menu bar (File open, its items in a popup) and two buttons, one of which
+    a dialog window covers; a hidden button; a zero-size one; one scrolled out of its pane."""
+    return [
+        node("app", -1, "application", "demo"),
+        node("app/frame[0]", 0, "frame", "Demo", (100, 100, 600, 400)),
+        node("app/frame[0]/menu_bar[0]", 1, "menu bar", "", (100, 100, 600, 20)),
+        node("app/frame[0]/menu_bar[0]/menu[0]", 2, "menu", "File", (100, 100, 40, 20), actions=["click"]),
+        node("app/frame[0]/menu_bar[0]/menu[0]/menu_item[0]", 3, "menu item", "Open…", (100, 120, 200, 25)),
+        node(
+            "app/frame[0]/push_button[1]", 1, "push button", "Covered", (500, 300, 80, 30), actions=["click"]
+        ),
+        node("app/frame[0]/push_button[2]", 1, "push button", "Half", (560, 420, 80, 30), actions=["click"]),
+        node("app/frame[0]/push_button[3]", 1, "push button", "Gone", (150, 450, 80, 30), SHOWING[:2]),
+        node("app/frame[0]/push_button[4]", 1, "push button", "Flat", (150, 450, 0, 30)),
+        node("app/frame[0]/scroll_pane[5]", 1, "scroll pane", "", (120, 200, 200, 100)),
+        node("app/frame[0]/scroll_pane[5]/label[0]", 9, "label", "Below", (120, 350, 100, 20)),
+        node("app/frame[0]/label[6]", 1, "label", "Status", (110, 470, 100, 20)),
+    ]
+
+
+WINDOWS = [
+    Window(1, (99, 80, 701, 501), "Demo", False),  # the main window's frame, title bar included
+    Window(2, (100, 120, 300, 145), "", True),  # the File menu's popup
+    Window(3, (450, 250, 600, 435), "Dialog", False),  # a dialog over the buttons
+]
+
+
+def test_covered_area_is_exact_for_overlapping_rects():
+    assert covered_area((0, 0, 10, 10), [(0, 0, 5, 10), (3, 0, 8, 10)]) == 80
+    assert covered_area((0, 0, 10, 10), [(20, 20, 30, 30)]) == 0
+
+
+def test_elements_excluded_with_reasons_and_occlusion():
+    tree = Tree(window_tree(), "gtk 3.24.38", WINDOWS, (1280, 800))
+    elements, excluded, counts = extract(tree)
+    kept = {e["name"]: e for e in elements}
+    reasons = {e["name"]: e["reason"] for e in excluded}
+    # The menu item lives in the popup above the main window: not covered by it.
+    assert kept["Open…"]["role"] == "menuitem" and kept["Open…"]["visible_ratio"] == 1.0
+    assert reasons["Covered"] == "covered"  # centre under the dialog
+    assert 0 < kept["Half"]["visible_ratio"] < 1  # the dialog covers its top 15 px of 30
+    assert reasons["Gone"] == "hidden" and reasons["Flat"] == "zero_size" and reasons["Below"] == "off_screen"
+    assert kept["Status"]["interactive"] is False and kept["File"]["interactive"] is True
+    assert counts == {"hidden": 1, "zero_size": 1, "off_screen": 1, "covered": 1}
+    assert all(e["x1"] < e["x2"] and e["y1"] < e["y2"] for e in elements)
+
+
+def test_half_covered_ratio():
+    tree = Tree(window_tree(), "gtk 3.24.38", WINDOWS, (1280, 800))
+    half = next(e for e in extract(tree)[0] if e["name"] == "Half")
+    # Box 560..640 x 420..450; the dialog covers 560..600 x 420..435: 40 x 15 of 80 x 30.
+    assert half["visible_ratio"] == round(1 - (40 * 15) / (80 * 30), 4)
+
+
+def test_gtk4_boxes_are_moved_to_the_window_and_visible_counts_as_showing():
+    nodes = [
+        node("app", -1, "application", "calc"),
+        node("app/frame[0]", 0, "frame", "Calculator", (0, 0, 355, 498), ["showing", "visible"]),
+        node("app/frame[0]/push_button[0]", 1, "push button", "GtkMenuButton", (15, 11, 63, 24), ["visible"]),
+    ]
+    tree = Tree(nodes, "GTK 4.8.3", [], (1280, 800), origins={"Calculator": [(457, 164, 365, 508)]})
+    correct(tree)
+    assert tree.corrections == {"gtk4_window_origin": 2}  # the frame and its button
+    assert nodes[2]["box"] == [15 + 462, 11 + 169, 63, 24] and "showing" in nodes[2]["states"]
+    assert nodes[2]["name"] == ""  # a class name is no label
+
+
+def test_libreoffice_ghost_menu_bar_is_hidden_and_qt_closed_popup_rows_are_hidden():
+    nodes = [
+        node("app", -1, "application", "soffice"),
+        node("app/frame[0]", 0, "frame", "Writer", (0, 0, 1280, 800)),
+        node("app/frame[0]/root_pane[0]", 1, "root pane", "", (0, 17, 1280, 780)),
+        node("app/frame[0]/root_pane[0]/menu_bar[0]", 2, "menu bar", "", (0, 17, 1280, 19)),
+        node("app/frame[0]/root_pane[0]/menu_bar[0]/menu[0]", 3, "menu", "File", (0, 17, 35, 19)),
+        node("app/frame[0]/viewport[1]/menu_bar[0]", 1, "menu bar", "", (0, 17, 1280, 25)),
+        node("app/frame[0]/viewport[1]/menu_bar[0]/menu[0]", 5, "menu", "File", (0, 17, 39, 25)),
+    ]
+    tree = Tree(nodes, "gtk 3.24.38", [], (1280, 800), app="soffice")
+    correct(tree)
+    assert tree.corrections == {"vcl_ghost_menubar": 2}
+    assert [n["name"] for n in nodes if "showing" in n["states"] and n["role"] == "menu"] == ["File"]
+    assert "showing" in nodes[6]["states"] and "showing" not in nodes[4]["states"]  # VCL's is the ghost
+    qt = [
+        node("app", -1, "application", "featherpad"),
+        node("app/frame[0]", 0, "frame", "Untitled", (0, 0, 700, 500)),
+        node("app/frame[0]/combo_box[0]", 1, "combo box", "", (10, 10, 100, 20)),
+        node("app/frame[0]/combo_box[0]/list[0]", 2, "list", "", (0, 0, 0, 0), ["enabled"]),
+        node("app/frame[0]/combo_box[0]/list[0]/list_item[0]", 3, "list item", "Row", (0, 0, 100, 20)),
+    ]
+    tree = Tree(qt, "Qt 5.15.8", [], (1280, 800))
+    correct(tree)
+    assert tree.corrections == {"qt_closed_popup_rows": 1} and "showing" not in qt[4]["states"]
+
+
+def test_gtk2_items_of_an_open_popup_are_showing():
+    nodes = [
+        node("app", -1, "application", "gimp"),
+        node("app/frame[0]", 0, "frame", "GIMP", (0, 0, 800, 600)),
+        node("app/frame[0]/menu_bar[0]/menu[0]", 1, "menu", "File", (0, 20, 30, 20)),
+        node(
+            "app/frame[0]/menu_bar[0]/menu[0]/menu_item[0]",
+            2,
+            "menu item",
+            "New…",
+            (2, 42, 200, 25),
+            ["visible"],
+        ),
+        node(
+            "app/frame[0]/menu_bar[0]/menu[1]/menu_item[0]",
+            2,
+            "menu item",
+            "Undo",
+            (60, 42, 200, 25),
+            ["visible"],
+        ),
+    ]
+    tree = Tree(nodes, "GAIL 2.24.33", [Window(1, (0, 40, 205, 300), "", True)], (800, 600))
+    correct(tree)
+    assert "showing" in nodes[3]["states"] and "showing" not in nodes[4]["states"]  # Undo's menu is shut
+
+
+def test_plan_reads_menus_left_to_right_and_dialog_items():
+    nodes = window_tree()
+    nodes.insert(4, node("app/frame[0]/menu_bar[0]/menu[1]", 2, "menu", "Edit", (140, 100, 40, 20)))
+    for n in nodes:  # parents after the insertion
+        n["parent"] = next((j for j, m in enumerate(nodes) if n["path"].rsplit("/", 1)[0] == m["path"]), -1)
+    assert [name for name, _ in menus(nodes)] == ["File", "Edit"]
+    assert [name for name, _ in dialog_items(nodes, nodes[3])] == ["Open…"]

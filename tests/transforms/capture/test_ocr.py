@@ -1,0 +1,93 @@
+"""OCR text boxes (tesseract), the screenshots source kind, and the alignment check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from schemas.config import CaptureParams, OcrParams, Source
+from schemas.registry import TABLES
+from tests.conftest import FIXTURES
+from transforms.capture import ocr
+from transforms.capture.alignment import per_app, with_alignment
+from transforms.capture.stage import screenshots_stage
+
+SHOTS = FIXTURES / "screenshots"
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract-ocr is not installed")
+
+TSV = "\n".join(
+    [
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+        "4\t1\t1\t1\t1\t0\t10\t10\t90\t12\t-1\t",
+        "5\t1\t1\t1\t1\t1\t10\t10\t40\t12\t96.5\tSave",
+        "5\t1\t1\t1\t1\t2\t55\t10\t45\t12\t91.0\tAs...",
+        "5\t1\t2\t1\t1\t1\t10\t40\t30\t12\t31.0\tQuit",
+    ]
+)
+
+
+def test_tsv_gives_words_and_lines_with_confidence():
+    boxes = ocr.parse_tsv(TSV)
+    assert [(b.level, b.text) for b in boxes] == [
+        ("word", "Save"),
+        ("word", "As..."),
+        ("word", "Quit"),
+        ("line", "Save As..."),
+    ]
+    line = boxes[-1]
+    assert line.box == (10, 10, 100, 22) and line.confidence == pytest.approx(93.75)
+
+
+def test_alignment_finds_aligned_text_and_misses_an_offset():
+    read = ocr.parse_tsv(TSV)
+    aligned = [("Save As…", (5, 6, 110, 26)), ("Quit", (10, 40, 40, 52)), ("Icon", (0, 0, 5, 5))]
+    assert ocr.alignment(aligned, read) == (2, 2)  # "Icon" is not read anywhere: not checked
+    shifted = [(t, (x1, y1 - 25, x2, y2 - 25)) for t, (x1, y1, x2, y2) in aligned]  # LibreOffice's VCL
+    assert ocr.alignment(shifted, read) == (2, 0)
+
+
+def source(tmp_path: Path) -> Source:
+    folder = tmp_path / "shots"
+    shutil.copytree(SHOTS, folder)
+    return Source(id="shots", kind="screenshots", location=folder)
+
+
+@needs_tesseract
+def test_screenshots_source_reads_text_boxes_and_excludes_low_confidence(tmp_path: Path):
+    out = screenshots_stage(source(tmp_path), CaptureParams(ocr=OcrParams(min_confidence=60)))
+    for name, frame in out.tables.items():
+        TABLES[name].model.validate(frame)
+    captures = out.tables["captures"].sort("page_path")
+    assert captures["status"].to_list() == ["error", "ok", "ok"]  # broken.png, menu.png, web-menu.jpg
+    assert "broken.png" in captures["message"][0]
+    assert captures["platform"].to_list()[1:] == ["desktop", "web"]
+    elements = out.tables["elements"]
+    words = set(elements.filter(pl.col("tag") == "ocr_word")["text"])
+    assert {"New", "Quit", "Print..."} <= words
+    lines = elements.filter(pl.col("tag") == "ocr_line")
+    assert "close window" in {t.lower() for t in lines["text"]}
+    assert elements["confidence"].min() >= 60
+    excluded = out.tables["excluded_elements"]
+    assert set(excluded["reason"]) <= {"low_confidence"}
+    assert excluded.height == captures["excluded_low_confidence"].sum()
+    assert out.books[0]["rows_in"] == 3 and out.books[0]["rows_out"] == 2
+
+
+@needs_tesseract
+def test_alignment_check_counts_per_app_and_flags(tmp_path: Path):
+    tables = screenshots_stage(source(tmp_path), CaptureParams()).tables
+    menu = tables["captures"].filter(pl.col("page_path") == "menu.png")["capture_id"][0]
+    # The OCR elements stand in for tree text boxes: aligned with themselves; then all moved 25 px up.
+    elements = tables["elements"].filter(pl.col("capture_id") == menu)
+    checked = with_alignment({**tables, "elements": elements}, OcrParams(check_screenshots=1))
+    row = checked["captures"].filter(pl.col("capture_id") == menu).row(0, named=True)
+    assert row["ocr_text_boxes"] > 10 and row["ocr_matched"] == row["ocr_text_boxes"]
+    moved = elements.with_columns(pl.col("y1") - 25, pl.col("y2") - 25).with_columns(
+        pl.col("y1").clip(lower_bound=0)
+    )
+    shifted = with_alignment({**tables, "elements": moved}, OcrParams(check_screenshots=1))
+    figure = per_app(shifted["captures"], 0.9)
+    assert figure.filter(pl.col("flagged")).height == 1

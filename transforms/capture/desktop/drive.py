@@ -1,0 +1,174 @@
+"""The exploration plan, in order: start, main window, each top-level menu, each "…" item's dialog
+(and its tabs). Everything is found in the tree by role and name, and acted on at its box's centre."""
+
+from __future__ import annotations
+
+import time
+
+from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
+
+
+def _centre(node: dict) -> tuple[float, float]:
+    x, y, w, h = node["box"]
+    return x + w / 2, y + h / 2
+
+
+def _showing(node: dict) -> bool:
+    """SHOWING after the toolkit corrections (GTK4's VISIBLE counts there): VISIBLE alone is not enough,
+    LibreOffice's ghost VCL menu bar is visible."""
+    return "showing" in node["states"]
+
+
+def _under(nodes: list[dict], i: int) -> list[int]:
+    prefix = nodes[i]["path"] + "/"
+    return [j for j, n in enumerate(nodes) if n["path"].startswith(prefix)]
+
+
+def menus(nodes: list[dict]) -> list[tuple[str, dict]]:
+    """The top-level menus of the menu bars, left to right: (name, node)."""
+    bars = [i for i, n in enumerate(nodes) if n["role"] == "menu bar" and _showing(n) and n["box"][2] > 0]
+    found = [
+        (n["name"].strip(), n)
+        for i, n in enumerate(nodes)
+        if n["parent"] in bars
+        and n["role"] in ("menu", "menu item")
+        and n["name"].strip()
+        and _showing(n)
+        and n["box"][2] > 0
+    ]
+    return sorted(found, key=lambda m: (m[1]["box"][1], m[1]["box"][0]))
+
+
+def dialog_items(nodes: list[dict], menu: dict) -> list[tuple[str, dict]]:
+    """The items of an open menu whose label ends in "…" (they open a dialog), top to bottom."""
+    i = next((k for k, n in enumerate(nodes) if n["path"] == menu["path"]), None)
+    if i is None:
+        return []
+    items = [
+        nodes[j]
+        for j in _under(nodes, i)
+        if nodes[j]["role"].endswith("menu item")
+        and nodes[j]["name"].strip().endswith(DIALOG_SUFFIXES)
+        and ("enabled" in nodes[j]["states"] or "sensitive" in nodes[j]["states"])
+        and "showing" in nodes[j]["states"]
+        and nodes[j]["box"][2] > 0
+    ]
+    return [(n["name"].strip(), n) for n in sorted(items, key=lambda n: n["box"][1])]
+
+
+def _windows(ex: Explorer) -> int:
+    return sum(1 for w in ex.screen.windows() if not w.popup)
+
+
+def _popups(ex: Explorer) -> int:
+    return sum(1 for w in ex.screen.windows() if w.popup and w.box[2] > 0 and w.box[3] > 0)
+
+
+def _act(ex: Explorer, do, timeout: float = 3.0) -> bool:
+    """Act, then wait for the screen to change (the event's post-condition). When it does not, the
+    application is checked: gone (crash) or not answering its tree within the watchdog (hang)."""
+    before = ex.screen.grab()
+    do()
+    if ex.screen.changed(before, timeout):
+        return True
+    ex.check()
+    return False
+
+
+def _back_to(ex: Explorer, windows: int, tree: dict | None) -> None:
+    """Close what is open until only `windows` application windows are left: Escape, then a Cancel or
+    Close button of the tree, else the dialog is left open."""
+    for attempt in range(3):
+        if _windows(ex) <= windows and _popups(ex) <= ex.popups:
+            return
+        if attempt == 1 and tree is not None:
+            closer = next(
+                (
+                    n
+                    for n in tree["nodes"]
+                    if n["role"] == "push button" and n["name"] in CLOSERS and _showing(n)
+                ),
+                None,
+            )
+            if closer is not None:
+                _act(ex, lambda c=closer: ex.screen.click(*_centre(c)))
+                continue
+        _act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
+        deadline = time.monotonic() + 2.0
+        while _windows(ex) > windows and time.monotonic() < deadline:
+            time.sleep(0.1)
+    if _windows(ex) > windows:
+        raise Stop("left_open", "a dialog stayed open after Escape and Cancel")
+
+
+def _tabs(ex: Explorer, path: list[str], answer: dict) -> None:
+    nodes = answer["nodes"]
+    tabs = [n for n in nodes if n["role"] == "page tab" and _showing(n) and "selected" not in n["states"]]
+    for tab in tabs[: ex.limits.max_tabs]:
+        if not ex.ok_ok():
+            return
+        if _act(ex, lambda t=tab: ex.screen.click(*_centre(t))):
+            ex.observe([*path, f"tab:{tab['name'].strip()}"])
+
+
+def _dialog(ex: Explorer, menu: tuple[str, dict], item: tuple[str, dict], windows: int) -> None:
+    path = [f"menu:{menu[0]}", f"item:{item[0]}"]
+    if not _act(ex, lambda: ex.screen.click(*_centre(menu[1]))):
+        return
+    ex.screen.stable(ex.limits.settle_s)
+    _act(ex, lambda: ex.screen.click(*_centre(item[1])))
+    deadline = time.monotonic() + ex.limits.dialog_timeout_s
+    while _windows(ex) <= windows and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _, answer = ex.observe(path)
+    if _windows(ex) > windows:
+        _tabs(ex, path, answer)
+    ex.screen.park_pointer()
+    _back_to(ex, windows, answer)
+
+
+def explore(ex: Explorer) -> None:
+    """Run the plan; a Stop ends it with a failure state."""
+    try:
+        _plan(ex)
+    except Stop as stop:
+        ex.states.append(
+            State(path=["stop"], status=stop.status, message=stop.message, started_at=time.time())
+        )
+
+
+def _plan(ex: Explorer) -> None:
+    ex.wait_ready()
+    ex.screen.park_pointer()
+    _, answer = ex.observe(["start"])
+    windows = len(ex.top_windows(answer["nodes"]))
+    ex.popups = _popups(ex)
+    if windows > 1:  # a tip, welcome or recovery dialog over the main window: captured, then closed
+        _back_to(ex, _windows(ex) - (windows - 1), answer)
+        _, answer = ex.observe(["main"])
+    windows, ex.popups = _windows(ex), _popups(ex)
+    openers = []
+    for name, node in menus(answer["nodes"]):
+        if not ex.ok_ok():
+            return
+        if _act(ex, lambda n=node: ex.screen.click(*_centre(n))):
+            _, opened = ex.observe([f"menu:{name}"])
+            openers += [((name, node), item) for item in dialog_items(opened["nodes"], node)]
+        _back_to(ex, windows, None)
+    for menu, item in openers:
+        if not ex.ok_ok():
+            return
+        try:
+            _dialog(ex, menu, item, windows)
+        except Stop as stop:
+            if stop.status != "left_open" or ex.launch is None:
+                raise
+            # The dialog is recorded as left open; the application starts afresh for the next item.
+            path = [f"menu:{menu[0]}", f"item:{item[0]}"]
+            ex.states.append(
+                State(path=path, status="left_open", message=stop.message, started_at=time.time())
+            )
+            ex.app = ex.launch(ex.app)
+            ex.wait_ready()
+            ex.screen.park_pointer()
+            ex.screen.stable(ex.limits.settle_s)

@@ -1,0 +1,237 @@
+"""Deterministic exploration of one application: the main window, each top-level menu, each dialog
+that a menu item ending in "…" opens, and the tabs of a tabbed dialog, reached with real input.
+
+Each step acts (an XTEST click at an element's centre, or Escape), waits for its post-condition (the
+screen changed; a new window for a dialog), waits for a settled frame, walks the tree (again if the
+frame changed during the walk), and records the state unless an identical or near-identical screenshot
+(same bytes, or pHash within the radius) was recorded already. Failures end the application's
+exploration as a state row with a status: no_start, no_atspi, hang (a walk overran its watchdog),
+crash (the process died), left_open (a dialog that neither Escape nor Cancel closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from transforms.capture.desktop.elements import extract
+from transforms.capture.desktop.reader import Reader, WalkTimeout
+from transforms.capture.desktop.session import Session
+from transforms.capture.desktop.tree import Tree, correct
+from transforms.capture.desktop.xdisplay import Screen
+from transforms.curate.phash import hamming, phashes
+
+TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+DIALOG_SUFFIXES = ("…", "...")
+CLOSERS = ("Cancel", "_Cancel", "Close", "_Close", "OK", "_OK")
+
+
+class Stop(Exception):
+    """Exploration of this application ends here; `status` and `message` say why."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+@dataclass
+class State:
+    path: list[str]
+    status: str = "ok"
+    message: str = ""
+    started_at: float = 0.0
+    png: bytes | None = None
+    title: str = ""
+    elements: list[dict] = field(default_factory=list)
+    excluded: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    corrections: dict[str, int] = field(default_factory=dict)
+    settle_ms: float = 0.0
+    walk_ms: float = 0.0
+    seconds: float = 0.0
+    nodes: int = 0
+
+
+@dataclass
+class AppRun:
+    """What exploring one application on one screen gave."""
+
+    app: str
+    width: int
+    height: int
+    toolkit: str = ""
+    app_name: str = ""
+    states: list[State] = field(default_factory=list)
+    duplicates: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    left_behind: int = 0  # processes of the session still alive after tear-down (must be 0)
+
+
+@dataclass
+class Limits:
+    max_states: int = 40
+    start_timeout_s: float = 60.0
+    walk_timeout_s: float = 30.0
+    settle_s: float = 3.0
+    dialog_timeout_s: float = 6.0
+    budget_s: float = 600.0
+    phash_radius: int | None = None
+    max_tabs: int = 4
+
+
+class Explorer:
+    def __init__(self, session: Session, app, reader: Reader, screen: Screen, limits: Limits):
+        self.session, self.app, self.reader, self.screen, self.limits = session, app, reader, screen, limits
+        self.states: list[State] = []
+        self.toolkit = ""
+        self.app_name = ""
+        self.seen_sha: set[str] = set()
+        self.seen_phash: list[int] = []
+        self.duplicates = 0
+        self.popups = 0  # override-redirect windows showing in the main state (tooltips, splash)
+        self.started = time.monotonic()
+        self.launch = None  # (old process) -> new process: kills the application and starts it again
+        self.restarts = 0
+        self.on_state = lambda: None  # called after each recorded state (the worker samples memory)
+
+    # --- processes ---------------------------------------------------------------------------------
+
+    def pids(self) -> list[int]:
+        """The application's process and its descendants (LibreOffice works in soffice.bin)."""
+        family = [self.app.pid]
+        parents = {}
+        for pid in self.session.marked_pids():
+            try:
+                stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115
+                parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+        grew = True
+        while grew:
+            grew = False
+            for pid, parent in parents.items():
+                if parent in family and pid not in family:
+                    family.append(pid)
+                    grew = True
+        return family
+
+    def alive(self) -> bool:
+        return self.app.poll() is None or len(self.pids()) > 1
+
+    def ok_ok(self) -> bool:
+        ok = [s for s in self.states if s.status == "ok"]
+        return len(ok) < self.limits.max_states and time.monotonic() - self.started < self.limits.budget_s
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def walk(self) -> dict:
+        try:
+            answer = self.reader.walk(self.pids(), self.limits.walk_timeout_s)
+        except WalkTimeout as exc:
+            if not self.alive():
+                raise Stop("crash", f"the application exited (code {self.app.poll()})") from exc
+            raise Stop("hang", f"a tree walk overran its {self.limits.walk_timeout_s:g} s watchdog") from exc
+        if not answer.get("ok"):
+            raise Stop("hang", f"the tree reader failed: {answer.get('error')}")
+        if answer["apps"]:
+            app = answer["apps"][0]
+            self.app_name = app["name"] or self.app_name
+            self.toolkit = f"{app['toolkit']} {app['version']}".strip() or self.toolkit
+        return answer
+
+    def top_windows(self, nodes: list[dict]) -> list[int]:
+        """Indexes of the application's showing top-level windows with a box."""
+        apps = {i for i, n in enumerate(nodes) if n["role"] == "application"}
+        return [
+            i
+            for i, n in enumerate(nodes)
+            if n["parent"] in apps
+            and n["role"] in TOP_ROLES
+            and n["box"][2] > 0
+            and n["box"][3] > 0
+            and ("showing" in n["states"] or "visible" in n["states"])
+        ]
+
+    def check(self) -> None:
+        """Raise Stop when the application is gone or no longer answers a walk within the watchdog."""
+        if not self.alive():
+            raise Stop("crash", f"the application exited (code {self.app.poll()})")
+        self.walk()
+
+    def wait_ready(self) -> dict:
+        """The first walk that shows a window of the application."""
+        start = time.monotonic()
+        deadline, registered, retried = start + self.limits.start_timeout_s, False, False
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise Stop("no_start", f"the application exited at start (code {self.app.poll()})")
+            answer = self.walk()
+            registered = registered or bool(answer["apps"])
+            if self.top_windows(answer["nodes"]):
+                return answer
+            waited = time.monotonic() - start
+            if (
+                not registered
+                and self.launch is not None
+                and not retried
+                and waited > self.limits.start_timeout_s / 4
+            ):
+                # Once: an application whose bridge never registered may on a second start.
+                self.app, retried, start = self.launch(self.app), True, time.monotonic()
+                self.restarts += 1
+            time.sleep(0.5)
+        if registered:
+            raise Stop(
+                "no_atspi",
+                f"the application showed no window in its tree within {self.limits.start_timeout_s:g} s",
+            )
+        raise Stop(
+            "no_atspi",
+            f"the application never appeared on the accessibility bus in {self.limits.start_timeout_s:g} s",
+        )
+
+    # --- states ------------------------------------------------------------------------------------
+
+    def observe(self, path: list[str]) -> tuple[State, dict]:
+        """Settle, walk (twice if the frame moved meanwhile), and record the state unless seen."""
+        state = State(path=path, started_at=time.time())
+        t0 = time.monotonic()
+        rgb, _ = self.screen.stable(self.limits.settle_s)
+        state.settle_ms = (time.monotonic() - t0) * 1000
+        for _ in range(2):
+            t1 = time.monotonic()
+            answer = self.walk()
+            state.walk_ms = (time.monotonic() - t1) * 1000
+            after = self.screen.grab()
+            if after == rgb:
+                break
+            rgb, _ = self.screen.stable(self.limits.settle_s)
+        if not self.alive():
+            raise Stop("crash", f"the application exited (code {self.app.poll()})")
+        png = self.screen.png(rgb)
+        sha = hashlib.sha256(png).hexdigest()
+        ph = int(phashes([png], workers=1)[0])
+        near = self.seen_phash and hamming(np.array(self.seen_phash, dtype=np.uint64), np.uint64(ph)).min()
+        radius = self.limits.phash_radius
+        if sha in self.seen_sha or (self.seen_phash and radius is not None and near <= radius):
+            self.duplicates += 1
+            return state, answer
+        self.seen_sha.add(sha)
+        self.seen_phash.append(ph)
+        tree = Tree(
+            answer["nodes"], self.toolkit, self.screen.windows(), (self.screen.width, self.screen.height)
+        )
+        tree.origins, tree.app = self.screen.client_origins(), self.app_name
+        correct(tree)
+        state.elements, state.excluded, state.counts = extract(tree)
+        state.corrections, state.png, state.nodes = tree.corrections, png, len(answer["nodes"])
+        tops = self.top_windows(answer["nodes"])
+        state.title = answer["nodes"][tops[-1]]["name"] if tops else ""
+        state.seconds = time.monotonic() - t0
+        self.states.append(state)
+        self.on_state()
+        return state, answer

@@ -1,0 +1,94 @@
+"""Explored applications as the capture tables: one captures row per state (and per failure), with the
+application, its toolkit and the actions that reached the state; its screenshot, elements and
+excluded elements."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from schemas.capture import COUNTED_EXCLUSIONS
+from schemas.registry import TABLES, schema
+from transforms.capture.desktop.explore import AppRun
+from transforms.capture.records import capture_id_for
+from transforms.capture.render import png_size
+from transforms.ids import row_id, sha256_hex
+
+PLATFORM = "desktop"
+
+
+def device_name(run: AppRun) -> str:
+    return f"screen-{run.width}x{run.height}"
+
+
+def _message(run: AppRun, state) -> str:
+    notes = [state.message] if state.message else []
+    if state.corrections:
+        notes.append(
+            "corrections: " + ", ".join(f"{k} ({v} nodes)" for k, v in sorted(state.corrections.items()))
+        )
+    return "; ".join(notes)
+
+
+def _capture(source_id: str, run: AppRun, state, sha: str) -> dict:
+    key = "/".join([run.app, *state.path])
+    counts = {f"excluded_{r}": state.counts.get(r, 0) for r in COUNTED_EXCLUSIONS}
+    return {
+        "capture_id": capture_id_for(source_id, key, sha, device_name(run)),
+        "source_id": source_id,
+        "page_path": key,
+        "page_sha256": sha,
+        "device": device_name(run),
+        "platform": PLATFORM,
+        "status": state.status,
+        "message": _message(run, state),
+        "viewport_width": run.width,
+        "viewport_height": run.height,
+        "device_scale_factor": 1.0,
+        "n_parts": 1 if state.png else 0,
+        "title": state.title or None,
+        "n_elements": len(state.elements),
+        **counts,
+        "script_errors": 0,
+        "app": run.app,
+        "toolkit": run.toolkit or None,
+        "action_path": list(state.path),
+    }
+
+
+def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, pl.DataFrame]:
+    """Capture tables of a desktop source from its runs (each with the sha256 of what the app was given)."""
+    out: dict[str, list] = {"captures": [], "screenshots": [], "elements": [], "excluded_elements": []}
+    element_columns = schema("elements")
+    for run, sha in runs:
+        for state in run.states:
+            capture = _capture(source_id, run, state, sha)
+            if state.status == "ok" and not state.elements:
+                capture |= {"status": "empty", "message": "no element showing", "n_parts": 0}
+            out["captures"].append(capture)
+            if capture["status"] != "ok":
+                continue
+            width, height = png_size(state.png)
+            sid = sha256_hex(state.png)
+            where = {"source_id": source_id, "capture_id": capture["capture_id"], "part_index": 0}
+            out["screenshots"].append(
+                where
+                | {
+                    "screenshot_id": sid,
+                    "device": capture["device"],
+                    "platform": PLATFORM,
+                    "scroll_y": 0.0,
+                    "width": width,
+                    "height": height,
+                    "png": state.png,
+                }
+            )
+            for index, el in enumerate(state.elements):
+                row = (
+                    dict.fromkeys(element_columns)
+                    | where
+                    | el
+                    | {"screenshot_id": sid, "element_index": index}
+                )
+                out["elements"].append(row | {"element_id": row_id("elements", row)})
+            out["excluded_elements"] += [where | ex | {"screenshot_id": sid} for ex in state.excluded]
+    return {name: TABLES[name].frame(rows) for name, rows in out.items()}

@@ -1,0 +1,234 @@
+"""An accessibility tree as element rows: toolkit corrections, clipping, occlusion, exclusions.
+
+Pure: takes the walker's nodes, the toolkit of the application, the X windows (bottom to top) and
+the screen size, and returns the elements and excluded elements of one screenshot. Each toolkit
+correction is a named function; the names of those that changed something are reported with the
+counts, so a capture says which corrections its boxes went through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2
+
+# AT-SPI roles as the web's ARIA roles, so annotation's nouns ("button", "menu item"...) apply.
+ROLE_AS_ARIA = {
+    "push button": "button",
+    "toggle button": "button",
+    "button": "button",
+    "menu item": "menuitem",
+    "check menu item": "menuitem",
+    "radio menu item": "menuitem",
+    "menu": "menuitem",
+    "check box": "checkbox",
+    "radio button": "radio",
+    "combo box": "combobox",
+    "text": "textbox",
+    "entry": "textbox",
+    "password text": "textbox",
+    "spin button": "textbox",
+    "page tab": "tab",
+    "link": "link",
+    "label": "text",
+    "static": "text",
+    "heading": "heading",
+    "image": "img",
+    "icon": "img",
+    "list item": "listitem",
+    "tree item": "treeitem",
+    "table cell": "cell",
+    "slider": "slider",
+    "switch": "switch",
+    "tool bar": "toolbar",
+    "status bar": "status",
+}
+INTERACTIVE_ROLES = {
+    "button",
+    "menuitem",
+    "checkbox",
+    "radio",
+    "combobox",
+    "textbox",
+    "tab",
+    "link",
+    "slider",
+    "switch",
+    "listitem",
+    "treeitem",
+    "cell",
+}
+# Roles that only hold other things: never elements themselves, unless they have an action.
+CONTAINERS = {
+    "application",
+    "frame",
+    "window",
+    "dialog",
+    "file chooser",
+    "alert",
+    "filler",
+    "panel",
+    "scroll pane",
+    "viewport",
+    "layered pane",
+    "root pane",
+    "split pane",
+    "glass pane",
+    "option pane",
+    "internal frame",
+    "redundant object",
+    "unknown",
+    "invalid",
+    "section",
+    "grouping",
+    "menu bar",
+    "popup menu",
+    "page tab list",
+    "tool bar",
+    "status bar",
+    "separator",
+    "scroll bar",
+    "table",
+    "tree table",
+    "tree",
+    "list",
+    "list box",
+    "document frame",
+    "document text",
+    "document spreadsheet",
+    "form",
+}
+CLIPPERS = {"scroll pane", "viewport", "table", "tree table", "list", "list box", "tree"}
+GTK_CLASS_NAME = re.compile(r"^(Gtk|Adw|Gdk)[A-Z]\w*$")
+
+
+@dataclass
+class Tree:
+    nodes: list[dict]
+    toolkit: str  # e.g. "GTK 3.24.38", "Qt 5.15.8", "VCL", as the application reports it
+    windows: list  # xdisplay.Window, bottom to top
+    size: tuple[int, int]
+    origins: dict = field(default_factory=dict)  # window title -> client areas [x, y, w, h]
+    app: str = ""  # the application's accessible name (soffice for LibreOffice)
+    corrections: dict[str, int] = field(default_factory=dict)
+
+    def box(self, i: int) -> Box | None:
+        x, y, w, h = self.nodes[i]["box"]
+        return None if w <= 0 or h <= 0 else (x, y, x + w, y + h)
+
+    def ancestors(self, i: int):
+        p = self.nodes[i]["parent"]
+        while p >= 0:
+            yield p
+            p = self.nodes[p]["parent"]
+
+    def showing(self, i: int) -> bool:
+        return "showing" in self.nodes[i]["states"]
+
+
+# --- toolkit corrections (each named; the count of nodes it changed is reported) -------------------
+
+
+def gtk4_window_origin(tree: Tree) -> int:
+    """GTK4 reports boxes relative to the toplevel and never sets SHOWING: shift every node by the X
+    window's origin (the toplevel centred in its X window, whose margin holds the shadow), and read
+    VISIBLE (with the toplevel SHOWING) as showing."""
+    changed, shift = 0, {}
+    for i, node in enumerate(tree.nodes):
+        if node["parent"] >= 0 and tree.nodes[node["parent"]]["role"] == "application":
+            areas = tree.origins.get(node["name"]) or []
+            _, _, fw, fh = node["box"]
+            fit = min(areas, key=lambda a: abs(a[2] - fw) + abs(a[3] - fh), default=None)
+            if fit is not None:
+                shift[i] = (fit[0] + (fit[2] - fw) / 2, fit[1] + (fit[3] - fh) / 2)
+        top = i if i in shift else next((a for a in tree.ancestors(i) if a in shift), None)
+        if top is None:
+            continue
+        dx, dy = shift[top]
+        x, y, w, h = node["box"]
+        node["box"] = [x + dx, y + dy, w, h]
+        if "visible" in node["states"] and "showing" in tree.nodes[top]["states"]:
+            node["states"] = sorted({*node["states"], "showing"})
+        if GTK_CLASS_NAME.match(node["name"]):  # an unlabelled widget is named after its class
+            node["name"] = ""
+        changed += 1
+    return changed
+
+
+def qt_closed_popup_rows(tree: Tree) -> int:
+    """Qt reports the rows of a closed popup (a combo box's list, a submenu) at (0, 0) relative to
+    nothing: a node at the origin whose popup ancestor is not showing is hidden."""
+    changed = 0
+    for i, node in enumerate(tree.nodes):
+        x, y, _, _ = node["box"]
+        if "showing" in node["states"] and x == 0 and y == 0:
+            popups = [a for a in tree.ancestors(i) if tree.nodes[a]["role"] in ("popup menu", "list", "menu")]
+            if popups and not tree.showing(popups[0]):
+                node["states"] = [s for s in node["states"] if s != "showing"]
+                changed += 1
+    return changed
+
+
+def gtk2_popup_showing(tree: Tree) -> int:
+    """GTK2 (GIMP) never sets SHOWING on the items of an open popup menu: a VISIBLE menu item whose
+    box lies inside an open override-redirect window (the popup) is showing."""
+    popups = [w.box for w in tree.windows if w.popup and w.box[2] - w.box[0] > 1]
+    changed = 0
+    for i, node in enumerate(tree.nodes):
+        box = tree.box(i)
+        if "showing" in node["states"] or "visible" not in node["states"] or box is None:
+            continue
+        if not node["role"].endswith("menu item") and node["role"] not in ("menu", "separator"):
+            continue
+        if any(p[0] <= box[0] and p[1] <= box[1] and box[2] <= p[2] and box[3] <= p[3] for p in popups):
+            node["states"] = sorted({*node["states"], "showing"})
+            changed += 1
+    return changed
+
+
+def vcl_ghost_menubar(tree: Tree) -> int:
+    """LibreOffice with its GTK3 plugin draws GTK's native menu bar and still reports VCL's own (in its
+    root pane), never drawn, as showing, at boxes that are not the drawn ones (one menu bar lower, or
+    narrower than the drawn labels): of menu bars listing the same menus, the ones in a root pane are
+    hidden, with everything in them, when another one is left (else all but the topmost)."""
+    bars: dict[tuple, list[int]] = {}
+    for i, node in enumerate(tree.nodes):
+        if node["role"] == "menu bar":
+            names = tuple(n["name"] for n in tree.nodes if n["parent"] == i and n["name"])
+            bars.setdefault(names, []).append(i)
+    changed = 0
+    for names, same in bars.items():
+        if len(same) < 2 or not names:
+            continue
+        native = [i for i in same if not any(tree.nodes[a]["role"] == "root pane" for a in tree.ancestors(i))]
+        keep = native[:1] or sorted(same, key=lambda i: tree.nodes[i]["box"][1])[:1]
+        for ghost in (i for i in same if i not in keep):
+            for j, node in enumerate(tree.nodes):
+                if (j == ghost or ghost in tree.ancestors(j)) and "showing" in node["states"]:
+                    node["states"] = [s for s in node["states"] if s != "showing"]
+                    changed += 1
+    return changed
+
+
+def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
+    """The corrections a toolkit (as the application reports it) and application need."""
+    kit = toolkit.lower()
+    fixes = []
+    if kit.startswith(("gtk 4", "gtk4")):
+        fixes.append(gtk4_window_origin)
+    if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
+        fixes.append(vcl_ghost_menubar)
+    if kit.startswith("qt"):
+        fixes.append(qt_closed_popup_rows)
+    if kit.startswith(("gail", "gtk 2")):
+        fixes.append(gtk2_popup_showing)
+    return fixes
+
+
+def correct(tree: Tree) -> None:
+    for fix in corrections_for(tree.toolkit, tree.app):
+        n = fix(tree)
+        if n:
+            tree.corrections[fix.__name__] = n

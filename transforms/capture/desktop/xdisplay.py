@@ -1,0 +1,169 @@
+"""The X side of a session: screenshots, the stacking order of windows, and real input through XTEST.
+
+Input goes through the X server as a person's would (XTEST fake pointer and key events), never through
+AT-SPI `do_action`: a `do_action` that opens a modal dialog blocks that client's connection until the
+dialog closes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from dataclasses import dataclass
+
+from PIL import Image
+from Xlib import XK, X
+from Xlib import display as xdisplay
+from Xlib.error import XError
+from Xlib.ext import xtest
+
+
+@dataclass(frozen=True)
+class Window:
+    """A viewable top-level window: its box on the screen [x1, y1, x2, y2], title, and whether the window
+    manager leaves it alone (menus and tooltips are override-redirect)."""
+
+    wid: int
+    box: tuple[int, int, int, int]
+    title: str
+    popup: bool
+
+
+class Screen:
+    def __init__(self, display_name: str):
+        self.d = xdisplay.Display(display_name)
+        self.root = self.d.screen().root
+        geometry = self.root.get_geometry()
+        self.width, self.height = geometry.width, geometry.height
+        self._net_name = self.d.intern_atom("_NET_WM_NAME")
+        self._utf8 = self.d.intern_atom("UTF8_STRING")
+
+    def close(self) -> None:
+        try:
+            self.d.close()
+        except (XError, OSError):
+            pass
+
+    # --- pixels ------------------------------------------------------------------------------------
+
+    def grab(self) -> bytes:
+        """The whole screen as raw RGB bytes."""
+        raw = self.root.get_image(0, 0, self.width, self.height, X.ZPixmap, 0xFFFFFFFF).data
+        return Image.frombytes("RGB", (self.width, self.height), raw, "raw", "BGRX").tobytes()
+
+    def png(self, rgb: bytes) -> bytes:
+        out = io.BytesIO()
+        Image.frombytes("RGB", (self.width, self.height), rgb).save(out, "PNG", compress_level=6)
+        return out.getvalue()
+
+    def stable(self, timeout: float, interval: float = 0.12) -> tuple[bytes, bool]:
+        """The screen once two frames `interval` apart are identical (a settled frame), and whether it
+        settled within `timeout` (else the last frame)."""
+        deadline = time.monotonic() + timeout
+        last = self.grab()
+        while time.monotonic() < deadline:
+            time.sleep(interval)
+            now = self.grab()
+            if now == last:
+                return now, True
+            last = now
+        return last, False
+
+    def changed(self, before: bytes, timeout: float, interval: float = 0.05) -> bool:
+        """Wait until the screen differs from `before` (the post-condition of an input event)."""
+        digest = hashlib.blake2b(before, digest_size=16).digest()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if hashlib.blake2b(self.grab(), digest_size=16).digest() != digest:
+                return True
+            time.sleep(interval)
+        return False
+
+    # --- windows -----------------------------------------------------------------------------------
+
+    def _title(self, window) -> str:
+        try:
+            prop = window.get_full_property(self._net_name, self._utf8)
+            if prop is not None:
+                return prop.value.decode("utf-8", "replace")
+            return window.get_wm_name() or ""
+        except (XError, UnicodeDecodeError):
+            return ""
+
+    def _client_title(self, frame) -> str:
+        """A frame's title: its own, or that of the client window the window manager put inside it."""
+        title = self._title(frame)
+        if title:
+            return title
+        try:
+            for child in frame.query_tree().children:
+                title = self._title(child) or self._client_title(child)
+                if title:
+                    return title
+        except XError:
+            pass
+        return ""
+
+    def windows(self) -> list[Window]:
+        """Viewable top-level windows, bottom to top (the X stacking order)."""
+        found = []
+        for child in self.root.query_tree().children:
+            try:
+                attrs = child.get_attributes()
+                if attrs.map_state != X.IsViewable or attrs.win_class == X.InputOnly:
+                    continue
+                g = child.get_geometry()
+            except XError:
+                continue
+            box = (g.x, g.y, g.x + g.width + 2 * g.border_width, g.y + g.height + 2 * g.border_width)
+            found.append(Window(child.id, box, self._client_title(child), bool(attrs.override_redirect)))
+        return found
+
+    def client_origins(self) -> dict[str, list[tuple[int, int, int, int]]]:
+        """Application windows by title: where each client area lies on the screen [x, y, w, h] (what
+        a toolkit that reports window-relative boxes, such as GTK4, must be shifted by)."""
+        out: dict[str, list] = {}
+        for top in self.root.query_tree().children:
+            try:
+                if top.get_attributes().map_state != X.IsViewable:
+                    continue
+                stack = [top]
+                while stack:
+                    w = stack.pop()
+                    title = self._title(w)
+                    if title:
+                        g = w.get_geometry()
+                        pos = w.translate_coords(self.root, 0, 0)
+                        out.setdefault(title, []).append((-pos.x, -pos.y, g.width, g.height))
+                        continue
+                    stack.extend(w.query_tree().children)
+            except XError:
+                continue
+        return out
+
+    # --- input -------------------------------------------------------------------------------------
+
+    def click(self, x: float, y: float) -> None:
+        """A left click at (x, y), kept on the screen (X coordinates are 16-bit)."""
+        xi = min(max(int(round(x)), 0), self.width - 1)
+        yi = min(max(int(round(y)), 0), self.height - 1)
+        xtest.fake_input(self.d, X.MotionNotify, x=xi, y=yi)
+        self.d.sync()
+        time.sleep(0.03)
+        xtest.fake_input(self.d, X.ButtonPress, 1)
+        xtest.fake_input(self.d, X.ButtonRelease, 1)
+        self.d.sync()
+
+    def key(self, name: str, *modifiers: str) -> None:
+        codes = [self.d.keysym_to_keycode(XK.string_to_keysym(k)) for k in (*modifiers, name)]
+        for code in codes:
+            xtest.fake_input(self.d, X.KeyPress, code)
+        for code in reversed(codes):
+            xtest.fake_input(self.d, X.KeyRelease, code)
+        self.d.sync()
+
+    def park_pointer(self) -> None:
+        """Move the pointer to the bottom-right corner, where it hovers over nothing."""
+        xtest.fake_input(self.d, X.MotionNotify, x=self.width - 1, y=self.height - 1)
+        self.d.sync()
