@@ -82,9 +82,8 @@ def _rows(where: Locations) -> dict[str, dict[str, int]]:
 
 
 @task
-def record_metrics_and_inputs(where: Locations) -> None:
-    """data/metrics/ (DVC metrics and plots) and data/inputs.json (what every published source was made
-    from, as its capture recorded it), rewritten from what is published now."""
+def record_metrics(where: Locations) -> None:
+    """data/metrics/: the DVC metrics and plots of what is published now."""
     rows = _rows(where)
     grounding = read_published(where.partitions("grounding"), "grounding", ["tier", "difficulty"])
     quarantine = read_published(where.partitions("quarantine"), "quarantine", ["table", "check"])
@@ -93,14 +92,20 @@ def record_metrics_and_inputs(where: Locations) -> None:
     write_bytes_atomic(as_json(dataset_metrics(rows, ledger, grounding, quarantine)), files["dataset"])
     write_bytes_atomic(difficulty_histogram(grounding).encode(), files["difficulty"])
     write_bytes_atomic(source_counts(rows).encode(), files["sources"])
+
+
+@task
+def record_inputs(where: Locations) -> None:
+    """data/inputs.json: what every published source was made from, as its capture recorded it, and the
+    pages it captured."""
     records = {}
     for source_id in where.published_sources():
         try:
             row = read_table(where.stage("capture", source_id), "inputs").row(0, named=True)
         except (TableReadError, IndexError):
             continue  # captured before inputs were recorded: listed with its pages only
-        records[source_id] = {"entry": json.loads(row["entry"]), "fingerprint": row["fingerprint"]}
-        records[source_id]["files"] = row["files"]
+        del row["source_id"]
+        records[source_id] = {**row, "entry": json.loads(row["entry"])}
     captures = read_published(
         where.partitions("captures"), "captures", ["source_id", "page_path", "page_sha256"]
     )
@@ -120,7 +125,8 @@ def publish(sources: list[str] | None = None) -> dict[str, dict[str, int]]:
     with progress.stage_bar("publish", len(chosen), "source"):
         futures = {s.id: publish_source.submit(s.id, where) for s in chosen}
         counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
-    record_metrics_and_inputs(where)
+    record_metrics(where)
+    record_inputs(where)
     version = _catalog_and_version(where)
     report = report_version(version, where)
     get_run_logger().info("version %s, catalog %s, data card %s", version["version"], where.catalog, report)
