@@ -63,6 +63,7 @@ def main() -> int:
     os.environ |= {"GROUNDMILL_ROOT": str(root), "PREFECT_HOME": str(root / ".prefect")}
     os.environ |= {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")  # a first start, busy
     from flows.capture import capture
     from flows.locations import project_locations
     from flows.runners import shared_cluster, task_runner, workers_reach_api

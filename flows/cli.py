@@ -107,8 +107,8 @@ def _sources(args: argparse.Namespace, where) -> int:
 
     if args.action == "list":
         for source in load_sources(where.sources_file):
-            print_ = fingerprint(source, where.root)[:12]
-            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({print_})")
+            short = fingerprint(source, where.root)[:12]
+            print(f"{source.id:<24} {source.kind:<9} {source.location}  ({short})")
         return 0
     if args.action == "remove":
         from flows.register import remove_source
@@ -270,9 +270,13 @@ def _run(args: argparse.Namespace, where) -> int:
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
     from flows.curate import NothingUsable
     from flows.outcomes import SourcesFailed
+    from flows.register import changed_sources
     from flows.runners import workers_reach_api
     from flows.server import ServerStartError, prefect_api
 
+    if args.command == "watch" and not changed_sources(where):  # answered without starting Prefect
+        print("no source changed")
+        return 0
     try:
         with prefect_api(params.run.server_start_timeout_s), workers_reach_api(params.run):
             done = _flows(args, where, params)
@@ -293,11 +297,6 @@ def _run(args: argparse.Namespace, where) -> int:
 def _flows(args: argparse.Namespace, where, params) -> int:
     """`watch`, `run` (then its summary), or one stage on the task runner params.yaml names."""
     if args.command == "watch":
-        from flows.register import changed_sources
-
-        if not changed_sources(where):  # answered without starting Prefect
-            print("no source changed")
-            return 0
         from flows.watch import watch_sources
 
         ran = watch_sources()

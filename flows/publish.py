@@ -11,6 +11,7 @@ Sources no longer in sources.yaml are not carried into the new version: they lea
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -87,6 +88,16 @@ def _stage_version(where: Locations, source_ids: list[str], staging: Path) -> di
     return counts
 
 
+def _forget_removed(where: Locations) -> None:
+    """After the swap: the stage outputs and run logs of the sources no longer in sources.yaml (their
+    partitions left with the version just published)."""
+    listed = {s.id for s in select_sources(where, None)}
+    written = {p.name for stage in STAGES for p in where.stage(stage, "-").parent.glob("[!.]*")}
+    for source_id in written - listed:
+        for folder in where.source_folders(source_id):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _catalog_and_version(where: Locations) -> dict:
     """Record the version of what is published now and rebuild the catalog over it."""
     version = record_version(
@@ -105,9 +116,8 @@ def _rows(where: Locations) -> dict[str, dict[str, int]]:
 
 
 @task
-def record_metrics_and_inputs(where: Locations) -> None:
-    """data/metrics/ (DVC metrics and plots) and data/inputs.json (what every published source was made
-    from, as its capture recorded it), rewritten from what is published now."""
+def record_metrics(where: Locations) -> None:
+    """data/metrics/: the DVC metrics and plots of what is published now."""
     rows = _rows(where)
     grounding = read_published(where.partitions("grounding"), "grounding", ["tier", "difficulty"])
     quarantine = read_published(where.partitions("quarantine"), "quarantine", ["table", "check"])
@@ -116,14 +126,20 @@ def record_metrics_and_inputs(where: Locations) -> None:
     write_bytes_atomic(as_json(dataset_metrics(rows, ledger, grounding, quarantine)), files["dataset"])
     write_bytes_atomic(difficulty_histogram(grounding).encode(), files["difficulty"])
     write_bytes_atomic(source_counts(rows).encode(), files["sources"])
+
+
+@task
+def record_inputs(where: Locations) -> None:
+    """data/inputs.json: what every published source was made from, as its capture recorded it, and the
+    pages it captured."""
     records = {}
     for source_id in where.published_sources():
         try:
             row = read_table(where.stage("capture", source_id), "inputs").row(0, named=True)
         except (TableReadError, IndexError):
             continue  # captured before inputs were recorded: listed with its pages only
-        records[source_id] = {"entry": json.loads(row["entry"]), "fingerprint": row["fingerprint"]}
-        records[source_id]["files"] = row["files"]
+        del row["source_id"]
+        records[source_id] = {**row, "entry": json.loads(row["entry"])}
     captures = read_published(
         where.partitions("captures"), "captures", ["source_id", "page_path", "page_sha256"]
     )
@@ -151,7 +167,9 @@ def publish(
         except _NothingPublished as nothing:
             return nothing.args[0]
         crashpoint("publish.swapped")
-        record_metrics_and_inputs(where)
+        _forget_removed(where)
+        record_metrics(where)
+        record_inputs(where)
         version = _catalog_and_version(where)
         report = report_version(version, where)
         get_run_logger().info(

@@ -8,7 +8,7 @@ version released before (the same content published again, its tag exists) is no
 commit, tag or push.
 
 DVC stores files by content, so a push after adding a source sends that source's new partitions and
-the few files that changed (the catalog, the directory listings), never the other sources' data.
+the directory listings, never the other sources' data.
 Outside a git + DVC checkout, inside `dvc repro` (which records dvc.lock itself), and where no DVC
 remote is configured (a lock whose data is in no remote must never be committed), nothing is done.
 """
