@@ -12,7 +12,7 @@ from transforms.capture import ocr
 
 
 def with_alignment(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[str, pl.DataFrame]:
-    """The tables with the check's counts on the first `check_screenshots` ok captures per
+    """The tables with the check's counts on the first `check_screenshots` ok captures (by page path) per
     application; unchanged where tesseract is missing or the check is off."""
     captures = tables["captures"]
     if params.check_screenshots <= 0 or not ocr.available() or captures.is_empty():
@@ -21,7 +21,7 @@ def with_alignment(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[s
     picked = (
         captures.filter(pl.col("status") == "ok")
         .with_columns(group=pl.coalesce("app", "source_id"))
-        .sort("started_at", "capture_id")
+        .sort("page_path", "capture_id")  # the same captures in every run (ids are content hashes)
         .group_by("group", maintain_order=True)
         .head(params.check_screenshots)
         .join(shots.select("capture_id", "screenshot_id", "png"), on="capture_id")
