@@ -115,8 +115,8 @@ def test_grounded_steps_become_instructions_and_the_rest_skipped_rows(source):
     args = json.loads(rows[2]["action_args"])
     assert args["value"] == "Alpha" and args["step"] == 1 and args["howto_id"] == mined.howto["howto_id"][0]
     assert sorted(mined.skipped["reason"]) == [
-        "how-to step 4: 'Delete' on several elements",
-        "how-to step 5: 'Publish' on no screen of the source",
+        "absent: how-to step 5: 'Publish' on no screen of the source",
+        "ambiguous: how-to step 4: 'Delete' on several elements",
     ]
     books = {b["table"]: b for b in mined.books}
     assert books["instructions.howto"] == {
