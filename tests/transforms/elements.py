@@ -142,6 +142,26 @@ def _page_rows(n: int, capture_id: str, image: bytes, n_elements: int) -> tuple[
     return shot | {"width": width, "height": height, "png": image}, capture
 
 
+def _marked(image: bytes, elements: list[dict]) -> bytes:
+    """The image with a small mark at each element's centre, in a colour that stands out from what is
+    there: an element whose box is one flat colour shows nothing, and gets no phrase."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    picture = Image.open(io.BytesIO(image)).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    for r in elements:
+        cx, cy = (r["x1"] + r["x2"]) // 2, (r["y1"] + r["y2"]) // 2
+        if not (0 <= cx < picture.width and 0 <= cy < picture.height):
+            continue
+        light = sum(picture.getpixel((int(cx), int(cy)))) > 384
+        draw.rectangle((cx - 2, cy - 2, cx + 2, cy + 2), fill=(20, 20, 20) if light else (240, 240, 240))
+    out = io.BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
 def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0) -> dict[str, pl.DataFrame]:
     """The capture and annotate tables of a small source, with real PNGs and every id the content hash
     it claims: `pages` maps a capture id to (png, element rows made with `el`)."""
@@ -153,7 +173,7 @@ def source_tables(pages: dict[str, tuple[bytes, list[dict]]], refusals: int = 0)
 
     rows, shots, captures = [], [], []
     for n, (capture_id, (image, elements)) in enumerate(sorted(pages.items())):
-        shot, capture = _page_rows(n, capture_id, image, len(elements))
+        shot, capture = _page_rows(n, capture_id, _marked(image, elements), len(elements))
         shots.append(shot)
         captures.append(capture)
         where = {"screenshot_id": shot["screenshot_id"], "capture_id": capture_id, "part_index": 0}

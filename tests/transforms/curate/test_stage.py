@@ -317,6 +317,9 @@ def test_difficulty_grows_with_smaller_targets_crowds_icons_and_harder_perspecti
     graded = grade_difficulty(grounding, elements, shots, DifficultyParams())
     text = graded.filter(pl.col("perspective") == "text")
     score_of = dict(text.select("label", "difficulty").iter_rows())
+    # the icon's name is not on screen, so it has no text row (issue 14): its appearance row instead
+    icon = graded.filter((pl.col("label") == "Settings") & (pl.col("perspective") == "appearance"))
+    score_of["Settings"] = icon["difficulty"].item()
     assert score_of["Big"] < score_of["Small"] < score_of["Settings"] < score_of["Tiny"]
     assert dict(text.select("label", "tier").iter_rows())["Big"] == "easy"
     spatial = dict(
