@@ -264,6 +264,7 @@ def test_removing_a_source_unpublishes_it_in_the_next_release(released):
     root, _ = released
     kept = {k: v for k, v in published(root).items() if "source=deep" not in k}
     sh(root, "groundmill", "sources", "remove", "deep")
+    sh(root, "groundmill", "sources", "remove", "ghost")  # the source without a folder, added above
     sh(root, "groundmill", "publish")
     assert published(root) == kept
     assert len(tags(root)) == 3 and "deep" not in (root / "sources.yaml").read_text()
