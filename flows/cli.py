@@ -294,26 +294,6 @@ def _run(args: argparse.Namespace, where) -> int:
     return done
 
 
-def _flows(args: argparse.Namespace, where, params) -> int:
-    """`watch`, `run` (then its summary), or one stage on the task runner params.yaml names."""
-    if args.command == "watch":
-        from flows.watch import watch_sources
-
-        ran = watch_sources()
-        print("ran the lifecycle for: " + ", ".join(ran) if ran else "no source changed")
-        return 0
-    if args.command == "run":
-        from flows.lifecycle import lifecycle
-
-        lifecycle(args.sources)
-        return _summary(args, where)
-    from flows.runners import task_runner
-
-    stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
-    stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)
-    return 0
-
-
 def _say_if_not_released(where, params) -> None:
     """One line on stderr where the version could not be released for want of a DVC remote."""
     from flows.release import NO_REMOTE, why_not
