@@ -49,6 +49,20 @@ class ChatClient:
     def close(self) -> None:
         self.http.close()
 
+    def counts(self) -> dict:
+        """What this client spent: requests, cache hits, retries, failures, tokens and cost (a
+        `model_usage` row's numbers)."""
+        u = self.usage
+        return {
+            "requests": u.requests,
+            "cache_hits": u.cache_hits,
+            "retries": u.retries,
+            "failures": u.failures,
+            "prompt_tokens": u.prompt_tokens,
+            "completion_tokens": u.completion_tokens,
+            "cost_usd": self.cost_usd(),
+        }
+
     def cost_usd(self) -> float:
         p = self.params
         return round(

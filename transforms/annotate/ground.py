@@ -90,16 +90,7 @@ class ModelChecked:
 
     def usage(self, source_id: str) -> dict:
         inner = self.inner.usage(source_id)
-        u = self.client.usage
-        mine = {
-            "requests": u.requests,
-            "cache_hits": u.cache_hits,
-            "retries": u.retries,
-            "failures": u.failures,
-            "prompt_tokens": u.prompt_tokens,
-            "completion_tokens": u.completion_tokens,
-            "cost_usd": self.client.cost_usd(),
-        }
+        mine = self.client.counts()
         return {**inner, **{k: inner.get(k, 0) + v for k, v in mine.items()}}
 
     def close(self) -> None:

@@ -235,15 +235,4 @@ class ModelAnnotator:
         self.client.close()
 
     def usage(self, source_id: str) -> dict:
-        u = self.client.usage
-        return {
-            "source_id": source_id,
-            "annotator": self.name,
-            "requests": u.requests,
-            "cache_hits": u.cache_hits,
-            "retries": u.retries,
-            "failures": u.failures,
-            "prompt_tokens": u.prompt_tokens,
-            "completion_tokens": u.completion_tokens,
-            "cost_usd": self.client.cost_usd(),
-        }
+        return {"source_id": source_id, "annotator": self.name, **self.client.counts()}
