@@ -39,7 +39,8 @@ FUNCTION = re.compile(
 )
 APPEARANCE = re.compile(
     rf"^the (?:(?P<size>large|small) )?(?:(?P<weight>bold) )?(?:(?P<colour>{_COLOURS}) )?"
-    rf"(?:(?P<shape>round|pill-shaped) )?(?P<noun>{_N})(?: with an? (?P<glyph>.+) symbol)?$"
+    rf"(?:(?P<shape>round|pill-shaped) )?(?:\"(?P<label>[^\"]+)\" )?"
+    rf"(?P<noun>{_N})(?: with an? (?P<glyph>.+) symbol)?$"
 )
 # Instructions: an action verb before a referring expression, an intent before an instruction, or a goal.
 EXPLICIT = re.compile(r"^To (?P<goal>[^,]+), (?P<rest>.+)$")
@@ -118,6 +119,7 @@ def parse_expression(text: str) -> Claims | None:
         return Claims(function=norm(text))
     if m := APPEARANCE.match(text):
         return Claims(
+            label=norm(m["label"]) if m["label"] else None,
             noun=m["noun"],
             colour=m["colour"],
             shape=m["shape"],
@@ -208,7 +210,7 @@ def _simple(item: Item, c: Claims) -> bool:
         and (c.glyph is None or item.glyph == c.glyph)
         and (c.region is None or item.region == c.region)
         and (c.function is None or (item.function is not None and norm(item.function) == c.function))
-        and (c.goal is None or item.goal == c.goal)
+        and (c.goal is None or (item.goal is not None and norm(item.goal) == c.goal))
     )
 
 

@@ -38,6 +38,7 @@ MAX_SAMPLES = 4096  # pixels read per box: enough for a stable histogram, cheap 
 MIN_SHARE = 0.08  # a colour must cover this share of the box (outside its surroundings) to name it
 RING = 3  # pixels of surroundings read around the box
 RING_SHARE = 0.25  # a colour covering this share of the surroundings is background
+HUE_MARGIN = 10.0  # degrees: a pixel's colour is named only if this turn of its hue keeps the name
 
 
 def decode_png(png: bytes) -> np.ndarray:
@@ -46,8 +47,8 @@ def decode_png(png: bytes) -> np.ndarray:
         return np.asarray(image.convert("RGB"))
 
 
-def name_pixels(rgb: np.ndarray) -> np.ndarray:
-    """N x 3 uint8 pixels to indices into COLOUR_NAMES."""
+def name_pixels(rgb: np.ndarray, shift: float = 0.0) -> np.ndarray:
+    """N x 3 uint8 pixels to indices into COLOUR_NAMES (their hue turned by `shift` degrees first)."""
     rgb = rgb.reshape(-1, 3).astype(np.float32) / 255
     top, low = rgb.max(axis=1), rgb.min(axis=1)
     chroma = top - low
@@ -55,6 +56,7 @@ def name_pixels(rgb: np.ndarray) -> np.ndarray:
     r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
     safe = np.maximum(chroma, 1e-6)
     hue = np.select([top == r, top == g], [((g - b) / safe) % 6, (b - r) / safe + 2], (r - g) / safe + 4) * 60
+    hue = (hue + shift) % 360
     names = np.full(len(rgb), 2, dtype=np.int8)  # gray
     for bound, index in reversed(_HUES):
         names = np.where(hue < bound, index, names)
@@ -63,6 +65,15 @@ def name_pixels(rgb: np.ndarray) -> np.ndarray:
     brownish = chromatic & np.isin(names, (3, 4)) & (top < 0.62)
     names = np.where(brownish, 11, names)
     return np.where(top < 0.18, 0, names).astype(np.int8)  # black
+
+
+def _sure_names(pixels: np.ndarray) -> np.ndarray:
+    """Names of the pixels whose name holds when their hue is turned HUE_MARGIN degrees either way; a
+    hue near the border of two names (coral between red and orange, cyan between teal and blue) is one
+    people name either way, so it counts for neither (left out)."""
+    names = name_pixels(pixels)
+    sure = (names == name_pixels(pixels, HUE_MARGIN)) & (names == name_pixels(pixels, -HUE_MARGIN))
+    return names[sure]
 
 
 def _sample(region: np.ndarray) -> np.ndarray:
@@ -79,7 +90,7 @@ def box_colour(image: np.ndarray, box: Sequence[float]) -> str | None:
     x2, y2 = min(width, int(np.ceil(box[2]))), min(height, int(np.ceil(box[3])))
     if x2 - x1 < 1 or y2 - y1 < 1:
         return None
-    inside = np.bincount(name_pixels(_sample(image[y1:y2, x1:x2])), minlength=len(COLOUR_NAMES))
+    inside = np.bincount(_sure_names(_sample(image[y1:y2, x1:x2])), minlength=len(COLOUR_NAMES))
     ox1, oy1, ox2, oy2 = max(0, x1 - RING), max(0, y1 - RING), min(width, x2 + RING), min(height, y2 + RING)
     ring = np.concatenate(
         [

@@ -105,6 +105,35 @@ def _visible_target(item: Item) -> str | None:
     return target if core and set(words_of(core)) <= own else None
 
 
+# Link texts that do not say where the link goes ("Read more"): a page gives their purpose only by context.
+GENERIC_PHRASES = frozenset(
+    {
+        "here", "click here", "more", "read more", "learn more", "see more", "view more", "more info",
+        "details", "continue", "continue reading", "link", "this", "next", "previous", "prev", "back",
+        "top", "back to top", "show more", "go", "permalink", "reply", "comments", "source", "edit",
+    }
+)  # fmt: skip
+
+
+# Small words that name nothing by themselves.
+NOT_NAMES = frozenset("and the for with from this that you your our are was not but all any its into".split())
+
+
+def named_page(item: Item) -> str | None:
+    """The page a link names by the words it shows ('the Bundesliga page'), the way WCAG reads a link's
+    purpose from its text; None for text that names no page ('Read more', a number, a sentence)."""
+    name = item.label.strip().rstrip(":*.…»›→>").strip()
+    plain = name.lower()
+    words = words_of(name)
+    if not words or len(words) > 4 or plain in GENERIC_PHRASES or '"' in name or "“" in name:
+        return None
+    if words[0] in ACTION_VERBS or re.search(r"[\[\](){}|/\\]|\w\.\w", name):
+        return None  # an action, a footnote mark, a path or a web address: no page's name
+    if not any(len(w) >= 3 and w.isalpha() and w not in NOT_NAMES for w in words):
+        return None  # only short or small words ("and", "it is", "TV 2"): no page's name
+    return f"the {name}" if words[-1] in ("page", "section") else f"the {name} page"
+
+
 def _hidden(item: Item, kind: str) -> None:
     setattr(item, f"{kind}_skip", "not_visible")
     return None
@@ -123,9 +152,10 @@ def function_of(item: Item) -> str | None:
     if item.noun in ("checkbox", "switch", "option"):
         return f"the {item.noun} for {_plain(item.label)}"
     if item.noun == "link":
-        if item.row.get("href") and not (target := _visible_target(item)):
-            return _hidden(item, "function")
-        return f"the link to {target}" if item.row.get("href") else None
+        if not item.row.get("href"):
+            return None
+        target = _visible_target(item) or named_page(item)
+        return f"the link to {target}" if target else _hidden(item, "function")
     if item.noun == "button":
         form = item.row.get("form_name")
         if is_submit(item) and _short(form):
@@ -158,9 +188,9 @@ def goal_of(item: Item) -> str | None:
     first = plain.split(" ", 1)[0]
     if item.noun in ("button", "link", "menu item") and first in ACTION_VERBS and len(plain.split()) <= 6:
         return plain.rstrip(".!?…")
-    if item.noun == "link" and link_target(item.row.get("href")):
-        target = _visible_target(item)
-        if target and target.startswith("the ") and target.endswith(" page"):
+    if item.noun == "link" and item.row.get("href"):
+        target = _visible_target(item) or named_page(item)
+        if target and target.startswith("the ") and target.endswith((" page", " section")):
             return f"go to {target}"
         return _hidden(item, "goal")
     if item.noun == "button" and item.row.get("has_popup"):

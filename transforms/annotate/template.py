@@ -35,6 +35,7 @@ from transforms.mojibake import mojibake
 
 LANDMARK_REACH = 0.25  # a landmark may lie at most this share of the screen's width (height) away
 LANDMARK_CHARS = 40  # and be named in at most this many characters
+NAMED_LOOK_CHARS = 30  # a name said with a look ('the blue "Sign in" button') is at most this long
 
 
 def _appearance_text(kind: str, a: dict) -> str:
@@ -61,13 +62,24 @@ def appearance_np(item: Item, screen: Screen) -> str:
         if n < left:
             chosen, left = trial, n
     if left > 1:
-        return f"look_shared: with {left - 1} other {kind} element(s) on screen"
+        return _named_look(item, screen) or f"look_shared: with {left - 1} other {kind} element(s) on screen"
     if not chosen:  # the kind alone is unique: still say what it looks like
         name = next((n for n in ("colour", "shape", "glyph", "weight") if getattr(item, n)), None)
         if name is None:
             return "nothing_distinctive: no colour, shape, symbol or weight"
         chosen = {name: getattr(item, name)}
     return _appearance_text(kind, chosen)
+
+
+def _named_look(item: Item, screen: Screen) -> str | None:
+    """A control whose look it shares with others, by its colour and the name it shows ('the blue
+    "Sign in" button'), when that picks it out alone."""
+    if not (item.interactive and item.colour and item.shown and item.noun not in ("heading", "text")):
+        return None
+    if len(item.label) > NAMED_LOOK_CHARS or '"' in item.label:
+        return None
+    np = f'the {item.colour} "{item.label}" {item.noun}'
+    return np if matches(parse_expression(np) or Claims(), screen) == [item] else None
 
 
 class TemplateAnnotator:

@@ -72,11 +72,10 @@ def test_appearance_names_the_colour_read_from_the_pixels_and_only_what_tells_it
     assert rows[("Save", "appearance")]["expression"] == "the blue button"
     # Two green buttons: the rounded one needs its shape as well.
     assert rows[("Send", "appearance")]["expression"] == "the green pill-shaped button"
-    assert ("Share", "appearance") not in rows
-    reasons = dict(
-        out.skipped.filter(pl.col("perspective") == "appearance").select("element_id", "reason").iter_rows()
-    )
-    assert reasons[f"{3:032x}"] == "look_shared: with 1 other button element(s) on screen"
+    # Share looks like Save's green twin in every way: its look alone does not pick it out, its look
+    # with the name it shows does.
+    assert rows[("Share", "appearance")]["expression"] == 'the green "Share" button'
+    assert rows[("Share", "appearance")]["quality_flags"] == []
     instructions = rows_of(out.instructions, "instruction")
     assert instructions[("Save", "appearance")]["instruction"] == "Click the blue button"
 
@@ -100,8 +99,12 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
         el(6, "label", "generic", text="E-mail address", interactive=False, box=(100, 80, 200, 98)),
         el(7, "h2", "heading", text="Book a trip", interactive=False, box=(100, 250, 300, 280)),
         el(8, "label", "generic", text="Flexible dates", interactive=False, box=(130, 400, 240, 420)),
-        # Words only in the URL: no function or intent phrase.
+        # Words only in the URL are never used: the link's purpose is read from the words it shows.
         el(9, "a", "link", text="Bundesliga", href="/fussball/tabelle.html", box=(600, 200, 700, 220)),
+        # Text that names no page ("Read more", a footnote mark, small words): no function or intent.
+        el(10, "a", "link", text="Read more", href="/fussball/news-17.html", box=(600, 300, 700, 320)),
+        el(11, "a", "link", text="[n 2]", href="#cite-2", box=(600, 400, 640, 420)),
+        el(12, "a", "link", text="and", href="/and-more.html", box=(600, 500, 640, 520)),
     )
     rows = rows_of(out.grounding, "expression")
     assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
@@ -109,9 +112,14 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
     assert rows[("Go", "function")]["expression"] == 'the button that submits the "Book a trip" form'
     assert rows[("Flexible dates", "function")]["expression"] == "the checkbox for flexible dates"
     assert rows[("User comments", "function")]["expression"] == "the link to the user comments section"
-    hidden = out.skipped.filter(pl.col("element_id") == f"{9:032x}")
-    reasons = dict(hidden.filter(pl.col("table") == "grounding").select("perspective", "reason").iter_rows())
-    assert reasons["function"] == reasons["intent"] == "not_visible"
+    assert rows[("Bundesliga", "function")]["expression"] == "the link to the Bundesliga page"
+    assert rows[("Bundesliga", "intent")]["expression"] == "Go to the Bundesliga page"
+    assert not any("fussball" in e for e in out.grounding["expression"].to_list())
+    for k in (10, 11, 12):
+        hidden = out.skipped.filter((pl.col("element_id") == f"{k:032x}") & (pl.col("table") == "grounding"))
+        reasons = dict(hidden.select("perspective", "reason").iter_rows())
+        assert reasons["function"] == "not_visible", k
+        assert k == 10 or reasons["intent"] == "not_visible", k  # "Read more" is a goal in itself
     instructions = rows_of(out.instructions, "instruction")
     assert (
         instructions[("E-mail address", "function")]["instruction"]
@@ -273,3 +281,17 @@ def test_sample_values_follow_the_field_hints():
     assert sample_value("text", "q", "Search mail") == "noise cancelling headphones"
     assert sample_value("text", None, "Type the project name to confirm") == "Alex Morgan"
     assert sample_value(None, None, "Anything else") == "hello world"
+
+
+def test_a_colour_on_the_border_of_two_names_is_not_named():
+    """Coral (hue 11: red to some, orange to others) and cyan-blue (hue 199) get no colour name; a clear
+    red and a clear blue do."""
+    import numpy as np
+
+    from transforms.annotate.pixels import box_colour
+
+    image = np.full((100, 400, 3), 255, dtype=np.uint8)
+    for k, rgb in enumerate([(229, 90, 60), (40, 160, 214), (220, 30, 30), (37, 99, 235)]):
+        image[40:60, 20 + 100 * k : 80 + 100 * k] = rgb
+    names = [box_colour(image, (10 + 100 * k, 30, 90 + 100 * k, 70)) for k in range(4)]
+    assert names == [None, None, "red", "blue"]
