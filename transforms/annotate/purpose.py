@@ -115,6 +115,11 @@ GENERIC_PHRASES = frozenset(
 )  # fmt: skip
 
 
+# Words that start a piece of a sentence, not a name, and verbs of saying that news sites link.
+PROSE_STARTS = frozenset(
+    "of to in on at by as or and but a an the that which who whom whose with from".split()
+)
+SAYS = frozenset("says said reports writes wrote notes claims according told announced".split())
 # Small words that name nothing by themselves.
 NOT_NAMES = frozenset("and the for with from this that you your our are was not but all any its into".split())
 
@@ -129,6 +134,8 @@ def named_page(item: Item) -> str | None:
         return None
     if words[0] in ACTION_VERBS or re.search(r"[\[\](){}|/\\]|\w\.\w", name):
         return None  # an action, a footnote mark, a path or a web address: no page's name
+    if words[0] in PROSE_STARTS or (name.islower() and (words[-1].endswith("ed") or words[-1] in SAYS)):
+        return None  # a piece of a sentence ("of two leftist politicians", "filed", "says")
     if not any(len(w) >= 3 and w.isalpha() and w not in NOT_NAMES for w in words):
         return None  # only short or small words ("and", "it is", "TV 2"): no page's name
     return f"the {name}" if words[-1] in ("page", "section") else f"the {name} page"

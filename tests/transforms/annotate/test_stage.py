@@ -101,10 +101,13 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
         el(8, "label", "generic", text="Flexible dates", interactive=False, box=(130, 400, 240, 420)),
         # Words only in the URL are never used: the link's purpose is read from the words it shows.
         el(9, "a", "link", text="Bundesliga", href="/fussball/tabelle.html", box=(600, 200, 700, 220)),
-        # Text that names no page ("Read more", a footnote mark, small words): no function or intent.
+        # Text that names no page ("Read more", a footnote mark, small words, a piece of a sentence): no
+        # function or intent.
         el(10, "a", "link", text="Read more", href="/fussball/news-17.html", box=(600, 300, 700, 320)),
         el(11, "a", "link", text="[n 2]", href="#cite-2", box=(600, 400, 640, 420)),
         el(12, "a", "link", text="and", href="/and-more.html", box=(600, 500, 640, 520)),
+        el(13, "a", "link", text="of two leftist politicians", href="/x/1.html", box=(600, 600, 800, 620)),
+        el(14, "a", "link", text="filed", href="/x/2.html", box=(600, 700, 640, 720)),
     )
     rows = rows_of(out.grounding, "expression")
     assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
@@ -115,7 +118,7 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
     assert rows[("Bundesliga", "function")]["expression"] == "the link to the Bundesliga page"
     assert rows[("Bundesliga", "intent")]["expression"] == "Go to the Bundesliga page"
     assert not any("fussball" in e for e in out.grounding["expression"].to_list())
-    for k in (10, 11, 12):
+    for k in (10, 11, 12, 13, 14):
         hidden = out.skipped.filter((pl.col("element_id") == f"{k:032x}") & (pl.col("table") == "grounding"))
         reasons = dict(hidden.select("perspective", "reason").iter_rows())
         assert reasons["function"] == "not_visible", k
