@@ -1,5 +1,6 @@
 """The audit against its regression set: rows of real pages (the readability corpus, before and after
-issue 14's annotator changes), each judged flawed or sound by a person looking at its overlay.
+issue 14's annotator changes, then the link purposes and named looks added after), each judged flawed or
+sound by a person looking at its overlay.
 
 The fixture keeps only what the audit reads of each screenshot: its elements, the colours the audit read
 from the pixels, and the OCR words of the page and of the regions it reads again. The audit's precision
@@ -20,7 +21,7 @@ from transforms.audit.reader import thing
 from transforms.audit.support import OcrText
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "audit" / "regression.json.gz"
-MIN_PRECISION, MIN_RECALL = 0.82, 0.81  # measured when the set was made (docs/annotate.md)
+MIN_PRECISION, MIN_RECALL = 0.82, 0.80  # measured on the set as it now is (docs/annotate.md)
 
 
 def _words(pairs: list) -> list[dict]:
