@@ -84,6 +84,9 @@ def test_the_audit_reads_phrases_its_own_way_and_names_each_flaw():
     assert reasons('the "Help" link in the top right of the screen', 2) == ["no_fit"]  # it is top left
     assert reasons('the "Help" link in the top left of the screen', 2) == []
     assert reasons('the link right of the "Save" button', 2) == []
+    # A named control placed by a landmark: the name and the relation both hold.
+    assert reasons('the "Help" link right of the "Save" button', 2) == []
+    assert reasons('the "Help" link right of the "Save" button', 5) == ["no_fit"]
     assert reasons('the "Cancel" button', 1) == ["not_visible", "no_fit"]
     assert reasons("Go to the fussball page", 2) == ["not_visible", "no_fit"]  # URL words
     assert reasons('the text "Read the terms"', 3) == ["hit_test"]  # a click there follows the link
@@ -104,6 +107,15 @@ def test_words_vocabulary_and_mojibake():
     assert content_words("Go to the fussball page") == ["fussball"]
     assert read('the second "Edit" link from the left').ordinal == 2
     assert read("the heading in the left of the screen").direction is None
+    named = read('the "Reply" link below the heading "Comments"')
+    assert (named.name, named.kind, named.direction, named.landmark.name) == (
+        "reply",
+        "link",
+        "below",
+        "comments",
+    )
+    inside = read('the "Read below the fold" link')  # a relation inside a quoted name is part of the name
+    assert (inside.name, inside.direction) == ("read below the fold", None)
     for bad in ("TÃ©rminos", "donâ€™t", "GrÃ¶ÃŸe", "x\ufffdy", "Â© 2020"):
         assert mojibake(bad), bad
     for good in ("Términos", "naïve café", "À propos", "Français → suite", "Âge"):

@@ -30,7 +30,9 @@ TEXT = re.compile(rf"^the {_NAMED.format('label')}$")
 # A name shared on screen, told apart by the screen region or the order in its row.
 NAMED_REGION = re.compile(rf"^the {_NAMED.format('label')} in the (?P<region>{_REGIONS}) of the screen$")
 NAMED_ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) {_NAMED.format('label')} from the left$")
-RELATION = re.compile(rf"^the (?P<noun>{_N}) (?P<rel>{'|'.join(RELATIONS)}) the {_NAMED.format('mark')}$")
+RELATION = re.compile(
+    rf'^the (?:"(?P<name>[^"]+)" )?(?P<noun>{_N}) (?P<rel>{"|".join(RELATIONS)}) the {_NAMED.format("mark")}$'
+)
 ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) (?P<noun>{_N}) from the left$")
 REGION = re.compile(rf"^the (?P<noun>{_N}) in the (?P<region>{_REGIONS}) of the screen$")
 FUNCTION = re.compile(
@@ -104,7 +106,8 @@ def parse_expression(text: str) -> Claims | None:
     """Claims of a referring expression in the template grammar, or None when it does not follow it."""
     text = " ".join(text.split())
     if m := RELATION.match(text):
-        return Claims(noun=m["noun"], relation=m["rel"], landmark=_named(m, "mark"))
+        name = norm(m["name"]) if m["name"] else None
+        return Claims(label=name, noun=m["noun"], relation=m["rel"], landmark=_named(m, "mark"))
     if m := TEXT.match(text):
         return _named(m, "label")
     if m := NAMED_REGION.match(text):

@@ -35,6 +35,8 @@ from transforms.mojibake import mojibake
 
 LANDMARK_REACH = 0.25  # a landmark may lie at most this share of the screen's width (height) away
 LANDMARK_CHARS = 40  # and be named in at most this many characters
+# Twins are placed first by what people read before them: the heading or text above, the row's label left.
+TWIN_RELATIONS = ("below", "right of", "above", "left of")
 NAMED_LOOK_CHARS = 30  # a name said with a look ('the blue "Sign in" button') is at most this long
 
 
@@ -128,7 +130,7 @@ class TemplateAnnotator:
             else f"too_long: text longer than {self.params.max_text_chars} characters"
         )
         nps = {
-            "text": unique_text_np(item, screen) if named else unnamed,
+            "text": unique_text_np(item, screen, marks) if named else unnamed,
             "appearance": appearance_np(item, screen),
             "function": (item.function or item.function_skip) if named else unnamed,
             "spatial": spatial_np(item, screen, marks),
@@ -195,9 +197,10 @@ class TemplateAnnotator:
         return Phrase(item, "instructions", perspective, action.instruct(np), action.action_type, action.args)
 
 
-def unique_text_np(item: Item, screen: Screen) -> str:
-    """Its name and kind; where another element shows the same, also its screen region or its order in
-    the row, whichever picks it out alone (else the plain phrase, which verification rejects)."""
+def unique_text_np(item: Item, screen: Screen, marks: list[Item]) -> str:
+    """Its name and kind; where another element shows the same, also its screen region, its order in
+    the row, or the nearest named element it lies by (its row's or field's label, the heading above),
+    whichever picks it out alone (else the plain phrase, which verification rejects)."""
     np = text_np(item)
     if len(matches(parse_expression(np) or Claims(), screen)) <= 1:
         return np
@@ -206,6 +209,10 @@ def unique_text_np(item: Item, screen: Screen) -> str:
     row = next((r for r in rows_of(twins) if item in r), [])
     if 2 <= len(row) <= len(ORDINALS):
         tries.append(f"the {ORDINALS[row.index(item)]} {np.removeprefix('the ')} from the left")
+    if item.noun not in ("heading", "text"):  # the grammar names a landmark after a control's name
+        others = [m for m in marks if m.key != item.key]
+        near = sorted(nearest_marks(item, others), key=lambda rm: TWIN_RELATIONS.index(rm[0]))
+        tries += [f"{np} {relation} {text_np(mark)}" for relation, mark in near]
     for phrase in tries:
         if matches(parse_expression(phrase) or Claims(), screen) == [item]:
             return phrase
@@ -216,12 +223,10 @@ def _is_np(text: str) -> bool:
     return text.startswith("the ")
 
 
-def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
-    """Placed by the nearest named neighbour, by its place in a row, or by its screen region: the first
-    of these that picks it out alone; a reason instead when none does."""
-    kind = item.kind
+def nearest_marks(item: Item, marks: list[Item]) -> list[tuple[str, Item]]:
+    """Per relation, the nearest landmark the item lies that way of, within LANDMARK_REACH."""
     width, height = item.image
-    tries = []
+    out = []
     for relation in RELATIONS:
         reach = LANDMARK_REACH * (width if relation in ("right of", "left of") else height)
         near = [
@@ -230,7 +235,15 @@ def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
             if m is not item and (d := gap(item, m, relation)) is not None and d <= reach
         ]
         if near:
-            tries.append(f"the {kind} {relation} {text_np(min(near, key=lambda dm: dm[0])[1])}")
+            out.append((relation, min(near, key=lambda dm: dm[0])[1]))
+    return out
+
+
+def spatial_np(item: Item, screen: Screen, marks: list[Item]) -> str:
+    """Placed by the nearest named neighbour, by its place in a row, or by its screen region: the first
+    of these that picks it out alone; a reason instead when none does."""
+    kind = item.kind
+    tries = [f"the {kind} {relation} {text_np(mark)}" for relation, mark in nearest_marks(item, marks)]
     if kind != "text":  # where one piece of text ends and the next begins does not show: no order or place
         peers = screen.by_word.get(kind, [])
         row = next((r for r in rows_of(peers) if item in r), [])

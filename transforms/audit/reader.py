@@ -192,10 +192,22 @@ def read(phrase: str) -> Reading:
     text = " ".join(phrase.split())
     lower = text[:1].lower() + text[1:]
     for direction in DIRECTIONS:
-        head, sep, rest = lower.partition(f" {direction} the ")
-        if sep and not _QUOTED.search(head) and rest != "screen":
-            return _head(head, direction, read("the " + rest))
+        at = _unquoted(lower, f" {direction} the ")
+        if at is not None and lower[at:].partition(" the ")[2] != "screen":
+            return _head(lower[:at], direction, read("the " + lower[at:].partition(" the ")[2]))
     return _head(lower, None, None)
+
+
+def _unquoted(text: str, part: str) -> int | None:
+    """Where `part` first occurs outside the names a phrase quotes ('the "Reply" link below the heading
+    "Comments"'; not inside 'the "Read below the fold" link')."""
+    start = 0
+    while (at := text.find(part, start)) >= 0:
+        before = text[:at]
+        if before.count('"') % 2 == 0 and before.count("“") == before.count("”"):  # noqa: RUF001
+            return at
+        start = at + 1
+    return None
 
 
 def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading:

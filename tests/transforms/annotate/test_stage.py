@@ -298,3 +298,21 @@ def test_a_colour_on_the_border_of_two_names_is_not_named():
         image[40:60, 20 + 100 * k : 80 + 100 * k] = rgb
     names = [box_colour(image, (10 + 100 * k, 30, 90 + 100 * k, 70)) for k in range(4)]
     assert names == [None, None, "red", "blue"]
+
+
+def test_twins_apart_in_region_and_row_are_told_apart_by_the_label_they_sit_by():
+    """Two "Reply" links in one column under two comments: the region and the order in a row cannot tell
+    them apart, the nearest named element can."""
+    out = annotated(
+        el(1, "p", "paragraph", text="Alice wrote", interactive=False, box=(100, 100, 300, 120)),
+        el(2, "a", "link", text="Reply", box=(100, 130, 150, 150)),
+        el(3, "p", "paragraph", text="Bob wrote", interactive=False, box=(100, 200, 300, 220)),
+        el(4, "a", "link", text="Reply", box=(100, 230, 150, 250)),
+    )
+    text = {
+        r["element_id"]: r
+        for r in out.grounding.filter(pl.col("perspective") == "text").iter_rows(named=True)
+    }
+    assert text[f"{2:032x}"]["expression"] == 'the "Reply" link below the text "Alice wrote"'
+    assert text[f"{4:032x}"]["expression"] == 'the "Reply" link below the text "Bob wrote"'
+    assert all(r["quality_flags"] == [] and r["n_matches"] == 1 for r in text.values())
