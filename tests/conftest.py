@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -28,17 +34,86 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def cli_env(root: Path) -> dict[str, str]:
+class SharedServer:
+    """One real `prefect server start` on loopback for the whole session, which the CLI commands of the
+    tests report to (PREFECT_API_URL), so each does not prepare a database and start a temporary server
+    of its own (12-18 s a command). Started on first use; tests of the temporary server opt out."""
+
+    process: subprocess.Popen | None = None
+    url: str | None = None
+    home: Path | None = None
+
+    @classmethod
+    def api(cls) -> str:
+        if cls.url is None:
+            cls.url = cls._start()
+        return cls.url
+
+    @classmethod
+    def _start(cls) -> str:
+        home = cls.home = Path(tempfile.mkdtemp(prefix="groundmill-prefect-"))
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+            "PREFECT_HOME": str(home)
+        }
+        cmd = [Path(sys.executable).parent / "prefect", "server", "start", "--host", "127.0.0.1"]
+        cmd += ["--port", str(port), "--no-services", "--no-ui", "--analytics-off"]
+        log = open(home / "server.log", "wb")  # noqa: SIM115 (open while the server runs)
+        cls.process = subprocess.Popen(
+            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:  # poll the health endpoint: the server says when it is up
+            if cls.process.poll() is not None:
+                raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return url
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError(
+            f"prefect server did not answer in 180 s: {(home / 'server.log').read_text()[-2000:]}"
+        )
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.process is not None and cls.process.poll() is None:
+            os.killpg(cls.process.pid, signal.SIGTERM)
+            try:
+                cls.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(cls.process.pid, signal.SIGKILL)
+                cls.process.wait()
+        if cls.home is not None:
+            shutil.rmtree(cls.home, ignore_errors=True)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    SharedServer.stop()
+
+
+def cli_env(root: Path, temporary_server: bool = False) -> dict[str, str]:
+    """The environment of a CLI command in `root`: its own PREFECT_HOME; the session's Prefect server,
+    unless the test is about the temporary server a command starts when none is configured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env["PREFECT_HOME"] = str(root / ".prefect")
+    if not temporary_server:
+        env["PREFECT_API_URL"] = SharedServer.api()
     env["GROUNDMILL_PROGRESS"] = "on"  # the bars go to stderr, even without a terminal
     env["PATH"] = f"{Path(os.sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
-def groundmill(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def groundmill(
+    root: Path, *args: str, check: bool = True, temporary_server: bool = False
+) -> subprocess.CompletedProcess:
+    env = cli_env(root, temporary_server)
     done = subprocess.run(
-        ["groundmill", *args], cwd=root, env=cli_env(root), capture_output=True, text=True, timeout=300
+        ["groundmill", *args], cwd=root, env=env, capture_output=True, text=True, timeout=300
     )
     if check and done.returncode != 0:
         raise AssertionError(

@@ -220,7 +220,7 @@ def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, p
     root, _ = ran
     params = (project / "params.yaml").read_text()
     (project / "params.yaml").write_text(params.replace("  task_runner: threads ", "  task_runner: dask    "))
-    done = groundmill(project, "run")  # no Prefect server configured
+    done = groundmill(project, "run", temporary_server=True)  # no Prefect server configured
     out = done.stderr + done.stdout
     assert "distributed.scheduler" in out  # tasks went through a Dask scheduler
     # one temporary Prefect server, the run's: the workers report to it instead of starting their own

@@ -118,7 +118,7 @@ def killed(ran, tmp_path_factory) -> tuple[Path, int, str, dict[str, bytes]]:
     before = published_bytes(root)
     burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
     try:
-        run = Runs(root, 1, cli_env(root) | {"GROUNDMILL_CRASH_AT": "publish.staged"})
+        run = Runs(root, 1, cli_env(root, temporary_server=True) | {"GROUNDMILL_CRASH_AT": "publish.staged"})
         with contextlib.suppress(AssertionError):  # a start that fails is the first test's to report
             run.expect("Beginning flow run")  # the temporary server answered: the start is over
     finally:
@@ -145,7 +145,7 @@ def test_a_publish_killed_midway_leaves_the_previous_version_whole(killed):
 
 def test_two_runs_started_together_take_turns_and_publish_the_new_version_whole(killed):
     root, _, _, before = killed
-    runs = Runs(root, 2, cli_env(root) | {"GROUNDMILL_PAUSE_AT": "publish.locked"})
+    runs = Runs(root, 2, cli_env(root, temporary_server=True) | {"GROUNDMILL_PAUSE_AT": "publish.locked"})
     try:
         first = runs.expect("paused at publish.locked")  # holds the run lock, waits for the test
         second = 1 - first
@@ -175,7 +175,9 @@ def test_a_temporary_server_that_cannot_start_is_one_line_and_exit_1(killed, pro
     root = killed[0]
     params = project / "params.yaml"
     params.write_text(params.read_text().replace("server_start_timeout_s: 120", "server_start_timeout_s: 1"))
-    env = cli_env(project) | {"PREFECT_HOME": str(root / ".prefect")}  # prepared: only the start is timed
+    env = cli_env(project, temporary_server=True) | {
+        "PREFECT_HOME": str(root / ".prefect")
+    }  # prepared: only the start is timed
     done = subprocess.run(
         ["groundmill", "publish"], cwd=project, env=env, capture_output=True, text=True, timeout=300
     )
