@@ -127,12 +127,12 @@ NOT_NAMES = frozenset("and the for with from this that you your our are was not 
 def named_page(item: Item) -> str | None:
     """The page a link names by the words it shows ('the Bundesliga page'), the way WCAG reads a link's
     purpose from its text; None for text that names no page ('Read more', a number, a sentence)."""
-    name = item.label.strip().rstrip(":*.…»›→>").strip()
+    name = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", item.label.strip()).rstrip(":*.…»›→>").strip()  # "5.4. Zoom"
     plain = name.lower()
     words = words_of(name)
     if not words or len(words) > 4 or plain in GENERIC_PHRASES or '"' in name or "“" in name:
         return None
-    if words[0] in ACTION_VERBS or re.search(r"[\[\](){}|/\\]|\w\.\w", name):
+    if words[0] in ACTION_VERBS or re.search(r"[\[\](){}|/\\]|[^\W\d_]\.[^\W\d_]{2}", name):
         return None  # an action, a footnote mark, a path or a web address: no page's name
     if words[0] in PROSE_STARTS or (name.islower() and (words[-1].endswith("ed") or words[-1] in SAYS)):
         return None  # a piece of a sentence ("of two leftist politicians", "filed", "says")

@@ -108,6 +108,9 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
         el(12, "a", "link", text="and", href="/and-more.html", box=(600, 500, 640, 520)),
         el(13, "a", "link", text="of two leftist politicians", href="/x/1.html", box=(600, 600, 800, 620)),
         el(14, "a", "link", text="filed", href="/x/2.html", box=(600, 700, 640, 720)),
+        el(15, "a", "link", text="Le Monde.fr", href="https://lemonde.fr/", box=(800, 100, 900, 120)),
+        # A section number is no part of the name (a table of contents: "5.4. Zoom").
+        el(16, "a", "link", text="5.4. Zoom", href="gimp-tool-zoom.html", box=(800, 300, 900, 320)),
     )
     rows = rows_of(out.grounding, "expression")
     assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
@@ -118,7 +121,8 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
     assert rows[("Bundesliga", "function")]["expression"] == "the link to the Bundesliga page"
     assert rows[("Bundesliga", "intent")]["expression"] == "Go to the Bundesliga page"
     assert not any("fussball" in e for e in out.grounding["expression"].to_list())
-    for k in (10, 11, 12, 13, 14):
+    assert rows[("5.4. Zoom", "function")]["expression"] == "the link to the Zoom page"
+    for k in (10, 11, 12, 13, 14, 15):
         hidden = out.skipped.filter((pl.col("element_id") == f"{k:032x}") & (pl.col("table") == "grounding"))
         reasons = dict(hidden.select("perspective", "reason").iter_rows())
         assert reasons["function"] == "not_visible", k
