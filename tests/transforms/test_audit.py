@@ -114,6 +114,10 @@ def test_words_vocabulary_and_mojibake():
         "below",
         "comments",
     )
+    # A purpose's object is a name: "red" in it is no colour, "select" no kind of control.
+    purpose = read("the link to the Red Eye Removal page")
+    assert (purpose.kind, purpose.colour, purpose.words) == ("link", None, ("red", "eye", "removal"))
+    assert read("the link to the Foreground Select page").kind == "link"
     inside = read('the "Read below the fold" link')  # a relation inside a quoted name is part of the name
     assert (inside.name, inside.direction) == ("read below the fold", None)
     for bad in ("TÃ©rminos", "donâ€™t", "GrÃ¶ÃŸe", "x\ufffdy", "Â© 2020"):

@@ -105,6 +105,10 @@ def _visible_target(item: Item) -> str | None:
     return target if core and set(words_of(core)) <= own else None
 
 
+# Actions that say nothing without an object ("Select", "Open"); "Subscribe" or "Print" alone is a goal.
+BARE_ACTIONS = frozenset(
+    "select choose open go visit show view use see get try start find edit change manage load".split()
+)
 # Link texts that do not say where the link goes ("Read more"): a page gives their purpose only by context.
 GENERIC_PHRASES = frozenset(
     {
@@ -194,7 +198,8 @@ def goal_of(item: Item) -> str | None:
         return f"open the {plain} tab"
     first = plain.split(" ", 1)[0]
     if item.noun in ("button", "link", "menu item") and first in ACTION_VERBS and len(plain.split()) <= 6:
-        return plain.rstrip(".!?…")
+        goal = plain.rstrip(".!?…")
+        return None if goal in BARE_ACTIONS else goal  # "Select" alone says no goal: select what?
     if item.noun == "link" and item.row.get("href"):
         target = _visible_target(item) or named_page(item)
         if target and target.startswith("the ") and target.endswith((" page", " section")):

@@ -216,18 +216,23 @@ def _head(text: str, direction: str | None, landmark: Reading | None) -> Reading
     place = _PLACE.search(text)
     order = _ORDER.search(text)
     phrase = text.startswith("the ")  # a referring expression; else a goal, whose words are no claims of look
-    colour = next((w for w in tokens(_QUOTED.sub(" ", text)) if w in COLOUR_WORDS), None) if phrase else None
+    purpose = _PURPOSE.match(text.translate(_QUOTES))
+    # A purpose's object is a name ("the link to the Red Eye Removal page"): its words claim no look or kind.
+    claims = text[: purpose.start("rest")] if purpose else text
+    colour = (
+        next((w for w in tokens(_QUOTED.sub(" ", claims)) if w in COLOUR_WORDS), None) if phrase else None
+    )
     words = () if quoted else _goal_words(text)
     return Reading(
         name=same_text(quoted[-1]) if quoted else None,
         words=words,
-        kind=(_kind_of(text) if phrase else None) or ("field" if typed else None),
+        kind=(_kind_of(claims) if phrase else None) or ("field" if typed else None),
         colour={"grey": "gray"}.get(colour, colour),
         place=PLACES[place.group(1)] if place else None,
         ordinal=ORDINAL_WORDS.index(order.group(1)) + 1 if order else None,
         direction=direction,
         landmark=landmark,
-        bold="bold" in tokens(_QUOTED.sub(" ", text)),
+        bold="bold" in tokens(_QUOTED.sub(" ", claims)),
         shape=next((w for w in ("round", "pill-shaped") if w in _QUOTED.sub(" ", text)), None),
         symbol=symbol.group(1) if (symbol := _SYMBOL.search(text)) else None,
         form=same_text(form.group(1)) if (form := _FORM.search(text)) else None,
