@@ -145,6 +145,12 @@ def named_page(item: Item) -> str | None:
     return f"the {name}" if words[-1] in ("page", "section") else f"the {name} page"
 
 
+def _navigates(item: Item) -> bool:
+    """The link leads to a page: not `#` alone, a script, an e-mail address or a phone number."""
+    href = (item.row.get("href") or "").strip()
+    return href not in ("", "#") and not href.lower().startswith(("javascript:", "mailto:", "tel:"))
+
+
 def _hidden(item: Item, kind: str) -> None:
     setattr(item, f"{kind}_skip", "not_visible")
     return None
@@ -165,7 +171,7 @@ def function_of(item: Item) -> str | None:
     if item.noun == "link":
         if not item.row.get("href"):
             return None
-        target = _visible_target(item) or named_page(item)
+        target = _visible_target(item) or (named_page(item) if _navigates(item) else None)
         return f"the link to {target}" if target else _hidden(item, "function")
     if item.noun == "button":
         form = item.row.get("form_name")
@@ -201,7 +207,7 @@ def goal_of(item: Item) -> str | None:
         goal = plain.rstrip(".!?…")
         return None if goal in BARE_ACTIONS else goal  # "Select" alone says no goal: select what?
     if item.noun == "link" and item.row.get("href"):
-        target = _visible_target(item) or named_page(item)
+        target = _visible_target(item) or (named_page(item) if _navigates(item) else None)
         if target and target.startswith("the ") and target.endswith((" page", " section")):
             return f"go to {target}"
         return _hidden(item, "goal")

@@ -112,6 +112,9 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
         # A section number is no part of the name (a table of contents: "5.4. Zoom").
         el(16, "a", "link", text="5.4. Zoom", href="gimp-tool-zoom.html", box=(800, 300, 900, 320)),
         el(17, "a", "link", text="Select", href="key-reference-select.html", box=(800, 500, 900, 520)),
+        # Links that lead to no page: a script's "#", an e-mail address.
+        el(18, "a", "link", text="Flights", href="#", box=(800, 600, 900, 620)),
+        el(19, "a", "link", text="Email us", href="mailto:team@example.org", box=(800, 700, 900, 720)),
     )
     rows = rows_of(out.grounding, "expression")
     assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
@@ -125,7 +128,7 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
     assert rows[("5.4. Zoom", "function")]["expression"] == "the link to the Zoom page"
     # An action alone says no goal ("Select": select what?); no page's name either.
     assert ("Select", "intent") not in rows and ("Select", "function") not in rows
-    for k in (10, 11, 12, 13, 14, 15):
+    for k in (10, 11, 12, 13, 14, 15, 18, 19):
         hidden = out.skipped.filter((pl.col("element_id") == f"{k:032x}") & (pl.col("table") == "grounding"))
         reasons = dict(hidden.select("perspective", "reason").iter_rows())
         assert reasons["function"] == "not_visible", k
