@@ -4,6 +4,8 @@ excluded elements."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import polars as pl
 
 from schemas.capture import COUNTED_EXCLUSIONS
@@ -14,6 +16,7 @@ from transforms.capture.render import png_size
 from transforms.ids import row_id, sha256_hex
 
 PLATFORM = "desktop"
+TIMED_STEPS = ("load_ms", "extract_ms", "screenshot_ms")
 
 
 def device_name(run: AppRun) -> str:
@@ -55,9 +58,18 @@ def _capture(source_id: str, run: AppRun, state, sha: str) -> dict:
     }
 
 
+def _timing(capture: dict, state) -> dict:
+    """The run log's row of one state: when its exploration step started (steps are not timed apart)."""
+    keys = ("capture_id", "source_id", "page_path", "device")
+    started = datetime.fromtimestamp(state.started_at or 0, UTC)
+    return {k: capture[k] for k in keys} | {"started_at": started} | dict.fromkeys(TIMED_STEPS)
+
+
 def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, pl.DataFrame]:
-    """Capture tables of a desktop source from its runs (each with the sha256 of what the app was given)."""
-    out: dict[str, list] = {"captures": [], "screenshots": [], "elements": [], "excluded_elements": []}
+    """Capture tables of a desktop source from its runs (each with the sha256 of what the app was given),
+    and its run log (`capture_timings`)."""
+    names = ("captures", "screenshots", "elements", "excluded_elements", "capture_timings")
+    out: dict[str, list] = {name: [] for name in names}
     element_columns = schema("elements")
     for run, sha in runs:
         for state in run.states:
@@ -65,6 +77,7 @@ def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, 
             if state.status == "ok" and not state.elements:
                 capture |= {"status": "empty", "message": "no element showing", "n_parts": 0}
             out["captures"].append(capture)
+            out["capture_timings"].append(_timing(capture, state))
             if capture["status"] != "ok":
                 continue
             width, height = png_size(state.png)

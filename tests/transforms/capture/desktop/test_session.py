@@ -70,6 +70,10 @@ def test_states_are_captured_with_app_toolkit_and_action_path(mousepad):
     assert set(captures["app"]) == {"mousepad"} and captures["toolkit"][0].lower().startswith("gtk 3")
     assert captures["platform"].unique().to_list() == ["desktop"]
     assert mousepad.tables["screenshots"]["screenshot_id"].n_unique() == 3
+    # Each state's start time goes to the run log, in the order the states were reached.
+    timings = mousepad.tables["capture_timings"]
+    assert timings["capture_id"].to_list() == captures["capture_id"].to_list()
+    assert timings["started_at"].dt.year().min() >= 2024 and timings["started_at"].is_sorted()
 
 
 def test_menu_items_are_elements_with_boxes_in_the_popup(mousepad):
