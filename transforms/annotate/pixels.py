@@ -47,8 +47,13 @@ def decode_png(png: bytes) -> np.ndarray:
         return np.asarray(image.convert("RGB"))
 
 
-def name_pixels(rgb: np.ndarray, shift: float = 0.0) -> np.ndarray:
-    """N x 3 uint8 pixels to indices into COLOUR_NAMES (their hue turned by `shift` degrees first)."""
+def name_pixels(rgb: np.ndarray) -> np.ndarray:
+    """N x 3 uint8 pixels to indices into COLOUR_NAMES."""
+    return _named(*_hsv(rgb))
+
+
+def _hsv(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hue (degrees), brightness (the top channel), chroma and saturation of N x 3 uint8 pixels."""
     rgb = rgb.reshape(-1, 3).astype(np.float32) / 255
     top, low = rgb.max(axis=1), rgb.min(axis=1)
     chroma = top - low
@@ -56,8 +61,11 @@ def name_pixels(rgb: np.ndarray, shift: float = 0.0) -> np.ndarray:
     r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
     safe = np.maximum(chroma, 1e-6)
     hue = np.select([top == r, top == g], [((g - b) / safe) % 6, (b - r) / safe + 2], (r - g) / safe + 4) * 60
-    hue = (hue + shift) % 360
-    names = np.full(len(rgb), 2, dtype=np.int8)  # gray
+    return hue, top, chroma, sat
+
+
+def _named(hue: np.ndarray, top: np.ndarray, chroma: np.ndarray, sat: np.ndarray) -> np.ndarray:
+    names = np.full(len(hue), 2, dtype=np.int8)  # gray
     for bound, index in reversed(_HUES):
         names = np.where(hue < bound, index, names)
     chromatic = (sat >= 0.25) & (chroma >= 0.12)
@@ -71,9 +79,10 @@ def _sure_names(pixels: np.ndarray) -> np.ndarray:
     """Names of the pixels whose name holds when their hue is turned HUE_MARGIN degrees either way; a
     hue near the border of two names (coral between red and orange, cyan between teal and blue) is one
     people name either way, so it counts for neither (left out)."""
-    names = name_pixels(pixels)
-    sure = (names == name_pixels(pixels, HUE_MARGIN)) & (names == name_pixels(pixels, -HUE_MARGIN))
-    return names[sure]
+    hue, *rest = _hsv(pixels)
+    names = _named(hue, *rest)
+    turned = [_named((hue + turn) % 360, *rest) for turn in (HUE_MARGIN, -HUE_MARGIN)]
+    return names[(names == turned[0]) & (names == turned[1])]
 
 
 def _sample(region: np.ndarray) -> np.ndarray:
