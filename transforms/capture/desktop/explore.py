@@ -73,14 +73,17 @@ class AppRun:
 
 @dataclass
 class Limits:
-    max_states: int = 40
-    start_timeout_s: float = 60.0
-    walk_timeout_s: float = 30.0
-    settle_s: float = 3.0
-    dialog_timeout_s: float = 6.0
-    budget_s: float = 600.0
-    phash_radius: int | None = None
-    max_tabs: int = 4
+    """One application's exploration limits, from `capture.desktop` and the source (run.limits_for): the
+    defaults live in schemas/config.py only."""
+
+    max_states: int
+    start_timeout_s: float
+    walk_timeout_s: float
+    settle_s: float
+    dialog_timeout_s: float
+    budget_s: float
+    phash_radius: int | None
+    max_tabs: int
 
 
 class Explorer:
