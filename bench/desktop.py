@@ -29,15 +29,12 @@ import threading
 import time
 from pathlib import Path
 
-import polars as pl
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from checks import Checks  # noqa: E402
 
-from flows.locations import Locations  # noqa: E402
 from transforms.capture.desktop.session import MARKER  # noqa: E402
 
 TEXT = "groundmill desktop benchmark\nA sample document with a few lines of text.\n"
@@ -57,7 +54,6 @@ APPS = {
     ],
 }
 TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
-TIMING_COLUMNS = {"capture_id": pl.String, "started_at": pl.Datetime("us", "UTC")}
 
 
 def session_pids() -> dict[int, str]:
@@ -155,7 +151,7 @@ with states as (
          sum(c.n_elements) filter (where c.status = 'ok') as elements,
          epoch(max(t.started_at) - min(t.started_at)) as span,
          sum(c.ocr_text_boxes) as checked, sum(c.ocr_matched) as found
-  from captures c left join capture_timings t using (capture_id) group by 1
+  from captures c left join capture_timings t using (capture_id) group by 1  -- start times: the run log
 )
 select * from states order by app
 """
@@ -195,12 +191,6 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
     from transforms.publish.summary import open_catalog
 
     con = open_catalog(folder / "data" / "catalog.duckdb", folder)
-    # Start times are in the run log (data/logs/), not in the published captures.
-    logs = Locations(folder).run_logs("capture_timings")
-    timings = (
-        pl.concat([pl.read_parquet(p, columns=["capture_id", "started_at"]) for p in logs]) if logs else None
-    )
-    con.register("capture_timings", timings if timings is not None else pl.DataFrame(schema=TIMING_COLUMNS))
     rows = con.execute(PER_APP).fetchall()
     print(f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'el/state':>9}{'s/state':>8}{'align':>13}  failures")
     total = 0
