@@ -53,10 +53,18 @@ def _hashed_entry(source: Source, root: Path | None) -> bytes:
     return json.dumps({k: str(v) for k, v in flat.items()}, sort_keys=True).encode()
 
 
+REFUSED = "refused: a symlink that leads outside the source"  # listed in place of a hash, never opened
+
+
+def _outside(path: Path, real_base: Path) -> bool:
+    return not path.resolve().is_relative_to(real_base)
+
+
 def input_files(source: Source) -> list[tuple[str, Path]]:
     """(name, path) of every local file the source reads, in the order the fingerprint hashes them: the
     location (a file, or a folder's files by relative path), then the image folder's; none for a live
-    source."""
+    source. Symlinked folders are not followed; a file symlinked from outside is listed too (see
+    `file_hash`, which refuses it without opening it)."""
     location = str(source.location)
     if is_url(location):
         return []
@@ -67,12 +75,22 @@ def input_files(source: Source) -> list[tuple[str, Path]]:
     return found
 
 
+def file_hash(path: Path, source: Source) -> str:
+    """The file's sha256, or `REFUSED` for a symlink whose target lies outside the source's location
+    and image folder: its target is never opened, so nothing outside a source reaches a manifest."""
+    bases = [Path(str(source.location)), *([Path(source.images)] if source.images else [])]
+    inside = [b.resolve() for b in bases]
+    if path.is_symlink() and all(_outside(path, b) for b in inside):
+        return REFUSED
+    return file_sha256(path)
+
+
 def inputs_record(source: Source, root: Path | None = None) -> dict:
     """The source's entry, fingerprint and files ("<sha256>  <name>", as sha256sum writes them)."""
     digest = hashlib.sha256(_hashed_entry(source, root))
     files = []
     for name, path in input_files(source):
-        sha = file_sha256(path)
+        sha = file_hash(path, source)
         digest.update(f"{name}\0{sha}\n".encode())
         files.append(f"{sha}  {name}")
     return {"entry": _entry(source, root, "json"), "fingerprint": digest.hexdigest(), "files": files}
