@@ -12,10 +12,13 @@ STAGE_COMMANDS = ("capture", "annotate", "curate", "publish")
 
 
 def _prepare_environment(where) -> None:
-    """Prefect reads its settings at import: keep its home (and ephemeral database) in the project."""
+    """Prefect reads its settings at import: keep its home (and ephemeral database) in the project.
+    Nothing reports usage anywhere: Prefect's analytics are off, and so are DVC's for every `dvc` the run
+    calls (also off in the repository's .dvc/config, which a clone of another project may lack)."""
     os.environ.setdefault("PREFECT_HOME", str(where.prefect_home))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ["DVC_NO_ANALYTICS"] = "1"
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -394,3 +394,31 @@ def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_tempora
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= remote_objects(remote)
     listed = [path for paths in lock.values() for path in paths]
     assert listed and not [p for p in listed if p.endswith(".tmp") or ".staging" in p]
+
+
+def test_no_dvc_command_of_a_run_reports_usage_even_where_the_repository_allows_it(released, tmp_path):
+    """DVC's analytics post a report from a daemon after each command. Turned on again in this clone's
+    local config and pointed at a loopback canary that accepts and never answers, a run must still
+    leave no report in its temp folder and open no connection: the CLI turns them off for every call."""
+    import socket
+    import threading
+
+    root, _ = released
+    canary = socket.create_server(("127.0.0.2", 0))
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(canary.accept()[0]), daemon=True).start()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = cli_env(root) | {
+        "TMPDIR": str(temp),
+        "DVC_ANALYTICS_ENDPOINT": f"http://127.0.0.2:{canary.getsockname()[1]}",
+    }
+    sh(root, "dvc", "config", "--local", "core.analytics", "true")
+    try:
+        done = subprocess.run(["groundmill", "run"], cwd=root, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    finally:
+        sh(root, "dvc", "config", "--local", "--unset", "core.analytics")
+    reports = [p.name for p in temp.iterdir() if p.is_file() and p.stat().st_size < 4096]
+    assert not accepted and not [r for r in reports if r.startswith("tmp")], reports
+    canary.close()
