@@ -14,7 +14,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     Field,
@@ -26,10 +26,17 @@ from pydantic import (
 
 from schemas.config_annotate import (  # noqa: F401 (ModelParams, HowtoParams: imported from here too)
     AnnotateParams,
+    AnyCount,
     AuditParams,
+    Bits,
+    Count,
     Frozen,
     HowtoParams,
     ModelParams,
+    Pause,
+    Positive,
+    Seconds,
+    Share,
 )
 from schemas.config_errors import ConfigError, SourceError, one_line, read_yaml
 
@@ -38,18 +45,18 @@ from schemas.config_errors import ConfigError, SourceError, one_line, read_yaml
 
 class RunParams(Frozen):
     task_runner: str = "threads"  # threads, or dask
-    max_workers: int | None = None  # threads: tasks at once (default: Prefect's)
+    max_workers: Count | None = None  # threads: tasks at once (default: Prefect's)
     dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
-    dask_workers: int = 2  # dask: processes of the local cluster, one thread each
+    dask_workers: Count = 2  # dask: processes of the local cluster, one thread each
     server_start_timeout_s: int = Field(120, ge=1)  # the temporary Prefect server's start, per try
 
 
 class DeviceProfile(Frozen):
     """A screen pages are captured on, as params.yaml `devices:` describes it (the key is its name)."""
 
-    width: int
-    height: int
-    scale: float = 1.0  # device pixels per CSS pixel: screenshots are width*scale wide
+    width: Count
+    height: Count
+    scale: Positive = 1.0  # device pixels per CSS pixel: screenshots are width*scale wide
     mobile: StrictBool = False
     touch: StrictBool = False
     platform: str = "web"  # what the screenshot shows: web (desktop browser) or mobile
@@ -103,83 +110,95 @@ BUILT_IN = {
 class DesktopParams(Frozen):
     """How desktop applications are explored (kind `desktop`)."""
 
-    start_timeout_s: float = 60.0  # for the application's first window to appear in its tree
-    walk_timeout_s: float = 30.0  # the watchdog on each tree walk: past it the application hangs
-    settle_s: float = 3.0  # the longest wait for two identical frames
-    dialog_timeout_s: float = 6.0  # for a dialog's window after its menu item is clicked
-    app_budget_s: float = 600.0  # exploring one application on one screen, start to tear-down
+    start_timeout_s: Seconds = 60.0  # for the application's first window to appear in its tree
+    walk_timeout_s: Seconds = 30.0  # the watchdog on each tree walk: past it the application hangs
+    settle_s: Pause = 3.0  # the longest wait for two identical frames
+    dialog_timeout_s: Seconds = 6.0  # for a dialog's window after its menu item is clicked
+    app_budget_s: Seconds = 600.0  # exploring one application on one screen, start to tear-down
     # A state this near (pHash bits) to one already captured is not captured; None: identical bytes only
     # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
-    phash_radius: int | None = None
-    max_tabs: int = 4  # tabs of one tabbed dialog captured besides the active one
+    phash_radius: Bits | None = None
+    max_tabs: AnyCount = 4  # tabs of one tabbed dialog captured besides the active one
 
 
 class OcrParams(Frozen):
     """Tesseract: the `screenshots` source kind, and the alignment check of every capture."""
 
-    min_confidence: float = 60.0  # words below it are excluded (reason low_confidence)
-    check_screenshots: int = 3  # screenshots per application (web: per source) checked against OCR
-    match_iou: float = 0.5  # an accessible/DOM text box counts as found at this IoU with an OCR box
-    align_min: float = 0.9  # an application whose share of found boxes is lower is flagged
-    timeout_s: float = 60.0  # one tesseract run
+    min_confidence: float = Field(60.0, ge=0, le=100)  # words below it are excluded (reason low_confidence)
+    check_screenshots: AnyCount = 3  # screenshots per application (web: per source) checked against OCR
+    match_iou: Share = 0.5  # an accessible/DOM text box counts as found at this IoU with an OCR box
+    align_min: Share = 0.9  # an application whose share of found boxes is lower is flagged
+    timeout_s: Seconds = 60.0  # one tesseract run
 
 
 class CaptureParams(Frozen):
     devices: tuple[Device, ...] = (STANDARD,)  # params.yaml names them (see Params._devices_by_name)
-    pages_in_flight: int = 2  # long-lived tabs working at once, per device
-    page_timeout_s: float = 15.0  # navigation and load
-    page_budget_s: float = 60.0  # everything for one page on one device
-    max_elements: int = 5000
-    max_slices: int = 4
-    max_page_mb: float = 20.0
-    max_js_heap_mb: int = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
+    pages_in_flight: Annotated[int, Field(ge=1, le=64)] = 2  # long-lived tabs at once, per device
+    page_timeout_s: Seconds = 15.0  # navigation and load
+    page_budget_s: Seconds = 60.0  # everything for one page on one device
+    max_elements: Count = 5000
+    max_slices: Count = 4
+    max_page_mb: Positive = 20.0
+    max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
     # What Date.now() and new Date() give in every page (timers run on): the same page, the same pixels.
     # None: the real clock.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
-    shard_pages: int = 50  # pages per capture task
-    retries: int = 2
+    shard_pages: Count = 50  # pages per capture task
+    retries: AnyCount = 2
     desktop: DesktopParams = DesktopParams()
     ocr: OcrParams = OcrParams()
 
 
 class DifficultyParams(Frozen):
-    weight_area: float = 0.9
-    weight_resolution: float = 0.15
-    weight_distractors: float = 0.3
-    weight_clutter: float = 0.2
-    weight_icon: float = 0.2
-    weight_perspective: float = 0.2
-    weight_implicit: float = 0.15
-    distractor_cap: int = 10
-    clutter_cap: int = 30
-    tier_medium: float = 0.35  # score >= this is medium
-    tier_hard: float = 0.6  # score >= this is hard
+    weight_area: Share = 0.9
+    weight_resolution: Share = 0.15
+    weight_distractors: Share = 0.3
+    weight_clutter: Share = 0.2
+    weight_icon: Share = 0.2
+    weight_perspective: Share = 0.2
+    weight_implicit: Share = 0.15
+    distractor_cap: Count = 10
+    clutter_cap: Count = 30
+    tier_medium: Share = 0.35  # score >= this is medium
+    tier_hard: Share = 0.6  # score >= this is hard
+
+    @model_validator(mode="after")
+    def _tiers_in_order(self) -> DifficultyParams:
+        if self.tier_medium > self.tier_hard:
+            raise ValueError("tier_medium is above tier_hard: medium must start at or below hard")
+        return self
 
 
 class MinHashParams(Frozen):
-    ngram: int = 2  # words per shingle
-    num_perm: int = 64  # signature length
-    bands: int = 16  # bands x rows = num_perm; P(candidate) = 1 - (1 - J^rows)^bands
-    threshold: float = 0.7  # estimated Jaccard similarity at which two texts are near duplicates
-    seed: int = 1
+    ngram: Count = 2  # words per shingle
+    num_perm: Count = 64  # signature length
+    bands: Count = 16  # bands x rows = num_perm; P(candidate) = 1 - (1 - J^rows)^bands
+    threshold: Share = 0.7  # estimated Jaccard similarity at which two texts are near duplicates
+    seed: AnyCount = 1
 
 
 class NearDupParams(Frozen):
-    phash_radius: int = 6  # Hamming radius (bits of 64); calibrated, see README
-    iou: float = 0.5  # boxes at least this much overlapping name the same target
+    phash_radius: Bits = 6  # Hamming radius (bits of 64); calibrated, see README
+    iou: Share = 0.5  # boxes at least this much overlapping name the same target
     text: MinHashParams = MinHashParams()
 
 
 class CurateParams(Frozen):
     difficulty: DifficultyParams = DifficultyParams()
     near_dup: NearDupParams = NearDupParams()
-    workers: int = Field(default_factory=lambda: os.cpu_count() or 1)  # threads decoding screenshots
+    workers: Count = Field(default_factory=lambda: os.cpu_count() or 1)  # threads decoding screenshots
 
 
 class ExportParams(Frozen):
-    validation: float = 0.05  # share of clusters in the validation split
-    test: float = 0.05  # and in the test split; the rest is train
-    shard_mb: int = 500  # Parquet shards of the HF export stay under this size
+    validation: Share = 0.05  # share of clusters in the validation split
+    test: Share = 0.05  # and in the test split; the rest is train
+    shard_mb: Count = 500  # Parquet shards of the HF export stay under this size
+
+    @model_validator(mode="after")
+    def _train_left(self) -> ExportParams:
+        if self.validation + self.test >= 1:
+            raise ValueError("validation + test take every cluster: their shares must add up to under 1")
+        return self
 
 
 class ReleaseParams(Frozen):
@@ -239,8 +258,8 @@ def is_url(text: str) -> bool:
 
 
 class Politeness(Frozen):
-    per_domain: int = 1  # pages loading at once from one domain
-    delay_s: float = 1.0  # between page loads from one domain
+    per_domain: Count = 1  # pages loading at once from one domain
+    delay_s: Pause = 1.0  # between page loads from one domain
 
 
 class DesktopApp(Frozen):
@@ -250,7 +269,7 @@ class DesktopApp(Frozen):
     name: str
     command: tuple[str, ...]
     files: tuple[str, ...] = ()
-    max_states: int | None = None  # the source's max_states when not set
+    max_states: Count | None = None  # the source's max_states when not set
 
     @field_validator("name")
     @classmethod
@@ -285,7 +304,7 @@ class Source(Frozen):
     box: Box = "xyxy"  # dataset: xyxy or xywh pixels, norm1 (0..1) or norm1000 (0..1000)
     apps: tuple[DesktopApp, ...] = ()  # desktop: the applications, each in its own session
     screens: tuple[tuple[int, int], ...] = ((1280, 800),)  # desktop: screen sizes, width x height
-    max_states: int = 40  # desktop: states captured per application and screen
+    max_states: Count = 40  # desktop: states captured per application and screen
 
     @property
     def path(self) -> Path:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from flows.locations import Locations
@@ -15,11 +16,13 @@ from schemas.config import (
     BUILT_IN,
     ConfigError,
     Device,
+    DeviceProfile,
     Params,
     Source,
     SourceError,
     load_params,
     load_sources,
+    parse_source,
 )
 from tests.conftest import REPO, SITE
 from transforms.fingerprint import fingerprint
@@ -219,3 +222,82 @@ def test_sources_add_to_a_file_of_comments_only_keeps_them(tmp_path):
     add_source(paths, {"id": "site", "kind": "html_dir", "location": "data/sources/site"})
     assert paths.sources_file.read_text().startswith("# nothing yet\nsources:\n- id: site\n")
     assert [s.id for s in load_sources(paths.sources_file)] == ["site"]
+
+
+def _numeric_fields(model: type, path: tuple[str, ...] = ()):
+    """(path, field) of every int or float setting of a model and the models inside it."""
+    import typing
+
+    from pydantic import BaseModel
+
+    for name, field in model.model_fields.items():
+        kinds = {a for a in (field.annotation, *typing.get_args(field.annotation)) if isinstance(a, type)}
+        nested = [k for k in kinds if issubclass(k, BaseModel)]
+        if nested and name != "devices":  # capture.devices are named profiles, checked under `devices`
+            yield from _numeric_fields(nested[0], (*path, name))
+        elif kinds & {int, float} and not kinds & {bool}:
+            yield (*path, name), field
+
+
+def _bounds(field) -> dict[str, float]:
+    return {
+        key: getattr(m, key)
+        for m in field.metadata
+        for key in ("ge", "gt", "le", "lt")
+        if getattr(m, key, None) is not None
+    }
+
+
+def _nested(path: tuple[str, ...], value) -> dict:
+    doc = value
+    for key in reversed(path):
+        doc = {key: doc}
+    return doc
+
+
+NUMERIC = [(p, f) for p, f in _numeric_fields(Params) if p[0] != "devices"] + [
+    (("devices", "wide", *p), f) for p, f in _numeric_fields(DeviceProfile)
+]
+SOURCE_NUMERIC = list(_numeric_fields(Source))
+
+
+@pytest.mark.parametrize("path, field", NUMERIC, ids=[".".join(p) for p, _ in NUMERIC])
+def test_every_numeric_parameter_has_a_range_and_a_value_outside_it_is_one_line(path, field, tmp_path):
+    bounds = _bounds(field)
+    assert "ge" in bounds or "gt" in bounds, f"{'.'.join(path)} declares no lower bound"
+    outside = [bounds["ge"] - 1] if "ge" in bounds else [bounds["gt"]]
+    outside += [bounds["le"] + 1] if "le" in bounds else [bounds["lt"]] if "lt" in bounds else []
+    for value in outside:
+        value = int(value) if field.annotation is int or "int" in str(field.annotation) else value
+        doc = _nested(path, value)
+        if path[0] == "devices":
+            doc["devices"]["wide"] |= {"width": 1920, "height": 1080} | doc["devices"]["wide"]
+        params = tmp_path / "params.yaml"
+        params.write_text(yaml.safe_dump(doc))
+        with pytest.raises(ConfigError) as refused:
+            load_params(params)
+        message = str(refused.value)
+        assert "\n" not in message and path[-1] in message, message
+
+
+@pytest.mark.parametrize("path, field", SOURCE_NUMERIC, ids=[".".join(p) for p, _ in SOURCE_NUMERIC])
+def test_every_numeric_source_setting_has_a_range(path, field, tmp_path):
+    bounds = _bounds(field)
+    assert "ge" in bounds or "gt" in bounds, f"{'.'.join(path)} declares no lower bound"
+    value = bounds["ge"] - 1 if "ge" in bounds else bounds["gt"]
+    entry = {"id": "s", "kind": "html_dir", "location": str(tmp_path)} | _nested(path, value)
+    with pytest.raises(SourceError) as refused:
+        parse_source(entry, tmp_path)
+    assert "\n" not in str(refused.value) and path[-1] in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "doc, named",
+    [
+        ({"difficulty": {"tier_medium": 0.7, "tier_hard": 0.6}}, "tier_medium"),
+        ({"export": {"validation": 0.5, "test": 0.5}}, "validation + test"),
+    ],
+)
+def test_settings_that_bound_each_other_are_checked_together(doc, named, tmp_path):
+    params = write(tmp_path, "params.yaml", yaml.safe_dump(doc))
+    assert named in refusal(load_params, params)
