@@ -22,6 +22,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from flows.watchdog import guard
+
 
 class ServerStartError(RuntimeError):
     """The temporary Prefect server did not start; the message says what to do."""
@@ -71,6 +73,8 @@ def _start_once(timeout_s: int) -> None:
     server = SubprocessASGIServer()  # the instance Prefect's own clients use
     try:
         server.start(timeout=timeout_s)
+        if server.server_process is not None:  # it dies with this run, even on kill -9 (no orphan)
+            guard(server.server_process.pid)
     except Exception as exc:
         process = server.server_process
         code = process.poll() if process is not None else None

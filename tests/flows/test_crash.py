@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +22,7 @@ from tests.conftest import cli_env
 
 SITE_GROUNDING = "grounding/source=site/part-0.parquet"
 PUBLISHED = ("--source", "site", "--source", "bad")  # `gone` never got past capture
+SURVIVORS: dict[str, list[str]] = {}  # what a killed run's fixture found still running after it
 
 
 def published_bytes(root: Path) -> dict[str, bytes]:
@@ -34,6 +36,30 @@ def leftovers(root: Path) -> list[str]:
     return sorted(
         p.relative_to(data).as_posix() for p in data.rglob("*") if p.name.endswith((".tmp", ".staging"))
     )
+
+
+def _group_members(pgid: int, within_s: float) -> list[str]:
+    """The command lines of the processes still in process group `pgid` once they have all ended or
+    `within_s` has passed (each is waited for through a pidfd: no polling)."""
+    import select
+
+    members = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                pid = int(stat.parent.name)
+                members[pid] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    deadline = time.monotonic() + within_s
+    left = []
+    for pid, cmdline in members.items():
+        try:
+            handle = os.pidfd_open(pid)
+        except OSError:
+            continue  # ended already
+        with os.fdopen(handle) as ended:
+            if not select.select([ended], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                left.append(f"{pid} {cmdline}")
+    return left
 
 
 class Runs:
@@ -90,9 +116,11 @@ class Runs:
         return self.procs[n].wait(timeout=600)
 
     def finish(self) -> list[int]:
-        """Their exit statuses, once each has ended; then what each left running (a temporary Prefect
-        server, after a kill) is killed with its process group, as a supervisor would."""
+        """Their exit statuses, once each has ended. What each left running in its process group is
+        given ten seconds to end (the watchdog of a temporary Prefect server ends it once the run is
+        gone), recorded in `survivors`, then killed with the group, as a supervisor would."""
         codes = [proc.wait(timeout=600) for proc in self.procs]
+        self.survivors = [p for proc in self.procs for p in _group_members(proc.pid, within_s=10)]
         for proc in self.procs:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -126,6 +154,7 @@ def killed(ran, tmp_path_factory) -> tuple[Path, int, str, dict[str, bytes]]:
             burner.kill()
             burner.wait()
     (code,) = run.finish()
+    SURVIVORS["killed"] = run.survivors
     return root, code, run.log(), before
 
 
@@ -134,6 +163,12 @@ def test_the_first_start_on_a_fresh_home_with_both_cores_busy_gets_to_work(kille
     assert "Timed out" not in stderr and "did not start" not in stderr, stderr[-3000:]
     assert code == -signal.SIGKILL, stderr[-3000:]  # it reached the crash point inside publish
     assert (root / ".prefect" / "prefect.db").exists()
+
+
+def test_a_run_killed_with_sigkill_leaves_no_process_behind(killed):
+    """Only the main process was killed (kill -9): its temporary Prefect server, started in its own
+    process group, must not outlive it."""
+    assert SURVIVORS["killed"] == [], SURVIVORS["killed"]
 
 
 def test_a_publish_killed_midway_leaves_the_previous_version_whole(killed):
