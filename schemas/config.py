@@ -186,6 +186,8 @@ class ReleaseParams(Frozen):
     release: StrictBool = True  # commit, tag and push each published version
     push: StrictBool = True  # dvc push to the default remote
     tag_prefix: str = "dataset/"  # git tag = prefix + version
+    # a row's language is the detector's best guess only where it is at least this sure (else null)
+    language_min_confidence: float = Field(0.5, ge=0, le=1)
 
 
 class Params(Frozen):
@@ -265,6 +267,11 @@ class DesktopApp(Frozen):
         return value.split() if isinstance(value, str) else value
 
 
+# The licence of a source whose entry names none: its rows are published with it and the run summary warns;
+# `groundmill sources add` refuses such an entry.
+UNKNOWN_LICENSE = "unknown"
+
+
 class Source(Frozen):
     """One source. `location` is a folder (html_dir), a URL list file (url_list), a sitemap URL or
     file (sitemap), a WARC file or folder (warc), or ScreenSpot(-Pro) JSON, a file or a folder of them
@@ -275,7 +282,7 @@ class Source(Frozen):
     id: str
     kind: str
     location: Path | str
-    license: str = "unknown"
+    license: str = UNKNOWN_LICENSE  # an SPDX id (CC-BY-4.0) or a name (proprietary); see UNKNOWN_LICENSE
     local: StrictBool = False
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()
@@ -290,6 +297,11 @@ class Source(Frozen):
     @property
     def path(self) -> Path:
         return Path(self.location)
+
+    @field_validator("license")
+    @classmethod
+    def _named_license(cls, value: str) -> str:
+        return value.strip() or UNKNOWN_LICENSE  # `license: ""` names no licence either
 
     @field_validator("id")
     @classmethod
