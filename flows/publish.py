@@ -56,14 +56,20 @@ def _capture_times(where: Locations, source_id: str) -> tuple[pl.DataFrame, pl.D
     (capture_id, started_at); empty where there is none (a first run, a partition from before
     captured_at, a source imported without a run log)."""
     previous = pl.DataFrame(schema={"capture_id": pl.String, "captured_at": pl.Datetime("us", "UTC")})
-    published = where.partition("captures", source_id)
-    if published.exists() and "captured_at" in pl.read_parquet_schema(published):
-        previous = pl.read_parquet(published, columns=list(previous.columns))
-    log = where.run_log("capture_timings", source_id)
     timings = empty("capture_timings").select("capture_id", "started_at")
-    if log.exists():
-        timings = pl.read_parquet(log, columns=timings.columns)
-    return previous, timings
+    return (
+        _columns_of(where.partition("captures", source_id), previous),
+        _columns_of(where.run_log("capture_timings", source_id), timings),
+    )
+
+
+def _columns_of(path: Path, empty_frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns of `empty_frame` read from `path`; `empty_frame` itself where the file is missing,
+    lacks them or cannot be read (the times then come from elsewhere: nothing to stop a publish for)."""
+    try:
+        return pl.read_parquet(path, columns=empty_frame.columns).cast(dict(empty_frame.schema))
+    except (OSError, pl.exceptions.PolarsError):
+        return empty_frame
 
 
 @task(task_run_name="publish-{source.id}")

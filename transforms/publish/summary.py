@@ -99,7 +99,8 @@ def licence_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
     if "license" not in columns:  # published before rows carried their licence
         return []
     by_licence = con.execute(
-        "select license, list(distinct source_id order by source_id) from captures group by 1 order by 1"
+        "select coalesce(license, 'not recorded'), list(distinct source_id order by source_id) "
+        "from captures group by 1 order by 1"
     ).fetchall()
     lines = ["  licences:         " + "; ".join(f"{lic} ({', '.join(s)})" for lic, s in by_licence)]
     unknown = next((s for lic, s in by_licence if lic == UNKNOWN_LICENSE), None)
