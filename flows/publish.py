@@ -81,8 +81,9 @@ def publish_source(source: Source, where: Locations, into: Path, now: datetime) 
     curated_at = where.stage("curate", source_id)
     curated = {t: read_table(curated_at, t) for t in FROM_CURATE}
     captured = first_captured(curated["captures"], *_capture_times(where, source_id), now)
-    min_confidence = load_params(where).publish.language_min_confidence
-    out = publish_stage(curated, captured, Stamp(source.license, pipeline_version(), min_confidence))
+    params = load_params(where).publish
+    stamp = Stamp(source.license, pipeline_version(), params.language_min_confidence, params.languages)
+    out = publish_stage(curated, captured, stamp)
     earlier = [read_table(where.stage(stage, source_id), "ledger") for stage in STAGES]
     tables = {**out.tables, "ledger": published_ledger(earlier, out, source_id)}
     for n, (table, frame) in enumerate(tables.items()):

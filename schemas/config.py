@@ -14,11 +14,12 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     Field,
     StrictBool,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -182,12 +183,21 @@ class ExportParams(Frozen):
     shard_mb: int = 500  # Parquet shards of the HF export stay under this size
 
 
+# The languages of user interfaces a row's text is detected among: the detector, left to all the ~100 it
+# knows, names Welsh or Frisian for short English commands ('add a todo', 'search in gitlab').
+LANGUAGES = tuple(
+    "en de fr es it pt nl ru zh ja ko ar pl tr sv da no fi cs uk el he hi id vi th hu ro".split()
+)
+
+
 class ReleaseParams(Frozen):
     release: StrictBool = True  # commit, tag and push each published version
     push: StrictBool = True  # dvc push to the default remote
     tag_prefix: str = "dataset/"  # git tag = prefix + version
-    # a row's language is the detector's best guess only where it is at least this sure (else null)
-    language_min_confidence: float = Field(0.5, ge=0, le=1)
+    # a row's language: the detector's best guess among `languages` (ISO 639-1), where it is at least
+    # `language_min_confidence` sure (else null)
+    language_min_confidence: float = Field(0.6, ge=0, le=1)
+    languages: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], ...] = LANGUAGES
 
 
 class Params(Frozen):

@@ -56,30 +56,34 @@ def first_captured(
     )
 
 
-_LOADING = threading.Lock()
+_LOCK = threading.Lock()  # one identifier per process, restricted to one set of languages at a time
 _IDENTIFIER: list = []
 
 
-def _identifier():
-    """py3langid's identifier with normalised probabilities, loaded once per process (about 2 s)."""
-    with _LOADING:
-        if not _IDENTIFIER:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _identifier(languages: tuple[str, ...]):
+    """py3langid's identifier with normalised probabilities, loaded once per process (about 2 s) and
+    restricted to `languages` (all it knows where empty); call it holding _LOCK."""
+    if not _IDENTIFIER:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
-    return _IDENTIFIER[0]
+        _IDENTIFIER.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    identifier = _IDENTIFIER[0]
+    identifier.set_languages(list(languages) or None)
+    return identifier
 
 
-def detect_languages(texts: pl.Series, min_confidence: float) -> pl.Series:
-    """The ISO 639-1 code of each text (py3langid, offline and deterministic); null where the detector's
-    probability for its best language is under `min_confidence` (short texts: 'Save', 'OK')."""
+def detect_languages(texts: pl.Series, min_confidence: float, languages: tuple[str, ...] = ()) -> pl.Series:
+    """The ISO 639-1 code of each text among `languages` (py3langid, offline and deterministic); null
+    where the detector's probability for its best language is under `min_confidence` (short texts:
+    'Save', 'OK'), or where that language has no two-letter code."""
     distinct = [t for t in texts.unique().to_list() if t]
     found = {}
     if distinct:
-        identifier = _identifier()
-        for text in distinct:
-            code, probability = identifier.classify(text)
-            found[text] = code if probability >= min_confidence else None
+        with _LOCK:
+            identifier = _identifier(languages)
+            for text in distinct:
+                code, probability = identifier.classify(text)
+                found[text] = code if probability >= min_confidence and len(code) == 2 else None
     return texts.replace_strict(found, default=None, return_dtype=pl.String).alias("language")
 
 
@@ -91,6 +95,7 @@ class Stamp:
     license: str
     pipeline_version: str
     language_min_confidence: float
+    languages: tuple[str, ...] = ()  # the languages a row may be detected in (all py3langid knows: ())
 
 
 def with_provenance(
@@ -119,7 +124,7 @@ def with_provenance(
     out["howto"] = tables["howto"].join(captured, on="capture_id", how="left").with_columns(common)
     for table, text in TEXT_OF.items():
         out[table] = out[table].with_columns(
-            detect_languages(out[table][text], stamp.language_min_confidence)
+            detect_languages(out[table][text], stamp.language_min_confidence, stamp.languages)
         )
     for table in registry.PUBLISHED_FORM:
         out[table] = registry.table(registry.PUBLISHED_FORM[table]).conform(out[table])

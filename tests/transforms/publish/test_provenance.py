@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from schemas import registry
-from schemas.config import CurateParams, ExportParams
+from schemas.config import LANGUAGES, CurateParams, ExportParams
 from tests.transforms.elements import el, png, source_tables
 from transforms.curate.stage import curate_stage
 from transforms.publish.export import export_hf, hf_card_metadata, hub_license, training_rows
@@ -52,8 +52,12 @@ def test_languages_are_iso_codes_and_null_where_unsure():
         ["Klicken Sie auf die Schaltfläche Speichern", "Ouvrir le fichier et choisir Enregistrer", "OK", None]
     )
     texts = pl.concat([texts, pl.Series(["Open the file menu and choose Save as"])])
-    assert detect_languages(texts, 0.5).to_list() == ["de", "fr", None, None, "en"]
-    assert detect_languages(pl.Series([], dtype=pl.String), 0.5).to_list() == []
+    assert detect_languages(texts, 0.6, LANGUAGES).to_list() == ["de", "fr", None, None, "en"]
+    assert detect_languages(pl.Series([], dtype=pl.String), 0.6, LANGUAGES).to_list() == []
+    # among every language it knows, the detector takes a short English command for Welsh
+    commands = pl.Series(["add a todo"])
+    assert detect_languages(commands, 0.0).to_list() == ["cy"]
+    assert detect_languages(commands, 0.0, LANGUAGES).to_list() == ["en"]
 
 
 PAGES = {
@@ -74,7 +78,7 @@ def published() -> dict[str, pl.DataFrame]:
     captured = first_captured(
         curated["captures"], times({}, "captured_at"), times({}, "started_at"), now=at(7)
     )
-    return with_provenance(curated, captured, Stamp("CC-BY-4.0", pipeline_version(), 0.5))
+    return with_provenance(curated, captured, Stamp("CC-BY-4.0", pipeline_version(), 0.6, LANGUAGES))
 
 
 @pytest.mark.parametrize("table", sorted(registry.PUBLISHED_FORM))
