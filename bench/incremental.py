@@ -106,7 +106,16 @@ def main() -> int:
         before = published(many)
         shutil.copytree(alone / "data" / "sources" / new, many / "data" / "sources" / new)
         t_register = groundmill(
-            many, "sources", "add", new, "--kind", "html_dir", "--location", f"data/sources/{new}"
+            many,
+            "sources",
+            "add",
+            new,
+            "--kind",
+            "html_dir",
+            "--location",
+            f"data/sources/{new}",
+            "--license",
+            "CC0-1.0",
         )
         t_run = groundmill(many, "run", "--source", new)
         t_add = t_register + t_run

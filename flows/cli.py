@@ -50,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
         "--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots")
     )
     add.add_argument("--location", required=True)
-    add.add_argument("--license", default="unknown")
+    add.add_argument(
+        "--license",
+        help="the licence of the source's pages or records (an SPDX id such as CC-BY-4.0); required",
+    )
     add.add_argument(
         "--set",
         action="append",
@@ -126,7 +129,9 @@ def _sources(args: argparse.Namespace, where) -> int:
 
     from flows.register import add_source, announce
 
-    entry = {"id": args.id, "kind": args.kind, "location": args.location, "license": args.license}
+    entry = {"id": args.id, "kind": args.kind, "location": args.location}
+    if args.license is not None:
+        entry["license"] = args.license
     for item in args.set:
         key, _, value = item.partition("=")
         entry[key.strip()] = yaml.safe_load(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +25,8 @@ from flows.outcomes import FAILED
 from flows.release import ReleaseParams, release, why_not
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
-from schemas.registry import PUBLISHED, RUN_LOGS
+from schemas.config import UNKNOWN_LICENSE, Source
+from schemas.registry import PUBLISHED, RUN_LOGS, empty
 from transforms.capture.alignment import per_app
 from transforms.crashpoints import crashpoint
 from transforms.publish.card import write_card
@@ -36,6 +38,7 @@ from transforms.publish.metrics import (
     inputs_manifest,
     source_counts,
 )
+from transforms.publish.provenance import Stamp, first_captured, pipeline_version
 from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
 from transforms.publish.versions import dataset_version, record_version
 from transforms.storage import (
@@ -48,12 +51,39 @@ from transforms.storage import (
 )
 
 
-@task(task_run_name="publish-{source_id}")
-def publish_source(source_id: str, where: Locations, into: Path) -> dict[str, int]:
+def _capture_times(where: Locations, source_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(capture_id, captured_at) as the version published now has them, and the source's capture run log
+    (capture_id, started_at); empty where there is none (a first run, a partition from before
+    captured_at, a source imported without a run log)."""
+    previous = pl.DataFrame(schema={"capture_id": pl.String, "captured_at": pl.Datetime("us", "UTC")})
+    timings = empty("capture_timings").select("capture_id", "started_at")
+    return (
+        _columns_of(where.partition("captures", source_id), previous),
+        _columns_of(where.run_log("capture_timings", source_id), timings),
+    )
+
+
+def _columns_of(path: Path, empty_frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns of `empty_frame` read from `path`; `empty_frame` itself where the file is missing,
+    lacks them or cannot be read (the times then come from elsewhere: nothing to stop a publish for)."""
+    try:
+        return pl.read_parquet(path, columns=empty_frame.columns).cast(dict(empty_frame.schema))
+    except (OSError, pl.exceptions.PolarsError):
+        return empty_frame
+
+
+@task(task_run_name="publish-{source.id}")
+def publish_source(source: Source, where: Locations, into: Path, now: datetime) -> dict[str, int]:
     """Writes <table>/source=<id>/part-0.parquet for every published table under `into`, the folder the
-    new version is staged in."""
+    new version is staged in; `now` is the publish's time (the capture time of a capture that has no
+    other)."""
+    source_id = source.id
     curated_at = where.stage("curate", source_id)
-    out = publish_stage({t: read_table(curated_at, t) for t in FROM_CURATE})
+    curated = {t: read_table(curated_at, t) for t in FROM_CURATE}
+    captured = first_captured(curated["captures"], *_capture_times(where, source_id), now)
+    params = load_params(where).publish
+    stamp = Stamp(source.license, pipeline_version(), params.language_min_confidence, params.languages)
+    out = publish_stage(curated, captured, stamp)
     earlier = [read_table(where.stage(stage, source_id), "ledger") for stage in STAGES]
     tables = {**out.tables, "ledger": published_ledger(earlier, out, source_id)}
     for n, (table, frame) in enumerate(tables.items()):
@@ -72,8 +102,16 @@ class _NothingPublished(Exception):
 def _stage_version(where: Locations, source_ids: list[str], staging: Path) -> dict[str, dict]:
     """Fill `staging` with the new version: the chosen sources' partitions, written anew, and the
     partitions of every other source still in sources.yaml as they are published now (hard links)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    sources = select_sources(where, source_ids)
+    unknown = [s.id for s in sources if s.license == UNKNOWN_LICENSE]
+    if unknown:
+        get_run_logger().warning(
+            "licence unknown (no `license:` in sources.yaml) for: %s; their rows say license=unknown",
+            ", ".join(unknown),
+        )
     with progress.stage_bar("publish", len(source_ids), "source"):
-        futures = {sid: publish_source.submit(sid, where, staging) for sid in source_ids}
+        futures = {s.id: publish_source.submit(s, where, staging, now) for s in sources}
         counts = {sid: progress.done("publish", f) for sid, f in futures.items()}
     republished = {sid for sid, c in counts.items() if FAILED not in c}
     if not republished:

@@ -13,7 +13,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from flows.locations import Locations
 from flows.settings import select_sources
-from schemas.config import is_url, load_sources, parse_source
+from schemas.config import UNKNOWN_LICENSE, is_url, load_sources, parse_source
 from transforms.fingerprint import changed, fingerprint
 from transforms.sources import SourceError
 from transforms.storage import write_bytes_atomic
@@ -23,14 +23,19 @@ EVENT = "groundmill.source.added"
 
 def add_source(where: Locations, entry: dict) -> tuple[str, str]:
     """(the new source's id, its fingerprint); sources.yaml is rewritten atomically, its comments, key
-    order and layout kept. Refuses an entry the Source model refuses (unknown keys included), a known id
-    and a local location that does not exist."""
+    order and layout kept. Refuses an entry the Source model refuses (unknown keys included), a known
+    id, an entry without a licence (or with `unknown`) and a local location that does not exist."""
     file = where.sources_file
     known = {s.id for s in load_sources(file)} if file.exists() else set()
     # named as the entry it would be, sources[n] (id), like a problem in the file itself
     source = parse_source(entry, file.parent, str(file), f"sources[{len(known)}] ({entry.get('id')})")
     if source.id in known:
         raise SourceError(f"source {source.id!r} is already in {file}")
+    if str(entry.get("license") or "").strip() in ("", UNKNOWN_LICENSE):
+        raise SourceError(
+            f"source {source.id!r}: no licence; name the licence of its pages or records with "
+            "--license (an SPDX id such as CC-BY-4.0, or e.g. proprietary)"
+        )
     if not is_url(str(source.location)) and not source.path.exists():
         raise SourceError(f"source {source.id!r}: {source.location} does not exist")
     write_bytes_atomic(_appended(file.read_text() if file.exists() else "", entry), file)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import (
     Field,
     StrictBool,
+    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -201,10 +202,21 @@ class ExportParams(Frozen):
         return self
 
 
+# The languages of user interfaces a row's text is detected among: the detector, left to all the ~100 it
+# knows, names Welsh or Frisian for short English commands ('add a todo', 'search in gitlab').
+LANGUAGES = tuple(
+    "en de fr es it pt nl ru zh ja ko ar pl tr sv da no fi cs uk el he hi id vi th hu ro".split()
+)
+
+
 class ReleaseParams(Frozen):
     release: StrictBool = True  # commit, tag and push each published version
     push: StrictBool = True  # dvc push to the default remote
     tag_prefix: str = "dataset/"  # git tag = prefix + version
+    # a row's language: the detector's best guess among `languages` (ISO 639-1), where it is at least
+    # `language_min_confidence` sure (else null)
+    language_min_confidence: float = Field(0.6, ge=0, le=1)
+    languages: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")], ...] = LANGUAGES
 
 
 class Params(Frozen):
@@ -284,6 +296,11 @@ class DesktopApp(Frozen):
         return value.split() if isinstance(value, str) else value
 
 
+# The licence of a source whose entry names none: its rows are published with it and the run summary warns;
+# `groundmill sources add` refuses such an entry.
+UNKNOWN_LICENSE = "unknown"
+
+
 class Source(Frozen):
     """One source. `location` is a folder (html_dir), a URL list file (url_list), a sitemap URL or
     file (sitemap), a WARC file or folder (warc), or ScreenSpot(-Pro) JSON, a file or a folder of them
@@ -294,7 +311,7 @@ class Source(Frozen):
     id: str
     kind: str
     location: Path | str
-    license: str = "unknown"
+    license: str = UNKNOWN_LICENSE  # an SPDX id (CC-BY-4.0) or a name (proprietary); see UNKNOWN_LICENSE
     local: StrictBool = False
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()
@@ -309,6 +326,11 @@ class Source(Frozen):
     @property
     def path(self) -> Path:
         return Path(self.location)
+
+    @field_validator("license")
+    @classmethod
+    def _named_license(cls, value: str) -> str:
+        return value.strip() or UNKNOWN_LICENSE  # `license: ""` names no licence either
 
     @field_validator("id")
     @classmethod

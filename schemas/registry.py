@@ -37,6 +37,13 @@ from schemas.capture import (
     Screenshots,
 )
 from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
+from schemas.provenance import (
+    PublishedCaptures,
+    PublishedGrounding,
+    PublishedHowto,
+    PublishedInstructions,
+    PublishedScreenshots,
+)
 
 # Box columns go last in every table that has them: a row reads id, content, then geometry.
 BOX_COLUMNS = tuple(Target.to_schema().columns)
@@ -135,7 +142,18 @@ TABLES: dict[str, Table] = {
         Table("rejected", Rejected, "curate", row_id="row_id", text="text"),
         # every stage
         Table("ledger", Ledger, "every"),
-        # publish
+        # publish: the published forms of the data tables, with licence, provenance and language
+        Table("published_captures", PublishedCaptures, "publish", row_id="capture_id"),
+        Table("published_screenshots", PublishedScreenshots, "publish", row_id="screenshot_id"),
+        Table("published_grounding", PublishedGrounding, "publish", row_id="grounding_id", text="expression"),
+        Table(
+            "published_instructions",
+            PublishedInstructions,
+            "publish",
+            row_id="instruction_id",
+            text="instruction",
+        ),
+        Table("published_howto", PublishedHowto, "publish", row_id="howto_id", text="goal"),
         Table("versions", Versions, "publish", row_id="version"),
     )
 }
@@ -159,8 +177,12 @@ PUBLISHED = (
 )
 # Run logs: written beside the dataset (data/logs/<table>/source=<id>/), never part of a version.
 RUN_LOGS = ("capture_timings",)
-# The published form of a table, where curation adds columns.
+# The curated form of a table, where curation adds columns.
 CURATED_FORM = {"screenshots": "clustered_screenshots", "grounding": "graded_grounding"}
+# The published form of a table, where publish adds columns (licence, provenance, language).
+PUBLISHED_FORM = {
+    t: f"published_{t}" for t in ("captures", "screenshots", "grounding", "instructions", "howto")
+}
 
 
 def table(name: str) -> Table:
@@ -179,6 +201,11 @@ def empty(name: str) -> pl.DataFrame:
     return table(name).empty()
 
 
-def published_schema(name: str) -> pl.Schema:
-    """The schema a published table has (its curated form where curation adds columns)."""
+def curated_schema(name: str) -> pl.Schema:
+    """The schema curate writes a table in (its curated form where curation adds columns)."""
     return schema(CURATED_FORM.get(name, name))
+
+
+def published_schema(name: str) -> pl.Schema:
+    """The schema a published table has (its published form where publish adds columns)."""
+    return schema(PUBLISHED_FORM.get(name, CURATED_FORM.get(name, name)))

@@ -161,7 +161,12 @@ def read_table(folder: Path, name: str, columns: list[str] | None = None) -> pl.
 
 
 def read_published(files: list[Path], table: str, columns: list[str] | None = None) -> pl.DataFrame:
-    """A published table from its sources' files (at least one)."""
+    """A published table from its sources' files (at least one). A column that a partition published by
+    an older release lacks is null in its rows (a source not republished since columns were added)."""
     if not files:
         raise FileNotFoundError(f"{table}: nothing published; run `groundmill run` first")
-    return pl.concat([pl.read_parquet(f, columns=columns) for f in files], how="vertical_relaxed")
+    frames = []
+    for f in files:
+        present = set(pl.read_parquet_schema(f))
+        frames.append(pl.read_parquet(f, columns=[c for c in columns if c in present] if columns else None))
+    return pl.concat(frames, how="diagonal_relaxed")

@@ -36,13 +36,13 @@ def test_run_publishes_every_table_partitioned_by_source(ran):
 
 
 def test_every_table_a_stage_writes_has_its_registered_schema(ran):
-    """Interim tables have the schema of their registered table; curated and published ones that of
-    their published form."""
+    """Interim tables have the schema of their registered table; curated ones that of their curated
+    form, published ones that of their published form."""
     root, _ = ran
     checked = 0
     for path in sorted((root / "data" / "interim").glob("*/*/*.parquet")):
         stage, table = path.parent.parent.name, path.stem
-        expected = registry.published_schema(table) if stage == "curate" else registry.schema(table)
+        expected = registry.curated_schema(table) if stage == "curate" else registry.schema(table)
         assert pl.read_parquet_schema(path) == dict(expected), path
         checked += 1
     for path in sorted((root / "data" / "processed").glob("*/source=*/part-0.parquet")):
@@ -65,6 +65,7 @@ def test_summary_reports_pages_rows_tiers_and_failures(ran):
         f"{ran[0] / 'data' / 'sources' / 'gone'}); done for site, bad"
     ]
     assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out
+    assert "  licences:         CC0-1.0 (bad, site)" in out and "WARNING: licence unknown" not in out
     assert "catalog.duckdb" in out
     # Progress bars, one per stage, on stderr: pages captured, then sources annotated, curated, published.
     for bar in ("capture: 100%", "annotate: 100%", "curate: 100%", "publish: 100%"):
@@ -137,9 +138,53 @@ def test_every_element_is_accounted_for_in_the_ledger(ran):
 def test_rerun_is_idempotent(ran):
     root, _ = ran
     before = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
+    captured = pl.read_parquet(root / "data/processed/captures/source=site/part-0.parquet")
     groundmill(root, "run", "--source", "site")
     after = pl.read_parquet(root / "data/processed/grounding/source=site/part-0.parquet")
     assert sorted(before.get_column("grounding_id")) == sorted(after.get_column("grounding_id"))
+    # the rerun captured the pages again, later; the rows keep the time they were first captured
+    log = pl.read_parquet(root / "data/logs/capture_timings/source=site/part-0.parquet")
+    again = pl.read_parquet(root / "data/processed/captures/source=site/part-0.parquet")
+    assert (
+        again.select("capture_id", "captured_at")
+        .sort("capture_id")
+        .equals(captured.select("capture_id", "captured_at").sort("capture_id"))
+    )
+    assert (again.join(log, on="capture_id")["captured_at"] < log["started_at"].min()).all()
+    assert (
+        before.select("captured_at", "page_path")
+        .sort(pl.all())
+        .equals(after.select("captured_at", "page_path").sort(pl.all()))
+    )
+
+
+def test_published_rows_carry_their_licence_page_capture_time_and_pipeline_version(ran):
+    """Every published row of the data tables says its source's licence, the page it comes from, when
+    that page was captured (the run log's start time on a first run), which groundmill published it,
+    and (rows with words) its language."""
+    root, _ = ran
+    from transforms.publish.provenance import pipeline_version
+
+    def part(table: str) -> pl.DataFrame:
+        return pl.read_parquet(root / f"data/processed/{table}/source=bad/part-0.parquet")
+
+    log = pl.read_parquet(root / "data/logs/capture_timings/source=bad/part-0.parquet")
+    captures = part("captures")
+    started = captures.join(log, on="capture_id", how="left")
+    assert started.height == captures.height and (started["captured_at"] == started["started_at"]).all()
+    pages = dict(captures.select("capture_id", "page_path").iter_rows())
+    for table in registry.PUBLISHED_FORM:
+        frame = part(table)
+        registry.table(registry.PUBLISHED_FORM[table]).model.validate(frame, lazy=True)
+        assert frame.filter(pl.col("captured_at").is_null()).is_empty(), table
+        assert set(frame["license"]) <= {"CC0-1.0"} and set(frame["source_id"]) <= {"bad"}, table
+        assert set(frame["pipeline_version"]) <= {pipeline_version()}, table
+    shots = part("screenshots")
+    assert shots.height and all(pages[c] == p for c, p in shots.select("capture_id", "page_path").iter_rows())
+    grounding = part("grounding").join(shots.select("screenshot_id", shot="page_path"), on="screenshot_id")
+    assert grounding.height and (grounding["page_path"] == grounding["shot"]).all()
+    languages = grounding["language"].value_counts(sort=True).drop_nulls()
+    assert languages["language"][0] == "en"
 
 
 def test_unsafe_source_id_is_refused_before_anything_is_written(project):
@@ -306,7 +351,7 @@ def test_a_wrong_source_entry_stops_run_and_sources_list(project):
     assert line.endswith("sources[0] (site).local: expected true or false, got 'false' (a string)")
 
 
-def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting(project):
+def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting_or_no_licence(project):
     sources = project / "sources.yaml"
     original = "# what groundmill captures\nsources:\n  - id: site       # the fixture\n" + (
         "    kind: html_dir\n    location: data/sources/site\n    license: 'CC0-1.0'\n"
@@ -315,9 +360,18 @@ def test_sources_add_keeps_the_files_comments_and_refuses_an_unknown_setting(pro
     add = ["sources", "add", "more", "--kind", "url_list", "--location", "data/sources/site/form.html"]
     line = refused_in_one_line(project, *add, "--set", "allow_domain=example.org")
     assert "sources[1] (more).allow_domain: unknown key; allowed:" in line and sources.read_text() == original
-    groundmill(project, *add, "--set", "allow_domains=[example.org]", "--set", "politeness={delay_s: 2}")
+    settings = ["--set", "allow_domains=[example.org]", "--set", "politeness={delay_s: 2}"]
+    line = refused_in_one_line(project, *add, *settings)
+    assert line == (
+        "groundmill: source 'more': no licence; name the licence of its pages or records with --license "
+        "(an SPDX id such as CC-BY-4.0, or e.g. proprietary)"
+    )
+    assert sources.read_text() == original
+    assert "no licence" in refused_in_one_line(project, *add, *settings, "--license", "unknown")
+    groundmill(project, *add, *settings, "--license", "CC-BY-4.0")
     text = sources.read_text()
     assert text.startswith(original) and "  - id: more\n    kind: url_list\n" in text.removeprefix(original)
+    assert "    license: CC-BY-4.0\n" in text.removeprefix(original)
 
 
 def test_sources_remove_keeps_every_other_line_and_refuses_an_unknown_id(project):

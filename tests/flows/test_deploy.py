@@ -154,7 +154,10 @@ def test_a_worker_runs_the_deployment_and_a_new_source_triggers_its_own_run(serv
 
         shutil.copytree(FIXTURES / "deep", project / "data" / "sources" / "deep")
         added = run(
-            ["groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep"],
+            [
+                *("groundmill", "sources", "add", "deep", "--kind", "html_dir"),
+                *("--location", "data/sources/deep", "--license", "CC0-1.0"),
+            ],
             project,
             env,
         )

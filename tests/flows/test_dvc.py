@@ -188,7 +188,8 @@ def test_adding_a_source_pushes_only_its_new_partitions(released):
     root, remote = released
     before_bytes, before_objects = published(root), remote_objects(remote)
     shutil.copytree(FIXTURES / "deep", root / "data" / "sources" / "deep")
-    sh(root, "groundmill", "sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep")
+    add = ["sources", "add", "deep", "--kind", "html_dir", "--location", "data/sources/deep"]
+    sh(root, "groundmill", *add, "--license", "CC0-1.0")
     with (root / "sources.yaml").open("a") as sources:  # and one whose folder is missing
         sources.write("  - {id: ghost, kind: html_dir, location: data/sources/ghost}\n")
     done = subprocess.run(

@@ -219,7 +219,7 @@ def test_sources_add_refuses_an_unknown_key_and_writes_nothing(tmp_path):
 def test_sources_add_to_a_file_of_comments_only_keeps_them(tmp_path):
     paths = commented_project(tmp_path)
     write(tmp_path, "sources.yaml", "# nothing yet\n")
-    add_source(paths, {"id": "site", "kind": "html_dir", "location": "data/sources/site"})
+    add_source(paths, {"id": "site", "kind": "html_dir", "location": "data/sources/site", "license": "MIT"})
     assert paths.sources_file.read_text().startswith("# nothing yet\nsources:\n- id: site\n")
     assert [s.id for s in load_sources(paths.sources_file)] == ["site"]
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO
 from transforms import storage
-from transforms.storage import replace_folder_atomic, write_parquet_atomic
+from transforms.storage import read_published, replace_folder_atomic, write_parquet_atomic
 
 
 def fill_with(version: str, files: int = 3):
@@ -98,3 +98,11 @@ def test_a_replacement_killed_at_any_point_leaves_the_old_or_the_new_folder_whol
     assert {p.name: p.read_text() for p in folder.iterdir()} == {f"part-{n}.txt": expected for n in range(3)}
     replace_folder_atomic(folder, fill_with("next"))  # the next write clears the leftovers
     assert sorted(p.name for p in tmp_path.iterdir()) == ["table"]
+
+
+def test_read_published_fills_columns_an_older_partition_lacks(tmp_path):
+    old, new = tmp_path / "old.parquet", tmp_path / "new.parquet"
+    pl.DataFrame({"id": ["a"], "n": [1]}).write_parquet(old)
+    pl.DataFrame({"id": ["b"], "n": [2], "license": ["MIT"]}).write_parquet(new)
+    both = read_published([old, new], "t", ["id", "license"])
+    assert both.sort("id").rows() == [("a", None), ("b", "MIT")]

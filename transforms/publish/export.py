@@ -21,6 +21,8 @@ from transforms.capture.dataset_files import unsafe_name
 from transforms.storage import replace_folder_atomic
 
 BOX_FORMATS = ("xyxy", "xywh", "norm1", "norm1000")
+# What every published row carries about where it came from (schemas/provenance.py), passed to every export.
+PROVENANCE = ("license", "page_path", "captured_at", "pipeline_version", "language")
 
 
 SPLITS = ("test", "validation", "train")  # in the order of their share of the hash range
@@ -94,12 +96,18 @@ def training_rows(
         "split",
         "cluster_id",
     ]
-    extra = [
-        c
-        for c in ("is_icon", "tier", "difficulty", "action_type", "action_args", "origin")
-        if c in out.columns
-    ]
+    optional = ("is_icon", "tier", "difficulty", "action_type", "action_args", "origin", *PROVENANCE)
+    extra = [c for c in optional if c in out.columns]
     return out.select(*keep, *extra).sort("split", "id")
+
+
+def provenance_of(row: dict) -> dict:
+    """The row's source, licence, page, capture time (ISO 8601), pipeline version and language, as
+    JSON values (the keys a row has: a table published before they existed has none)."""
+    found = {c: row[c] for c in ("source_id", *PROVENANCE) if c in row}
+    if found.get("captured_at") is not None:
+        found["captured_at"] = found["captured_at"].isoformat()
+    return found
 
 
 def box_in(row: dict, fmt: str) -> list[float] | None:
@@ -157,7 +165,7 @@ def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -
 
 
 def screenspot_record(row: dict, fmt: str) -> dict:
-    """A ScreenSpot-Pro record; an imported row's original record, unchanged."""
+    """A ScreenSpot-Pro record, with the row's provenance; an imported row's original record, unchanged."""
     if row.get("origin"):
         return json.loads(row["origin"])
     return {
@@ -173,6 +181,7 @@ def screenspot_record(row: dict, fmt: str) -> dict:
         "group": row["perspective"],
         "gt_type": row["gt_type"],
         "instruction_style": row["perspective"],
+        **provenance_of(row),
     }
 
 
@@ -213,6 +222,7 @@ def chat_record(row: dict, target: str) -> dict:
             {"role": "user", "content": f"<image>\n{ask}"},
             {"role": "assistant", "content": answer},
         ],
+        **provenance_of(row),
     }
 
 
@@ -240,7 +250,104 @@ HF_CARD = (
     "pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. Splits are by "
     "near-duplicate screenshot cluster.\n"
 )
-HF_PASSED = ("source_id", "platform", "perspective", "gt_type", "tier", "cluster_id")
+HF_PASSED = (
+    "source_id",
+    "platform",
+    "perspective",
+    "gt_type",
+    "tier",
+    "cluster_id",
+    "license",
+    "page_path",
+    "pipeline_version",
+    "language",
+)
+# The Hub's size bins (the `size_categories` of a dataset card), by their upper bound in rows.
+SIZE_CATEGORIES = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+    (100_000_000, "10M<n<100M"),
+    (1_000_000_000, "100M<n<1B"),
+)
+HF_TASKS = ["image-text-to-text"]  # a screenshot and a request in, a point or a box out
+
+
+def size_category(rows: int) -> str:
+    return next((name for bound, name in SIZE_CATEGORIES if rows < bound), "n>1B")
+
+
+def hub_license(licence: str) -> str:
+    """The Hub's name of one licence: an SPDX id in lower case (`cc-by-4.0`), `unknown`, or `other` for
+    a name that is no single SPDX id (`proprietary`, `LicenseRef-…`, an expression)."""
+    from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+
+    if licence == "unknown":
+        return licence
+    try:
+        canonical = canonicalize_license_expression(licence)
+    except InvalidLicenseExpression:
+        return "other"
+    return "other" if " " in canonical or canonical.startswith("LicenseRef-") else canonical.lower()
+
+
+def hf_card_metadata(rows: pl.DataFrame) -> dict:
+    """The front matter of the export's dataset card from its rows: `license` (the one licence every row
+    has, as the Hub names it: `hub_license`; `other` where sources differ), `task_categories`,
+    `language` (the ISO 639-1 codes the rows were detected in), `size_categories`, and `sources`: each
+    source with its licence and rows, which the card also shows as a table."""
+    licence = pl.col("license") if "license" in rows.columns else pl.lit("unknown")
+    per_source = (
+        rows.group_by("source_id")
+        .agg(licence.first().fill_null("unknown").alias("license"), pl.len().alias("rows"))
+        .sort("source_id")
+    )
+    licences = sorted(set(per_source["license"]))
+    languages = sorted(set(rows["language"].drop_nulls())) if "language" in rows.columns else []
+    meta: dict = {"license": hub_license(licences[0]) if len(licences) == 1 else "other"}
+    if len(licences) > 1:
+        meta["license_name"] = "per-source"  # the licence of each row is its source's: see `sources`
+    elif meta["license"] == "other":
+        meta["license_name"] = licences[0]
+    meta |= {
+        "task_categories": HF_TASKS,
+        "language": languages,
+        "size_categories": [size_category(rows.height)],
+        "tags": ["gui-grounding", "screenshots"],
+        "sources": per_source.to_dicts(),
+    }
+    if not languages:
+        del meta["language"]
+    return meta
+
+
+def sources_table(meta: dict) -> str:
+    """The card's table of sources, their licences and rows (from `hf_card_metadata`)."""
+    lines = ["| source | licence | rows |", "| --- | --- | --- |"]
+    lines += [f"| {s['source_id']} | {s['license']} | {s['rows']:,} |" for s in meta["sources"]]
+    return "\n".join(lines)
+
+
+def hf_card(rows: pl.DataFrame, splits: list[str]) -> str:
+    """README.md of the HF export: YAML front matter (`hf_card_metadata` and the split files) and the
+    text, with the table of sources and licences."""
+    import yaml
+
+    meta = hf_card_metadata(rows)
+    files = [{"split": s, "path": f"data/{s}-*"} for s in splits]
+    front = yaml.safe_dump(
+        {**meta, "configs": [{"config_name": "default", "data_files": files}]},
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    licence = (
+        "Each row is under its source's licence (`license`):"
+        if meta["license"] == "other"
+        else (f"Every row is under {meta['sources'][0]['license']}:" if meta["sources"] else "")
+    )
+    return f"---\n{front}---\n\n{HF_CARD}\n## Sources\n\n{licence}\n\n{sources_table(meta)}\n"
 
 
 def _hf_features():
@@ -256,6 +363,7 @@ def _hf_features():
             "image_width": Value("int32"),
             "image_height": Value("int32"),
             **{c: Value("string") for c in HF_PASSED},
+            "captured_at": Value("timestamp[us, tz=UTC]"),
         }
     )
 
@@ -283,6 +391,7 @@ def _hf_columns(shard: list[dict], pngs: dict[str, bytes]) -> dict[str, list]:
         "image_width": [r["image_width"] for r in shard],
         "image_height": [r["image_height"] for r in shard],
         **{c: [r.get(c) for r in shard] for c in HF_PASSED},
+        "captured_at": [r.get("captured_at") for r in shard],
     }
 
 
@@ -307,9 +416,7 @@ def export_hf(
                 path = staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet"
                 Dataset.from_dict(_hf_columns(shard, pngs), features=features).to_parquet(str(path))
             counts[split] = part.height
-        configs = "\n".join(f"      - split: {s}\n        path: data/{s}-*" for s in counts)
-        header = "---\nconfigs:\n  - config_name: default\n    data_files:\n" + configs + "\n---\n\n"
-        (staging / "README.md").write_text(header + HF_CARD)
+        (staging / "README.md").write_text(hf_card(rows, list(counts)))
 
     replace_folder_atomic(folder, fill)
     return counts

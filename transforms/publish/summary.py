@@ -90,6 +90,28 @@ def _problems(con: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+def licence_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The licences the published rows carry, with their sources; a warning naming the sources whose
+    licence is unknown (no `license:` in sources.yaml)."""
+    from schemas.config import UNKNOWN_LICENSE  # here: `groundmill query` opens the catalog without it
+
+    columns = {r[0] for r in con.execute("select column_name from (describe captures)").fetchall()}
+    if "license" not in columns:  # published before rows carried their licence
+        return []
+    by_licence = con.execute(
+        "select coalesce(license, 'not recorded'), list(distinct source_id order by source_id) "
+        "from captures group by 1 order by 1"
+    ).fetchall()
+    lines = ["  licences:         " + "; ".join(f"{lic} ({', '.join(s)})" for lic, s in by_licence)]
+    unknown = next((s for lic, s in by_licence if lic == UNKNOWN_LICENSE), None)
+    if unknown:
+        lines.append(
+            f"  WARNING: licence unknown for {', '.join(unknown)}: declare `license:` (an SPDX id) for "
+            "each in sources.yaml before you share their rows"
+        )
+    return lines
+
+
 ALIGNMENT_SQL = """
 select source_id, coalesce(app, source_id) as app, sum(ocr_text_boxes)::int, sum(ocr_matched)::int
 from captures where ocr_text_boxes is not null group by 1, 2 order by 1, 2
@@ -115,7 +137,7 @@ def summary_text(
     """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages, the OCR alignment per
     application and where outputs are (`tables_at`: where the published files lie)."""
     alignment = alignment_lines(con.execute(ALIGNMENT_SQL).fetchall(), align_min)
-    lines = ["groundmill run summary", *_rows(con), *alignment, *_problems(con)]
+    lines = ["groundmill run summary", *_rows(con), *licence_lines(con), *alignment, *_problems(con)]
     lines += [
         "outputs:",
         f"  tables:  {tables_at}",
