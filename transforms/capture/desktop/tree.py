@@ -157,17 +157,21 @@ def gtk4_window_origin(tree: Tree) -> int:
     return changed
 
 
-def qt_closed_popup_rows(tree: Tree) -> int:
-    """Qt reports the rows of a closed popup (a combo box's list, a submenu) at (0, 0) relative to
-    nothing: a node at the origin whose popup ancestor is not showing is hidden."""
+POPUP_ROLES = ("popup menu", "menu", "list", "list box")
+
+
+def closed_popup_rows(tree: Tree) -> int:
+    """A node inside a popup or list that is not showing is not on the screen, wherever it claims to
+    be: Qt publishes the rows of a shut combo-box list as showing, in thin strips over the window (or at
+    (0, 0) relative to nothing). Such a node is hidden. Every toolkit, after its own corrections."""
     changed = 0
     for i, node in enumerate(tree.nodes):
-        x, y, _, _ = node["box"]
-        if "showing" in node["states"] and x == 0 and y == 0:
-            popups = [a for a in tree.ancestors(i) if tree.nodes[a]["role"] in ("popup menu", "list", "menu")]
-            if popups and not tree.showing(popups[0]):
-                node["states"] = [s for s in node["states"] if s != "showing"]
-                changed += 1
+        if "showing" not in node["states"]:
+            continue
+        shut = [a for a in tree.ancestors(i) if tree.nodes[a]["role"] in POPUP_ROLES and not tree.showing(a)]
+        if shut:
+            node["states"] = [s for s in node["states"] if s != "showing"]
+            changed += 1
     return changed
 
 
@@ -220,11 +224,9 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
         fixes.append(gtk4_window_origin)
     if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
         fixes.append(vcl_ghost_menubar)
-    if kit.startswith("qt"):
-        fixes.append(qt_closed_popup_rows)
     if kit.startswith(("gail", "gtk 2")):
         fixes.append(gtk2_popup_showing)
-    return fixes
+    return [*fixes, closed_popup_rows]
 
 
 def correct(tree: Tree) -> None:
