@@ -52,9 +52,12 @@ class Captures(pa.DataFrameModel):
     app: str = pa.Field(nullable=True)
     toolkit: str = pa.Field(nullable=True)
     action_path: pl.List(pl.String) = pa.Field(nullable=True)
-    # The OCR alignment check: text boxes of the tree/DOM checked, and how many OCR found at IoU >= 0.5.
+    # The OCR alignment check. Web: text boxes of the DOM checked, and how many OCR found at IoU >= 0.5.
+    # Desktop: elements that show their name as text, how many of their crops OCR reads as the name,
+    # and the icon-only controls counted apart (transforms/capture/alignment.py).
     ocr_text_boxes: pl.Int32 = pa.Field(ge=0, nullable=True)
     ocr_matched: pl.Int32 = pa.Field(ge=0, nullable=True)
+    ocr_icon_only: pl.Int32 = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check
     def ok_has_screenshots(cls, data: pa.PolarsData) -> pl.LazyFrame:
