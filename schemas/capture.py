@@ -8,8 +8,9 @@ import polars as pl
 from schemas.boxes import Boxed
 
 CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
-# How a desktop application's exploration can end short (transforms/capture/desktop/explore.py).
-DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open"]
+# How a desktop application's exploration can end short (transforms/capture/desktop/explore.py), or a
+# state whose action could not be confirmed (unverified: it publishes nothing, drive.py).
+DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open", "unverified"]
 CAPTURE_STATUSES += DESKTOP_FAILURES
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]

@@ -3,7 +3,7 @@ reasons, each toolkit correction, and the exploration plan read from a tree."""
 
 from __future__ import annotations
 
-from transforms.capture.desktop.drive import dialog_items, menus
+from transforms.capture.desktop.drive import confirms, dialog_items, menus
 from transforms.capture.desktop.elements import covered_area, extract
 from transforms.capture.desktop.tree import Tree, correct
 from transforms.capture.desktop.xdisplay import Window, stack_order
@@ -220,3 +220,13 @@ def test_plan_reads_menus_left_to_right_and_dialog_items():
         n["parent"] = next((j for j, m in enumerate(nodes) if n["path"].rsplit("/", 1)[0] == m["path"]), -1)
     assert [name for name, _ in menus(nodes)] == ["File", "Edit"]
     assert [name for name, _ in dialog_items(nodes, nodes[3])] == ["Open…"]
+
+
+def test_an_action_is_confirmed_by_a_new_window_or_the_focus_that_names_the_item():
+    main = ["Untitled - Notes"]
+    assert confirms("Save As…", main, [*main, "Save As"], "")
+    assert confirms("New using Template...", main, [*main, "Templates"], "")  # a word's first 5 letters
+    assert confirms("Find…", main, main, "Find")  # no window: the focused element names it
+    # One row off: Print… opened Document Properties; a window already there confirms nothing.
+    assert not confirms("Print…", main, [*main, "Document Properties"], "")
+    assert not confirms("Notes…", main, main, "")
