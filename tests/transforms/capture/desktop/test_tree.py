@@ -146,6 +146,19 @@ def test_rows_of_a_shut_list_are_hidden_wherever_they_claim_to_be():
         ["Page width", "Fit page", "100%"], "hidden"
     )
     assert tree.corrections == {"closed_popup_rows": 3}
+    # Qt also reports the shut list itself as showing, its rows from (0, 0) down: no popup window holds
+    # them. Open, its popup window does, and they are kept.
+    for n in nodes[3:]:
+        n["states"] = list(SHOWING)
+        n["box"][1] -= 20
+    popup = Window(2, (300, 64, 400, 124), "", True)
+    for windows, kept in (([], ["Zoom"]), ([popup], ["Zoom", "Page width", "Fit page", "100%"])):
+        fresh = [dict(n, states=list(n["states"]), box=list(n["box"])) for n in nodes]
+        for n in fresh[4:]:
+            n["box"][1] += 64 if windows else 0
+        tree = Tree(fresh, "Qt 5.15.8", [Window(1, (0, 0, 700, 500), "Viewer", False), *windows], (1280, 800))
+        correct(tree)
+        assert [e["name"] for e in extract(tree)[0]] == kept
 
 
 def same_geometry(stacking: list[int]) -> Tree:
