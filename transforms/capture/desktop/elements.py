@@ -51,9 +51,18 @@ MENU_ROLES = {
     "menu item",
     "check menu item",
     "radio menu item",
-    "combo box",
     "tool tip",
 }
+
+
+def _popped(tree: Tree, j: int) -> bool:
+    """A node that lives in a popup window: a menu's, a tooltip, or a combo box's list (not the combo
+    box itself, nor its entry: they are drawn in the window)."""
+    node = tree.nodes[j]
+    if node["role"] in MENU_ROLES:
+        return True
+    parent = node["parent"]
+    return node["role"] in ("list", "list box") and parent >= 0 and tree.nodes[parent]["role"] == "combo box"
 
 
 def _inside(box: Box, window: tuple, slack: float = 1) -> bool:
@@ -107,7 +116,7 @@ def _owner(tree: Tree, i: int, box: Box, cache: dict) -> tuple[int | None, int |
     other node lives in the X window of its top-level node in the accessibility tree (its frame, dialog
     or window), found by title and box; failing that, of its nearest ancestor whose box is a window."""
     chain = (i, *tree.ancestors(i))
-    if any(tree.nodes[j]["role"] in MENU_ROLES for j in chain):
+    if any(_popped(tree, j) for j in chain):
         popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)]
         if popups:
             return popups[-1], None
@@ -133,7 +142,7 @@ def _clip(tree: Tree, i: int, box: Box, owner: int | None, owner_node: int | Non
     if clipped is not None and owner is not None:
         clipped = _intersect(clipped, tree.windows[owner].box)
     for a in tree.ancestors(i):
-        if clipped is None or a == owner_node or tree.nodes[a]["role"] in MENU_ROLES:
+        if clipped is None or a == owner_node or _popped(tree, a):
             break  # a menu's items are in its popup, not inside the menu bar's scrolled container
         if tree.nodes[a]["role"] in CLIPPERS and tree.box(a):
             clipped = _intersect(clipped, tree.box(a))

@@ -243,3 +243,17 @@ def test_an_action_is_confirmed_by_a_new_window_or_the_focus_that_names_the_item
     # One row off: Print… opened Document Properties; a window already there confirms nothing.
     assert not confirms("Print…", main, [*main, "Document Properties"], "")
     assert not confirms("Notes…", main, main, "")
+
+
+def test_a_combo_box_under_an_open_menu_is_covered_while_its_open_list_lives_in_its_popup():
+    nodes = window_tree()
+    nodes += [
+        node("app/frame[0]/combo_box[7]", 1, "combo box", "100 %", (150, 125, 60, 15), actions=["press"]),
+        node("app/frame[0]/combo_box[8]", 1, "combo box", "Zoom", (400, 150, 60, 20), actions=["press"]),
+        node("app/frame[0]/combo_box[8]/list[0]", 13, "list", "", (400, 170, 60, 30)),
+        node("app/frame[0]/combo_box[8]/list[0]/list_item[0]", 14, "list item", "Fit", (400, 170, 60, 15)),
+    ]
+    windows = [*WINDOWS[:2], Window(4, (400, 170, 460, 200), "", True)]
+    elements, excluded, _ = extract(Tree(nodes, "Qt 5.15.8", windows, (1280, 800)))
+    assert {e["name"]: e["reason"] for e in excluded}["100 %"] == "covered"  # under the File menu
+    assert {"Zoom", "Fit"} <= {e["name"] for e in elements}
