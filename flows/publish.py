@@ -244,7 +244,13 @@ def release_version(version: str, root: Path, params: ReleaseParams, left_out: d
 
 def _check_counts(files: list[Path]) -> pl.DataFrame:
     """The OCR check's columns of the published captures (null where a file predates them)."""
-    columns = {"source_id": pl.String, "app": pl.String, "ocr_text_boxes": pl.Int32, "ocr_matched": pl.Int32}
+    columns = {
+        "source_id": pl.String,
+        "app": pl.String,
+        "ocr_text_boxes": pl.Int32,
+        "ocr_matched": pl.Int32,
+        "ocr_icon_only": pl.Int32,
+    }
     frames = []
     for f in files:
         present = [c for c in columns if c in pl.read_parquet_schema(f)]

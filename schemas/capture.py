@@ -8,8 +8,9 @@ import polars as pl
 from schemas.boxes import Boxed
 
 CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
-# How a desktop application's exploration can end short (transforms/capture/desktop/explore.py).
-DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open"]
+# How a desktop application's exploration can end short (transforms/capture/desktop/explore.py), or a
+# state whose action could not be confirmed (unverified: it publishes nothing, drive.py).
+DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open", "unverified"]
 CAPTURE_STATUSES += DESKTOP_FAILURES
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
@@ -52,9 +53,12 @@ class Captures(pa.DataFrameModel):
     app: str = pa.Field(nullable=True)
     toolkit: str = pa.Field(nullable=True)
     action_path: pl.List(pl.String) = pa.Field(nullable=True)
-    # The OCR alignment check: text boxes of the tree/DOM checked, and how many OCR found at IoU >= 0.5.
+    # The OCR alignment check. Web: text boxes of the DOM checked, and how many OCR found at IoU >= 0.5.
+    # Desktop: elements that show their name as text, how many of their crops OCR reads as the name,
+    # and the icon-only controls counted apart (transforms/capture/alignment.py).
     ocr_text_boxes: pl.Int32 = pa.Field(ge=0, nullable=True)
     ocr_matched: pl.Int32 = pa.Field(ge=0, nullable=True)
+    ocr_icon_only: pl.Int32 = pa.Field(ge=0, nullable=True)
 
     @pa.dataframe_check
     def ok_has_screenshots(cls, data: pa.PolarsData) -> pl.LazyFrame:

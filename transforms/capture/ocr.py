@@ -23,6 +23,8 @@ import subprocess
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from PIL import Image, ImageOps, ImageStat
+
 TESSERACT = "tesseract"
 TEXT_SIMILARITY = 0.9
 NEAR_PX = 30  # an OCR box of the same text counts only within this (or the box's height) of the box
@@ -44,14 +46,15 @@ def available() -> bool:
     return shutil.which(TESSERACT) is not None
 
 
-def read_text(image: bytes, timeout: float = 60.0, lang: str = "eng") -> list[OcrBox]:
-    """Word and line boxes of an image (PNG or JPEG bytes), words first in reading order."""
+def read_text(image: bytes, timeout: float = 60.0, lang: str = "eng", psm: int = 11) -> list[OcrBox]:
+    """Word and line boxes of an image (PNG or JPEG bytes), words first in reading order. `psm`:
+    tesseract's page segmentation (11, sparse text)."""
     if not available():
         raise OcrError("tesseract is not installed (apt-get install tesseract-ocr)")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            [TESSERACT, "stdin", "stdout", "--psm", "11", "-l", lang, "tsv"],
+            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", lang, "tsv"],
             input=image,
             capture_output=True,
             timeout=timeout,
@@ -145,3 +148,119 @@ def alignment(texts: list[tuple[str, tuple]], ocr: list[OcrBox], min_iou: float 
         if any(iou(box, b) >= min_iou or _inside(b, box) for b in same):
             found += 1
     return checked, found
+
+
+# --- the crop figure: does each element's own crop read as its name? ------------------------------
+
+# Roles whose name a toolkit draws as text inside the element's box (an entry's name is its label,
+# drawn beside it; an image's is never drawn).
+NAMED_ROLES = {"menuitem", "button", "checkbox", "radio", "tab", "link", "text", "heading", "listitem"}
+NAMED_ROLES |= {"treeitem", "cell"}
+# Controls that may show an icon alone: one whose box is about square holds no drawn name.
+ICON_TAGS = {"push button", "toggle button", "button", "menu button", "check box", "radio button"}
+ICON_ASPECT = 1.25
+MIN_LETTERS = 3
+MIN_HEIGHT_PX = 12
+MIN_PX_PER_LETTER = 4  # a box narrower than this per letter of its name cannot hold it drawn as text
+CROP_PAD_PX = 3
+CROP_GAP_PX = 12  # blank rows between two crops of the stitched image
+READ_SIMILARITY = 0.8
+
+
+def shows_name(element: dict) -> str | None:
+    """Whether an element claims to show its name as text: "text" (a role whose name is drawn, 3+
+    letters, 12+ px high, wide enough for it), "icon" (a button too square or too narrow for its name:
+    an icon-only control, counted apart), or None (nothing to check)."""
+    name = element.get("text") or ""
+    height, width = element["y2"] - element["y1"], element["x2"] - element["x1"]
+    if element.get("role") not in NAMED_ROLES or sum(c.isalpha() for c in name) < MIN_LETTERS:
+        return None
+    if height < MIN_HEIGHT_PX:
+        return None
+    if width < MIN_PX_PER_LETTER * len(name.strip()) or (
+        element.get("tag") in ICON_TAGS and width <= ICON_ASPECT * height
+    ):
+        return "icon"
+    return "text"
+
+
+def reads_as(name: str, read: str) -> bool:
+    """Whether OCR's text of a crop reads as the name: the name inside it, or a run of its words as
+    many as the name's (one more or fewer) at similarity >= READ_SIMILARITY (a menu item's crop also
+    holds its shortcut; a check box's, its box)."""
+    want, got = normal(name), normal(read)
+    if not want or not got:
+        return False
+    if want in got or want.replace(" ", "") in got.replace(" ", ""):
+        return True
+    words, k = got.split(), len(want.split())
+    for size in {max(1, k - 1), k, k + 1}:
+        for start in range(max(1, len(words) - size + 1)):
+            piece = " ".join(words[start : start + size])
+            if SequenceMatcher(None, want, piece).ratio() >= READ_SIMILARITY:
+                return True
+    return False
+
+
+def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """The crops of `boxes` (padded, grey, dark text on light, stretched to full contrast, twice their
+    size) stacked on a white page, and each crop's rows on it: one OCR run reads them all."""
+    crops = []
+    for x1, y1, x2, y2 in boxes:
+        crop = image.crop(
+            (
+                max(0, int(x1) - CROP_PAD_PX),
+                max(0, int(y1) - CROP_PAD_PX),
+                min(image.width, int(x2) + CROP_PAD_PX),
+                min(image.height, int(y2) + CROP_PAD_PX),
+            )
+        )
+        gray = crop.convert("L")
+        if ImageStat.Stat(gray).mean[0] < 128:  # light text on a dark or highlighted background
+            gray = ImageOps.invert(gray)
+        gray = ImageOps.autocontrast(gray, cutoff=1)  # greyed-out (disabled) text made dark
+        crops.append(gray.resize((max(1, gray.width * 2), max(1, gray.height * 2)), Image.LANCZOS))
+    width = max((c.width for c in crops), default=1) + 2 * CROP_GAP_PX
+    height = sum(c.height + CROP_GAP_PX for c in crops) + CROP_GAP_PX
+    page = Image.new("L", (width, height), 255)
+    rows, y = [], CROP_GAP_PX
+    for crop in crops:
+        page.paste(crop, (CROP_GAP_PX, y))
+        rows.append((y, y + crop.height))
+        y += crop.height + CROP_GAP_PX
+    return page, rows
+
+
+def crop_reads(png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0) -> list[bool]:
+    """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name."""
+    if not texts:
+        return []
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    page, rows = stitch(image, [box for _, box in texts])
+    out = io.BytesIO()
+    page.save(out, "PNG")
+    words = [w for w in read_text(out.getvalue(), timeout=timeout) if w.level == "word"]
+    read = [[] for _ in rows]
+    for w in words:
+        cy = (w.box[1] + w.box[3]) / 2
+        k = next(
+            (
+                k
+                for k, (top, bottom) in enumerate(rows)
+                if top - CROP_GAP_PX / 2 <= cy < bottom + CROP_GAP_PX / 2
+            ),
+            None,
+        )
+        if k is not None:
+            read[k].append(w.text)
+    return [reads_as(name, " ".join(got)) for (name, _), got in zip(texts, read)]
+
+
+def crop_alignment(png: bytes, elements: list[dict], timeout: float = 60.0) -> tuple[int, int, int]:
+    """(elements that show their name as text, those whose crop OCR reads as the name, icon-only
+    controls apart) of one screenshot's published elements."""
+    kinds = [shows_name(e) for e in elements]
+    texts = [
+        (e["text"], (e["x1"], e["y1"], e["x2"], e["y2"])) for e, k in zip(elements, kinds) if k == "text"
+    ]
+    return len(texts), sum(crop_reads(png, texts, timeout)), kinds.count("icon")

@@ -43,17 +43,19 @@ def alignment_table(alignment: pl.DataFrame | None) -> list[str]:
         return []
     rows = [
         f"| {r['source_id']} | {r['app']} | {r['found']}/{r['checked']} | {r['share']:.2f} |"
-        f" {'flagged' if r['flagged'] else ''} |"
+        f" {r.get('icon_only') or 0} | {'flagged' if r['flagged'] else ''} |"
         for r in alignment.iter_rows(named=True)
     ]
     return [
         "## OCR alignment",
         "",
-        "Text boxes of the accessibility tree or DOM that OCR found where they are (IoU >= 0.5), of those",
-        "it read; an application under the threshold is flagged (its boxes may be offset).",
+        "Desktop: of the elements that show their name as text (3+ letters, 12+ px high), those whose own",
+        "crop OCR reads as the name (icon-only controls apart); phantom, covered or offset boxes count",
+        "against it. Web: DOM text boxes that OCR found where they are (IoU >= 0.5), of those it read. An",
+        "application under the threshold is flagged.",
         "",
-        "| source | application | found | share | |",
-        "| --- | --- | --- | --- | --- |",
+        "| source | application | found | share | icon-only apart | |",
+        "| --- | --- | --- | --- | --- | --- |",
         *rows,
         "",
     ]

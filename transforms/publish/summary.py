@@ -113,21 +113,26 @@ def licence_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 ALIGNMENT_SQL = """
-select source_id, coalesce(app, source_id) as app, sum(ocr_text_boxes)::int, sum(ocr_matched)::int
+select source_id, coalesce(app, source_id) as app, sum(ocr_text_boxes)::int, sum(ocr_matched)::int,
+       sum(ocr_icon_only)::int
 from captures where ocr_text_boxes is not null group by 1, 2 order by 1, 2
 """
 
 
 def alignment_lines(rows: list[tuple], align_min: float) -> list[str]:
-    """The OCR alignment figure per application: tree/DOM text boxes OCR found where they are, of
-    those it read; under `align_min` the application is flagged."""
+    """The OCR alignment figure per application (desktop: elements whose crop OCR reads as the name
+    they show, of all that show one, icon-only controls apart; web: DOM text boxes OCR found where they
+    are, of those it read); under `align_min` the application is flagged."""
     if not rows:
         return []
-    lines = [f"  OCR alignment (text boxes found at IoU >= 0.5; flagged under {align_min:.2f}):"]
-    for source, app, checked, found in rows:
+    lines = [
+        f"  OCR alignment (desktop: crops read as names; web: boxes found; flagged under {align_min:.2f}):"
+    ]
+    for source, app, checked, found, icons in rows:
         share = found / checked if checked else 0.0
-        flag = "  FLAGGED: boxes may be offset" if share < align_min else ""
-        lines.append(f"    {source}/{app}: {found}/{checked} = {share:.2f}{flag}")
+        flag = "  FLAGGED: boxes may be offset, phantom or covered" if share < align_min else ""
+        apart = f" ({icons} icon-only apart)" if icons else ""
+        lines.append(f"    {source}/{app}: {found}/{checked} = {share:.2f}{apart}{flag}")
     return lines
 
 

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
+
+STOP_WORDS = {"the", "and", "for", "with", "from", "into"}
 
 
 def _centre(node: dict) -> tuple[float, float]:
@@ -111,17 +114,60 @@ def _tabs(ex: Explorer, path: list[str], answer: dict) -> None:
             ex.observe([*path, f"tab:{tab['name'].strip()}"])
 
 
+def _fresh(nodes: list[dict], menu: dict, name: str) -> dict | None:
+    """The item of this name in the menu as the tree shows it now (a menu reopened may scroll or
+    gain a row: the boxes read when it was first opened may point at another item)."""
+    return next((n for _, n in dialog_items(nodes, menu) if n["name"].strip() == name), None)
+
+
+def _words(text: str) -> set[str]:
+    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template')."""
+    return {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
+
+
+def confirms(item: str, before: list[str], after: list[str], focused: str) -> bool:
+    """Whether what appeared after clicking `item` corresponds to it: the title of a window that was
+    not there before, or the focused element's name, shares a word with the item's label."""
+    new = [t for t in after if t not in before]
+    return bool(_words(item) & (set().union(*map(_words, new)) | _words(focused)))
+
+
+def _titles(ex: Explorer, nodes: list[dict]) -> list[str]:
+    return [nodes[i]["name"] for i in ex.top_windows(nodes)]
+
+
+def _focused(nodes: list[dict]) -> str:
+    return next((n["name"] for n in nodes if "focused" in n["states"] and n["name"].strip()), "")
+
+
 def _dialog(ex: Explorer, menu: tuple[str, dict], item: tuple[str, dict], windows: int) -> None:
     path = [f"menu:{menu[0]}", f"item:{item[0]}"]
     if not _act(ex, lambda: ex.screen.click(*_centre(menu[1]))):
         return
     ex.screen.stable(ex.limits.settle_s)
-    _act(ex, lambda: ex.screen.click(*_centre(item[1])))
+    opened = ex.walk()["nodes"]
+    fresh = _fresh(opened, menu[1], item[0])
+    if fresh is None:
+        ex.states.append(
+            State(
+                path, "unverified", "the item was not in its menu when the menu was opened again", time.time()
+            )
+        )
+        _back_to(ex, windows, None)
+        return
+    before = _titles(ex, opened)
+    _act(ex, lambda: ex.screen.click(*_centre(fresh)))
     deadline = time.monotonic() + ex.limits.dialog_timeout_s
     while _windows(ex) <= windows and time.monotonic() < deadline:
         time.sleep(0.1)
-    _, answer = ex.observe(path)
-    if _windows(ex) > windows:
+    state, answer = ex.observe(path)
+    after = _titles(ex, answer["nodes"])
+    if not confirms(item[0], before, after, _focused(answer["nodes"])):
+        if state in ex.states:  # recorded: it publishes nothing, and says why
+            state.status = "unverified"
+            state.message = f"nothing that appeared names the item (windows: {', '.join(after)[:200]})"
+            state.png, state.elements, state.excluded, state.counts = None, [], [], {}
+    elif _windows(ex) > windows:
         _tabs(ex, path, answer)
     ex.screen.park_pointer()
     _back_to(ex, windows, answer)

@@ -1,11 +1,13 @@
 """Element rows of one desktop screenshot from its corrected accessibility tree.
 
-An element's box is clipped to the screen and to the scrolling containers around it, then what the
-windows stacked above its own window cover is taken away: `visible_ratio` is the share of the box left
-to see. An element's own window is the nearest node, from the element up, whose box is a top-level X
-window (a popup menu is its own window; a dialog's buttons live in the dialog's window). Left out, each
-with its reason: not showing (`hidden`), no area (`zero_size`), outside the screen (`off_screen`), and
-centre covered by another window or nothing of it left to see (`covered`).
+An element's own window is the X window of its top-level node in the accessibility tree (the frame,
+dialog or window it belongs to, matched by title and box; a menu's items live in their popup window).
+Its box is clipped to the screen, to that window and to the scrolling containers around it, then what
+the windows stacked above its own window cover is taken away: `visible_ratio` is the share of the box
+left to see, and `center_hit` says whether the centre is still on top. Left out, each with its reason:
+not showing (`hidden`, which takes in the rows of a shut popup or list, see tree.closed_popup_rows), no
+area (`zero_size`), outside the screen or its own window (`off_screen`), and nothing of it left to see
+or its centre covered with less than MIN_SHOWN of it showing (`covered`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 from transforms.capture.desktop.tree import CLIPPERS, CONTAINERS, INTERACTIVE_ROLES, ROLE_AS_ARIA, Box, Tree
 
 WINDOW_SLACK = 40  # px: a window's frame (title bar, borders) around the box its toolkit reports
+# An element whose centre a window above covers is kept (with center_hit false: no target to click) only
+# while at least this share of its box still shows.
+MIN_SHOWN = 0.5
 
 
 def _intersect(a: Box, b: Box) -> Box | None:
@@ -46,9 +51,18 @@ MENU_ROLES = {
     "menu item",
     "check menu item",
     "radio menu item",
-    "combo box",
     "tool tip",
 }
+
+
+def _popped(tree: Tree, j: int) -> bool:
+    """A node that lives in a popup window: a menu's, a tooltip, or a combo box's list (not the combo
+    box itself, nor its entry: they are drawn in the window)."""
+    node = tree.nodes[j]
+    if node["role"] in MENU_ROLES:
+        return True
+    parent = node["parent"]
+    return node["role"] in ("list", "list box") and parent >= 0 and tree.nodes[parent]["role"] == "combo box"
 
 
 def _inside(box: Box, window: tuple, slack: float = 1) -> bool:
@@ -67,15 +81,51 @@ def _window_of(tree: Tree, box: Box) -> int | None:
     return best
 
 
-def _owner(tree: Tree, i: int, box: Box, cache: dict[int, int | None]) -> tuple[int | None, int | None]:
+def top_level(tree: Tree, i: int) -> int | None:
+    """The node's top-level window in the accessibility tree: the ancestor (or itself) that is a child
+    of the application (a frame, a dialog, a window)."""
+    for j in (i, *tree.ancestors(i)):
+        parent = tree.nodes[j]["parent"]
+        if parent >= 0 and tree.nodes[parent]["role"] == "application":
+            return j
+    return None
+
+
+def _x_window_of(tree: Tree, top: int) -> int | None:
+    """The stacking index of the X window that shows a top-level node: of the windows whose box is the
+    node's (within a frame's slack), the topmost with the node's name as its title, else the topmost."""
+    box = tree.box(top)
+    if box is None:
+        return None
+    name = tree.nodes[top]["name"].strip()
+    fits = []
+    for k, w in enumerate(tree.windows):
+        x1, y1, x2, y2 = w.box
+        slack = (x2 - x1) - (box[2] - box[0]) <= WINDOW_SLACK and (y2 - y1) - (
+            box[3] - box[1]
+        ) <= WINDOW_SLACK
+        if _inside(box, w.box) and slack:
+            fits.append(k)
+    titled = [k for k in fits if name and tree.windows[k].title.strip() == name]
+    return (titled or fits or [None])[-1]
+
+
+def _owner(tree: Tree, i: int, box: Box, cache: dict) -> tuple[int | None, int | None]:
     """(the stacking index of the element's own window, the node that is that window). A menu's items
     live in the popup window that holds them (GTK3 and Qt put them under the menu bar's item); every
-    other node lives in the window of its nearest ancestor that is a window."""
+    other node lives in the X window of its top-level node in the accessibility tree (its frame, dialog
+    or window), found by title and box; failing that, of its nearest ancestor whose box is a window."""
     chain = (i, *tree.ancestors(i))
-    if any(tree.nodes[j]["role"] in MENU_ROLES for j in chain):
+    if any(_popped(tree, j) for j in chain):
         popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)]
         if popups:
             return popups[-1], None
+    top = top_level(tree, i)
+    if top is not None:
+        if ("top", top) not in cache:
+            cache[("top", top)] = _x_window_of(tree, top)
+        if cache[("top", top)] is not None:
+            return cache[("top", top)], top
     for j in chain:
         if j not in cache:
             own = tree.box(j)
@@ -85,11 +135,14 @@ def _owner(tree: Tree, i: int, box: Box, cache: dict[int, int | None]) -> tuple[
     return None, None
 
 
-def _clip(tree: Tree, i: int, box: Box, owner_node: int | None) -> Box | None:
-    """The box inside the screen and inside every scrolling container between it and its window."""
+def _clip(tree: Tree, i: int, box: Box, owner: int | None, owner_node: int | None) -> Box | None:
+    """The box inside the screen, its own window and every scrolling container between it and its
+    window. What lies outside its window is not drawn (Qt's shut popups report rows over other windows)."""
     clipped = _intersect(box, (0, 0, *tree.size))
+    if clipped is not None and owner is not None:
+        clipped = _intersect(clipped, tree.windows[owner].box)
     for a in tree.ancestors(i):
-        if clipped is None or a == owner_node or tree.nodes[a]["role"] in MENU_ROLES:
+        if clipped is None or a == owner_node or _popped(tree, a):
             break  # a menu's items are in its popup, not inside the menu bar's scrolled container
         if tree.nodes[a]["role"] in CLIPPERS and tree.box(a):
             clipped = _intersect(clipped, tree.box(a))
@@ -104,7 +157,7 @@ def is_candidate(node: dict) -> bool:
     return bool(node["name"].strip()) or aria in INTERACTIVE_ROLES
 
 
-def _record(tree: Tree, i: int, box: Box, ratio: float, element_index: int) -> dict:
+def _record(tree: Tree, i: int, box: Box, ratio: float, center_hit: bool) -> dict:
     node = tree.nodes[i]
     aria = ROLE_AS_ARIA.get(node["role"], node["role"].replace(" ", "_"))
     interactive = aria in INTERACTIVE_ROLES or bool(node["actions"]) or "editable" in node["states"]
@@ -120,7 +173,7 @@ def _record(tree: Tree, i: int, box: Box, ratio: float, element_index: int) -> d
         "actions": node["actions"],
         "has_popup": "has-popup" in node["states"] or None,
         "interactive": interactive,
-        "center_hit": True,
+        "center_hit": center_hit,
         "visible_ratio": round(ratio, 4),
         "in_viewport": True,
         "scope": "document",
@@ -152,25 +205,26 @@ def extract(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int]]:
         if not is_candidate(node):
             continue
         box = tree.box(i)
-        reason, ratio, clipped = None, 0.0, None
+        reason, ratio, clipped, hit = None, 0.0, None, False
         if not tree.showing(i):
             reason = "hidden"
         elif box is None:
             reason = "zero_size"
         else:
             owner, owner_node = _owner(tree, i, box, cache)
-            clipped = _clip(tree, i, box, owner_node)
+            clipped = _clip(tree, i, box, owner, owner_node)
             if clipped is None:
                 reason = "off_screen"
             else:
                 above = [w.box for w in tree.windows[owner + 1 :]] if owner is not None else []
                 ratio = (_area(clipped) - covered_area(clipped, above)) / _area(box)
                 cx, cy = (clipped[0] + clipped[2]) / 2, (clipped[1] + clipped[3]) / 2
-                if ratio <= 0 or any(r[0] <= cx < r[2] and r[1] <= cy < r[3] for r in above):
+                hit = not any(r[0] <= cx < r[2] and r[1] <= cy < r[3] for r in above)
+                if ratio <= 0 or (not hit and ratio < MIN_SHOWN):
                     reason = "covered"
         if reason:
             counts[reason] += 1
             excluded.append(_excluded(node, reason, box))
         else:
-            elements.append(_record(tree, i, clipped, ratio, len(elements)))
+            elements.append(_record(tree, i, clipped, ratio, hit))
     return elements, excluded, counts

@@ -157,17 +157,36 @@ def gtk4_window_origin(tree: Tree) -> int:
     return changed
 
 
-def qt_closed_popup_rows(tree: Tree) -> int:
-    """Qt reports the rows of a closed popup (a combo box's list, a submenu) at (0, 0) relative to
-    nothing: a node at the origin whose popup ancestor is not showing is hidden."""
+POPUP_ROLES = ("popup menu", "menu", "list", "list box")
+
+
+def _in_popup_window(tree: Tree, i: int) -> bool:
+    box = tree.box(i)
+    popups = [w.box for w in tree.windows if w.popup]
+    return box is not None and any(
+        p[0] - 1 <= box[0] and p[1] - 1 <= box[1] and box[2] <= p[2] + 1 and box[3] <= p[3] + 1
+        for p in popups
+    )
+
+
+def closed_popup_rows(tree: Tree) -> int:
+    """A node inside a popup or list that is not showing is not on the screen, wherever it claims to
+    be; nor is a node of a combo box's list or menu that lies in no open popup window (Qt reports a
+    shut combo-box list, and its rows, as showing: at (0, 0) and in 15-px strips below, over the window
+    and its tool bar). Such a node is hidden. Every toolkit, after its own corrections."""
     changed = 0
     for i, node in enumerate(tree.nodes):
-        x, y, _, _ = node["box"]
-        if "showing" in node["states"] and x == 0 and y == 0:
-            popups = [a for a in tree.ancestors(i) if tree.nodes[a]["role"] in ("popup menu", "list", "menu")]
-            if popups and not tree.showing(popups[0]):
-                node["states"] = [s for s in node["states"] if s != "showing"]
-                changed += 1
+        if "showing" not in node["states"]:
+            continue
+        popups = [a for a in tree.ancestors(i) if tree.nodes[a]["role"] in POPUP_ROLES]
+        shut = any(not tree.showing(a) for a in popups)
+        combo = any(
+            tree.nodes[a]["parent"] >= 0 and tree.nodes[tree.nodes[a]["parent"]]["role"] == "combo box"
+            for a in popups
+        )
+        if shut or (combo and not _in_popup_window(tree, i)):
+            node["states"] = [s for s in node["states"] if s != "showing"]
+            changed += 1
     return changed
 
 
@@ -220,11 +239,9 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
         fixes.append(gtk4_window_origin)
     if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
         fixes.append(vcl_ghost_menubar)
-    if kit.startswith("qt"):
-        fixes.append(qt_closed_popup_rows)
     if kit.startswith(("gail", "gtk 2")):
         fixes.append(gtk2_popup_showing)
-    return fixes
+    return [*fixes, closed_popup_rows]
 
 
 def correct(tree: Tree) -> None:

@@ -21,6 +21,9 @@ import sys
 # A table claiming more children than this (LibreOffice Calc's sheet claims 2^31) is read through the
 # Table interface: the cells whose boxes lie inside the table's own box.
 TABLE_CHILDREN = 2000
+# A menu is open when one of its first items is showing: a tear-off item, separators and a scroll arrow
+# (never showing) may come before the first real item.
+OPEN_MENU_PROBE = 8
 
 
 def _atspi():
@@ -103,18 +106,22 @@ def _table_cells(acc, node: dict) -> list:
 def _closed_menu(acc, node: dict, nodes: list[dict], quirks: dict) -> bool:
     """A menu whose items are not on the screen: not walked further (its items would all be hidden,
     and in LibreOffice or GIMP they are most of the tree). GTK4 never sets SHOWING: nothing is
-    pruned there. A menu bar's menu is showing while shut: it is open when its first item is showing
-    (GTK2 never sets that on an open menu's items: there the menu bar's menus are always walked)."""
+    pruned there. A menu that is not showing is shut. A menu bar's menu (or a submenu) is showing
+    while shut: it is open when one of its first items is showing, whatever comes first (a hidden
+    tear-off item, a separator, a scroll arrow). GTK2 never sets SHOWING on an open menu's items:
+    there the showing menus are always walked."""
     if quirks["gtk4"] or node["role"] not in ("menu", "popup menu"):
         return False
     if "showing" not in node["states"]:
         return True
-    parent = nodes[node["parent"]]["role"] if node["parent"] >= 0 else ""
-    if parent != "menu bar" or quirks["gtk2"] or node["children"] == 0:
+    if quirks["gtk2"] or node["children"] == 0 or node["role"] == "popup menu":
         return False
     try:
-        first = acc.get_child_at_index(0)
-        return first is not None and "showing" not in _states(first)
+        for k in range(min(node["children"], OPEN_MENU_PROBE)):
+            item = acc.get_child_at_index(k)
+            if item is not None and "showing" in _states(item):
+                return False
+        return True
     except Exception:  # noqa: BLE001 - a menu closing under the walk: nothing of it to read
         return True
 

@@ -30,6 +30,18 @@ class Window:
     popup: bool
 
 
+def stack_order(windows: list[Window], stacking: list[int]) -> list[Window]:
+    """The windows (in the X server's order) with the managed ones that the window manager's stacking
+    list names put in its order, in the places managed windows held; the others stay where they are."""
+    rank = {wid: k for k, wid in enumerate(stacking)}
+    slots = [k for k, w in enumerate(windows) if w.wid in rank and not w.popup]
+    ordered = sorted((windows[k] for k in slots), key=lambda w: rank[w.wid])
+    out = list(windows)
+    for k, w in zip(slots, ordered):
+        out[k] = w
+    return out
+
+
 class Screen:
     def __init__(self, display_name: str):
         self.d = xdisplay.Display(display_name)
@@ -38,6 +50,7 @@ class Screen:
         self.width, self.height = geometry.width, geometry.height
         self._net_name = self.d.intern_atom("_NET_WM_NAME")
         self._utf8 = self.d.intern_atom("UTF8_STRING")
+        self._net_stacking = self.d.intern_atom("_NET_CLIENT_LIST_STACKING")
 
     def close(self) -> None:
         try:
@@ -105,8 +118,33 @@ class Screen:
             pass
         return ""
 
+    def _frame_of(self, client: int) -> int | None:
+        """The top-level window (a child of the root) that holds a client window."""
+        try:
+            window = self.d.create_resource_object("window", client)
+            while True:
+                parent = window.query_tree().parent
+                if parent is None or parent.id == self.root.id:
+                    return window.id
+                window = parent
+        except XError:
+            return None
+
+    def stacking(self) -> list[int]:
+        """The top-level windows that hold the window manager's clients, bottom to top, as it publishes
+        them (`_NET_CLIENT_LIST_STACKING`); empty when it publishes none."""
+        try:
+            prop = self.root.get_full_property(self._net_stacking, X.AnyPropertyType)
+        except XError:
+            return []
+        if prop is None:
+            return []
+        return [f for f in (self._frame_of(c) for c in prop.value) if f is not None]
+
     def windows(self) -> list[Window]:
-        """Viewable top-level windows, bottom to top (the X stacking order)."""
+        """Viewable top-level windows, bottom to top: the managed ones in the window manager's stacking
+        order (`_NET_CLIENT_LIST_STACKING`), override-redirect ones (menus, tooltips) where the X server
+        stacks them."""
         found = []
         for child in self.root.query_tree().children:
             try:
@@ -118,7 +156,7 @@ class Screen:
                 continue
             box = (g.x, g.y, g.x + g.width + 2 * g.border_width, g.y + g.height + 2 * g.border_width)
             found.append(Window(child.id, box, self._client_title(child), bool(attrs.override_redirect)))
-        return found
+        return stack_order(found, self.stacking())
 
     def client_origins(self) -> dict[str, list[tuple[int, int, int, int]]]:
         """Application windows by title: where each client area lies on the screen [x, y, w, h] (what

@@ -3,10 +3,10 @@ reasons, each toolkit correction, and the exploration plan read from a tree."""
 
 from __future__ import annotations
 
-from transforms.capture.desktop.drive import dialog_items, menus
+from transforms.capture.desktop.drive import confirms, dialog_items, menus
 from transforms.capture.desktop.elements import covered_area, extract
 from transforms.capture.desktop.tree import Tree, correct
-from transforms.capture.desktop.xdisplay import Window
+from transforms.capture.desktop.xdisplay import Window, stack_order
 
 SHOWING = ["enabled", "sensitive", "showing", "visible"]
 
@@ -93,7 +93,7 @@ def test_gtk4_boxes_are_moved_to_the_window_and_visible_counts_as_showing():
     assert nodes[2]["name"] == ""  # a class name is no label
 
 
-def test_libreoffice_ghost_menu_bar_is_hidden_and_qt_closed_popup_rows_are_hidden():
+def test_libreoffice_ghost_menu_bar_is_hidden_and_closed_popup_rows_are_hidden():
     nodes = [
         node("app", -1, "application", "soffice"),
         node("app/frame[0]", 0, "frame", "Writer", (0, 0, 1280, 800)),
@@ -117,7 +117,86 @@ def test_libreoffice_ghost_menu_bar_is_hidden_and_qt_closed_popup_rows_are_hidde
     ]
     tree = Tree(qt, "Qt 5.15.8", [], (1280, 800))
     correct(tree)
-    assert tree.corrections == {"qt_closed_popup_rows": 1} and "showing" not in qt[4]["states"]
+    assert tree.corrections == {"closed_popup_rows": 1} and "showing" not in qt[4]["states"]
+
+
+def test_rows_of_a_shut_list_are_hidden_wherever_they_claim_to_be():
+    """Qt publishes a shut combo-box list's rows as showing, in 15-px strips over the window."""
+    nodes = [
+        node("app", -1, "application", "viewer"),
+        node("app/frame[0]", 0, "frame", "Viewer", (0, 0, 700, 500)),
+        node("app/frame[0]/combo_box[0]", 1, "combo box", "Zoom", (300, 40, 100, 24), actions=["press"]),
+        node("app/frame[0]/combo_box[0]/list[0]", 2, "list", "", (300, 64, 100, 60), ["enabled"]),
+    ]
+    nodes += [
+        node(
+            f"app/frame[0]/combo_box[0]/list[0]/list_item[{k}]",
+            3,
+            "list item",
+            label,
+            (300, 20 + 15 * k, 100, 15),
+        )
+        for k, label in enumerate(["Page width", "Fit page", "100%"])
+    ]
+    tree = Tree(nodes, "Qt 5.15.8", [Window(1, (0, 0, 700, 500), "Viewer", False)], (1280, 800))
+    correct(tree)
+    elements, excluded, _ = extract(tree)
+    assert [e["name"] for e in elements] == ["Zoom"]
+    assert {e["name"]: e["reason"] for e in excluded} == dict.fromkeys(
+        ["Page width", "Fit page", "100%"], "hidden"
+    )
+    assert tree.corrections == {"closed_popup_rows": 3}
+    # Qt also reports the shut list itself as showing, its rows from (0, 0) down: no popup window holds
+    # them. Open, its popup window does, and they are kept.
+    for n in nodes[3:]:
+        n["states"] = list(SHOWING)
+        n["box"][1] -= 20
+    popup = Window(2, (300, 64, 400, 124), "", True)
+    for windows, kept in (([], ["Zoom"]), ([popup], ["Zoom", "Page width", "Fit page", "100%"])):
+        fresh = [dict(n, states=list(n["states"]), box=list(n["box"])) for n in nodes]
+        for n in fresh[4:]:
+            n["box"][1] += 64 if windows else 0
+        tree = Tree(fresh, "Qt 5.15.8", [Window(1, (0, 0, 700, 500), "Viewer", False), *windows], (1280, 800))
+        correct(tree)
+        assert [e["name"] for e in extract(tree)[0]] == kept
+
+
+def same_geometry(stacking: list[int]) -> Tree:
+    """A main window and a dialog of the same geometry (a maximised dialog), stacked as given."""
+    nodes = [
+        node("app", -1, "application", "demo"),
+        node("app/frame[0]", 0, "frame", "Notes - Demo", (0, 20, 1280, 780)),
+        node("app/frame[0]/push_button[0]", 1, "push button", "Save", (10, 40, 80, 30), actions=["click"]),
+        node("app/frame[0]/label[1]", 1, "label", "Outside", (1300, 40, 80, 20)),
+        node("app/dialog[1]", 0, "dialog", "Preferences", (0, 20, 1280, 780)),
+        node(
+            "app/dialog[1]/push_button[0]", 4, "push button", "Close", (1180, 760, 80, 30), actions=["click"]
+        ),
+    ]
+    by_id = {
+        1: Window(1, (0, 0, 1280, 800), "Notes - Demo", False),
+        2: Window(2, (0, 0, 1280, 800), "Preferences", False),
+    }
+    windows = stack_order([by_id[1], by_id[2]], stacking)
+    return Tree(nodes, "gtk 3.24.38", windows, (1280, 800))
+
+
+def test_a_window_of_the_same_geometry_covers_the_one_below_by_title_and_stacking_order():
+    elements, excluded, counts = extract(same_geometry([1, 2]))  # the dialog on top
+    assert [e["name"] for e in elements] == ["Close"] and elements[0]["center_hit"] is True
+    assert {e["name"]: e["reason"] for e in excluded} == {"Save": "covered", "Outside": "off_screen"}
+    elements, excluded, _ = extract(same_geometry([2, 1]))  # the main window raised above it
+    assert [e["name"] for e in elements] == ["Save"]
+    assert {e["name"]: e["reason"] for e in excluded} == {"Outside": "off_screen", "Close": "covered"}
+
+
+def test_a_centre_under_a_window_above_is_no_hit_while_most_of_the_box_shows():
+    nodes = window_tree()
+    nodes.append(node("app/frame[0]/push_button[7]", 1, "push button", "Wide", (300, 300, 200, 30)))
+    tree = Tree(nodes, "gtk 3.24.38", [*WINDOWS, Window(4, (380, 290, 420, 340), "Tip", False)], (1280, 800))
+    wide = next(e for e in extract(tree)[0] if e["name"] == "Wide")
+    # Box 300..500: the tip covers 380..420 (its centre), the dialog 450..500; 110 of 200 px show.
+    assert wide["center_hit"] is False and wide["visible_ratio"] == 0.55
 
 
 def test_gtk2_items_of_an_open_popup_are_showing():
@@ -154,3 +233,27 @@ def test_plan_reads_menus_left_to_right_and_dialog_items():
         n["parent"] = next((j for j, m in enumerate(nodes) if n["path"].rsplit("/", 1)[0] == m["path"]), -1)
     assert [name for name, _ in menus(nodes)] == ["File", "Edit"]
     assert [name for name, _ in dialog_items(nodes, nodes[3])] == ["Open…"]
+
+
+def test_an_action_is_confirmed_by_a_new_window_or_the_focus_that_names_the_item():
+    main = ["Untitled - Notes"]
+    assert confirms("Save As…", main, [*main, "Save As"], "")
+    assert confirms("New using Template...", main, [*main, "Templates"], "")  # a word's first 5 letters
+    assert confirms("Find…", main, main, "Find")  # no window: the focused element names it
+    # One row off: Print… opened Document Properties; a window already there confirms nothing.
+    assert not confirms("Print…", main, [*main, "Document Properties"], "")
+    assert not confirms("Notes…", main, main, "")
+
+
+def test_a_combo_box_under_an_open_menu_is_covered_while_its_open_list_lives_in_its_popup():
+    nodes = window_tree()
+    nodes += [
+        node("app/frame[0]/combo_box[7]", 1, "combo box", "100 %", (150, 125, 60, 15), actions=["press"]),
+        node("app/frame[0]/combo_box[8]", 1, "combo box", "Zoom", (400, 150, 60, 20), actions=["press"]),
+        node("app/frame[0]/combo_box[8]/list[0]", 13, "list", "", (400, 170, 60, 30)),
+        node("app/frame[0]/combo_box[8]/list[0]/list_item[0]", 14, "list item", "Fit", (400, 170, 60, 15)),
+    ]
+    windows = [*WINDOWS[:2], Window(4, (400, 170, 460, 200), "", True)]
+    elements, excluded, _ = extract(Tree(nodes, "Qt 5.15.8", windows, (1280, 800)))
+    assert {e["name"]: e["reason"] for e in excluded}["100 %"] == "covered"  # under the File menu
+    assert {"Zoom", "Fit"} <= {e["name"] for e in elements}

@@ -1,0 +1,115 @@
+"""The desktop alignment figure: of the published elements that show their name as text, the share
+whose own crop OCR reads as that name. On real screenshots and the elements capture published for them
+(tests/fixtures/desktop/alignment: mousepad with its File menu open, featherpad's main window; the
+elements of galculator's Preferences dialog, all maximised at the same box): it is high for right
+boxes, and falls under 0.5 when the boxes are moved 25 px, when phantom rows are added, or when a
+covered window's elements are kept."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from schemas.config import OcrParams
+from tests.conftest import FIXTURES
+from transforms.capture import ocr
+from transforms.capture.alignment import per_app, with_alignment
+
+FOLDER = FIXTURES / "desktop" / "alignment"
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="tesseract is not installed")
+pytestmark = needs_tesseract
+
+
+def published(name: str) -> list[dict]:
+    return pl.read_csv(FOLDER / "elements.csv").filter(pl.col("screen") == name).to_dicts()
+
+
+def screen(name: str) -> tuple[bytes, list[dict]]:
+    return (FOLDER / f"{name}.png").read_bytes(), published(name)
+
+
+def share(png: bytes, elements: list[dict]) -> float:
+    shown, read, _ = ocr.crop_alignment(png, elements)
+    return read / shown
+
+
+def test_names_are_read_in_their_crops_and_icon_only_controls_are_counted_apart():
+    png, elements = screen("mousepad-file-menu")
+    shown, read, icons = ocr.crop_alignment(png, elements)
+    assert shown >= 15 and read / shown >= 0.9 and icons == 0
+    # featherpad's tool bar is icons only: counted apart, not in the figure.
+    png, elements = screen("featherpad-start")
+    shown, read, icons = ocr.crop_alignment(png, elements)
+    assert icons >= 8 and read == shown >= 5
+    assert (
+        ocr.shows_name(
+            {"text": "Redo", "role": "button", "tag": "push button", "x1": 0, "y1": 0, "x2": 32, "y2": 31}
+        )
+        == "icon"
+    )
+    assert (
+        ocr.shows_name(
+            {"text": "OK", "role": "button", "tag": "push button", "x1": 0, "y1": 0, "x2": 80, "y2": 30}
+        )
+        is None
+    )
+
+
+def test_phantom_rows_and_a_covered_window_each_drop_the_figure_under_half():
+    png, elements = screen("featherpad-start")
+    assert share(png, elements) >= 0.9
+    # Qt's shut combo-box lists published as showing: rows in 15-px strips over the window.
+    names = [
+        "Page width",
+        "Fit page",
+        "Fit width",
+        "Actual size",
+        "Zoom in",
+        "Zoom out",
+        "Two pages",
+        "Original",
+    ]
+    strips = [
+        {
+            "text": n,
+            "role": "listitem",
+            "tag": "list item",
+            "x1": 300.0,
+            "y1": 20.0 + 15 * k,
+            "x2": 420.0,
+            "y2": 35.0 + 15 * k,
+        }
+        for k, n in enumerate(names)
+    ]
+    assert share(png, elements + strips) < 0.5
+    # featherpad maximised over galculator's Preferences dialog: the dialog's elements kept.
+    covered = published("galculator-preferences")
+    assert share(png, elements + covered) < 0.5
+
+
+def test_boxes_moved_by_25_px_flag_their_application():
+    png, elements = screen("mousepad-file-menu")
+    frame = pl.DataFrame(elements).drop("screen")
+    moved = frame.with_columns(pl.col("y1") + 25, pl.col("y2") + 25)
+    apps = {"right": frame, "moved": moved}
+    captures = pl.DataFrame(
+        {
+            "capture_id": list(apps),
+            "source_id": "desk",
+            "app": list(apps),
+            "page_path": [f"{a}/menu:File" for a in apps],
+            "status": "ok",
+            "platform": "desktop",
+        }
+    ).with_columns(
+        pl.lit(None, pl.Int32).alias(c) for c in ("ocr_text_boxes", "ocr_matched", "ocr_icon_only")
+    )
+    screenshots = pl.DataFrame(
+        {"capture_id": list(apps), "screenshot_id": list(apps), "part_index": 0, "png": [png, png]}
+    )
+    elements = pl.concat([f.with_columns(screenshot_id=pl.lit(a)) for a, f in apps.items()])
+    tables = {"captures": captures, "screenshots": screenshots, "elements": elements}
+    figure = per_app(with_alignment(tables, OcrParams(check_screenshots=1))["captures"], 0.9)
+    shares = dict(zip(figure["app"], figure["share"]))
+    assert shares["right"] >= 0.9 and shares["moved"] < 0.5
+    assert figure.filter(pl.col("flagged"))["app"].to_list() == ["moved"]
