@@ -152,6 +152,18 @@ class PerspectiveFactors(Frozen):
     spatial: float = Field(default=1.0, ge=0, le=1)
 
 
+class EmpiricalParams(Frozen):
+    """Optional empirical difficulty: a grounding model behind the OpenAI-compatible backend (`model`) is
+    asked `samples` times per positive grounding row; its miss rate is blended into the score."""
+
+    enabled: StrictBool = False
+    samples: int = Field(default=4, ge=1)  # k: requests per row, each with its own seed
+    temperature: float = Field(default=0.7, ge=0)
+    blend: float = Field(default=0.5, ge=0, le=1)  # difficulty = (1 - blend) * formula + blend * miss rate
+    scale: Literal["pixels", "norm1", "norm1000"] = "pixels"  # how the model writes its point
+    model: ModelParams = ModelParams(cache_dir="data/cache/empirical")
+
+
 class DifficultyParams(Frozen):
     weight_area: float = Field(default=0.9, ge=0, le=1)
     weight_resolution: float = Field(default=0.5, ge=0, le=1)
@@ -165,6 +177,7 @@ class DifficultyParams(Frozen):
     distractor_cap: int = Field(default=1, ge=1)
     clutter_cap: int = Field(default=30, ge=1)
     perspective: PerspectiveFactors = PerspectiveFactors()
+    empirical: EmpiricalParams = EmpiricalParams()
     tier_medium: float = 0.38  # score >= this is medium
     tier_hard: float = 0.6  # score >= this is hard
 

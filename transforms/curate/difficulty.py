@@ -127,15 +127,20 @@ def score(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
     for name in FACTORS:
         keep = keep * (1 - getattr(params, f"weight_{name}") * pl.col(f"f_{name}"))
     graded = frame.with_columns(difficulty=(1 - keep).round(4))
-    return graded.with_columns(
-        tier=pl.when(pl.col("difficulty").is_null())
+    return graded.with_columns(tier=tier(params)).drop([f"f_{n}" for n in FACTORS])
+
+
+def tier(params: DifficultyParams) -> pl.Expr:
+    """The tier of the `difficulty` column at the params' thresholds: easy, medium, hard (null stays null)."""
+    return (
+        pl.when(pl.col("difficulty").is_null())
         .then(None)
         .when(pl.col("difficulty") >= params.tier_hard)
         .then(pl.lit("hard"))
         .when(pl.col("difficulty") >= params.tier_medium)
         .then(pl.lit("medium"))
         .otherwise(pl.lit("easy"))
-    ).drop([f"f_{n}" for n in FACTORS])
+    )
 
 
 def grade_difficulty(
