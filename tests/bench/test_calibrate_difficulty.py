@@ -4,31 +4,39 @@ reports the baseline grounder per tier, and fails on a missed target or on no ro
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import polars as pl
 
 from tests.bench.conftest import REPO, number
+from tests.transforms.elements import annotated, el, frames
 
 BUNDLED = REPO / "tests" / "fixtures" / "formats"
 WEB_TABLES = ("grounding", "elements", "screenshots")
 
 
-def web_cache(ran, tmp_path: Path) -> Path:
-    """The web tables the bench would capture, taken from the session's `groundmill run` of the site."""
-    root, _ = ran
+def web_cache(tmp_path: Path) -> Path:
+    """Web tables as the bench caches them after its `groundmill run`, here annotated from hand-made
+    elements (a real run of 60 pages takes minutes): links, a repeated label, an icon."""
+    rows = (
+        el(1, "a", "link", text="Home", box=(20, 10, 80, 30)),
+        el(2, "a", "link", text="Pricing", box=(100, 10, 170, 30)),
+        el(3, "a", "link", text="Read more", box=(20, 200, 110, 220)),
+        el(4, "a", "link", text="Read more", box=(20, 400, 110, 420)),
+        el(5, "button", "button", text="Subscribe to the newsletter", box=(400, 300, 800, 380)),
+        el(6, "button", "button", text="", name="", aria_label="Search", box=(1240, 10, 1264, 34)),
+    )
+    elements, screenshots = frames(*rows)
+    tables = {"grounding": annotated(*rows).grounding, "elements": elements, "screenshots": screenshots}
     cache = tmp_path / "cache"
     cache.mkdir()
     for table in WEB_TABLES:
-        shutil.copy(
-            root / "data" / "processed" / table / "source=site" / "part-0.parquet", cache / f"{table}.parquet"
-        )
+        tables[table].write_parquet(cache / f"{table}.parquet")
     return cache
 
 
-def test_three_datasets_are_scored_against_their_targets_with_the_baseline_per_tier(bench, ran, tmp_path):
-    cache = web_cache(ran, tmp_path)
+def test_three_datasets_are_scored_against_their_targets_with_the_baseline_per_tier(bench, tmp_path):
+    cache = web_cache(tmp_path)
     done = bench("calibrate_difficulty.py", "--formats", str(BUNDLED), "--cache", str(cache))
     out = done.stdout
     positive = pl.read_parquet(cache / "grounding.parquet").filter(pl.col("x1").is_not_null()).height
@@ -44,9 +52,9 @@ def test_three_datasets_are_scored_against_their_targets_with_the_baseline_per_t
     assert done.returncode == (1 if ": FAIL" in out else 0), out + done.stderr
 
 
-def test_a_missed_target_fails(bench, ran, tmp_path):
+def test_a_missed_target_fails(bench, tmp_path):
     # ScreenSpot-v2's made-up rows given as ScreenSpot-Pro: mostly large targets, far from 80 % hard.
-    cache = web_cache(ran, tmp_path)
+    cache = web_cache(tmp_path)
     done = bench(
         "calibrate_difficulty.py", "--formats", str(BUNDLED), "--pro", str(BUNDLED), "--cache", str(cache)
     )
