@@ -1,7 +1,10 @@
 """Curate flow: validate every table, quarantine what fails, set aside rows that failed verification,
-remove exact and near duplicates, grade difficulty (transforms/curate/stage.py does the work)."""
+remove exact and near duplicates, grade difficulty, refined by a grounding model where
+`difficulty.empirical` is enabled (transforms/curate/stage.py does the work)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -13,6 +16,8 @@ from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
 from schemas import registry
 from schemas.config import CurateParams
+from transforms.annotate.chat import ChatClient
+from transforms.curate.empirical import model_success
 from transforms.curate.stage import PASSED_THROUGH, TABLES, curate_stage
 from transforms.storage import TableReadError, read_table, write_tables_atomic
 
@@ -31,7 +36,16 @@ def curate_source(source_id: str, params: CurateParams, where: Locations) -> dic
             inputs[table] = read_table(where.stage(registry.table(table).stage, source_id), table)
         except TableReadError as exc:
             inputs[table] = str(exc)
-    curated = curate_stage(inputs, source_id, params)
+    empirical = params.difficulty.empirical
+    client = (
+        ChatClient(empirical.model, where.cache(empirical.model.cache_dir)) if empirical.enabled else None
+    )
+    try:
+        grounder = partial(model_success, client=client, params=empirical) if client else None
+        curated = curate_stage(inputs, source_id, params, grounder)
+    finally:
+        if client:
+            client.close()
     write_tables_atomic(curated.with_ledger("curate", source_id), where.stage("curate", source_id))
     tables = curated.tables
     tiers = dict(tables["grounding"].group_by("tier").len().iter_rows())

@@ -79,14 +79,18 @@ class ChatClient:
             for name, n in more.items():
                 setattr(self.usage, name, getattr(self.usage, name) + n)
 
-    def complete(self, messages: list[dict]) -> str:
-        """The assistant's reply to `messages`, from the cache when this exact request was answered before."""
+    def complete(self, messages: list[dict], temperature: float = 0, seed: int | None = None) -> str:
+        """The assistant's reply to `messages`, from the cache when this exact request was answered before.
+        Sampling (temperature > 0) takes a `seed`, so each of k samples is its own request and cache entry
+        (temperature 0 stays the integer 0: the request body and cache key of before sampling existed)."""
         body = {
             "model": self.params.model,
             "messages": messages,
-            "temperature": 0,
+            "temperature": temperature,
             "max_tokens": self.params.max_tokens,
         }
+        if seed is not None:
+            body["seed"] = seed
         digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         cached = self.cache / digest[:2] / f"{digest}.json"
         if cached.exists():
@@ -129,15 +133,17 @@ class ChatClient:
             f"{self.params.base_url}: gave up after {self.params.max_retries + 1} attempts ({problem})"
         )
 
-    def complete_all(self, requests: list[list[dict]]) -> list[str | ModelError]:
+    def complete_all(
+        self, requests: list[list[dict]], temperature: float = 0, seeds: list[int] | None = None
+    ) -> list[str | ModelError]:
         """Replies in request order, at most `max_in_flight` open at once; a failed request gives
-        its error."""
+        its error. `seeds`, one per request, for sampled requests."""
 
-        def one(messages: list[dict]) -> str | ModelError:
+        def one(job: tuple[list[dict], int | None]) -> str | ModelError:
             try:
-                return self.complete(messages)
+                return self.complete(job[0], temperature, job[1])
             except ModelError as exc:
                 return exc
 
         with ThreadPoolExecutor(max_workers=max(1, self.params.max_in_flight)) as pool:
-            return list(pool.map(one, requests))
+            return list(pool.map(one, zip(requests, seeds or [None] * len(requests), strict=True)))

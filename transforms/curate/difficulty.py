@@ -1,19 +1,23 @@
-"""Difficulty v2: a documented multi-factor score per grounding row, and tiers.
+"""Difficulty v3: a documented multi-factor score per grounding row, and tiers.
 
 Each factor is in [0, 1]; the score combines them as a noisy OR, 1 - prod(1 - weight * factor), so one
-strong factor makes a row hard by itself (a target under 0.1 % of the screen is hard whatever else
-holds), and every factor can only raise the score. Factors:
+strong factor makes a row hard by itself and every factor can only raise the score. The weights, the
+area anchors and the perspective factors are in params.yaml (`difficulty`), calibrated by
+bench/calibrate_difficulty.py on ScreenSpot-Pro, ScreenSpot-v2 and real web pages (docs/curation.md
+has the table). Factors:
 
-- area: -log10(target area / screen area), scaled so 10 % of the screen scores 0 and 0.01 % scores 1
-  (ScreenSpot-Pro: small targets on large screens are what models miss); with weight 0.9, 0.1 % scores
-  0.6, the hard threshold, on its own;
-- resolution: log2(screen pixels / 1280x800), scaled so 1280x800 scores 0 and 4K (8x) scores 1;
-- distractors: elements of the same role near the target (in the 3 x 3 block of grid cells around it,
-  cells a tenth of the screen) plus elements anywhere with the same text, capped;
-- clutter: all elements in that block (the target's crowd), capped;
+- area: -log10(target area / screen area), 0 at `area_easy` (1 %) and 1 at `area_hard` (0.01 %): small
+  targets are what models miss (ScreenSpot-Pro's median target is 0.035 % of its screen);
+- resolution: log2(screen pixels / 1280x800) / 3, so 1280x800 scores 0 and 4K (8x) 1: a large screen
+  is shrunk before a model sees it, and its targets with it;
+- distractors: other elements on the screen with the target's label, capped at `distractor_cap`: the
+  words of the instruction cannot tell them apart (a baseline grounder hits 95 % of web rows without
+  one, 35 % of those with one);
+- clutter: all elements in the 3 x 3 block of grid cells around the target (cells a tenth of the
+  screen), capped: the target's crowd;
 - icon: the target shows no text of its own;
-- perspective: text 0, appearance and function 0.5, spatial and intent 1 (they need reasoning
-  beyond reading);
+- perspective: the factor params.yaml gives the phrasing's perspective (spatial 1: the row names
+  another element and a relation to it);
 - implicit: an implicit intent (the instruction does not name the target).
 
 Factors that a row cannot know (no elements for an imported benchmark row) count as 0. Refusal rows
@@ -22,13 +26,14 @@ have no box: their difficulty and tier are null.
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from schemas.config import DifficultyParams
 from schemas.registry import schema
 from transforms.annotate.labels import normalise, with_labels
 
-PERSPECTIVE_FACTOR = {"text": 0.0, "appearance": 0.5, "function": 0.5, "spatial": 1.0, "intent": 1.0}
 FACTORS = ("area", "resolution", "distractors", "clutter", "icon", "perspective", "implicit")
 GRID = 10  # cells per screen side for the neighbourhood of distractors and clutter
 
@@ -41,14 +46,15 @@ def _cell(x: str, y: str, w: str, h: str) -> list[pl.Expr]:
 
 
 def neighbourhood(targets: pl.DataFrame, elements: pl.DataFrame, screenshots: pl.DataFrame) -> pl.DataFrame:
-    """targets (screenshot_id, element_id, role, label, click_x, click_y, image_width, image_height) with
-    `distractors` and `clutter` counted from the screenshot's elements, without a pairwise join."""
+    """targets (screenshot_id, label, click_x, click_y, image_width, image_height) with `distractors`
+    (other elements of the screenshot with the target's label) and `clutter` (elements in the 3 x 3 grid
+    cells around the target, the target not counted) from the screenshot's elements, without a pairwise
+    join."""
     sizes = screenshots.select("screenshot_id", pl.col("width").alias("_w"), pl.col("height").alias("_h"))
     centres = (
         with_labels(elements)
         .select(
             "screenshot_id",
-            "role",
             "label_key",
             _x=(pl.col("x1") + pl.col("x2")) / 2,
             _y=(pl.col("y1") + pl.col("y2")) / 2,
@@ -57,7 +63,6 @@ def neighbourhood(targets: pl.DataFrame, elements: pl.DataFrame, screenshots: pl
         .with_columns(_cell("_x", "_y", "_w", "_h"))
     )
     per_cell = centres.group_by("screenshot_id", "_cx", "_cy").agg(n=pl.len())
-    per_role = centres.group_by("screenshot_id", "_cx", "_cy", "role").agg(n=pl.len())
     per_text = (
         centres.filter(pl.col("label_key") != "").group_by("screenshot_id", "label_key").agg(n_text=pl.len())
     )
@@ -69,32 +74,23 @@ def neighbourhood(targets: pl.DataFrame, elements: pl.DataFrame, screenshots: pl
         schema={"_dx": pl.Int32, "_dy": pl.Int32},
     )
     around = (
-        keyed.select("_t", "screenshot_id", "role", "_cx", "_cy")
+        keyed.select("_t", "screenshot_id", "_cx", "_cy")
         .join(blocks, how="cross")
         .with_columns(_cx=pl.col("_cx") + pl.col("_dx"), _cy=pl.col("_cy") + pl.col("_dy"))
     )
     crowd = (
         around.join(per_cell, on=["screenshot_id", "_cx", "_cy"]).group_by("_t").agg(crowd=pl.col("n").sum())
     )
-    same_role = (
-        around.join(per_role, on=["screenshot_id", "_cx", "_cy", "role"])
-        .group_by("_t")
-        .agg(near_role=pl.col("n").sum())
-    )
-    counted = (
-        keyed.join(crowd, on="_t", how="left")
-        .join(same_role, on="_t", how="left")
-        .join(per_text, on=["screenshot_id", "label_key"], how="left")
+    counted = keyed.join(crowd, on="_t", how="left").join(
+        per_text, on=["screenshot_id", "label_key"], how="left"
     )
     return (
         counted.sort("_t")
         .with_columns(
             clutter=(pl.col("crowd").fill_null(1) - 1).clip(0).cast(pl.Int32),
-            distractors=(
-                (pl.col("near_role").fill_null(1) - 1).clip(0) + (pl.col("n_text").fill_null(1) - 1).clip(0)
-            ).cast(pl.Int32),
+            distractors=(pl.col("n_text").fill_null(1) - 1).clip(0).cast(pl.Int32),
         )
-        .drop("_t", "_cx", "_cy", "label_key", "crowd", "near_role", "n_text")
+        .drop("_t", "_cx", "_cy", "label_key", "crowd", "n_text")
     )
 
 
@@ -111,14 +107,15 @@ def factors(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
     def col(name: str) -> pl.Expr:
         return pl.col(name) if name in frame.columns else pl.lit(None, dtype=known[name])
 
+    easy, hard = math.log10(params.area_easy), math.log10(params.area_hard)
     return frame.with_columns(area_ratio=area).with_columns(
-        f_area=((-pl.col("area_ratio").log10() - 1) / 3).clip(0, 1),
+        f_area=((easy - pl.col("area_ratio").log10()) / (easy - hard)).clip(0, 1),
         f_resolution=(pixels.log(2) / 3).clip(0, 1),
         f_distractors=(col("distractors").cast(pl.Float64) / params.distractor_cap).clip(0, 1).fill_null(0),
         f_clutter=(col("clutter").cast(pl.Float64) / params.clutter_cap).clip(0, 1).fill_null(0),
         f_icon=col("is_icon").cast(pl.Float64).fill_null(0),
         f_perspective=col("perspective")
-        .replace_strict(PERSPECTIVE_FACTOR, default=0.0, return_dtype=pl.Float64)
+        .replace_strict(params.perspective.model_dump(), default=0.0, return_dtype=pl.Float64)
         .fill_null(0),
         f_implicit=(col("explicit") == pl.lit(False)).cast(pl.Float64).fill_null(0),
     )
@@ -130,15 +127,20 @@ def score(frame: pl.DataFrame, params: DifficultyParams) -> pl.DataFrame:
     for name in FACTORS:
         keep = keep * (1 - getattr(params, f"weight_{name}") * pl.col(f"f_{name}"))
     graded = frame.with_columns(difficulty=(1 - keep).round(4))
-    return graded.with_columns(
-        tier=pl.when(pl.col("difficulty").is_null())
+    return graded.with_columns(tier=tier(params)).drop([f"f_{n}" for n in FACTORS])
+
+
+def tier(params: DifficultyParams) -> pl.Expr:
+    """The tier of the `difficulty` column at the params' thresholds: easy, medium, hard (null stays null)."""
+    return (
+        pl.when(pl.col("difficulty").is_null())
         .then(None)
         .when(pl.col("difficulty") >= params.tier_hard)
         .then(pl.lit("hard"))
         .when(pl.col("difficulty") >= params.tier_medium)
         .then(pl.lit("medium"))
         .otherwise(pl.lit("easy"))
-    ).drop([f"f_{n}" for n in FACTORS])
+    )
 
 
 def grade_difficulty(

@@ -8,6 +8,7 @@ ledger says where: rows_in = rows_out + quarantined + deduplicated + rejected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,6 +18,7 @@ from schemas.config import CurateParams
 from schemas.registry import empty, schema
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import grade_difficulty
+from transforms.curate.empirical import refine
 from transforms.curate.integrity import check_ids, check_refs
 from transforms.curate.near_dup import (
     dedup_grounding,
@@ -183,9 +185,15 @@ def _curate_table(
     return valid, bad, removed, flagged, books
 
 
-def curate_stage(inputs: dict[str, pl.DataFrame | str], source_id: str, params: CurateParams) -> Curated:
+def curate_stage(
+    inputs: dict[str, pl.DataFrame | str],
+    source_id: str,
+    params: CurateParams,
+    grounder: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame] | None = None,
+) -> Curated:
     """Input tables (or, for a file that could not be read, the reason) in; curated tables and books out.
-    `skipped` and `model_usage`, where given, pass through as they are."""
+    `skipped` and `model_usage`, where given, pass through as they are. `grounder` (grounding rows and
+    screenshots in, grounding_id and model_success out: empirical.model_success) refines difficulty."""
     out: dict[str, pl.DataFrame] = {}
     quarantined, duplicates, rejected, books = [], [], [], []
     clusters = empty("clustered_screenshots").select(CLUSTER_COLUMNS)
@@ -211,6 +219,9 @@ def curate_stage(inputs: dict[str, pl.DataFrame | str], source_id: str, params: 
     out["grounding"] = grade_difficulty(
         out["grounding"], out["elements"], out["screenshots"], params.difficulty
     )
+    if grounder is not None:
+        success = grounder(out["grounding"], out["screenshots"])
+        out["grounding"] = refine(out["grounding"], success, params.difficulty)
     tables = {t: out[t].sort(SORT_KEYS[t]) for t in TABLES}
     tables["quarantine"] = pl.concat([empty("quarantine"), *quarantined]).sort(
         "table", "row_id", "check", "column", "value", nulls_last=True

@@ -4,6 +4,7 @@ and near duplicates are removed with what they duplicate, output is deterministi
 from __future__ import annotations
 
 import io
+import math
 import random
 
 import numpy as np
@@ -337,25 +338,37 @@ def test_difficulty_grows_with_smaller_targets_crowds_icons_and_harder_perspecti
     small = recount.filter((pl.col("label") == "Small") & (pl.col("perspective") == "text")).row(
         0, named=True
     )
-    assert small["clutter"] == 9 and small["distractors"] >= 9 and small["difficulty"] > score_of["Small"]
+    # Eight more buttons around it: a crowd, but none says "Small", so none is a distractor (difficulty v3:
+    # a distractor is an element the instruction's words cannot tell from the target).
+    assert small["clutter"] == 9 and small["distractors"] == 0 and small["difficulty"] > score_of["Small"]
+    repeated = frames(*rows, el(20, "button", "button", text="small", box=(100, 700, 140, 720)))
+    again = grade_difficulty(grounding, *repeated, DifficultyParams())
+    twin = again.filter((pl.col("label") == "Small") & (pl.col("perspective") == "text")).row(0, named=True)
+    assert twin["distractors"] == 1 and twin["clutter"] == small["clutter"] - 8
+    assert twin["difficulty"] > score_of["Small"]
 
 
-def test_calibration_targets_under_a_thousandth_of_the_screen_are_hard():
+def test_calibration_small_targets_are_hard_and_a_large_screen_makes_them_harder():
     params = DifficultyParams()
     rows = pl.DataFrame(
         {
-            "x1": [0.0, 0.0, 0.0],
-            "y1": [0.0] * 3,
-            "x2": [60.0, 500.0, 1200.0],
-            "y2": [40.0, 60.0, 500.0],
-            "image_width": [2560] * 3,
-            "image_height": [1440] * 3,
-            "is_icon": [True, False, False],
+            "x1": [0.0] * 5,
+            "y1": [0.0] * 5,
+            "x2": [60.0, 500.0, 1200.0, 40.0, 30.0],
+            "y2": [40.0, 60.0, 500.0, 30.0, 15.0],
+            "image_width": [2560] * 3 + [1280] * 2,
+            "image_height": [1440] * 3 + [800] * 2,
+            "is_icon": [True, False, False, False, False],
         }
     )
     graded = score(factors(rows, params), params)
-    assert graded["tier"].to_list() == ["hard", "medium", "easy"]
-    assert params.weight_area * 2 / 3 >= params.tier_hard  # 0.1 % alone reaches hard
+    # 0.07 % icon on 2560x1440: hard; 0.8 % and 16 % there: easy (a large screen alone is not hard);
+    # 0.12 % text on 1280x800: medium; 0.044 % there (under 0.047 %, hard by area alone): hard.
+    assert graded["tier"].to_list() == ["hard", "easy", "easy", "medium", "hard"]
+    assert graded["difficulty"][3] < graded["difficulty"][0]
+    decades = math.log10(params.area_easy / params.area_hard)
+    alone = params.area_easy * 10 ** (-params.tier_hard / params.weight_area * decades)
+    assert 0.0004 < alone < 0.0005  # the area under which a target is hard on any screen: 0.047 %
 
 
 def test_the_ledger_refuses_rows_that_do_not_balance():
