@@ -133,8 +133,8 @@ class CaptureParams(Frozen):
     max_slices: int = 4
     max_page_mb: float = 20.0
     max_js_heap_mb: int = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
-    # What Date.now() and new Date() give in every page (timers run on): the same page, the same pixels.
-    # None: the real clock.
+    # What Date.now() and new Date() give in every page, and where desktop applications' wall clock starts
+    # (libfaketime; timers run on): the same page, the same pixels. None: the real clock.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
     shard_pages: int = 50  # pages per capture task
     retries: int = 2
