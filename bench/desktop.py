@@ -58,15 +58,15 @@ TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
 
 
 def session_pids() -> dict[int, str]:
-    """Processes of desktop sessions (their marker, or the applications' user) with their command."""
-    found = {}
+    """Processes of desktop sessions with their command: those with a session's marker and HOME in the
+    sessions' folder (other captures on the machine have theirs elsewhere)."""
+    found, ours = {}, f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            marked = MARKER.encode() in (entry / "environ").read_bytes()
-            nobody = (entry / "status").read_text().split("Uid:")[1].split()[0] == "65534"
-            if marked or nobody:
+            environ = (entry / "environ").read_bytes()
+            if MARKER.encode() in environ and ours in environ:
                 found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
         except (OSError, IndexError):
             continue

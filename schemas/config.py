@@ -112,6 +112,7 @@ class DesktopParams(Frozen):
     # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
     phash_radius: int | None = None
     max_tabs: int = 4  # tabs of one tabbed dialog captured besides the active one
+    max_startup: int = 4  # start-up windows (template picker, tips, welcome) dismissed one after another
 
 
 class OcrParams(Frozen):

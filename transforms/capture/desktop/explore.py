@@ -88,6 +88,7 @@ class Limits:
     budget_s: float
     phash_radius: int | None
     max_tabs: int
+    max_startup: int
 
 
 class Explorer:

@@ -50,6 +50,7 @@ def limits_for(source: Source, app: DesktopApp, params: DesktopParams) -> Limits
         budget_s=params.app_budget_s,
         phash_radius=params.phash_radius,
         max_tabs=params.max_tabs,
+        max_startup=params.max_startup,
     )
 
 
