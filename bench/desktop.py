@@ -7,9 +7,10 @@ and LibreOffice Writer and Calc (install them with GROUNDMILL_DESKTOP_BENCH=1 ba
 `small`: mousepad and featherpad. Each application is explored in its own headless session by the
 desktop source kind; the run goes on through annotation, curation and publishing.
 
-Prints, per application: states captured, elements per state, seconds per state, failures, and the OCR
-alignment figure (of the elements that show their name as text, those whose own crop OCR reads as the
-name; icon-only controls counted apart, in `icons`); the run's wall time and
+Prints, per application: states captured, elements per state, seconds per state, the peak memory of its
+session's processes (MiB, from the run log), failures, and the OCR alignment figure (of the elements that
+show their name as text, those whose own crop OCR reads as the name; icon-only controls counted apart, in
+`icons`); the run's wall time and
 peak memory (groundmill and every session process, sampled every 0.5 s); and the states against a
 baseline measured in the same run: the first window only, one state per application, which is what a
 screenshot-per-app capture gives. Exits 1 (FAIL) when no state was captured, a state has no grounding
@@ -58,15 +59,15 @@ TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
 
 
 def session_pids() -> dict[int, str]:
-    """Processes of desktop sessions (their marker, or the applications' user) with their command."""
-    found = {}
+    """Processes of desktop sessions with their command: those with a session's marker and HOME in the
+    sessions' folder (other captures on the machine have theirs elsewhere)."""
+    found, ours = {}, f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            marked = MARKER.encode() in (entry / "environ").read_bytes()
-            nobody = (entry / "status").read_text().split("Uid:")[1].split()[0] == "65534"
-            if marked or nobody:
+            environ = (entry / "environ").read_bytes()
+            if MARKER.encode() in environ and ours in environ:
                 found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
         except (OSError, IndexError):
             continue
@@ -151,8 +152,9 @@ with states as (
          string_agg(distinct c.status, ',') filter (where c.status <> 'ok') as how,
          sum(c.n_elements) filter (where c.status = 'ok') as elements,
          epoch(max(t.started_at) - min(t.started_at)) as span,
-         sum(c.ocr_text_boxes) as checked, sum(c.ocr_matched) as found, sum(c.ocr_icon_only) as icons
-  from captures c left join capture_timings t using (capture_id) group by 1  -- start times: the run log
+         sum(c.ocr_text_boxes) as checked, sum(c.ocr_matched) as found, sum(c.ocr_icon_only) as icons,
+         max(t.peak_rss_mb) as peak_mb  -- start times and the session's memory: the run log
+  from captures c left join capture_timings t using (capture_id) group by 1
 )
 select * from states order by app
 """
@@ -194,20 +196,19 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
     con = open_catalog(folder / "data" / "catalog.duckdb", folder)
     rows = con.execute(PER_APP).fetchall()
     print(
-        f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'el/state':>9}{'s/state':>8}{'align':>13}{'icons':>6}"
-        "  failures"
+        f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'el/state':>9}{'s/state':>8}{'MiB':>6}{'align':>13}"
+        f"{'icons':>6}  failures"
     )
     total = 0
-    for app, kit, states, failures, how, elements, span, checked, found, icons in rows:
+    for app, kit, states, failures, how, elements, span, checked, found, icons, peak_mb in rows:
         total += states
         per = (span / max(states - 1, 1)) if states > 1 else float("nan")
         align = f"{found}/{checked}={found / checked:.2f}" if checked else "n/a"
         fail = f"{failures} ({how})" if failures else ""
         per_state = (elements or 0) / max(states, 1)
-        print(
-            f"{app:<18}{(kit or '')[:13]:<14}{states:>7}{per_state:>9.1f}{per:>8.1f}{align:>13}"
-            f"{icons or 0:>6}  {fail}"
-        )
+        mib = f"{peak_mb:.0f}" if peak_mb else "n/a"
+        head = f"{app:<18}{(kit or '')[:13]:<14}{states:>7}{per_state:>9.1f}{per:>8.1f}"
+        print(f"{head}{mib:>6}{align:>13}{icons or 0:>6}  {fail}")
     apps = [r for r in rows if r[2] > 0]
     toolkits = {(r[1] or "").split(" ")[0].lower() + (r[1] or " ").split(" ")[1][:1] for r in apps}
     print(
@@ -228,7 +229,7 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
         full,
         size,
     )
-    for app, *_, checked, found, _icons in rows:
+    for app, *_, checked, found, _icons, _peak in rows:
         if checked:
             checks.target(
                 found / checked >= TARGET_ALIGN, f"{app} OCR alignment >= {TARGET_ALIGN}", full, size

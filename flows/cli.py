@@ -47,9 +47,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     add.add_argument("id")
     add.add_argument(
-        "--kind", required=True, choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots")
+        "--kind",
+        required=True,
+        choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots", "desktop"),
     )
-    add.add_argument("--location", required=True)
+    add.add_argument(
+        "--location",
+        help="required, except for desktop: the folder of the files its apps open "
+        "(default data/sources/<id>, made empty)",
+    )
+    add.add_argument(
+        "--app",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="desktop: an application, its name and command (repeatable)",
+    )
     add.add_argument(
         "--license",
         help="the licence of the source's pages or records (an SPDX id such as CC-BY-4.0); required",
@@ -127,15 +140,23 @@ def _sources(args: argparse.Namespace, where) -> int:
         return 0
     import yaml
 
-    from flows.register import add_source, announce
+    from flows.register import add_desktop_source, add_source, announce, parse_apps
+    from transforms.sources import SourceError
 
+    apps = parse_apps(args.kind, args.app)
+    if args.location is None and args.kind != "desktop":
+        raise SourceError(f"--location is required for a {args.kind} source")
     entry = {"id": args.id, "kind": args.kind, "location": args.location}
     if args.license is not None:
         entry["license"] = args.license
     for item in args.set:
         key, _, value = item.partition("=")
         entry[key.strip()] = yaml.safe_load(value)
-    source_id, print_fp = add_source(where, entry)
+    entry |= {"apps": apps} if apps else {}
+    if args.location is None:
+        source_id, print_fp = add_desktop_source(where, entry)
+    else:
+        source_id, print_fp = add_source(where, entry)
     print(f"added source {source_id} ({args.kind}, fingerprint {print_fp[:12]}) to {where.sources_file}")
     print(announce(source_id, args.kind))
     return 0

@@ -13,7 +13,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from flows.locations import Locations
 from flows.settings import select_sources
-from schemas.config import UNKNOWN_LICENSE, is_url, load_sources, parse_source
+from schemas.config import SAFE_ID, UNKNOWN_LICENSE, is_url, load_sources, parse_source
 from transforms.fingerprint import changed, fingerprint
 from transforms.sources import SourceError
 from transforms.storage import write_bytes_atomic
@@ -40,6 +40,36 @@ def add_source(where: Locations, entry: dict) -> tuple[str, str]:
         raise SourceError(f"source {source.id!r}: {source.location} does not exist")
     write_bytes_atomic(_appended(file.read_text() if file.exists() else "", entry), file)
     return source.id, fingerprint(source, where.root)
+
+
+def parse_apps(kind: str, apps: list[str]) -> list[dict]:
+    """`--app NAME=COMMAND` options as a desktop entry's apps; refused for another kind, or without '='."""
+    if apps and kind != "desktop":
+        raise SourceError(f"--app is for desktop sources, not {kind}")
+    parsed = []
+    for item in apps:
+        name, sep, command = item.partition("=")
+        if not sep or not name.strip() or not command.strip():
+            raise SourceError(f"--app {item!r}: expected NAME=COMMAND, e.g. --app mousepad=mousepad")
+        parsed.append({"name": name.strip(), "command": command.strip()})
+    return parsed
+
+
+def add_desktop_source(where: Locations, entry: dict) -> tuple[str, str]:
+    """add_source for a desktop entry without a location: it gets a folder of its own for its apps'
+    files, data/sources/<id>, made empty (and removed again when the entry is refused)."""
+    source_id = str(entry.get("id"))
+    if not SAFE_ID.fullmatch(source_id):
+        raise SourceError(f"source id {source_id!r} is not a safe name: lowercase letters, digits, - or _")
+    folder = where.sources_file.parent / "data" / "sources" / source_id
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return add_source(where, {**entry, "location": f"data/sources/{source_id}"})
+    except Exception:
+        if made:
+            folder.rmdir()
+        raise
 
 
 def _appended(text: str, entry: dict) -> bytes:

@@ -11,7 +11,10 @@ CAPTURE_STATUSES = ["ok", "empty", "timeout", "error", "refused"]
 # How a desktop application's exploration can end short (transforms/capture/desktop/explore.py), or a
 # state whose action could not be confirmed (unverified: it publishes nothing, drive.py).
 DESKTOP_FAILURES = ["no_start", "no_atspi", "hang", "crash", "left_open", "unverified"]
-CAPTURE_STATUSES += DESKTOP_FAILURES
+# A web address a desktop application asked to open: recorded by the session's browser stub, no browser
+# started (transforms/capture/desktop/isolation.py).
+DESKTOP_EVENTS = ["url_blocked"]
+CAPTURE_STATUSES += DESKTOP_FAILURES + DESKTOP_EVENTS
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
 # Why an element is left out (low_confidence: OCR text under the confidence floor): these are listed
@@ -81,6 +84,8 @@ class CaptureTimings(pa.DataFrameModel):
     load_ms: float = pa.Field(ge=0, nullable=True)
     extract_ms: float = pa.Field(ge=0, nullable=True)
     screenshot_ms: float = pa.Field(ge=0, nullable=True)
+    # desktop: the memory of the session's processes together, the largest sampled up to this state
+    peak_rss_mb: float = pa.Field(ge=0, nullable=True)
 
     class Config:
         strict = True

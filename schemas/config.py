@@ -120,6 +120,7 @@ class DesktopParams(Frozen):
     # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
     phash_radius: Bits | None = None
     max_tabs: AnyCount = 4  # tabs of one tabbed dialog captured besides the active one
+    max_startup: AnyCount = 4  # start-up windows (template picker, tips, welcome) dismissed one after another
 
 
 class OcrParams(Frozen):
@@ -141,8 +142,8 @@ class CaptureParams(Frozen):
     max_slices: Count = 4
     max_page_mb: Positive = 20.0
     max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
-    # What Date.now() and new Date() give in every page (timers run on): the same page, the same pixels.
-    # None: the real clock.
+    # What Date.now() and new Date() give in every page, and where desktop applications' wall clock starts
+    # (libfaketime; timers run on): the same page, the same pixels. None: the real clock.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
     shard_pages: Count = 50  # pages per capture task
     retries: AnyCount = 2

@@ -14,6 +14,7 @@ def test_two_applications_are_explored_grounded_and_judged(bench):
     assert number(r"mousepad +gtk 3[\d.]* +(\d+)", out) == 2  # states
     assert number(r"featherpad +Qt 5[\d.]* +(\d+)", out) == 2
     assert number(r"mousepad +gtk 3[\d.]* +\d+ +[\d.]+ +([\d.]+)", out) > 0  # seconds per state
+    assert number(r"featherpad +Qt 5[\d.]* +\d+ +[\d.]+ +[\d.]+ +(\d+)", out) > 50  # peak MiB of its session
     assert number(r"states (\d+) in", out) == 4
     assert number(r"baseline \(first window only\): 2 states -> ([\d.]+)x", out) == 2.0
     assert "every state has a grounding row (0 without): ok" in out

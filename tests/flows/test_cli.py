@@ -13,6 +13,7 @@ import polars as pl
 
 from schemas import registry
 from schemas.bookkeeping import BALANCES
+from schemas.config import load_sources
 from schemas.registry import PUBLISHED as PUBLISHED_TABLES
 from tests.conftest import cli_env, groundmill
 
@@ -384,3 +385,22 @@ def test_sources_remove_keeps_every_other_line_and_refuses_an_unknown_id(project
     assert "no source named 'nope'; known: more, site" in line
     done = groundmill(project, "sources", "remove", "site")
     assert "removed source site" in done.stdout and sources.read_text() == head + rest
+
+
+def test_sources_add_a_desktop_source_with_its_apps(project):
+    add = ["sources", "add", "apps", "--kind", "desktop"]
+    line = refused_in_one_line(project, *add, "--app", "mousepad")
+    assert "--app 'mousepad': expected NAME=COMMAND" in line
+    line = refused_in_one_line(project, "sources", "add", "x", "--kind", "html_dir", "--app", "a=b")
+    assert "--app is for desktop sources, not html_dir" in line
+    assert not (project / "data/sources/apps").exists()  # nothing made for a refused entry
+    apps = ["--app", "mousepad=mousepad", "--app", "fp=featherpad --standalone"]
+    assert "no licence" in refused_in_one_line(project, *add, *apps)
+    assert not (project / "data/sources/apps").exists()
+    groundmill(project, *add, *apps, "--license", "GPL-2.0-or-later")
+    source = next(s for s in load_sources(project / "sources.yaml") if s.id == "apps")
+    assert [(a.name, a.command) for a in source.apps] == [
+        ("mousepad", ("mousepad",)),
+        ("fp", ("featherpad", "--standalone")),
+    ]
+    assert source.path == project / "data/sources/apps" and source.path.is_dir()  # its files' folder

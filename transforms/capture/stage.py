@@ -76,7 +76,8 @@ def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None
         files = app_files(source, app)
         sha = app_sha256(app, files)
         for size in source.screens:
-            runs.append((run_app(app, files, tuple(size), limits_for(source, app, params.desktop)), sha))
+            limits = limits_for(source, app, params.desktop)
+            runs.append((run_app(app, files, tuple(size), limits, params.clock), sha))
             if on_app is not None:
                 on_app(runs[-1][0])
     return _accounted(with_alignment(desktop_tables(source.id, runs), params.ocr))

@@ -136,13 +136,35 @@ def alignment_lines(rows: list[tuple], align_min: float) -> list[str]:
     return lines
 
 
+MEMORY_SQL = """
+select c.source_id, c.app, max(t.peak_rss_mb), count(*) filter (where c.status = 'ok')
+from captures c join capture_timings t using (capture_id)
+where c.app is not null and t.peak_rss_mb is not null group by 1, 2 order by 1, 2
+"""
+
+
+def memory_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Each desktop application's peak memory: its session's processes together (the run log's
+    largest sample), with its states."""
+    try:
+        rows = con.execute(MEMORY_SQL).fetchall()
+    except duckdb.Error:  # no run log yet, or only ones written before memory was logged
+        return []
+    if not rows:
+        return []
+    lines = ["  desktop sessions' peak memory (every process of the session):"]
+    lines += [f"    {source}/{app}: {mb:.0f} MiB over {states} states" for source, app, mb, states in rows]
+    return lines
+
+
 def summary_text(
     con: duckdb.DuckDBPyConnection, tables_at: str, catalog: Path, align_min: float = 0.9
 ) -> str:
     """Pages, elements, rows per table, quarantine, difficulty tiers, failed pages, the OCR alignment per
     application and where outputs are (`tables_at`: where the published files lie)."""
     alignment = alignment_lines(con.execute(ALIGNMENT_SQL).fetchall(), align_min)
-    lines = ["groundmill run summary", *_rows(con), *licence_lines(con), *alignment, *_problems(con)]
+    memory = memory_lines(con)
+    lines = ["groundmill run summary", *_rows(con), *licence_lines(con), *alignment, *memory, *_problems(con)]
     lines += [
         "outputs:",
         f"  tables:  {tables_at}",

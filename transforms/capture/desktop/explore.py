@@ -51,8 +51,10 @@ class State:
     corrections: dict[str, int] = field(default_factory=dict)
     settle_ms: float = 0.0
     walk_ms: float = 0.0
+    png_ms: float = 0.0
     seconds: float = 0.0
     nodes: int = 0
+    peak_rss_mb: float = 0.0  # the session's processes together, largest sampled up to this state
 
 
 @dataclass
@@ -69,6 +71,8 @@ class AppRun:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0
     left_behind: int = 0  # processes of the session still alive after tear-down (must be 0)
+    # (the actions before, the address, when it was seen) of each web address the application asked for
+    urls: list[tuple[list[str], str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Limits:
     budget_s: float
     phash_radius: int | None
     max_tabs: int
+    max_startup: int
 
 
 class Explorer:
@@ -100,6 +105,12 @@ class Explorer:
         self.launch = None  # (old process) -> new process: kills the application and starts it again
         self.restarts = 0
         self.on_state = lambda: None  # called after each recorded state (the worker samples memory)
+        self.urls: list[tuple[list[str], str, float]] = []  # web addresses the application asked to open
+
+    def note_urls(self, path: list[str]) -> None:
+        """Record the web addresses the browser stub received since the last look, after `path`."""
+        now = time.time()
+        self.urls += [(list(path), url, now) for url in self.session.opened_urls(len(self.urls))]
 
     # --- processes ---------------------------------------------------------------------------------
 
@@ -215,7 +226,10 @@ class Explorer:
             rgb, _ = self.screen.stable(self.limits.settle_s)
         if not self.alive():
             raise Stop("crash", f"the application exited (code {self.app.poll()})")
+        self.note_urls(path)
+        t2 = time.monotonic()
         png = self.screen.png(rgb)
+        state.png_ms = (time.monotonic() - t2) * 1000
         sha = hashlib.sha256(png).hexdigest()
         ph = int(phashes([png], workers=1)[0])
         near = self.seen_phash and hamming(np.array(self.seen_phash, dtype=np.uint64), np.uint64(ph)).min()

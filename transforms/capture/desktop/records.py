@@ -1,6 +1,7 @@
 """Explored applications as the capture tables: one captures row per state (and per failure), with the
 application, its toolkit and the actions that reached the state; its screenshot, elements and
-excluded elements."""
+excluded elements; one `url_blocked` row per web address the application asked to open; and the run
+log (`capture_timings`) with each state's step times and the session's memory."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import polars as pl
 
 from schemas.capture import COUNTED_EXCLUSIONS
 from schemas.registry import TABLES, schema
-from transforms.capture.desktop.explore import AppRun
+from transforms.capture.desktop.explore import AppRun, State
 from transforms.capture.records import capture_id_for
 from transforms.capture.render import png_size
 from transforms.ids import row_id, sha256_hex
@@ -32,8 +33,16 @@ def _message(run: AppRun, state) -> str:
     return "; ".join(notes)
 
 
+def _key(run: AppRun, state) -> str:
+    """The state's page path: the application and the actions that reached it. A dialog left open is
+    recorded after the state it showed, with the same actions: its status is one more step, so that
+    the two rows have ids of their own."""
+    steps = [*state.path, state.status] if state.status == "left_open" else state.path
+    return "/".join([run.app, *steps])
+
+
 def _capture(source_id: str, run: AppRun, state, sha: str) -> dict:
-    key = "/".join([run.app, *state.path])
+    key = _key(run, state)
     counts = {f"excluded_{r}": state.counts.get(r, 0) for r in COUNTED_EXCLUSIONS}
     return {
         "capture_id": capture_id_for(source_id, key, sha, device_name(run)),
@@ -59,10 +68,32 @@ def _capture(source_id: str, run: AppRun, state, sha: str) -> dict:
 
 
 def _timing(capture: dict, state) -> dict:
-    """The run log's row of one state: when its exploration step started (steps are not timed apart)."""
+    """The run log's row of one state: when its step started; the wait for a settled screen (load_ms),
+    the tree walk (extract_ms) and the PNG (screenshot_ms); the session's peak memory so far. Rows of
+    failures have no step times."""
     keys = ("capture_id", "source_id", "page_path", "device")
     started = datetime.fromtimestamp(state.started_at or 0, UTC)
-    return {k: capture[k] for k in keys} | {"started_at": started} | dict.fromkeys(TIMED_STEPS)
+    steps = (state.settle_ms, state.walk_ms, state.png_ms) if state.png else (None, None, None)
+    return (
+        {k: capture[k] for k in keys}
+        | {"started_at": started}
+        | dict(zip(TIMED_STEPS, steps, strict=True))
+        | {"peak_rss_mb": state.peak_rss_mb or None}
+    )
+
+
+def _url_states(run: AppRun) -> list[State]:
+    """A state row for each distinct web address the application asked to open, after the actions
+    that led to it."""
+    seen, states = set(), []
+    for path, url, seen_at in run.urls:
+        steps = [*path, f"url:{url}"]
+        if tuple(steps) in seen:
+            continue
+        seen.add(tuple(steps))
+        message = f"asked to open {url}; no browser started (the session's browser stub recorded it)"
+        states.append(State(steps, "url_blocked", message, seen_at))
+    return states
 
 
 def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, pl.DataFrame]:
@@ -72,7 +103,7 @@ def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, 
     out: dict[str, list] = {name: [] for name in names}
     element_columns = schema("elements")
     for run, sha in runs:
-        for state in run.states:
+        for state in [*run.states, *_url_states(run)]:
             capture = _capture(source_id, run, state, sha)
             if state.status == "ok" and not state.elements:
                 capture |= {"status": "empty", "message": "no element showing", "n_parts": 0}

@@ -15,6 +15,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from schemas.config import DesktopApp, DesktopParams, Source
@@ -49,6 +50,7 @@ def limits_for(source: Source, app: DesktopApp, params: DesktopParams) -> Limits
         budget_s=params.app_budget_s,
         phash_radius=params.phash_radius,
         max_tabs=params.max_tabs,
+        max_startup=params.max_startup,
     )
 
 
@@ -56,8 +58,11 @@ def _failed(app: str, size: tuple[int, int], status: str, message: str) -> AppRu
     return AppRun(app, *size, states=[State(["stop"], status, message, time.time())])
 
 
-def run_app(app: DesktopApp, files: list[Path], size: tuple[int, int], limits: Limits) -> AppRun:
-    """Explore one application on one screen size in a worker process."""
+def run_app(
+    app: DesktopApp, files: list[Path], size: tuple[int, int], limits: Limits, clock: datetime | None = None
+) -> AppRun:
+    """Explore one application on one screen size in a worker process; its wall clock starts at `clock`
+    (None: the real clock)."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         return _failed(app.name, size, "no_start", f"file not found: {', '.join(missing)}")
@@ -73,6 +78,7 @@ def run_app(app: DesktopApp, files: list[Path], size: tuple[int, int], limits: L
             "token": token,
             "limits": asdict(limits),
             "out": str(out),
+            "clock": clock.isoformat() if clock else None,
         }
         proc = subprocess.Popen(
             [sys.executable, "-m", "transforms.capture.desktop.worker"],

@@ -3,13 +3,19 @@
 Xvfb (its own display, chosen by the server), a D-Bus session bus with NO service directories (D-Bus
 activation would otherwise start a second accessibility bus with the wrong environment, portals, a FUSE
 mount and dconf), the AT-SPI bus launcher, openbox, a private HOME and runtime folder, scale 1, and an
-unprivileged user (`nobody`) when the capture runs as root. Every process the session starts carries
+unprivileged user (`nobody`) when the capture runs as root.
+
+Reproducible: the session's folder is the same on every run (`<temp>/groundmill-desktop/<name>`, one per
+application, held by a lock while in use, emptied before and after), its files carry the fixed clock's
+time, the application sees that clock (libfaketime, isolation.py), and web addresses it asks to open go
+to a stub that records them (isolation.py) instead of a browser. Every process the session starts carries
 a marker in its environment; tear-down kills the process groups it started and then every process that
 still carries the marker (daemons that double-forked away from their group), until none is left.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pwd
 import shutil
@@ -19,10 +25,13 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from Xlib import Xatom
 from Xlib import display as xdisplay
+
+from transforms.capture.desktop.isolation import faketime_env, install_browser_stub, read_urls
 
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -45,15 +54,24 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
 <openbox_config xmlns="http://openbox.org/3.4/rc">
   <focus><focusNew>yes</focusNew></focus>
+  <placement><policy>Smart</policy><center>yes</center><monitor>Primary</monitor></placement>
   <applications><application class="*" type="normal"><maximized>yes</maximized></application></applications>
 </openbox_config>
 """
 GTK_SETTINGS = "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\n"
+# Qt 5 takes its caret's blinking from the platform theme only: qt5ct's, with a flash time of 0, keeps the
+# caret steady (a blinking caret gave two runs different bytes).
+# Everything else as Qt's own default theme has it (its fonts, no underlined shortcuts).
+QT5CT_SETTINGS = (
+    "[Interface]\ncursor_flash_time=0\nunderline_shortcut=0\n"
+    '[Fonts]\ngeneral="Sans Serif,9,-1,5,50,0,0,0,0,0"\nfixed="Monospace,9,-1,5,50,0,0,0,0,0"\n'
+)
 # What every process of the session sees: accessibility on for GTK, Qt and LibreOffice, no portals,
 # no dconf, one device pixel per pixel.
 SESSION_ENV = {
     "LANG": "C.UTF-8",
     "LC_ALL": "C.UTF-8",
+    "TZ": "UTC",
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "GTK_MODULES": "gail:atk-bridge",
     "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
@@ -66,6 +84,7 @@ SESSION_ENV = {
     "QT_SCALE_FACTOR": "1",
     "QT_AUTO_SCREEN_SCALE_FACTOR": "0",
     "QT_QPA_PLATFORM": "xcb",
+    "QT_QPA_PLATFORMTHEME": "qt5ct",
     "GDK_BACKEND": "x11",
     "LIBGL_ALWAYS_SOFTWARE": "1",
     "NO_AT_BRIDGE": "0",
@@ -91,13 +110,18 @@ def _user() -> pwd.struct_passwd | None:
 class Session:
     width: int
     height: int
+    name: str = "session"  # the application's: names the session's fixed folder
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    clock: datetime | None = None  # the applications' wall clock starts here (None: the real one)
     root: Path | None = None
     display: str = ""
     env: dict[str, str] = field(default_factory=dict)
     a11y_address: str = ""
     procs: list[subprocess.Popen] = field(default_factory=list)
     user: pwd.struct_passwd | None = field(default_factory=_user)
+    urls: Path | None = None  # where the browser stub records the addresses asked for
+    clock_note: str = ""  # why the applications see the real clock, when they do
+    _lock: int | None = None
 
     # --- set-up ----------------------------------------------------------------------------------
 
@@ -112,22 +136,37 @@ class Session:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _folder(self) -> Path:
+        """The session's own folder, the same path on every run: taken under a lock (a second capture of
+        the same application waits for the first), emptied of what a killed run left."""
+        base = Path(tempfile.gettempdir()) / "groundmill-desktop"
+        base.mkdir(mode=0o755, exist_ok=True)
+        self._lock = os.open(base / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._lock, fcntl.LOCK_EX)
+        root = base / self.name
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(mode=0o755)
+        return root
+
     def _start(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="groundmill-desktop-"))
+        self.root = self._folder()
         home, runtime = self.root / "home", self.root / "run"
         for folder in (home, runtime, home / ".config", home / ".cache", home / ".local/share"):
             folder.mkdir(parents=True, mode=0o700)
+        stubs, self.urls = install_browser_stub(self.root, home)
         name = self.user.pw_name if self.user else pwd.getpwuid(os.geteuid()).pw_name
         (self.root / "bus.conf").write_text(BUS_CONFIG.format(runtime=runtime, user=name))
         (self.root / "openbox.xml").write_text(OPENBOX_RC)
         for gtk in ("gtk-3.0", "gtk-4.0"):
             (home / ".config" / gtk).mkdir()
             (home / ".config" / gtk / "settings.ini").write_text(GTK_SETTINGS)
-        if self.user:
-            for folder in (self.root, *self.root.rglob("*")):
-                os.chown(folder, self.user.pw_uid, self.user.pw_gid)
+        (home / ".config" / "qt5ct").mkdir()
+        (home / ".config" / "qt5ct" / "qt5ct.conf").write_text(QT5CT_SETTINGS)
+        self.own(self.root)
         self.env = {
             **SESSION_ENV,
+            "PATH": f"{stubs}:{SESSION_ENV['PATH']}",
+            "BROWSER": str(stubs / "x-www-browser"),
             MARKER: self.token,
             "HOME": str(home),
             "USER": name,
@@ -148,13 +187,34 @@ class Session:
             ["openbox", "--sm-disable", "--config-file", str(self.root / "openbox.xml")], log="openbox"
         )
 
-    def spawn(self, argv: list[str], log: str, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+    def own(self, top: Path) -> None:
+        """`top` and everything under it: owned by the session's user, dated at the fixed clock (a file
+        chooser shows the dates)."""
+        stamp = self.clock.timestamp() if self.clock else None
+        for path in sorted((top, *top.rglob("*")), reverse=True):
+            if self.user:
+                os.chown(path, self.user.pw_uid, self.user.pw_gid, follow_symlinks=False)
+            if stamp is not None:
+                os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+    def launch(self, argv: list[str]) -> subprocess.Popen:
+        """Start the application: as spawn, on the fixed clock (where libfaketime is installed)."""
+        clock, self.clock_note = faketime_env(self.clock)
+        return self.spawn(argv, log="app", extra_env=clock)
+
+    def opened_urls(self, seen: int = 0) -> list[str]:
+        """The web addresses the applications asked to open (none was), after the first `seen`."""
+        return read_urls(self.urls, seen)
+
+    def spawn(
+        self, argv: list[str], log: str, pass_fds: tuple[int, ...] = (), extra_env: dict | None = None
+    ) -> subprocess.Popen:
         """Start a session process in its own process group, as the session's user, output to a log."""
         out = open(self.root / f"{log}.log", "ab")  # noqa: SIM115 - closed with the process's end
         try:
             proc = subprocess.Popen(
                 argv,
-                env=self.env,
+                env={**self.env, **(extra_env or {})},
                 cwd=self.env["HOME"],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
@@ -301,6 +361,9 @@ class Session:
         if self.root is not None:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
+        if self._lock is not None:
+            os.close(self._lock)  # releases the folder for the next session of this application
+            self._lock = None
 
     def _kill_until_gone(self, procs: list[subprocess.Popen], keep: set[int]) -> None:
         for _ in range(100):

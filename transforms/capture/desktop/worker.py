@@ -5,6 +5,9 @@ double-fork, children of a killed launcher) is reparented to it and reaped here,
 for PID 1. The request comes as JSON on stdin; the result is pickled to the file the request names.
 The caller (run_app) kills the worker's process group and sweeps the session's marker if the worker
 itself overruns.
+
+Before anything starts, the worker moves into a network namespace of its own (isolation.py): the whole
+session, and every process it starts, reaches loopback only, and not the machine's.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 from transforms.capture.desktop.drive import explore
 from transforms.capture.desktop.explore import AppRun, Explorer, Limits, State
+from transforms.capture.desktop.isolation import IsolationError, enter_network_namespace
 from transforms.capture.desktop.reader import Reader, ReaderError
 from transforms.capture.desktop.session import Session, SessionError, marked
 from transforms.capture.desktop.xdisplay import Screen
@@ -58,10 +63,9 @@ def _launch(session: Session, command: list[str], files: list[str]) -> subproces
     for f in files:
         target = home / Path(f).name
         shutil.copyfile(f, target)
-        if session.user:
-            os.chown(target, session.user.pw_uid, session.user.pw_gid)
+        session.own(target)
         opened.append(str(target))
-    return session.spawn([*command, *opened], log="app")
+    return session.launch([*command, *opened])
 
 
 def _relaunch(session: Session, old: subprocess.Popen, request: dict) -> subprocess.Popen:
@@ -71,6 +75,12 @@ def _relaunch(session: Session, old: subprocess.Popen, request: dict) -> subproc
         pass
     old.wait()
     return _launch(session, request["command"], request.get("files", []))
+
+
+def _sample(run: AppRun, state: State, session: Session) -> None:
+    """The session's memory now: the run's peak so far, kept with the state just recorded."""
+    run.peak_rss_mb = max(run.peak_rss_mb, rss_mb(session.marked_pids()))
+    state.peak_rss_mb = run.peak_rss_mb
 
 
 def _explore(request: dict, run: AppRun, session: Session) -> None:
@@ -84,14 +94,19 @@ def _explore(request: dict, run: AppRun, session: Session) -> None:
         reader.start()
         ex = Explorer(session, app, reader, screen, Limits(**request["limits"]))
         ex.launch = lambda old: _relaunch(session, old, request)
-        ex.on_state = lambda: setattr(run, "peak_rss_mb", max(run.peak_rss_mb, rss_mb(session.marked_pids())))
+        ex.on_state = lambda: _sample(run, ex.states[-1], session)
         explore(ex)
-        run.states, run.duplicates, run.toolkit, run.app_name = (
+        ex.note_urls(["end"])  # asked for after the last state
+        run.states, run.duplicates, run.toolkit, run.app_name, run.urls = (
             ex.states,
             ex.duplicates,
             ex.toolkit,
             ex.app_name,
+            ex.urls,
         )
+        if session.clock_note and run.states:
+            first = run.states[0]
+            first.message = "; ".join(filter(None, [first.message, session.clock_note]))
     except ReaderError as exc:
         run.states.append(State(["stop"], "no_atspi", str(exc), time.time()))
     finally:
@@ -102,7 +117,14 @@ def _explore(request: dict, run: AppRun, session: Session) -> None:
 def work(request: dict) -> AppRun:
     run = AppRun(request["app"], request["width"], request["height"])
     t0 = time.monotonic()
-    session = Session(request["width"], request["height"], token=request["token"])
+    clock = datetime.fromisoformat(request["clock"]) if request.get("clock") else None
+    session = Session(request["width"], request["height"], request["app"], request["token"], clock)
+    try:
+        enter_network_namespace()
+    except IsolationError as exc:
+        message = f"no network namespace for the session: {exc}"
+        run.states.append(State(["stop"], "error", message, time.time()))
+        return run
     try:
         with session:
             _explore(request, run, session)

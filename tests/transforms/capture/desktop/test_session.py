@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ from tests.conftest import FIXTURES
 from transforms.annotate.annotators import build_annotator
 from transforms.annotate.stage import annotate_stage
 from transforms.capture.desktop.reader import SYSTEM_PYTHON
+from transforms.capture.desktop.session import MARKER
 from transforms.capture.stage import desktop_stage
 
 READY = (
@@ -28,14 +30,19 @@ QUICK = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=2, dialog_t
 
 
 def session_processes() -> dict[str, str]:
-    """pid -> ps line of the processes a desktop session starts (the applications run as nobody),
-    zombies included."""
+    """pid -> ps line of the processes a desktop session starts, zombies included: those that carry a
+    session's marker with HOME in the sessions' folder (other captures on the machine have their own)."""
     ps = subprocess.run(["ps", "-eo", "pid=,user=,stat=,args="], capture_output=True, text=True).stdout
-    return {
-        line.split()[0]: line
-        for line in ps.splitlines()
-        if line.split()[1] == "nobody" or "groundmill-desktop-" in line or " Xvfb " in line
-    }
+    ours = f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
+
+    def in_a_session(pid: str) -> bool:
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            return False
+        return MARKER.encode() in environ and ours in environ
+
+    return {line.split()[0]: line for line in ps.splitlines() if in_a_session(line.split()[0])}
 
 
 def run(apps: list[dict], max_states: int, params: DesktopParams = QUICK, check: int = 0):
@@ -108,6 +115,20 @@ def test_annotation_runs_unchanged_on_desktop_rows(mousepad):
     grounding = out.tables["grounding"].filter(pl.col("gt_type") == "positive")
     assert set(grounding["screenshot_id"]) == set(tables["screenshots"]["screenshot_id"])
     assert grounding.filter(pl.col("expression").str.contains("menu item")).height > 0
+
+
+def _start_screenshot(app: str) -> str:
+    out = run([{"name": app, "command": app, "files": ["notes.txt"]}], 1)
+    return out.tables["screenshots"]["screenshot_id"].to_list()
+
+
+def test_two_runs_give_the_same_bytes(mousepad):
+    """The session's folder, clock, caret and window placement are the same on every run (the random
+    folder name was drawn in featherpad's title, its caret blinked)."""
+    first = mousepad.tables["screenshots"]["screenshot_id"][0]  # the start state of the module's run
+    assert _start_screenshot("mousepad") == [first]
+    if shutil.which("featherpad"):
+        assert _start_screenshot("featherpad") == _start_screenshot("featherpad")
 
 
 def test_failures_are_rows_and_leave_no_process():
