@@ -180,6 +180,20 @@ class ExportParams(Frozen):
     validation: float = 0.05  # share of clusters in the validation split
     test: float = 0.05  # and in the test split; the rest is train
     shard_mb: int = 500  # Parquet shards of the HF export stay under this size
+    # The resize rule of Qwen2.5-VL-style models (`export chat --coords absolute`): each side a multiple of
+    # resize_factor (patch 14 x merge 2), the area between min_pixels and max_pixels, the aspect kept.
+    resize_factor: int = Field(28, ge=1)
+    min_pixels: int = Field(3136, ge=1)
+    max_pixels: int = Field(12845056, ge=1)
+    max_aspect: float = Field(200.0, gt=1)  # a longer side over the shorter beyond this is refused
+
+    @model_validator(mode="after")
+    def _pixels_in_order(self) -> ExportParams:
+        if self.min_pixels > self.max_pixels:
+            raise ValueError(f"min_pixels {self.min_pixels} is above max_pixels {self.max_pixels}")
+        if self.max_pixels < self.resize_factor**2:
+            raise ValueError(f"max_pixels {self.max_pixels} holds no {self.resize_factor}-pixel square")
+        return self
 
 
 class ReleaseParams(Frozen):
