@@ -330,3 +330,17 @@ def test_sources_remove_keeps_every_other_line_and_refuses_an_unknown_id(project
     assert "no source named 'nope'; known: more, site" in line
     done = groundmill(project, "sources", "remove", "site")
     assert "removed source site" in done.stdout and sources.read_text() == head + rest
+
+
+def test_export_rl_reports_its_size_per_row_and_howto_is_for_hf_only(ran, tmp_path):
+    import pyarrow.parquet as pq
+
+    root, _ = ran
+    done = groundmill(root, "export", "rl", "--coords", "relative", "--out", str(tmp_path / "rl"))
+    rows = sum(pq.read_metadata(p).num_rows for p in (tmp_path / "rl").glob("*.parquet"))
+    size = sum(p.stat().st_size for p in (tmp_path / "rl").rglob("*") if p.is_file())
+    published = pl.scan_parquet(root / "data" / "processed" / "grounding" / "*" / "*.parquet")
+    assert rows == published.select(pl.len()).collect().item() > 0
+    assert f"  {size:,} bytes, {size / rows:,.0f} bytes per row" in done.stdout
+    line = refused_in_one_line(root, "export", "chat", "--table", "howto", "--out", str(tmp_path / "c"))
+    assert line == "groundmill: export: --table howto is for the hf export only, not chat"
