@@ -205,7 +205,8 @@ def hf_body(table: str, counts: dict[str, int], size: int) -> str:
         f"The `default` config holds the rows ({splits}), {WHAT_ROWS_HOLD[table]}. The `images` config "
         "holds each screenshot once per split (`screenshot_id`, `image`, `width`, `height`); rows name "
         "theirs by `screenshot_id`. Splits are by near-duplicate screenshot cluster.\n\n"
-        f"Size: {size:,} bytes for {rows:,} rows, {size / max(rows, 1):,.0f} bytes per row.\n\n"
+        f"Size (the Parquet files): {size:,} bytes for {rows:,} rows, "
+        f"{size / max(rows, 1):,.0f} bytes per row.\n\n"
         f"Join the images to the rows (offline, no copy of an image per row):\n\n{JOIN}"
     )
 

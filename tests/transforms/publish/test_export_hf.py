@@ -39,9 +39,8 @@ def test_rows_and_images_load_offline_each_screenshot_once(curated, tmp_path, of
     assert sorted(stored) == sorted(frame["screenshot_id"].unique())  # every screenshot shown, once
     readme = (out / "README.md").read_text()
     size = sum(p.stat().st_size for p in out.rglob("*.parquet"))
-    assert (
-        f"Size: {size:,} bytes for {frame.height:,} rows, {size / frame.height:,.0f} bytes per row" in readme
-    )
+    per_row = f"{size / frame.height:,.0f} bytes per row"
+    assert f"Size (the Parquet files): {size:,} bytes for {frame.height:,} rows, {per_row}" in readme
 
     # the join the README shows, run as it is written
     code = re.search(r"```python\n(.*?)```", readme, re.S).group(1).replace('"PATH"', repr(str(out)))
