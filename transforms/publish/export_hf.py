@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -115,10 +116,23 @@ def _shards(sizes: list[int], limit: int) -> list[tuple[int, int]]:
     return [*ranges, (start, len(sizes))]
 
 
+def _plain(kind: pa.DataType) -> pa.DataType:
+    """An Arrow type with its large strings and lists made regular ones (what `datasets` names `string`
+    and `List`, rather than `large_string` and `LargeList`)."""
+    if pa.types.is_large_string(kind):
+        return pa.string()
+    if pa.types.is_large_list(kind) or pa.types.is_list(kind):
+        return pa.list_(_plain(kind.value_type))
+    if pa.types.is_struct(kind):
+        return pa.struct([pa.field(f.name, _plain(f.type)) for f in kind])
+    return kind
+
+
 def _write_rows(part: pl.DataFrame, folder: Path, split: str, limit: int) -> None:
     shards = _shards([ROW_BYTES] * part.height, limit)
     for k, (a, b) in enumerate(shards):
-        table = part.slice(a, b - a).drop("split").to_arrow(compat_level=pl.CompatLevel.oldest())
+        table = part.slice(a, b - a).drop("split").to_arrow()
+        table = table.cast(pa.schema([pa.field(f.name, _plain(f.type)) for f in table.schema]))
         pq.write_table(table, folder / f"{split}-{k:05d}-of-{len(shards):05d}.parquet", compression="zstd")
 
 

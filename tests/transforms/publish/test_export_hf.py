@@ -66,7 +66,10 @@ def test_instructions_keep_typed_action_fields(curated, tmp_path, offline):
         action_args=pl.Series([json.dumps(typed.get(k, {})) for k in range(frame.height)])
     )
     export_hf(frame, curated["screenshots"], tmp_path / "hf", ExportParams(), "instructions")
-    loaded = {r["id"]: r for split in offline(tmp_path / "hf").values() for r in split}
+    splits = offline(tmp_path / "hf")
+    features = next(iter(splits.values())).features
+    assert str(features["action_args"]["text"]) == "Value('string')" and "step" in features["action_args"]
+    loaded = {r["id"]: r for split in splits.values() for r in split}
     for k, args in typed.items():
         row = loaded[frame["id"][k]]
         assert row["action_type"] == frame["action_type"][k]
