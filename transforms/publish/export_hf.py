@@ -53,14 +53,18 @@ def typed_action_args(rows: pl.DataFrame, row_id: str = "id") -> pl.Series:
 
 def hf_rows(rows: pl.DataFrame, table: str) -> pl.DataFrame:
     """Rows of `training_rows` as the `default` config holds them: id, screenshot_id, text, `bbox`
-    [x1, y1, x2, y2] and `point` in pixels (empty for refusal rows), image size, the passed columns, and
-    for instructions `action_type` and the typed `action_args`; `split` kept for the writer."""
+    [x1, y1, x2, y2] and `point` in pixels (empty for refusal rows), image size, the passed columns, for
+    instructions `action_type` and the typed `action_args`, then any other column of the common shape as
+    it is (is_icon, difficulty, ...); `split` kept for the writer."""
     positive = pl.col("x1").is_not_null()
     empty = pl.lit([], dtype=pl.List(pl.Float64))
     passed = [(pl.col(c) if c in rows.columns else pl.lit(None, pl.String)).alias(c) for c in HF_PASSED]
     action = []
     if table == "instructions":
         action = [pl.col("action_type"), typed_action_args(rows).alias("action_args")]
+    shaped = {"id", "screenshot_id", "text", "image_width", "image_height", *HF_PASSED, "split"}
+    boxes = {"x1", "y1", "x2", "y2", "click_x", "click_y", "action_type", "action_args"}
+    others = [c for c in rows.columns if c not in shaped | boxes]
     return rows.select(
         "id",
         "screenshot_id",
@@ -71,6 +75,7 @@ def hf_rows(rows: pl.DataFrame, table: str) -> pl.DataFrame:
         "image_height",
         *passed,
         *action,
+        *others,
         "split",
     )
 

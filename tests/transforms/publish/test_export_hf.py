@@ -48,6 +48,7 @@ def test_rows_and_images_load_offline_each_screenshot_once(curated, tmp_path, of
     exec(code.replace("from datasets import load_dataset\n", "").replace("load_dataset(", "load("), space)
     joined = space["rows"]
     positive = next(r for r in joined if r["gt_type"] == "positive")
+    assert {"is_icon", "difficulty", "origin"} <= set(positive)  # the rest of the common shape, as it is
     assert positive["image"].size == (positive["image_width"], positive["image_height"])
     x1, y1, x2, y2 = positive["bbox"]
     assert x1 <= positive["point"][0] <= x2 and y1 <= positive["point"][1] <= y2
