@@ -22,7 +22,6 @@ from schemas.errors import InputError
 from transforms.publish.export import assign_splits
 from transforms.storage import replace_folder_atomic
 
-HF_TABLES = ("grounding", "instructions", "howto")
 HF_PASSED = ("source_id", "platform", "perspective", "gt_type", "tier", "cluster_id")
 HOWTO_PASSED = (
     "source_id",
