@@ -89,10 +89,16 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument(
         "format",
-        choices=("hf", "screenspot", "chat"),
-        help="hf: datasets Parquet shards; screenspot: ScreenSpot-Pro JSON + images; chat: JSONL",
+        choices=("hf", "screenspot", "chat", "rl"),
+        help="hf: datasets Parquet (rows + images); screenspot: ScreenSpot-Pro JSON + images; chat: JSONL; "
+        "rl: Parquet as verl reads it",
     )
-    export.add_argument("--table", choices=("grounding", "instructions"), default="grounding")
+    export.add_argument(
+        "--table",
+        choices=("grounding", "instructions", "howto"),
+        default="grounding",
+        help="which published rows (howto: hf only)",
+    )
     export.add_argument(
         "--box",
         choices=("xyxy", "xywh", "norm1", "norm1000"),
@@ -101,6 +107,19 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument(
         "--target", choices=("point", "box"), default="point", help="chat: what the answer gives"
+    )
+    export.add_argument(
+        "--coords",
+        choices=("absolute", "relative"),
+        default="absolute",
+        help="chat, rl: pixels of the image resized by the Qwen2.5-VL rule (export.resize_factor, "
+        "min_pixels, max_pixels; images written resized), or thousandths 0-1000",
+    )
+    export.add_argument(
+        "--images",
+        choices=("bytes", "paths"),
+        default="bytes",
+        help="rl: each row carries its PNG, or the path of images/<name> written once",
     )
     export.add_argument("--out", type=Path, help="folder (default data/exports/<format>)")
     export.add_argument(
@@ -167,9 +186,11 @@ def _export(args: argparse.Namespace, where) -> int:
 
     from flows.settings import load_params
     from schemas.errors import InputError
-    from transforms.publish.export import export_chat, export_hf, export_screenspot, training_rows
+    from transforms.publish.export import export_screenspot, folder_size, hf_card_metadata, training_rows
     from transforms.storage import read_published
 
+    if args.table == "howto" and args.format != "hf":
+        raise InputError(f"export: --table howto is for the hf export only, not {args.format}")
     params = load_params(where).export
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
     screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
@@ -178,16 +199,31 @@ def _export(args: argparse.Namespace, where) -> int:
         published = published.filter(pl.col("source_id").is_in(args.sources))
         if published.is_empty():
             raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
-    rows = training_rows(published, screenshots, args.table, params)
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
-        counts = export_hf(rows, screenshots, out, params)
-    elif args.format == "screenspot":
-        counts = export_screenspot(rows, screenshots, out, args.box)
+        from transforms.publish.export_hf import export_hf, howto_rows
+
+        if args.table == "howto":
+            rows = howto_rows(published, screenshots, params)
+        else:
+            rows = training_rows(published, screenshots, args.table, params)
+        counts = export_hf(rows, screenshots, out, params, args.table, hf_card_metadata(rows))
     else:
-        counts = export_chat(rows, screenshots, out, args.target)
+        rows = training_rows(published, screenshots, args.table, params)
+    if args.format == "screenspot":
+        counts = export_screenspot(rows, screenshots, out, args.box)
+    elif args.format == "chat":
+        from transforms.publish.export_chat import export_chat
+
+        counts = export_chat(rows, screenshots, out, args.target, args.coords, params)
+    elif args.format == "rl":
+        from transforms.publish.export_rl import export_rl
+
+        counts = export_rl(rows, screenshots, out, params, args.coords, args.images)
     done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    size, n = folder_size(out), sum(counts.values())
     print(f"{args.format} export of {args.table}: {done}\n  {out}")
+    print(f"  {size:,} bytes, {size / max(n, 1):,.0f} bytes per row")
     return 0
 
 

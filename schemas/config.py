@@ -234,12 +234,22 @@ class CurateParams(Frozen):
 class ExportParams(Frozen):
     validation: Share = 0.05  # share of clusters in the validation split
     test: Share = 0.05  # and in the test split; the rest is train
-    shard_mb: Count = 500  # Parquet shards of the HF export stay under this size
+    shard_mb: Positive = 500  # Parquet shards of the HF export stay under this size (MB)
+    # The resize rule of Qwen2.5-VL-style models (`export chat --coords absolute`): each side a multiple of
+    # resize_factor (patch 14 x merge 2), the area between min_pixels and max_pixels, the aspect kept.
+    resize_factor: int = Field(28, ge=1)
+    min_pixels: int = Field(3136, ge=1)
+    max_pixels: int = Field(12845056, ge=1)
+    max_aspect: float = Field(200.0, gt=1)  # a longer side over the shorter beyond this is refused
 
     @model_validator(mode="after")
-    def _train_left(self) -> ExportParams:
+    def _in_order(self) -> ExportParams:
         if self.validation + self.test >= 1:
             raise ValueError("validation + test take every cluster: their shares must add up to under 1")
+        if self.min_pixels > self.max_pixels:
+            raise ValueError(f"min_pixels {self.min_pixels} is above max_pixels {self.max_pixels}")
+        if self.max_pixels < self.resize_factor**2:
+            raise ValueError(f"max_pixels {self.max_pixels} holds no {self.resize_factor}-pixel square")
         return self
 
 

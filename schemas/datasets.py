@@ -86,6 +86,23 @@ class GradedGrounding(Grounding):
     tier: str = pa.Field(isin=TIERS, nullable=True)
 
 
+# The keys an instruction's `action_args` JSON object may hold, typed: exports carry them as this struct
+# (a key the object lacks is null there). A new key an annotator writes is added here first.
+ACTION_ARGS = pl.Struct(
+    {
+        "text": pl.String,  # type: the text typed
+        "option": pl.String,  # select: the option chosen
+        "direction": pl.String,  # scroll: which way
+        "to": pl.String,  # scroll: what comes into view
+        "value": pl.String,  # a how-to step: the text typed or the key pressed
+        "menu_path": pl.List(pl.String),  # a how-to step: the menus opened, in order
+        "howto_id": pl.String,  # a how-to step: its procedure
+        "step": pl.Int32,  # and its index there
+        "goal": pl.String,  # and the procedure's goal
+    }
+)
+
+
 class Instructions(Phrased):
     instruction_id: str = pa.Field(str_matches=HEX32)
     explicit: bool = pa.Field(nullable=True)

@@ -404,3 +404,17 @@ def test_sources_add_a_desktop_source_with_its_apps(project):
         ("fp", ("featherpad", "--standalone")),
     ]
     assert source.path == project / "data/sources/apps" and source.path.is_dir()  # its files' folder
+
+
+def test_export_rl_reports_its_size_per_row_and_howto_is_for_hf_only(ran, tmp_path):
+    import pyarrow.parquet as pq
+
+    root, _ = ran
+    done = groundmill(root, "export", "rl", "--coords", "relative", "--out", str(tmp_path / "rl"))
+    rows = sum(pq.read_metadata(p).num_rows for p in (tmp_path / "rl").glob("*.parquet"))
+    size = sum(p.stat().st_size for p in (tmp_path / "rl").rglob("*") if p.is_file())
+    published = pl.scan_parquet(root / "data" / "processed" / "grounding" / "*" / "*.parquet")
+    assert rows == published.select(pl.len()).collect().item() > 0
+    assert f"  {size:,} bytes, {size / rows:,.0f} bytes per row" in done.stdout
+    line = refused_in_one_line(root, "export", "chat", "--table", "howto", "--out", str(tmp_path / "c"))
+    assert line == "groundmill: export: --table howto is for the hf export only, not chat"

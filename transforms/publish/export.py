@@ -1,5 +1,6 @@
-"""Exports for training: Hugging Face `datasets` Parquet shards, ScreenSpot-Pro JSON with an image
-folder, and chat-format JSONL, from the published grounding (or instruction) rows.
+"""Exports for training, what they share: the rows in a common shape with their split, boxes in the
+conventions benchmarks use, image files; and the ScreenSpot-Pro JSON export. The Hugging Face `datasets`
+export is in `export_hf`, chat JSONL in `export_chat`, the RL Parquet of verl in `export_rl`.
 
 Splits are assigned by near-duplicate screenshot cluster (a hash of `cluster_id`), so no near-duplicate
 screen lands in two splits, and the same cluster lands in the same split run after run; where a split
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -138,9 +140,15 @@ def image_name(row: dict) -> str:
     return f"{row['screenshot_id']}.png"
 
 
-def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -> None:
-    """Each row's screenshot under images/<its image name>, folders made as needed; one name given two
-    different images (two sources whose files share a name) is refused with both sources named."""
+def write_images(
+    rows: pl.DataFrame,
+    screenshots: pl.DataFrame,
+    folder: Path,
+    convert: Callable[[bytes], bytes] | None = None,
+) -> None:
+    """Each row's screenshot under images/<its image name>, folders made as needed, once per image
+    (through `convert` where given); one name given two different images (two sources whose files share a
+    name) is refused with both sources named."""
     images = folder / "images"
     images.mkdir(parents=True, exist_ok=True)
     pngs = dict(
@@ -161,7 +169,7 @@ def _write_images(rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path) -
             )
         if not (images / name).exists():
             (images / name).parent.mkdir(parents=True, exist_ok=True)
-            (images / name).write_bytes(pngs[sid])
+            (images / name).write_bytes(convert(pngs[sid]) if convert else pngs[sid])
 
 
 def screenspot_record(row: dict, fmt: str) -> dict:
@@ -192,7 +200,7 @@ def export_screenspot(
     counts = {}
 
     def fill(staging: Path) -> None:
-        _write_images(rows, screenshots, staging)
+        write_images(rows, screenshots, staging)
         for (split,), part in rows.group_by("split", maintain_order=True):
             records = [screenspot_record(r, fmt) for r in part.iter_rows(named=True)]
             (staging / f"{split}.json").write_text(json.dumps(records, ensure_ascii=False, indent=1))
@@ -202,66 +210,6 @@ def export_screenspot(
     return counts
 
 
-def chat_record(row: dict, target: str) -> dict:
-    """One user turn (image and request) and one assistant turn (point, box, or a refusal)."""
-    wanted = "click point (x, y)" if target == "point" else "box [x1, y1, x2, y2]"
-    if row.get("action_type") is not None:  # an instruction: where to act
-        ask = f"{row['text']}. Where should you act? Answer with the {wanted} in pixels."
-    else:  # a referring expression: what to find
-        ask = f"Locate {row['text']} in the screenshot. Answer with the {wanted} in pixels."
-    if row["x1"] is None:
-        answer = "It is not on this screen."
-    elif target == "point":
-        answer = f"({round(row['click_x'])}, {round(row['click_y'])})"
-    else:
-        answer = f"[{round(row['x1'])}, {round(row['y1'])}, {round(row['x2'])}, {round(row['y2'])}]"
-    return {
-        "id": row["id"],
-        "images": [f"images/{image_name(row)}"],
-        "messages": [
-            {"role": "user", "content": f"<image>\n{ask}"},
-            {"role": "assistant", "content": answer},
-        ],
-        **provenance_of(row),
-    }
-
-
-def export_chat(
-    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, target: str = "point"
-) -> dict[str, int]:
-    """<folder>/<split>.jsonl, one conversation per row, and <folder>/images/."""
-    counts = {}
-
-    def fill(staging: Path) -> None:
-        _write_images(rows, screenshots, staging)
-        for (split,), part in rows.group_by("split", maintain_order=True):
-            lines = [
-                json.dumps(chat_record(r, target), ensure_ascii=False) for r in part.iter_rows(named=True)
-            ]
-            (staging / f"{split}.jsonl").write_text("\n".join(lines) + "\n")
-            counts[split] = len(lines)
-
-    replace_folder_atomic(folder, fill)
-    return counts
-
-
-HF_CARD = (
-    "# groundmill export\n\nGrounding rows with their screenshots (`image`), `bbox` as [x1, y1, x2, y2] in "
-    "pixels, `point` the click point; refusal rows (`gt_type` negative) have neither. Splits are by "
-    "near-duplicate screenshot cluster.\n"
-)
-HF_PASSED = (
-    "source_id",
-    "platform",
-    "perspective",
-    "gt_type",
-    "tier",
-    "cluster_id",
-    "license",
-    "page_path",
-    "pipeline_version",
-    "language",
-)
 # The Hub's size bins (the `size_categories` of a dataset card), by their upper bound in rows.
 SIZE_CATEGORIES = (
     (1_000, "n<1K"),
@@ -323,6 +271,13 @@ def hf_card_metadata(rows: pl.DataFrame) -> dict:
     return meta
 
 
+def licence_line(meta: dict) -> str:
+    """The card's sentence on licences (from `hf_card_metadata`)."""
+    if meta["license"] == "other" and len(meta["sources"]) > 1:
+        return "Each row is under its source's licence (`license`):"
+    return f"Every row is under {meta['sources'][0]['license']}:" if meta["sources"] else ""
+
+
 def sources_table(meta: dict) -> str:
     """The card's table of sources, their licences and rows (from `hf_card_metadata`)."""
     lines = ["| source | licence | rows |", "| --- | --- | --- |"]
@@ -330,93 +285,6 @@ def sources_table(meta: dict) -> str:
     return "\n".join(lines)
 
 
-def hf_card(rows: pl.DataFrame, splits: list[str]) -> str:
-    """README.md of the HF export: YAML front matter (`hf_card_metadata` and the split files) and the
-    text, with the table of sources and licences."""
-    import yaml
-
-    meta = hf_card_metadata(rows)
-    files = [{"split": s, "path": f"data/{s}-*"} for s in splits]
-    front = yaml.safe_dump(
-        {**meta, "configs": [{"config_name": "default", "data_files": files}]},
-        sort_keys=False,
-        allow_unicode=True,
-    )
-    licence = (
-        "Each row is under its source's licence (`license`):"
-        if meta["license"] == "other"
-        else (f"Every row is under {meta['sources'][0]['license']}:" if meta["sources"] else "")
-    )
-    return f"---\n{front}---\n\n{HF_CARD}\n## Sources\n\n{licence}\n\n{sources_table(meta)}\n"
-
-
-def _hf_features():
-    from datasets import Features, Image, Sequence, Value
-
-    return Features(
-        {
-            "id": Value("string"),
-            "image": Image(),
-            "text": Value("string"),
-            "bbox": Sequence(Value("float64")),
-            "point": Sequence(Value("float64")),
-            "image_width": Value("int32"),
-            "image_height": Value("int32"),
-            **{c: Value("string") for c in HF_PASSED},
-            "captured_at": Value("timestamp[us, tz=UTC]"),
-        }
-    )
-
-
-def _shards(part: pl.DataFrame, sizes: dict[str, int], limit: int) -> list[list[dict]]:
-    """Rows in order, cut into shards whose screenshots (plus a little per row) stay under `limit` bytes."""
-    shards, current, size = [], [], 0
-    for row in part.iter_rows(named=True):
-        need = sizes.get(row["screenshot_id"], 0) + 512
-        if current and size + need > limit:
-            shards.append(current)
-            current, size = [], 0
-        current.append(row)
-        size += need
-    return [*shards, current]
-
-
-def _hf_columns(shard: list[dict], pngs: dict[str, bytes]) -> dict[str, list]:
-    return {
-        "id": [r["id"] for r in shard],
-        "image": [{"bytes": pngs[r["screenshot_id"]], "path": f"{r['screenshot_id']}.png"} for r in shard],
-        "text": [r["text"] for r in shard],
-        "bbox": [box_in(r, "xyxy") or [] for r in shard],
-        "point": [[r["click_x"], r["click_y"]] if r["x1"] is not None else [] for r in shard],
-        "image_width": [r["image_width"] for r in shard],
-        "image_height": [r["image_height"] for r in shard],
-        **{c: [r.get(c) for r in shard] for c in HF_PASSED},
-        "captured_at": [r.get("captured_at") for r in shard],
-    }
-
-
-def export_hf(
-    rows: pl.DataFrame, screenshots: pl.DataFrame, folder: Path, params: ExportParams
-) -> dict[str, int]:
-    """<folder>/data/<split>-NNNNN-of-NNNNN.parquet with the `datasets` Image feature (each row carries its
-    screenshot's bytes), shards under params.shard_mb, and a README whose configs name the splits, so
-    `datasets.load_dataset("parquet", data_dir=...)` or `load_dataset(folder)` loads it offline."""
-    from datasets import Dataset
-
-    features = _hf_features()
-    sizes = dict(screenshots.select("screenshot_id", pl.col("png").bin.size()).iter_rows())
-    pngs = dict(screenshots.select("screenshot_id", "png").iter_rows())
-    counts = {}
-
-    def fill(staging: Path) -> None:
-        (staging / "data").mkdir()
-        for (split,), part in rows.group_by("split", maintain_order=True):
-            shards = _shards(part, sizes, params.shard_mb * 1_000_000)
-            for k, shard in enumerate(shards):
-                path = staging / "data" / f"{split}-{k:05d}-of-{len(shards):05d}.parquet"
-                Dataset.from_dict(_hf_columns(shard, pngs), features=features).to_parquet(str(path))
-            counts[split] = part.height
-        (staging / "README.md").write_text(hf_card(rows, list(counts)))
-
-    replace_folder_atomic(folder, fill)
-    return counts
+def folder_size(folder: Path) -> int:
+    """Bytes of every file under `folder`: what an export weighs."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -1,5 +1,5 @@
-"""Training exports: HF datasets shards loaded offline by the real loader, ScreenSpot-Pro JSON in four box
-conventions, chat JSONL, and splits that never put near-duplicate screens on both sides."""
+"""Training exports: ScreenSpot-Pro JSON in four box conventions, chat JSONL, and splits that never put
+near-duplicate screens on both sides (the HF, chat-convention and RL exports: test_export_*.py)."""
 
 from __future__ import annotations
 
@@ -8,40 +8,16 @@ import json
 import polars as pl
 import pytest
 
-from schemas.config import CurateParams, ExportParams
-from tests.transforms.elements import el, png, source_tables
-from transforms.curate.stage import curate_stage
+from schemas.config import ExportParams
+from tests.transforms.publish.conftest import rows
 from transforms.publish.export import (
     assign_splits,
     box_in,
-    chat_record,
-    export_chat,
-    export_hf,
     export_screenspot,
     split_of,
     training_rows,
 )
-
-NAV = [
-    el(1, "button", "button", text="Save", box=(10, 10, 110, 50)),
-    el(2, "a", "link", text="Help", box=(200, 10, 260, 30)),
-]
-
-
-@pytest.fixture(scope="module")
-def curated():
-    pages = {
-        f"{k:032x}": (
-            png(fills=[((10 * k, 100, 10 * k + 300, 140), (20 * k, 90, 200))]),
-            [*NAV, el(3, "a", "link", text=f"Chapter {k}", box=(400, 10, 500, 30))],
-        )
-        for k in range(1, 7)
-    }
-    return curate_stage(source_tables(pages, refusals=1), "t", CurateParams()).tables
-
-
-def rows(curated, params=ExportParams()):
-    return training_rows(curated["grounding"], curated["screenshots"], "grounding", params)
+from transforms.publish.export_chat import chat_record, export_chat
 
 
 def test_box_conventions():
@@ -75,26 +51,6 @@ def test_every_split_holds_a_cluster_from_three_clusters_on():
 def test_no_cluster_is_in_two_splits(curated):
     frame = rows(curated, ExportParams(validation=0.4, test=0.3))
     assert frame.group_by("cluster_id").agg(pl.col("split").n_unique()).get_column("split").max() == 1
-
-
-def test_hf_export_loads_offline_with_images_and_boxes(curated, tmp_path, monkeypatch):
-    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
-    from datasets import load_dataset
-
-    frame = rows(curated, ExportParams(validation=0.4, test=0.0))
-    counts = export_hf(frame, curated["screenshots"], tmp_path / "hf-export", ExportParams(shard_mb=0))
-    shards = sorted((tmp_path / "hf-export" / "data").glob("*.parquet"))
-    assert len(shards) == frame.height  # a zero size limit: one row per shard
-    loaded = load_dataset(str(tmp_path / "hf-export"), cache_dir=str(tmp_path / "cache"))
-    assert {k: v.num_rows for k, v in loaded.items()} == counts
-    positive = loaded["train"].filter(lambda r: r["gt_type"] == "positive")[0]
-    assert positive["image"].size == (positive["image_width"], positive["image_height"])
-    x1, y1, x2, y2 = positive["bbox"]
-    assert x1 <= positive["point"][0] <= x2 and y1 <= positive["point"][1] <= y2
-    negatives = [r for split in loaded.values() for r in split if r["gt_type"] == "negative"]
-    assert negatives and all(r["bbox"] == [] and r["point"] == [] for r in negatives)
 
 
 def test_screenspot_and_chat_exports(curated, tmp_path):

@@ -14,7 +14,8 @@ from schemas import registry
 from schemas.config import LANGUAGES, CurateParams, ExportParams
 from tests.transforms.elements import el, png, source_tables
 from transforms.curate.stage import curate_stage
-from transforms.publish.export import export_hf, hf_card_metadata, hub_license, training_rows
+from transforms.publish.export import hf_card_metadata, hub_license, training_rows
+from transforms.publish.export_hf import export_hf
 from transforms.publish.provenance import (
     Stamp,
     detect_languages,
@@ -130,7 +131,9 @@ def test_the_hf_card_carries_licence_tasks_languages_size_and_sources(published,
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     rows = training_rows(published["grounding"], published["screenshots"], "grounding", ExportParams())
     assert {"license", "page_path", "captured_at", "pipeline_version", "language"} <= set(rows.columns)
-    export_hf(rows, published["screenshots"], tmp_path / "hf", ExportParams())
+    export_hf(
+        rows, published["screenshots"], tmp_path / "hf", ExportParams(), "grounding", hf_card_metadata(rows)
+    )
     readme = (tmp_path / "hf" / "README.md").read_text()
     meta = front_matter(readme)
     assert meta["license"] == "cc-by-4.0" and meta["task_categories"] == ["image-text-to-text"]
