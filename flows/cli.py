@@ -139,9 +139,11 @@ def _export(args: argparse.Namespace, where) -> int:
     from flows.settings import load_params
     from schemas.errors import InputError
     from transforms.publish.export import export_chat, export_hf, export_screenspot, training_rows
+    from transforms.publish.mix import summary as mix_summary
     from transforms.storage import read_published
 
-    params = load_params(where).export
+    settings = load_params(where)
+    params = settings.export
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
     screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
     published = read_published(where.partitions(args.table), args.table)
@@ -149,6 +151,7 @@ def _export(args: argparse.Namespace, where) -> int:
         published = published.filter(pl.col("source_id").is_in(args.sources))
         if published.is_empty():
             raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
+    published, mixed_out = _mixed(published, where, settings.mix)
     rows = training_rows(published, screenshots, args.table, params)
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
@@ -159,7 +162,27 @@ def _export(args: argparse.Namespace, where) -> int:
         counts = export_chat(rows, screenshots, out, args.target)
     done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     print(f"{args.format} export of {args.table}: {done}\n  {out}")
+    print(f"  mixed out (params.yaml mix): {mix_summary(mixed_out)}")
     return 0
+
+
+def _mixed(published, where, params):
+    """The mix of params.yaml applied to the rows an export writes: (kept, mixed out); a control that
+    can do nothing on these rows is said on stderr."""
+    from schemas.errors import InputError
+    from transforms.publish.mix import mix, unused_controls, with_icons
+    from transforms.storage import read_published
+
+    for note in unused_controls(published, params):
+        print(f"groundmill: {note}", file=sys.stderr)
+    rows = published
+    if params.kinds and "is_icon" not in rows.columns:
+        grounding = read_published(where.partitions("grounding"), "grounding", ["element_id", "is_icon"])
+        rows = with_icons(rows, grounding)
+    kept, mixed_out = mix(rows, params)
+    if kept.is_empty():
+        raise InputError(f"export: the mix (params.yaml mix) keeps none of the {published.height} rows")
+    return kept.select(published.columns), mixed_out
 
 
 def _audit(args: argparse.Namespace, where) -> int:

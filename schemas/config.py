@@ -14,7 +14,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     Field,
@@ -182,6 +182,32 @@ class ExportParams(Frozen):
     shard_mb: int = 500  # Parquet shards of the HF export stay under this size
 
 
+Cap = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0)]
+
+
+class MixParams(Frozen):
+    """What the exports keep (transforms/publish/mix.py): caps on rows per source, screenshot, perspective
+    and action type (one number for every value, or a number per value, the values not named uncapped),
+    then target shares of element kinds and languages (weights, made relative over the values named;
+    values not named keep all their rows). Nothing set: every row is kept."""
+
+    per_source: Cap | dict[str, Cap] | None = None
+    per_screenshot: Cap | None = None
+    per_perspective: Cap | dict[str, Cap] | None = None
+    per_action_type: Cap | dict[str, Cap] | None = None
+    kinds: dict[Literal["icon", "text", "field"], Share] = {}
+    languages: dict[str, Share] = {}  # ISO 639-1 codes of the rows' `language` column
+    seed: int = 0  # salts the hash that picks the rows kept
+
+    @field_validator("kinds", "languages")
+    @classmethod
+    def _some_weight(cls, value: dict[str, float]) -> dict[str, float]:
+        if value and not any(value.values()):
+            raise ValueError("every share is 0: give one share above 0, or none at all")
+        return value
+
+
 class ReleaseParams(Frozen):
     release: StrictBool = True  # commit, tag and push each published version
     push: StrictBool = True  # dvc push to the default remote
@@ -200,6 +226,7 @@ class Params(Frozen):
     near_dup: NearDupParams = NearDupParams()
     publish: ReleaseParams = ReleaseParams()
     export: ExportParams = ExportParams()
+    mix: MixParams = MixParams()
     audit: AuditParams = AuditParams()
 
     @field_validator("capture", mode="before")
