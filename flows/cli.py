@@ -87,6 +87,18 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
     )
+    gallery = sub.add_parser(
+        "gallery",
+        help="write an offline HTML gallery of published screenshots with all their boxes to "
+        "data/reports/gallery",
+    )
+    gallery.add_argument(
+        "--per-source", type=int, default=50, help="screenshots per source at most (default 50; 0: all)"
+    )
+    gallery.add_argument("--out", type=Path, help="folder (default data/reports/gallery)")
+    gallery.add_argument(
+        "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
+    )
     audit = sub.add_parser(
         "audit",
         help="independent audit of published grounding rows; table and overlays in data/reports/audit",
@@ -183,6 +195,30 @@ def _mixed(published, where, params):
     if kept.is_empty():
         raise InputError(f"export: the mix (params.yaml mix) keeps none of the {published.height} rows")
     return kept.select(published.columns), mixed_out
+
+
+def _gallery(args: argparse.Namespace, where) -> int:
+    """The offline gallery: published screenshots with every element's and target's box, filterable."""
+    import polars as pl
+
+    from schemas.errors import InputError
+    from transforms.publish.gallery import write_gallery
+    from transforms.storage import read_published
+
+    grounding = read_published(where.partitions("grounding"), "grounding")
+    if args.sources:
+        grounding = grounding.filter(pl.col("source_id").is_in(args.sources))
+        if grounding.is_empty():
+            raise InputError(f"gallery: no published grounding rows of {', '.join(args.sources)}")
+    shown = ["screenshot_id", "source_id", "width", "height", "png"]
+    screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
+    boxes = ["screenshot_id", "role", "text", "name", "x1", "y1", "x2", "y2"]
+    elements = read_published(where.partitions("elements"), "elements", boxes)
+    page, shots = write_gallery(
+        args.out or where.gallery, screenshots, elements, grounding, args.per_source or None
+    )
+    print(f"gallery: {shots} screenshots with their boxes\n  {page}")
+    return 0
 
 
 def _audit(args: argparse.Namespace, where) -> int:
@@ -349,7 +385,14 @@ def _flows(args: argparse.Namespace, where, params) -> int:
     return 0
 
 
-COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _audit, "summary": _summary}
+COMMANDS = {
+    "query": _query,
+    "sources": _sources,
+    "export": _export,
+    "audit": _audit,
+    "summary": _summary,
+    "gallery": _gallery,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -141,6 +141,11 @@ class Locations:
         return self.root / "data" / "reports"
 
     @property
+    def gallery(self) -> Path:
+        """The offline gallery of screenshots and their boxes (`groundmill gallery`): data/reports/gallery."""
+        return self.reports / "gallery"
+
+    @property
     def audit_reports(self) -> Path:
         return self.reports / "audit"
 
