@@ -125,7 +125,7 @@ def _shot_html(shot: dict, elements: pl.DataFrame, rows: pl.DataFrame) -> str:
         f'<svg viewBox="0 0 {width} {height}" preserveAspectRatio="none">{"".join(boxes)}</svg></div>'
         f'<div class="rows"><h2>{_attr(shot["source_id"])} · {sid[:16]} · {width}×{height} · '
         f"{elements.height} elements, {rows.height} grounding rows</h2>"
-        f"<table><tr><th>tier</th><th>perspective</th><th>kind</th><th>expression</th></tr>{''.join(table)}"
+        f"<table><tr><th>tier</th><th>perspective</th><th>gt_type</th><th>expression</th></tr>{''.join(table)}"
         "</table></div></section>"
     )
 
