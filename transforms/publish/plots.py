@@ -22,6 +22,7 @@ from schemas.datasets import PERSPECTIVES, TIERS  # noqa: E402
 TIER_COLOURS = {"easy": "#59a14f", "medium": "#edc948", "hard": "#e15759", "ungraded": "#bab0ac"}
 BEFORE_AFTER = {"before": "#bab0ac", "after": "#4e79a7"}
 WIDTH = 8.0  # inches at 100 dpi: 800 px wide
+SCATTER_MAX = 20_000  # points a scatter plot draws at most (a million would take long and show no more)
 
 
 def to_png(figure: plt.Figure) -> bytes:
@@ -133,8 +134,9 @@ def target_sizes(grounding: pl.DataFrame) -> bytes:
     left.set_ylabel("rows")
     left.set_title("Target size (share of the screen)")
     left.legend(fontsize=8, frameon=False)
+    dots = boxed.gather_every(max(1, boxed.height // SCATTER_MAX))  # every k-th row: the same picture
     for t in tiers:
-        part = boxed.filter(pl.col("tier") == t)
+        part = dots.filter(pl.col("tier") == t)
         right.scatter(
             part["w"].to_numpy(), part["h"].to_numpy(), s=6, alpha=0.6, color=TIER_COLOURS[t], label=t
         )
