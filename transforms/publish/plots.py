@@ -249,7 +249,11 @@ def sources_png(csv_text: str, title: str) -> bytes:
     sources = [line[0] for line in lines] or ["(none)"]
     palette = plt.get_cmap("tab10")
     figure, axes = plt.subplots(
-        1, len(header) - 1, figsize=(WIDTH * 1.25, 1.2 + 0.4 * len(sources)), squeeze=False
+        1,
+        len(header) - 1,
+        figsize=(WIDTH * 1.25, 1.4 + 0.4 * len(sources)),
+        squeeze=False,
+        layout="constrained",
     )
     for i, (ax, table) in enumerate(zip(axes[0], header[1:])):
         counts = [int(line[i + 1]) for line in lines] or [0]
