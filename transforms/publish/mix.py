@@ -100,11 +100,18 @@ def _rebalance(rows: pl.DataFrame, column: str, shares: dict[str, float]) -> pl.
     return limit.is_null() | (_place(column) < limit)
 
 
+def _set(params: MixParams) -> list[str]:
+    """The controls `params` sets (a cap of 0 is set: it keeps no row)."""
+    caps = [c for c in CAPS if getattr(params, c) is not None]
+    return caps + [c for c in SHARES if getattr(params, c)]
+
+
 def unused_controls(rows: pl.DataFrame, params: MixParams) -> list[str]:
     """The controls set in `params` that change nothing on these rows, each with why."""
     notes = []
-    for control, column in {**CAPS, **SHARES}.items():
-        if getattr(params, control) and column not in rows.columns and column != "element_kind":
+    for control in _set(params):
+        column = {**CAPS, **SHARES}[control]
+        if column not in rows.columns and column != "element_kind":
             notes.append(f"mix.{control} does nothing: the rows have no `{column}` column")
     return notes
 
@@ -113,7 +120,7 @@ def mix(rows: pl.DataFrame, params: MixParams) -> tuple[pl.DataFrame, pl.DataFra
     """Rows in; (the rows kept, in their order; the rows mixed out, with `mix_reason`, the control that
     dropped them). With no control set every row is kept."""
     reason = pl.DataFrame({"mix_reason": []}, schema={"mix_reason": pl.String})
-    if rows.is_empty() or not any(getattr(params, c) for c in (*CAPS, *SHARES)):
+    if rows.is_empty() or not _set(params):
         return rows, rows.clear().hstack(reason)
     work = rows.with_columns(
         _rank(rows, params.seed), element_kind(rows), pl.int_range(pl.len()).alias("_at")

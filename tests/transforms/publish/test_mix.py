@@ -73,6 +73,7 @@ def test_caps_hold_per_value_are_deterministic_and_stable_when_rows_are_added():
     kept_more, _ = mix(more, MixParams(per_screenshot=7))
     kept_less, _ = mix(given, MixParams(per_screenshot=7))
     assert set(kept_less["grounding_id"]) <= set(kept_more["grounding_id"])
+    assert mix(given, MixParams(per_source={"desk": 0}))[0]["source_id"].unique().to_list() == ["web"]
     other_seed, _ = mix(given, MixParams(per_screenshot=7, seed=1))
     assert set(other_seed["grounding_id"]) != set(kept_less["grounding_id"])
 
