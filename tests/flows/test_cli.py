@@ -241,7 +241,7 @@ def test_an_export_applies_the_mix_and_says_what_it_left_out(ran, tmp_path):
     per_screen = pl.read_parquet(copy / "data/processed/grounding/*/*.parquet")[
         "screenshot_id"
     ].value_counts()
-    over = int((per_screen["count"] - 5).clip(0, None).sum())
+    over = int((per_screen["count"].cast(pl.Int64) - 5).clip(0, None).sum())
     assert over > 0
     line = next(x for x in done.stdout.splitlines() if "mixed out (params.yaml mix)" in x)
     assert line.strip() == f"mixed out (params.yaml mix): {over} (per_screenshot {over})"
