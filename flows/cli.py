@@ -125,6 +125,18 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
     )
+    gallery = sub.add_parser(
+        "gallery",
+        help="write an offline HTML gallery of published screenshots with all their boxes to "
+        "data/reports/gallery",
+    )
+    gallery.add_argument(
+        "--per-source", type=int, default=50, help="screenshots per source at most (default 50; 0: all)"
+    )
+    gallery.add_argument("--out", type=Path, help="folder (default data/reports/gallery)")
+    gallery.add_argument(
+        "--source", action="append", dest="sources", metavar="ID", help="only this source (repeatable)"
+    )
     audit = sub.add_parser(
         "audit",
         help="independent audit of published grounding rows; table and overlays in data/reports/audit",
@@ -187,11 +199,13 @@ def _export(args: argparse.Namespace, where) -> int:
     from flows.settings import load_params
     from schemas.errors import InputError
     from transforms.publish.export import export_screenspot, folder_size, hf_card_metadata, training_rows
+    from transforms.publish.mix import summary as mix_summary
     from transforms.storage import read_published
 
     if args.table == "howto" and args.format != "hf":
         raise InputError(f"export: --table howto is for the hf export only, not {args.format}")
-    params = load_params(where).export
+    settings = load_params(where)
+    params = settings.export
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
     screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
     published = read_published(where.partitions(args.table), args.table)
@@ -199,6 +213,9 @@ def _export(args: argparse.Namespace, where) -> int:
         published = published.filter(pl.col("source_id").is_in(args.sources))
         if published.is_empty():
             raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
+    mixed_out = None
+    if args.table != "howto":  # procedures have no perspective, action or element kind to mix by
+        published, mixed_out = _mixed(published, where, settings.mix)
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
         from transforms.publish.export_hf import export_hf, howto_rows
@@ -224,6 +241,51 @@ def _export(args: argparse.Namespace, where) -> int:
     size, n = folder_size(out), sum(counts.values())
     print(f"{args.format} export of {args.table}: {done}\n  {out}")
     print(f"  {size:,} bytes, {size / max(n, 1):,.0f} bytes per row")
+    if mixed_out is not None:
+        print(f"  mixed out (params.yaml mix): {mix_summary(mixed_out)}")
+    return 0
+
+
+def _mixed(published, where, params):
+    """The mix of params.yaml applied to the rows an export writes: (kept, mixed out); a control that
+    can do nothing on these rows is said on stderr."""
+    from schemas.errors import InputError
+    from transforms.publish.mix import mix, unused_controls, with_icons
+    from transforms.storage import read_published
+
+    for note in unused_controls(published, params):
+        print(f"groundmill: {note}", file=sys.stderr)
+    rows = published
+    if params.kinds and "is_icon" not in rows.columns:
+        grounding = read_published(where.partitions("grounding"), "grounding", ["element_id", "is_icon"])
+        rows = with_icons(rows, grounding)
+    kept, mixed_out = mix(rows, params)
+    if kept.is_empty():
+        raise InputError(f"export: the mix (params.yaml mix) keeps none of the {published.height} rows")
+    return kept.select(published.columns), mixed_out
+
+
+def _gallery(args: argparse.Namespace, where) -> int:
+    """The offline gallery: published screenshots with every element's and target's box, filterable."""
+    import polars as pl
+
+    from schemas.errors import InputError
+    from transforms.publish.gallery import write_gallery
+    from transforms.storage import read_published
+
+    grounding = read_published(where.partitions("grounding"), "grounding")
+    if args.sources:
+        grounding = grounding.filter(pl.col("source_id").is_in(args.sources))
+        if grounding.is_empty():
+            raise InputError(f"gallery: no published grounding rows of {', '.join(args.sources)}")
+    shown = ["screenshot_id", "source_id", "width", "height", "png"]
+    screenshots = read_published(where.partitions("screenshots"), "screenshots", shown)
+    boxes = ["screenshot_id", "role", "text", "name", "x1", "y1", "x2", "y2"]
+    elements = read_published(where.partitions("elements"), "elements", boxes)
+    page, shots = write_gallery(
+        args.out or where.gallery, screenshots, elements, grounding, args.per_source or None
+    )
+    print(f"gallery: {shots} screenshots with their boxes\n  {page}")
     return 0
 
 
@@ -391,7 +453,14 @@ def _flows(args: argparse.Namespace, where, params) -> int:
     return 0
 
 
-COMMANDS = {"query": _query, "sources": _sources, "export": _export, "audit": _audit, "summary": _summary}
+COMMANDS = {
+    "query": _query,
+    "sources": _sources,
+    "export": _export,
+    "audit": _audit,
+    "summary": _summary,
+    "gallery": _gallery,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

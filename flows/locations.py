@@ -116,8 +116,15 @@ class Locations:
 
     @property
     def metrics_files(self) -> dict[str, Path]:
-        """The metrics (dataset.json) and the plots' data (difficulty.csv, sources.csv) by name."""
-        names = {"dataset": "dataset.json", "difficulty": "difficulty.csv", "sources": "sources.csv"}
+        """The metrics (dataset.json), the plots' data (difficulty.csv, sources.csv) and the image plots
+        drawn from it (difficulty.png, sources.png) by name."""
+        names = {
+            "dataset": "dataset.json",
+            "difficulty": "difficulty.csv",
+            "sources": "sources.csv",
+            "difficulty_png": "difficulty.png",
+            "sources_png": "sources.png",
+        }
         return {key: self.metrics / name for key, name in names.items()}
 
     def source_folders(self, source_id: str) -> list[Path]:
@@ -132,6 +139,11 @@ class Locations:
     def reports(self) -> Path:
         """Data cards: data/reports/<version>/."""
         return self.root / "data" / "reports"
+
+    @property
+    def gallery(self) -> Path:
+        """The offline gallery of screenshots and their boxes (`groundmill gallery`): data/reports/gallery."""
+        return self.reports / "gallery"
 
     @property
     def audit_reports(self) -> Path:

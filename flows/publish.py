@@ -38,6 +38,7 @@ from transforms.publish.metrics import (
     inputs_manifest,
     source_counts,
 )
+from transforms.publish.plots import histogram_png, sources_png
 from transforms.publish.provenance import Stamp, first_captured, pipeline_version
 from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
 from transforms.publish.versions import dataset_version, record_version
@@ -162,8 +163,14 @@ def record_metrics(where: Locations) -> None:
     ledger = read_published(where.partitions("ledger"), "ledger")
     files = where.metrics_files
     write_bytes_atomic(as_json(dataset_metrics(rows, ledger, grounding, quarantine)), files["dataset"])
-    write_bytes_atomic(difficulty_histogram(grounding).encode(), files["difficulty"])
-    write_bytes_atomic(source_counts(rows).encode(), files["sources"])
+    histogram, per_source = difficulty_histogram(grounding), source_counts(rows)
+    write_bytes_atomic(histogram.encode(), files["difficulty"])
+    write_bytes_atomic(per_source.encode(), files["sources"])
+    # the same numbers as image plots: what `dvc plots diff` shows, readable offline
+    write_bytes_atomic(
+        histogram_png(histogram, "graded grounding rows per difficulty"), files["difficulty_png"]
+    )
+    write_bytes_atomic(sources_png(per_source, "rows per source"), files["sources_png"])
 
 
 @task
@@ -261,13 +268,29 @@ def _check_counts(files: list[Path]) -> pl.DataFrame:
     return pl.concat([f.select(list(columns)) for f in frames]) if frames else pl.DataFrame(schema=columns)
 
 
+def _published_if_any(where: Locations, table: str) -> pl.DataFrame | None:
+    """A published table, or None where no source published it (a table this version does not have)."""
+    files = where.partitions(table)
+    return read_published(files, table) if files else None
+
+
 @task
 def report_version(version: dict, where: Locations) -> Path:
     """The data card of the version, and Prefect artifacts: rows per table, the ledger, the tiers."""
     grounding = read_published(where.partitions("grounding"), "grounding")
     screenshots = read_published(where.partitions("screenshots"), "screenshots", ["screenshot_id", "png"])
-    alignment = per_app(_check_counts(where.partitions("captures")), load_params(where).capture.ocr.align_min)
-    card = write_card(where.reports, version, grounding, screenshots, alignment=alignment)
+    params = load_params(where)
+    alignment = per_app(_check_counts(where.partitions("captures")), params.capture.ocr.align_min)
+    card = write_card(
+        where.reports,
+        version,
+        grounding,
+        screenshots,
+        alignment=alignment,
+        instructions=_published_if_any(where, "instructions"),
+        contaminated=_published_if_any(where, "contaminated"),
+        mix_params=params.mix,
+    )
     counts = json.loads(version["row_counts"])
     create_table_artifact(
         [{"table": t, "rows": n} for t, n in sorted(counts.items())],

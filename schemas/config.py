@@ -260,6 +260,32 @@ LANGUAGES = tuple(
 )
 
 
+Cap = AnyCount  # a cap of 0 keeps no row of that value
+Weight = Annotated[float, Field(ge=0)]  # made relative over the values named
+
+
+class MixParams(Frozen):
+    """What the exports keep (transforms/publish/mix.py): caps on rows per source, screenshot, perspective
+    and action type (one number for every value, or a number per value, the values not named uncapped),
+    then target shares of element kinds and languages (weights, made relative over the values named;
+    values not named keep all their rows). Nothing set: every row is kept."""
+
+    per_source: Cap | dict[str, Cap] | None = None
+    per_screenshot: Cap | None = None
+    per_perspective: Cap | dict[str, Cap] | None = None
+    per_action_type: Cap | dict[str, Cap] | None = None
+    kinds: dict[Literal["icon", "text", "field"], Weight] = {}
+    languages: dict[str, Weight] = {}  # ISO 639-1 codes of the rows' `language` column
+    seed: AnyCount = 0  # salts the hash that picks the rows kept
+
+    @field_validator("kinds", "languages")
+    @classmethod
+    def _some_weight(cls, value: dict[str, float]) -> dict[str, float]:
+        if value and not any(value.values()):
+            raise ValueError("every share is 0: give one share above 0, or none at all")
+        return value
+
+
 class ReleaseParams(Frozen):
     release: StrictBool = True  # commit, tag and push each published version
     push: StrictBool = True  # dvc push to the default remote
@@ -282,6 +308,7 @@ class Params(Frozen):
     near_dup: NearDupParams = NearDupParams()
     publish: ReleaseParams = ReleaseParams()
     export: ExportParams = ExportParams()
+    mix: MixParams = MixParams()
     audit: AuditParams = AuditParams()
 
     @field_validator("capture", mode="before")

@@ -262,6 +262,38 @@ def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     )
 
 
+def test_gallery_writes_the_published_screenshots_with_their_boxes(ran):
+    root, _ = ran
+    done = groundmill(root, "gallery", "--per-source", "2")
+    page = root / "data" / "reports" / "gallery" / "index.html"
+    assert "gallery: 4 screenshots with their boxes" in done.stdout and str(page) in done.stdout
+    html = page.read_text()
+    assert html.count('<section class="shot"') == 4 and html.count('class="target"') > 0
+    assert "http://" not in html and "https://" not in html
+    assert len(list(page.parent.glob("img/*.png"))) == 4
+
+
+def test_an_export_applies_the_mix_and_says_what_it_left_out(ran, tmp_path):
+    root, _ = ran
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".prefect", "reports", "exports"))
+    params = copy / "params.yaml"
+    params.write_text(
+        params.read_text()
+        .replace("per_screenshot: null", "per_screenshot: 5")
+        .replace("languages: {}  ", "languages: {en: 1}")
+    )
+    done = groundmill(copy, "export", "chat")
+    per_screen = pl.read_parquet(copy / "data/processed/grounding/*/*.parquet")[
+        "screenshot_id"
+    ].value_counts()
+    over = int((per_screen["count"].cast(pl.Int64) - 5).clip(0, None).sum())
+    assert over > 0
+    line = next(x for x in done.stdout.splitlines() if "mixed out (params.yaml mix)" in x)
+    assert line.strip() == f"mixed out (params.yaml mix): {over} (per_screenshot {over})"
+    assert "mix.languages does nothing: the rows have no `language` column" in done.stderr
+
+
 def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, project):
     root, _ = ran
     params = (project / "params.yaml").read_text()

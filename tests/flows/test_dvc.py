@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -148,6 +149,8 @@ def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released)
         "data/metrics/dataset.json",
         "data/metrics/difficulty.csv",
         "data/metrics/sources.csv",
+        "data/metrics/difficulty.png",
+        "data/metrics/sources.png",
     }
     assert sh(root, "git", "status", "--porcelain").strip() == ""
     pushed = remote_objects(remote)
@@ -259,6 +262,19 @@ def test_dvc_metrics_diff_between_two_versions_lists_the_changed_counts(released
     plotted = (root / "data" / "metrics" / "sources.csv").read_text().splitlines()
     assert plotted[0] == "source,grounding,instructions,howto,screenshots"
     assert [line.split(",")[0] for line in plotted[1:]] == ["deep", "site"]
+
+
+def test_dvc_plots_diff_between_two_versions_needs_no_network(released, tmp_path):
+    """The declared plots are PNGs: the page shows each version's image from files beside it, with no
+    script to load (Vega-Lite plots would load their library from a CDN and stay blank offline)."""
+    root, _ = released
+    first, second = tags(root)[:2]
+    sh(root, "dvc", "plots", "diff", first, second, "-o", str(tmp_path / "plots"))
+    page = (tmp_path / "plots" / "index.html").read_text()
+    assert "<script" not in page and "http" not in page
+    shown = re.findall(r'<img src="([^"]+)"', page)
+    assert len(shown) == 4  # difficulty and sources, in each version
+    assert all((tmp_path / "plots" / src).read_bytes().startswith(b"\x89PNG") for src in shown)
 
 
 def test_removing_a_source_unpublishes_it_in_the_next_release(released):
