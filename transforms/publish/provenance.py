@@ -108,10 +108,18 @@ def with_provenance(
         pl.lit(stamp.license).alias("license"),
         pl.lit(stamp.pipeline_version).alias("pipeline_version"),
     ]
-    captures = tables["captures"].join(captured, on="capture_id", how="left").with_columns(common)
+    captures = (
+        tables["captures"]
+        .join(captured, on="capture_id", how="left", maintain_order="left")
+        .with_columns(common)
+    )
     out["captures"] = captures
     of_capture = captures.select("capture_id", "page_path", "captured_at").unique("capture_id", keep="first")
-    screenshots = tables["screenshots"].join(of_capture, on="capture_id", how="left").with_columns(common)
+    screenshots = (
+        tables["screenshots"]
+        .join(of_capture, on="capture_id", how="left", maintain_order="left")
+        .with_columns(common)
+    )
     out["screenshots"] = screenshots
     # a screenshot's first capture (by id) names its page where two captures made the same image
     of_screenshot = (
@@ -120,8 +128,16 @@ def with_provenance(
         .select("screenshot_id", "page_path", "captured_at")
     )
     for table in ("grounding", "instructions"):
-        out[table] = tables[table].join(of_screenshot, on="screenshot_id", how="left").with_columns(common)
-    out["howto"] = tables["howto"].join(captured, on="capture_id", how="left").with_columns(common)
+        out[table] = (
+            tables[table]
+            .join(of_screenshot, on="screenshot_id", how="left", maintain_order="left")
+            .with_columns(common)
+        )
+    out["howto"] = (
+        tables["howto"]
+        .join(captured, on="capture_id", how="left", maintain_order="left")
+        .with_columns(common)
+    )
     for table, text in TEXT_OF.items():
         out[table] = out[table].with_columns(
             detect_languages(out[table][text], stamp.language_min_confidence, stamp.languages)
