@@ -191,6 +191,8 @@ def reads_as(name: str, read: str) -> bool:
     want, got = normal(name), normal(read)
     if not want or not got:
         return False
+    if _elided(want, read):
+        return True
     if want in got or want.replace(" ", "") in got.replace(" ", ""):
         return True
     words, k = got.split(), len(want.split())
@@ -200,6 +202,24 @@ def reads_as(name: str, read: str) -> bool:
             if SequenceMatcher(None, want, piece).ratio() >= READ_SIMILARITY:
                 return True
     return False
+
+
+ELLIPSIS = re.compile(r"\.{2,}|…")
+
+
+def _elided(want: str, read: str) -> bool:
+    """A name drawn shortened at an ellipsis: in its middle ('6 Dec …:57:36'), the words next to the
+    ellipsis are in the name, in that order, 4+ characters together; at its end ('Document Prop…'), what
+    is drawn, 6+ characters, begins the name."""
+    parts = ELLIPSIS.split(read)
+    if len(parts) != 2:
+        return False
+    if not normal(parts[1]):  # shortened at its end: what is drawn begins the name
+        return len(normal(parts[0])) >= 6 and want.startswith(normal(parts[0]))
+    head = (normal(parts[0]).split() or [""])[-1]
+    tail = normal(parts[1]).split()[0]
+    at = want.find(head)
+    return len(head + tail) >= 4 and at >= 0 and tail in want[at + len(head) :]
 
 
 def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:

@@ -113,3 +113,11 @@ def test_boxes_moved_by_25_px_flag_their_application():
     shares = dict(zip(figure["app"], figure["share"]))
     assert shares["right"] >= 0.9 and shares["moved"] < 0.5
     assert figure.filter(pl.col("flagged"))["app"].to_list() == ["moved"]
+
+
+def test_a_crop_reads_as_its_name_with_a_shortcut_beside_it_or_shortened_at_an_ellipsis():
+    assert ocr.reads_as("Open…", "| Open... Ctrl+O |") and ocr.reads_as("Save As", "Save As Ctri+A")
+    assert ocr.reads_as("6 Dec 2026 22:57:36", "6 Dec ...:57:36")  # Qt shortens in the middle
+    assert ocr.reads_as("Document Properties", "Document Prop…")
+    assert not ocr.reads_as("Open Recent", "Open...")  # the item above, not this one shortened
+    assert not ocr.reads_as("Print…", "Document Properties...")
