@@ -136,10 +136,12 @@ def _sources(args: argparse.Namespace, where) -> int:
 def _export(args: argparse.Namespace, where) -> int:
     import polars as pl
 
-    from flows.settings import load_params
+    from flows.settings import load_params, select_sources
     from schemas.errors import InputError
-    from transforms.publish.export import export_chat, export_hf, export_screenspot, training_rows
-    from transforms.storage import read_published
+    from schemas.registry import empty
+    from transforms.publish.export import export_chat, export_hf, export_screenspot
+    from transforms.publish.withhold import WITHHELD_FILE, export_rows, withheld_markdown, withheld_text
+    from transforms.storage import read_published, write_bytes_atomic
 
     params = load_params(where).export
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
@@ -149,7 +151,10 @@ def _export(args: argparse.Namespace, where) -> int:
         published = published.filter(pl.col("source_id").is_in(args.sources))
         if published.is_empty():
             raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
-    rows = training_rows(published, screenshots, args.table, params)
+    benchmarks = {s.id for s in select_sources(where, None) if s.role == "benchmark"}
+    flagged = where.partitions("contaminated")
+    contaminated = read_published(flagged, "contaminated") if flagged else empty("contaminated")
+    rows, withheld = export_rows(published, screenshots, args.table, params, benchmarks, contaminated)
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
         counts = export_hf(rows, screenshots, out, params)
@@ -157,8 +162,9 @@ def _export(args: argparse.Namespace, where) -> int:
         counts = export_screenspot(rows, screenshots, out, args.box)
     else:
         counts = export_chat(rows, screenshots, out, args.target)
+    write_bytes_atomic(withheld_markdown(withheld).encode(), out / WITHHELD_FILE)
     done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-    print(f"{args.format} export of {args.table}: {done}\n  {out}")
+    print(f"{args.format} export of {args.table}: {done}\n  {out}\n  {withheld_text(withheld)}")
     return 0
 
 

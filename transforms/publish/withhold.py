@@ -10,6 +10,9 @@ from schemas.bookkeeping import CONTAMINATION_MATCHES
 from schemas.config import ExportParams
 from transforms.publish.export import training_rows
 
+# Beside each export's files: what it withheld and why (markdown, so that no loader globbing an export's
+# *.json or *.parquet reads it as data).
+WITHHELD_FILE = "WITHHELD.md"
 ROW_ID = {"grounding": "grounding_id", "instructions": "instruction_id"}
 
 
@@ -61,5 +64,27 @@ def withheld_text(record: dict) -> str:
     bench = ", ".join(f"{s} {n}" for s, n in record["benchmark_rows_test_only"].items()) or "none"
     return (
         f"withheld {record['withheld']} row(s) that match a benchmark ({why}); "
-        f"benchmark rows, in test only: {bench}"
+        f"benchmark rows, in test only: {bench} ({WITHHELD_FILE})"
     )
+
+
+def withheld_markdown(record: dict) -> str:
+    """The record as the export's WITHHELD.md: a table of rows per reason."""
+    lines = [
+        "# Withheld from training",
+        "",
+        f"{record['rows']} {record['table']} rows exported. Benchmark sources' rows are in the test split "
+        "only; rows of other sources that match a benchmark row are withheld from every split.",
+        "",
+        "| why | source | rows |",
+        "|---|---|---|",
+        *(
+            f"| benchmark row (test only) | {s} | {n} |"
+            for s, n in record["benchmark_rows_test_only"].items()
+        ),
+        *(f"| contaminated: {m.replace('_', ' ')} | | {n} |" for m, n in record["withheld_by_match"].items()),
+        *(f"| withheld | {s} | {n} |" for s, n in record["withheld_by_source"].items()),
+        "",
+        'Which rows, and the benchmark row each matches: `groundmill query "select * from contaminated"`.',
+    ]
+    return "\n".join(lines) + "\n"
