@@ -1,5 +1,6 @@
-"""Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
-dataset version (data/versions.parquet), its inputs manifest and DVC metrics, its data card
+"""Publish flow: curated tables to partitioned Parquet under data/processed, every source checked against
+the benchmark sources (the `contaminated` table, recomputed over all sources each time), the DuckDB
+catalog, the dataset version (data/versions.parquet), its inputs manifest and DVC metrics, its data card
 (data/reports/<version>/), Prefect artifacts and the release (transforms/publish/ does the work).
 
 A version is published whole or not at all: its partitions are written into a staging folder beside
