@@ -43,9 +43,8 @@ CHECKED_ROWS = pl.Schema(
 
 def columns_read(table: str) -> list[str]:
     """The columns of a published table that `checked_rows` reads."""
-    return ["source_id", TABLES[table].row_id, *(["screenshot_id"] if table != "screenshots" else [])] + (
-        [COMPARED_TEXT[table]] if table in COMPARED_TEXT else []
-    )
+    text = [COMPARED_TEXT[table]] if table in COMPARED_TEXT else []
+    return list(dict.fromkeys(["source_id", TABLES[table].row_id, "screenshot_id", *text]))
 
 
 def checked_rows(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -170,9 +169,3 @@ def contamination(
         descending=[False, True, False, False, False],
     ).unique(["source_id", "table", "row_id"], keep="first", maintain_order=True)
     return best.sort("source_id", "table", "row_id")
-
-
-def withheld_reasons(contaminated: pl.DataFrame) -> dict[str, int]:
-    """Contaminated rows per match, every match named (0 where none)."""
-    counts = dict(contaminated.group_by("match").len().iter_rows())
-    return {m: counts.get(m, 0) for m in CONTAMINATION_MATCHES}
