@@ -196,11 +196,13 @@ def _sources(args: argparse.Namespace, where) -> int:
 def _export(args: argparse.Namespace, where) -> int:
     import polars as pl
 
-    from flows.settings import load_params
+    from flows.settings import load_params, select_sources
     from schemas.errors import InputError
-    from transforms.publish.export import export_screenspot, folder_size, hf_card_metadata, training_rows
+    from schemas.registry import empty
+    from transforms.publish.export import export_screenspot, folder_size, hf_card_metadata
     from transforms.publish.mix import summary as mix_summary
-    from transforms.storage import read_published
+    from transforms.publish.withhold import WITHHELD_FILE, export_rows, withheld_markdown, withheld_text
+    from transforms.storage import read_published, write_bytes_atomic
 
     if args.table == "howto" and args.format != "hf":
         raise InputError(f"export: --table howto is for the hf export only, not {args.format}")
@@ -216,18 +218,23 @@ def _export(args: argparse.Namespace, where) -> int:
     mixed_out = None
     if args.table != "howto":  # procedures have no perspective, action or element kind to mix by
         published, mixed_out = _mixed(published, where, settings.mix)
+    benchmarks = {s.id for s in select_sources(where, None) if s.role == "benchmark"}
+    flagged = where.partitions("contaminated")
+    contaminated = read_published(flagged, "contaminated") if flagged else empty("contaminated")
+    shape = {}
+    if args.table == "howto":  # procedures take the shape of the hf export's how-to rows
+        from transforms.publish.export_hf import howto_rows
+
+        shape["shape"] = lambda frame, shots, _table, p: howto_rows(frame, shots, p)
+    rows, withheld = export_rows(
+        published, screenshots, args.table, params, benchmarks, contaminated, **shape
+    )
     out = args.out or where.export(args.format, args.table)
     if args.format == "hf":
-        from transforms.publish.export_hf import export_hf, howto_rows
+        from transforms.publish.export_hf import export_hf
 
-        if args.table == "howto":
-            rows = howto_rows(published, screenshots, params)
-        else:
-            rows = training_rows(published, screenshots, args.table, params)
         counts = export_hf(rows, screenshots, out, params, args.table, hf_card_metadata(rows))
-    else:
-        rows = training_rows(published, screenshots, args.table, params)
-    if args.format == "screenspot":
+    elif args.format == "screenspot":
         counts = export_screenspot(rows, screenshots, out, args.box)
     elif args.format == "chat":
         from transforms.publish.export_chat import export_chat
@@ -237,9 +244,10 @@ def _export(args: argparse.Namespace, where) -> int:
         from transforms.publish.export_rl import export_rl
 
         counts = export_rl(rows, screenshots, out, params, args.coords, args.images)
+    write_bytes_atomic(withheld_markdown(withheld).encode(), out / WITHHELD_FILE)
     done = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     size, n = folder_size(out), sum(counts.values())
-    print(f"{args.format} export of {args.table}: {done}\n  {out}")
+    print(f"{args.format} export of {args.table}: {done}\n  {out}\n  {withheld_text(withheld)}")
     print(f"  {size:,} bytes, {size / max(n, 1):,.0f} bytes per row")
     if mixed_out is not None:
         print(f"  mixed out (params.yaml mix): {mix_summary(mixed_out)}")

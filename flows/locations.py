@@ -58,9 +58,10 @@ class Locations:
         (or the same path under `under`, the folder a new version is staged in)."""
         return (under or self.processed) / table / f"source={source_id}" / PARTITION_FILE
 
-    def partitions(self, table: str) -> list[Path]:
-        """Every source's published file of a table, sorted."""
-        return sorted((self.processed / table).glob(f"source=*/{PARTITION_FILE}"))
+    def partitions(self, table: str, under: Path | None = None) -> list[Path]:
+        """Every source's published file of a table, sorted (or its files under `under`, a version
+        being staged)."""
+        return sorted(((under or self.processed) / table).glob(f"source=*/{PARTITION_FILE}"))
 
     def published_files(self, tables: tuple[str, ...]) -> list[tuple[str, str, Path]]:
         """(table, source id, path) of every published file of `tables`."""

@@ -1,5 +1,6 @@
-"""Publish flow: curated tables to partitioned Parquet under data/processed, the DuckDB catalog, the
-dataset version (data/versions.parquet), its inputs manifest and DVC metrics, its data card
+"""Publish flow: curated tables to partitioned Parquet under data/processed, every source checked against
+the benchmark sources (the `contaminated` table, recomputed over all sources each time), the DuckDB
+catalog, the dataset version (data/versions.parquet), its inputs manifest and DVC metrics, its data card
 (data/reports/<version>/), Prefect artifacts and the release (transforms/publish/ does the work).
 
 A version is published whole or not at all: its partitions are written into a staging folder beside
@@ -25,10 +26,12 @@ from flows.outcomes import FAILED
 from flows.release import ReleaseParams, release, why_not
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
+from schemas.bookkeeping import CONTAMINATION_TABLES
 from schemas.config import UNKNOWN_LICENSE, Source
 from schemas.registry import PUBLISHED, RUN_LOGS, empty
 from transforms.capture.alignment import per_app
 from transforms.crashpoints import crashpoint
+from transforms.curate.contamination import checked_rows, columns_read, contamination
 from transforms.publish.card import write_card
 from transforms.publish.catalog import build_catalog
 from transforms.publish.metrics import (
@@ -40,7 +43,13 @@ from transforms.publish.metrics import (
 )
 from transforms.publish.plots import histogram_png, sources_png
 from transforms.publish.provenance import Stamp, first_captured, pipeline_version
-from transforms.publish.stage import FROM_CURATE, publish_stage, published_ledger, tiers_markdown
+from transforms.publish.stage import (
+    FROM_CURATE,
+    count_contaminated,
+    publish_stage,
+    published_ledger,
+    tiers_markdown,
+)
 from transforms.publish.versions import dataset_version, record_version
 from transforms.storage import (
     TableReadError,
@@ -49,6 +58,7 @@ from transforms.storage import (
     read_table,
     replace_folder_atomic,
     write_bytes_atomic,
+    write_parquet_atomic,
 )
 
 
@@ -124,7 +134,44 @@ def _stage_version(where: Locations, source_ids: list[str], staging: Path) -> di
             link_or_copy(path, where.partition(table, source_id, under=staging))
     if gone:
         get_run_logger().info("unpublished (no longer in sources.yaml): %s", ", ".join(gone))
+    check_benchmarks(where, staging)
     return counts
+
+
+@task
+def check_benchmarks(where: Locations, staging: Path) -> dict[str, int]:
+    """Every source of the staged version checked against the benchmark sources (all of them, each time:
+    a benchmark added, changed or dropped changes what every other source matches): its `contaminated`
+    partition and that count on publish's ledger rows, written where they changed. A partition linked
+    from the previous version is replaced, never written through."""
+    benchmarks = {s.id for s in select_sources(where, None) if s.role == "benchmark"}
+
+    def staged(table: str, columns: list[str]) -> pl.DataFrame:
+        return read_published(where.partitions(table, under=staging), table, columns)
+
+    screens = staged("screenshots", ["source_id", "screenshot_id", "phash"])
+    rows = checked_rows({t: staged(t, columns_read(t)) for t in CONTAMINATION_TABLES})
+    found = contamination(rows, screens, benchmarks, load_params(where).near_dup)
+    counts = {}
+    for path in where.partitions("ledger", under=staging):
+        source_id = path.parent.name.removeprefix("source=")
+        mine = found.filter(pl.col("source_id") == source_id)
+        _replace_if_changed(mine, where.partition("contaminated", source_id, under=staging))
+        _replace_if_changed(count_contaminated(pl.read_parquet(path), mine), path)
+        counts[source_id] = mine.height
+    if found.height:
+        get_run_logger().info(
+            "rows that match a benchmark (published, withheld from exports): %s",
+            ", ".join(f"{s} {n}" for s, n in counts.items() if n),
+        )
+    return counts
+
+
+def _replace_if_changed(frame: pl.DataFrame, path: Path) -> None:
+    """Write `frame` at `path` (a new file, not through a hard link) unless the file holds it already."""
+    if path.exists() and pl.read_parquet(path).equals(frame):
+        return
+    write_parquet_atomic(frame, path)
 
 
 def _forget_removed(where: Locations) -> None:

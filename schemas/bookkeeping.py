@@ -131,6 +131,41 @@ class ModelUsage(pa.DataFrameModel):
         strict = True
 
 
+# How a training source's row matches a benchmark's (transforms/curate/contamination.py), strongest first:
+# a same or near-duplicate text on a near-duplicate screen, the same screenshot bytes, a screenshot within
+# the pHash radius.
+CONTAMINATION_MATCHES = ["near_instruction", "same_bytes", "near_screen"]
+# The tables whose rows are checked against the benchmarks.
+CONTAMINATION_TABLES = ["screenshots", "grounding", "instructions", "howto"]
+
+
+class Contaminated(pa.DataFrameModel):
+    """A row of a training source that matches a benchmark source: it stays in its published table, and
+    every export withholds it. It names the benchmark row it matches (a grounding row for a text match,
+    the benchmark's screenshot for a screen match), how, the screens' pHash distance and, for a text
+    match, the word n-gram Jaccard similarity."""
+
+    source_id: str
+    table: str = pa.Field(isin=CONTAMINATION_TABLES)
+    row_id: str
+    screenshot_id: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    match: str = pa.Field(isin=CONTAMINATION_MATCHES)
+    benchmark_source_id: str
+    benchmark_table: str = pa.Field(isin=CONTAMINATION_TABLES)
+    benchmark_row_id: str
+    benchmark_screenshot_id: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    phash_distance: pl.Int32 = pa.Field(ge=0, le=64)
+    text_similarity: float = pa.Field(ge=0, le=1, nullable=True)
+
+    @pa.dataframe_check
+    def one_row_each(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A row is listed once, with its strongest match."""
+        return data.lazyframe.select(~pl.struct("source_id", "table", "row_id").is_duplicated())
+
+    class Config:
+        strict = True
+
+
 # Where a ledger row's input rows went: each one to exactly one place.
 BALANCES = pl.col("rows_in") == pl.sum_horizontal(
     "rows_out", "quarantined", "deduplicated", "skipped", "rejected"
@@ -138,7 +173,9 @@ BALANCES = pl.col("rows_in") == pl.sum_horizontal(
 
 
 class Ledger(pa.DataFrameModel):
-    """Per stage, source and table: rows_in = rows_out + quarantined + deduplicated + skipped + rejected."""
+    """Per stage, source and table: rows_in = rows_out + quarantined + deduplicated + skipped + rejected.
+    `contaminated` counts those of publish's rows_out that match a benchmark source (listed in
+    `contaminated`): published, flagged, and withheld by every export; 0 on every other row."""
 
     stage: str = pa.Field(isin=STAGES)
     source_id: str
@@ -149,11 +186,17 @@ class Ledger(pa.DataFrameModel):
     deduplicated: pl.Int64 = pa.Field(ge=0)
     skipped: pl.Int64 = pa.Field(ge=0)
     rejected: pl.Int64 = pa.Field(ge=0)
+    contaminated: pl.Int64 = pa.Field(ge=0)
 
     @pa.dataframe_check
     def balances(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """Every input row is accounted for."""
         return data.lazyframe.select(BALANCES)
+
+    @pa.dataframe_check
+    def contaminated_are_published(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Contaminated rows are some of the rows out."""
+        return data.lazyframe.select(pl.col("contaminated") <= pl.col("rows_out"))
 
     class Config:
         strict = True

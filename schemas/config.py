@@ -340,6 +340,7 @@ class Params(Frozen):
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # matched whole: fullmatch (a "$" lets "abc\n" through)
 KINDS = ("html_dir", "url_list", "sitemap", "warc", "dataset", "desktop", "screenshots")
 Box = Literal["xyxy", "xywh", "norm1", "norm1000"]
+Role = Literal["train", "benchmark"]
 BOX_CONVENTIONS = get_args(Box)
 
 
@@ -390,6 +391,9 @@ class Source(Frozen):
     kind: str
     location: Path | str
     license: str = UNKNOWN_LICENSE  # an SPDX id (CC-BY-4.0) or a name (proprietary); see UNKNOWN_LICENSE
+    # benchmark: its rows are exported only as test rows, and every other source's rows that share its
+    # screens or its instructions on its screens are withheld from exports (docs/sources.md#benchmarks)
+    role: Role = "train"
     local: StrictBool = False
     allow_domains: tuple[str, ...] = ()
     deny_domains: tuple[str, ...] = ()

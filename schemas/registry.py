@@ -17,6 +17,7 @@ import pandera.polars as pa
 import polars as pl
 
 from schemas.bookkeeping import (
+    Contaminated,
     Duplicates,
     Inputs,
     Ledger,
@@ -155,11 +156,12 @@ TABLES: dict[str, Table] = {
         ),
         Table("published_howto", PublishedHowto, "publish", row_id="howto_id", text="goal"),
         Table("versions", Versions, "publish", row_id="version"),
+        Table("contaminated", Contaminated, "publish", row_id="row_id"),
     )
 }
 
 # The tables every source publishes under data/processed/<table>/source=<id>/, in catalog order; curate
-# writes the first seven in their graded and clustered forms.
+# writes the first seven in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
 PUBLISHED = (
     "captures",
     "screenshots",
@@ -172,9 +174,12 @@ PUBLISHED = (
     "duplicates",
     "skipped",
     "rejected",
+    "contaminated",
     "model_usage",
     "ledger",
 )
+# Published tables that publish computes across all sources (the benchmark check), not read from curate.
+CROSS_SOURCE = ("contaminated",)
 # Run logs: written beside the dataset (data/logs/<table>/source=<id>/), never part of a version.
 RUN_LOGS = ("capture_timings",)
 # The curated form of a table, where curation adds columns.

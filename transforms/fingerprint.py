@@ -46,8 +46,10 @@ def _hashed_entry(source: Source, root: Path | None) -> bytes:
     """The entry as the fingerprint hashes it: every setting as text, with the flat keys Source had
     before politeness nested, so that fingerprints recorded then still match."""
     shown = _entry(source, root, "python")
-    # and the desktop keys only where set, so that fingerprints recorded before they existed still match
-    unset = {k for k in DESKTOP_KEYS if getattr(source, k) == Source.model_fields[k].default}
+    # and the desktop keys and the role only where set, so that fingerprints recorded before they existed
+    # still match (a role changed to or from benchmark changes the fingerprint: `watch` republishes, and
+    # publish checks every source against the benchmarks again)
+    unset = {k for k in (*DESKTOP_KEYS, "role") if getattr(source, k) == Source.model_fields[k].default}
     shown = {k: v for k, v in shown.items() if k not in unset}
     flat = {**{k: v for k, v in shown.items() if k != "politeness"}, **shown["politeness"]}
     return json.dumps({k: str(v) for k, v in flat.items()}, sort_keys=True).encode()

@@ -13,7 +13,8 @@ from schemas.registry import TABLES
 
 def ledger(rows: list[dict]) -> pl.DataFrame:
     """Ledger rows (missing counts are 0) as a frame; raises if any row does not balance."""
-    filled = [{"quarantined": 0, "deduplicated": 0, "skipped": 0, "rejected": 0, **r} for r in rows]
+    zeros = {"quarantined": 0, "deduplicated": 0, "skipped": 0, "rejected": 0, "contaminated": 0}
+    filled = [{**zeros, **r} for r in rows]
     frame = TABLES["ledger"].frame(filled)
     unbalanced = frame.filter(~BALANCES)
     if len(unbalanced):

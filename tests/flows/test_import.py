@@ -165,3 +165,64 @@ def test_export_of_an_import_gives_back_the_records_and_broken_boxes_are_quarant
     gone = skipped.filter(pl.col("perspective") == "imported")["reason"].to_list()
     assert len(gone) == (layout == "json")
     assert all(g.startswith("image_unreadable: screenspot.json, record 6: image gone.png: ") for g in gone)
+
+
+def test_a_benchmark_goes_to_test_only_and_the_rows_that_share_its_screens_are_withheld(tmp_path):
+    """A benchmark (ScreenSpot records) and a training import that reuses one of its images: the training
+    rows on that image are withheld from the export (one with the benchmark's own instruction), the
+    others kept; the benchmark's rows are exported in test only (its other cases: test_contamination)."""
+    root = tmp_path / "project"
+    bench, train = root / "data" / "sources" / "bench", root / "data" / "sources" / "train"
+    for folder in (bench / "images", train / "images"):
+        folder.mkdir(parents=True)
+    screenshot(bench / "images" / "web_1.png", (1280, 800), (37, 99, 235))
+    screenshot(bench / "images" / "mobile_1.png", (390, 844), (22, 163, 74))
+    shutil.copy(bench / "images" / "web_1.png", train / "images" / "web_1.png")
+    other = Image.new("RGB", (640, 480), "black")
+    ImageDraw.Draw(other).ellipse((100, 60, 600, 460), fill=(250, 200, 20))
+    other.save(train / "images" / "other.png")
+    (bench / "screenspot.json").write_text(json.dumps(RECORDS[:3]))
+    reused = [
+        {**RECORDS[0], "id": "t_same_words", "instruction": "Click the blue banner"},
+        {**RECORDS[0], "id": "t_same_screen", "instruction": "go to the page footer"},
+        {**RECORDS[0], "id": "t_clean_0", "img_filename": "other.png", "img_size": [640, 480]},
+        {
+            **RECORDS[1],
+            "id": "t_clean_1",
+            "img_filename": "other.png",
+            "img_size": [640, 480],
+            "bbox": [9, 9, 60, 40],
+        },
+    ]
+    (train / "train.json").write_text(json.dumps(reused))
+    shutil.copy(REPO / "params.yaml", root / "params.yaml")
+    (root / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {id: bench, kind: dataset, location: data/sources/bench, license: Apache-2.0, role: benchmark}\n"
+        "  - {id: train, kind: dataset, location: data/sources/train, license: CC0-1.0}\n"
+    )
+    groundmill(root, "run")
+    done = groundmill(root, "export", "screenspot").stdout
+    out = root / "data" / "exports" / "screenspot"
+    splits = {f.stem: {r["id"] for r in json.loads(f.read_text())} for f in out.glob("*.json")}
+    exported = set().union(*splits.values())
+    assert exported == {"ss_web_0", "ss_web_1", "ss_mobile_0", "t_clean_0", "t_clean_1"}
+    assert {"ss_web_0", "ss_web_1", "ss_mobile_0"} <= splits["test"]
+    assert not {"ss_web_0", "ss_web_1", "ss_mobile_0"} & (
+        splits.get("train", set()) | splits.get("validation", set())
+    )
+    assert (
+        "withheld 2 row(s) that match a benchmark (near instruction 1, same bytes 1, near screen 0)" in done
+    )
+    assert "| benchmark row (test only) | bench | 3 |" in (out / "WITHHELD.md").read_text()
+    flagged = pl.read_parquet(root / "data/processed/contaminated/source=train/part-0.parquet")
+    assert sorted(flagged.select("table", "match").rows()) == [
+        ("grounding", "near_instruction"),
+        ("grounding", "same_bytes"),
+        ("screenshots", "same_bytes"),
+    ]
+    ledger = pl.read_parquet(root / "data/processed/ledger/source=train/part-0.parquet")
+    published = ledger.filter((pl.col("stage") == "publish") & (pl.col("table") == "grounding")).row(
+        0, named=True
+    )
+    assert (published["rows_out"], published["contaminated"]) == (4, 2)

@@ -167,6 +167,18 @@ def test_a_live_sources_fingerprint_is_the_one_recorded_before_the_models():
     assert fingerprint(source) == "d709f84cfe329b51e1f2a2605a3fb0072acce307da0a82691d1247c893904c43"
 
 
+def test_a_role_is_train_or_benchmark_and_a_benchmark_changes_the_fingerprint(tmp_path):
+    live = {"id": "maps", "kind": "sitemap", "location": "https://x.org/sitemap.xml", "license": "x"}
+    train, bench = Source(**live, role="train"), Source(**live, role="benchmark")
+    assert train.role == Source(**live).role == "train"
+    assert fingerprint(train) == "d709f84cfe329b51e1f2a2605a3fb0072acce307da0a82691d1247c893904c43"
+    assert fingerprint(bench) != fingerprint(train)  # `watch` republishes a source whose role changed
+    write(tmp_path, "sources.yaml", "sources:\n  - {id: s, kind: dataset, location: x, role: eval}\n")
+    assert refusal(load_sources, tmp_path / "sources.yaml").startswith(
+        "sources[0] (s).role: expected 'train'"
+    )
+
+
 COMMENTED = """\
 # Sources groundmill captures.
 sources:

@@ -21,7 +21,8 @@ def dataset_metrics(
     """Rows per table (in all and per source), the ledger's balance, the difficulty tiers' shares of the
     graded grounding rows, and quarantined rows per table and check."""
     totals = {"rows": ledger.height, "unbalanced": ledger.filter(~BALANCES).height}
-    for column in ("rows_in", "rows_out", "quarantined", "deduplicated", "skipped", "rejected"):
+    columns = ("rows_in", "rows_out", "quarantined", "deduplicated", "skipped", "rejected", "contaminated")
+    for column in columns:
         totals[column] = int(ledger[column].sum())
     graded = grounding.filter(pl.col("tier").is_not_null())
     tiers = dict(graded.group_by("tier").len().iter_rows())

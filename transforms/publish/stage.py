@@ -6,12 +6,13 @@ from __future__ import annotations
 import polars as pl
 
 from schemas.datasets import TIERS
-from schemas.registry import PUBLISHED
+from schemas.registry import CROSS_SOURCE, PUBLISHED, TABLES
 from transforms.ledger import StageOutput
 from transforms.publish.provenance import Stamp, with_provenance
 
-# What publish reads from curate: every published table but the ledger, which `published_ledger` builds.
-FROM_CURATE = tuple(t for t in PUBLISHED if t != "ledger")
+# What publish reads from curate: every published table but the ledger, which `published_ledger` builds,
+# and the cross-source tables, which publish computes over all sources.
+FROM_CURATE = tuple(t for t in PUBLISHED if t != "ledger" and t not in CROSS_SOURCE)
 
 
 def publish_stage(curated: dict[str, pl.DataFrame], captured: pl.DataFrame, stamp: Stamp) -> StageOutput:
@@ -25,7 +26,24 @@ def publish_stage(curated: dict[str, pl.DataFrame], captured: pl.DataFrame, stam
 
 def published_ledger(earlier: list[pl.DataFrame], out: StageOutput, source_id: str) -> pl.DataFrame:
     """The source's ledger as published: the earlier stages' rows, then publish's own."""
-    return pl.concat([*earlier, out.ledger("publish", source_id)])
+    return conform_ledger(
+        pl.concat([conform_ledger(f) for f in [*earlier, out.ledger("publish", source_id)]])
+    )
+
+
+def conform_ledger(ledger: pl.DataFrame) -> pl.DataFrame:
+    """A ledger in the registered shape; one written before `contaminated` was counted gets 0 there."""
+    return TABLES["ledger"].conform(ledger).with_columns(pl.col("contaminated").fill_null(0))
+
+
+def count_contaminated(ledger: pl.DataFrame, contaminated: pl.DataFrame) -> pl.DataFrame:
+    """A source's published ledger and its `contaminated` rows in; the ledger with `contaminated` set on
+    publish's rows (of each table's rows out, those that match a benchmark) and 0 on the others."""
+    counts = dict(contaminated.group_by("table").len().iter_rows())
+    found = pl.col("table").replace_strict(counts, default=0, return_dtype=pl.Int64)
+    return conform_ledger(ledger).with_columns(
+        contaminated=pl.when(pl.col("stage") == "publish").then(found).otherwise(0)
+    )
 
 
 def tiers_markdown(grounding: pl.DataFrame) -> str:

@@ -30,6 +30,7 @@ COUNTED = (
     "howto",
     "skipped",
     "rejected",
+    "contaminated",
     "duplicates",
     "quarantine",
 )
