@@ -48,8 +48,8 @@ def read_point(reply: str, width: int, height: int, scale: str) -> tuple[float, 
     return point[0] * factor[0], point[1] * factor[1]
 
 
-def _request(png: bytes, phrase: Phrase) -> list[dict]:
-    width, height = phrase.item.image
+def grounding_messages(png: bytes, text: str, width: int, height: int) -> list[dict]:
+    """The chat messages that ask a grounding model where `text` is on the screenshot `png`."""
     url = "data:image/png;base64," + base64.b64encode(png).decode()
     return [
         {"role": "system", "content": PROMPT.format(width=width, height=height)},
@@ -57,10 +57,14 @@ def _request(png: bytes, phrase: Phrase) -> list[dict]:
             "role": "user",
             "content": [
                 {"type": "image_url", "image_url": {"url": url}},
-                {"type": "text", "text": phrase.text},
+                {"type": "text", "text": text},
             ],
         },
     ]
+
+
+def _request(png: bytes, phrase: Phrase) -> list[dict]:
+    return grounding_messages(png, phrase.text, *phrase.item.image)
 
 
 class ModelChecked:

@@ -9,28 +9,12 @@ stand-in the calibration checks the tiers against.
 
 from __future__ import annotations
 
-import base64
-
 import polars as pl
 
 from schemas.config import DifficultyParams, EmpiricalParams
 from transforms.annotate.chat import ChatClient, ModelError
-from transforms.annotate.ground import PROMPT, read_point
+from transforms.annotate.ground import grounding_messages, read_point
 from transforms.curate.difficulty import tier
-
-
-def _messages(png: bytes, expression: str, width: int, height: int) -> list[dict]:
-    url = "data:image/png;base64," + base64.b64encode(png).decode()
-    return [
-        {"role": "system", "content": PROMPT.format(width=width, height=height)},
-        {
-            "role": "user",
-            "content": [
-                {"type": "image_url", "image_url": {"url": url}},
-                {"type": "text", "text": expression},
-            ],
-        },
-    ]
 
 
 def model_success(
@@ -43,7 +27,7 @@ def model_success(
     )
     jobs, seeds, owners = [], [], []
     for r in rows.iter_rows(named=True):
-        messages = _messages(r["png"], r["expression"], r["image_width"], r["image_height"])
+        messages = grounding_messages(r["png"], r["expression"], r["image_width"], r["image_height"])
         for seed in range(params.samples):
             jobs.append(messages)
             seeds.append(seed)
