@@ -160,13 +160,45 @@ def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released)
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= pushed
 
 
+@contextlib.contextmanager
+def reporting_canary(root: Path):
+    """DVC's analytics post a report from a daemon after each command. Inside this block they are turned
+    on again in the clone's local config and pointed at a loopback canary that accepts and never
+    answers, with a temp folder of its own: the CLI must still turn them off for every dvc call it makes.
+    Yields a function giving (connections the canary accepted, report files left in the temp folder)."""
+    import socket
+    import tempfile
+    import threading
+
+    canary = socket.create_server(("127.0.0.2", 0))
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(canary.accept()[0]), daemon=True).start()
+    quiet = cli_env(root) | {"DVC_NO_ANALYTICS": "1"}  # the test's own dvc calls report nothing either
+    subprocess.run(["dvc", "config", "--local", "core.analytics", "true"], cwd=root, env=quiet, check=True)
+    with tempfile.TemporaryDirectory() as temp:
+        saved = {k: os.environ.get(k) for k in ("TMPDIR", "DVC_ANALYTICS_ENDPOINT")}
+        os.environ |= {
+            "TMPDIR": temp,
+            "DVC_ANALYTICS_ENDPOINT": f"http://127.0.0.2:{canary.getsockname()[1]}",
+        }
+        try:
+            yield lambda: (accepted, [p.name for p in Path(temp).iterdir() if p.name.startswith("tmp")])
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+            canary.close()
+    subprocess.run(["dvc", "config", "--local", "--unset", "core.analytics"], cwd=root, env=quiet, check=True)
+
+
 def test_an_identical_rerun_makes_no_version_commit_tag_or_push_and_watch_then_does_nothing(released):
     root, remote = released
     head, objects, before = sh(root, "git", "rev-parse", "HEAD"), remote_objects(remote), published(root)
     committed = {
         p: (root / p).read_bytes() for p in ("dvc.lock", "data/versions.parquet", "data/inputs.json")
     }
-    sh(root, "groundmill", "run")
+    with reporting_canary(root) as seen:  # and its dvc calls report nothing
+        sh(root, "groundmill", "run")
+        assert seen() == ([], []), seen()
     assert published(root) == before, "the rerun published other bytes"
     assert sh(root, "git", "rev-parse", "HEAD") == head and len(tags(root)) == 1
     assert remote_objects(remote) == objects
@@ -411,31 +443,3 @@ def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_tempora
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= remote_objects(remote)
     listed = [path for paths in lock.values() for path in paths]
     assert listed and not [p for p in listed if p.endswith(".tmp") or ".staging" in p]
-
-
-def test_no_dvc_command_of_a_run_reports_usage_even_where_the_repository_allows_it(released, tmp_path):
-    """DVC's analytics post a report from a daemon after each command. Turned on again in this clone's
-    local config and pointed at a loopback canary that accepts and never answers, a run must still
-    leave no report in its temp folder and open no connection: the CLI turns them off for every call."""
-    import socket
-    import threading
-
-    root, _ = released
-    canary = socket.create_server(("127.0.0.2", 0))
-    accepted: list[socket.socket] = []
-    threading.Thread(target=lambda: accepted.append(canary.accept()[0]), daemon=True).start()
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    env = cli_env(root) | {
-        "TMPDIR": str(temp),
-        "DVC_ANALYTICS_ENDPOINT": f"http://127.0.0.2:{canary.getsockname()[1]}",
-    }
-    sh(root, "dvc", "config", "--local", "core.analytics", "true")
-    try:
-        done = subprocess.run(["groundmill", "run"], cwd=root, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-    finally:
-        sh(root, "dvc", "config", "--local", "--unset", "core.analytics")
-    reports = [p.name for p in temp.iterdir() if p.is_file() and p.stat().st_size < 4096]
-    assert not accepted and not [r for r in reports if r.startswith("tmp")], reports
-    canary.close()
