@@ -172,7 +172,12 @@ def reporting_canary(root: Path):
 
     canary = socket.create_server(("127.0.0.2", 0))
     accepted: list[socket.socket] = []
-    threading.Thread(target=lambda: accepted.append(canary.accept()[0]), daemon=True).start()
+
+    def listen() -> None:
+        with contextlib.suppress(OSError):  # closed at the end of the block
+            accepted.append(canary.accept()[0])
+
+    threading.Thread(target=listen, daemon=True).start()
     quiet = cli_env(root) | {"DVC_NO_ANALYTICS": "1"}  # the test's own dvc calls report nothing either
     subprocess.run(["dvc", "config", "--local", "core.analytics", "true"], cwd=root, env=quiet, check=True)
     with tempfile.TemporaryDirectory() as temp:
