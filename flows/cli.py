@@ -118,8 +118,8 @@ def _add_export_and_audit(sub: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--images",
         choices=("bytes", "paths"),
-        default="bytes",
-        help="rl: each row carries its PNG, or the path of images/<name> written once",
+        default="paths",
+        help="rl: the path of images/<name>, each screenshot written once (default), or its PNG in each row",
     )
     export.add_argument("--out", type=Path, help="folder (default data/exports/<format>)")
     export.add_argument(
