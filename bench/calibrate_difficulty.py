@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -47,7 +45,7 @@ PRO = ROOT / "bench" / "data" / "screenspot_pro_geometry.json"
 TIERS = ["easy", "medium", "hard"]
 WEB_TABLES = ("grounding", "elements", "screenshots")
 
-from checks import Checks  # noqa: E402
+from checks import Checks, groundmill  # noqa: E402
 
 from schemas.config import DifficultyParams, load_params  # noqa: E402
 from transforms.curate.baseline import baseline_hits  # noqa: E402
@@ -76,21 +74,6 @@ def benchmark_rows(paths: list[Path]) -> pl.DataFrame:
                 }
             )
     return pl.DataFrame(rows, schema_overrides={"model_hit": pl.Boolean})
-
-
-def groundmill(project: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
-    env |= {"PREFECT_HOME": str(project / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
-    done = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "groundmill"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        print(done.stdout[-2000:], done.stderr[-2000:], sep="\n", file=sys.stderr)
-        sys.exit(f"FAIL: groundmill {' '.join(args)} exited {done.returncode} in {project}")
 
 
 def capture_web(corpus: Path, pages: int, seed: int, cache: Path) -> None:

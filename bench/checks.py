@@ -8,7 +8,11 @@ makes the exit status non-zero, and the last line names every reason in one line
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 # Of planted duplicates (rows, pairs or texts), the share a benchmark must find for its numbers to count.
 MIN_RECALL = 0.95
@@ -44,3 +48,25 @@ class Checks:
             return 1
         print("OK: every check passed and every judged target was met", flush=True)
         return 0
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def groundmill(project: Path, *args: str) -> float:
+    """`groundmill *args` in `project` (its own PREFECT_HOME, no progress bars), in seconds; a failed
+    command FAILs the benchmark with its output's tail."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
+    env |= {"PREFECT_HOME": str(project / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "groundmill"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-2000:], sep="\n", file=sys.stderr)
+        sys.exit(f"FAIL: groundmill {' '.join(args)} exited {done.returncode} in {project}")
+    return time.perf_counter() - started

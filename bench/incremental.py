@@ -21,36 +21,16 @@ publishes nothing, changes another source's file, or the judged ratio is over th
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 TARGET = 1.3
 
-from checks import Checks  # noqa: E402
-
-
-def groundmill(project: Path, *args: str) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
-    env |= {"PREFECT_HOME": str(project / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "groundmill"), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        print(done.stdout[-2000:], done.stderr[-2000:], sep="\n", file=sys.stderr)
-        sys.exit(f"FAIL: groundmill {' '.join(args)} exited {done.returncode} in {project}")
-    return time.perf_counter() - started
+from checks import Checks, groundmill  # noqa: E402
 
 
 def project(base: Path, name: str, sources: dict[str, list[Path]]) -> Path:
