@@ -10,9 +10,7 @@ Only pydantic, PyYAML and the standard library: the CLI imports this before anyt
 
 from __future__ import annotations
 
-import os
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -39,6 +37,23 @@ from schemas.config_annotate import (  # noqa: F401 (ModelParams, HowtoParams: i
     Seconds,
     Share,
 )
+from schemas.config_capture import (  # noqa: F401 (the capture sections: imported from here too)
+    BUILT_IN,
+    STANDARD,
+    CaptureParams,
+    DesktopParams,
+    Device,
+    DeviceProfile,
+    OcrParams,
+)
+from schemas.config_curate import (  # noqa: F401 (the curate sections: imported from here too)
+    CurateParams,
+    DifficultyParams,
+    EmpiricalParams,
+    MinHashParams,
+    NearDupParams,
+    PerspectiveFactors,
+)
 from schemas.config_errors import ConfigError, SourceError, one_line, read_yaml
 
 # --- params.yaml ---------------------------------------------------------------------------------------
@@ -50,185 +65,6 @@ class RunParams(Frozen):
     dask_address: str | None = None  # dask: the scheduler of an existing cluster; none starts a local one
     dask_workers: Count = 2  # dask: processes of the local cluster, one thread each
     server_start_timeout_s: int = Field(120, ge=1)  # the temporary Prefect server's start, per try
-
-
-class DeviceProfile(Frozen):
-    """A screen pages are captured on, as params.yaml `devices:` describes it (the key is its name)."""
-
-    width: Count
-    height: Count
-    scale: Positive = 1.0  # device pixels per CSS pixel: screenshots are width*scale wide
-    mobile: StrictBool = False
-    touch: StrictBool = False
-    platform: str = "web"  # what the screenshot shows: web (desktop browser) or mobile
-    user_agent: str | None = None
-
-    def named(self, name: str) -> Device:
-        return Device(name=name, **self.model_dump())
-
-
-class Device(DeviceProfile):
-    name: str
-
-    def context_options(self) -> dict:
-        """Keyword arguments for Playwright's browser.new_context that emulate this device."""
-        options = {
-            "viewport": {"width": self.width, "height": self.height},
-            "device_scale_factor": self.scale,
-            "is_mobile": self.mobile,
-            "has_touch": self.touch,
-        }
-        if self.user_agent:
-            options["user_agent"] = self.user_agent
-        return options
-
-
-MOBILE_UA = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/156.0.0.0 Mobile Safari/537.36"
-)
-STANDARD = Device(name="standard", width=1280, height=800)
-BUILT_IN = {
-    d.name: d
-    for d in [
-        STANDARD,
-        Device(name="desktop", width=1920, height=1080),
-        Device(name="laptop", width=1366, height=768),
-        Device(
-            name="mobile",
-            width=390,
-            height=844,
-            scale=3.0,
-            mobile=True,
-            touch=True,
-            platform="mobile",
-            user_agent=MOBILE_UA,
-        ),
-    ]
-}
-
-
-class DesktopParams(Frozen):
-    """How desktop applications are explored (kind `desktop`)."""
-
-    start_timeout_s: Seconds = 60.0  # for the application's first window to appear in its tree
-    walk_timeout_s: Seconds = 30.0  # the watchdog on each tree walk: past it the application hangs
-    settle_s: Pause = 3.0  # the longest wait for two identical frames
-    dialog_timeout_s: Seconds = 6.0  # for a dialog's window after its menu item is clicked
-    app_budget_s: Seconds = 600.0  # exploring one application on one screen, start to tear-down
-    # A state this near (pHash bits) to one already captured is not captured; None: identical bytes only
-    # (whole-screen pHashes of different menus of one application are 0-4 bits apart).
-    phash_radius: Bits | None = None
-    max_tabs: AnyCount = 4  # tabs of one tabbed dialog captured besides the active one
-    max_startup: AnyCount = 4  # start-up windows (template picker, tips, welcome) dismissed one after another
-
-
-class OcrParams(Frozen):
-    """Tesseract: the `screenshots` source kind, and the alignment check of every capture."""
-
-    min_confidence: float = Field(60.0, ge=0, le=100)  # words below it are excluded (reason low_confidence)
-    check_screenshots: AnyCount = 3  # screenshots per application (web: per source) checked against OCR
-    match_iou: Share = 0.5  # an accessible/DOM text box counts as found at this IoU with an OCR box
-    align_min: Share = 0.9  # an application whose share of found boxes is lower is flagged
-    timeout_s: Seconds = 60.0  # one tesseract run
-
-
-class CaptureParams(Frozen):
-    devices: tuple[Device, ...] = (STANDARD,)  # params.yaml names them (see Params._devices_by_name)
-    pages_in_flight: Annotated[int, Field(ge=1, le=64)] = 2  # long-lived tabs at once, per device
-    page_timeout_s: Seconds = 15.0  # navigation and load
-    page_budget_s: Seconds = 60.0  # everything for one page on one device
-    max_elements: Count = 5000
-    max_slices: Count = 4
-    max_page_mb: Positive = 20.0
-    max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
-    # What Date.now() and new Date() give in every page, and where desktop applications' wall clock starts
-    # (libfaketime; timers run on): the same page, the same pixels. None: the real clock.
-    clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
-    shard_pages: Count = 50  # pages per capture task
-    retries: AnyCount = 2
-    desktop: DesktopParams = DesktopParams()
-    ocr: OcrParams = OcrParams()
-
-
-class PerspectiveFactors(Frozen):
-    """The perspective factor of each phrased perspective, in [0, 1]."""
-
-    text: float = Field(default=0.0, ge=0, le=1)
-    appearance: float = Field(default=0.25, ge=0, le=1)
-    function: float = Field(default=0.25, ge=0, le=1)
-    intent: float = Field(default=0.25, ge=0, le=1)
-    spatial: float = Field(default=1.0, ge=0, le=1)
-
-
-class EmpiricalParams(Frozen):
-    """Optional empirical difficulty: a grounding model behind the OpenAI-compatible backend (`model`) is
-    asked `samples` times per positive grounding row; its miss rate is blended into the score."""
-
-    enabled: StrictBool = False
-    samples: int = Field(default=4, ge=1)  # k: requests per row, each with its own seed
-    temperature: float = Field(default=0.7, ge=0)
-    blend: float = Field(default=0.5, ge=0, le=1)  # difficulty = (1 - blend) * formula + blend * miss rate
-    scale: Literal["pixels", "norm1", "norm1000"] = "pixels"  # how the model writes its point
-    model: ModelParams = ModelParams(cache_dir="data/cache/empirical")
-
-
-class DifficultyParams(Frozen):
-    weight_area: float = Field(default=0.9, ge=0, le=1)
-    weight_resolution: float = Field(default=0.5, ge=0, le=1)
-    weight_distractors: float = Field(default=0.45, ge=0, le=1)
-    weight_clutter: float = Field(default=0.15, ge=0, le=1)
-    weight_icon: float = Field(default=0.3, ge=0, le=1)
-    weight_perspective: float = Field(default=0.5, ge=0, le=1)
-    weight_implicit: float = Field(default=0.15, ge=0, le=1)
-    area_easy: float = Field(default=0.01, gt=0, le=1)  # target / screen area where the area factor is 0
-    area_hard: float = Field(default=0.0001, gt=0, le=1)  # ... and where it is 1 (log scale between)
-    distractor_cap: int = Field(default=1, ge=1)
-    clutter_cap: int = Field(default=30, ge=1)
-    perspective: PerspectiveFactors = PerspectiveFactors()
-    empirical: EmpiricalParams = EmpiricalParams()
-    tier_medium: Share = 0.38  # score >= this is medium
-    tier_hard: Share = 0.6  # score >= this is hard
-
-    @model_validator(mode="after")
-    def _tiers_in_order(self) -> DifficultyParams:
-        if self.tier_medium > self.tier_hard:
-            raise ValueError("tier_medium is above tier_hard: medium must start at or below hard")
-        if self.area_hard >= self.area_easy:
-            raise ValueError("area_hard is not below area_easy: the area factor needs area_hard < area_easy")
-        return self
-
-    @model_validator(mode="after")
-    def ordered(self) -> DifficultyParams:
-        if not self.area_hard < self.area_easy:
-            raise ValueError(
-                f"difficulty: area_hard {self.area_hard} must be below area_easy {self.area_easy}"
-            )
-        if not 0 < self.tier_medium < self.tier_hard <= 1:
-            raise ValueError(
-                f"difficulty: need 0 < tier_medium {self.tier_medium} < tier_hard {self.tier_hard} <= 1"
-            )
-        return self
-
-
-class MinHashParams(Frozen):
-    ngram: Count = 2  # words per shingle
-    num_perm: Count = 64  # signature length
-    bands: Count = 16  # bands x rows = num_perm; P(candidate) = 1 - (1 - J^rows)^bands
-    threshold: Share = 0.7  # estimated Jaccard similarity at which two texts are near duplicates
-    seed: AnyCount = 1
-
-
-class NearDupParams(Frozen):
-    phash_radius: Bits = 6  # Hamming radius (bits of 64); calibrated, see README
-    iou: Share = 0.5  # boxes at least this much overlapping name the same target
-    text: MinHashParams = MinHashParams()
-
-
-class CurateParams(Frozen):
-    difficulty: DifficultyParams = DifficultyParams()
-    near_dup: NearDupParams = NearDupParams()
-    workers: Count = Field(default_factory=lambda: os.cpu_count() or 1)  # threads decoding screenshots
 
 
 class ExportParams(Frozen):
