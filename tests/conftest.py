@@ -139,3 +139,17 @@ def ran(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
         "  - {id: gone, kind: html_dir, location: data/sources/gone, license: CC0-1.0}\n"
     )
     return root, groundmill(root, "run", check=False)  # exit 1: `gone` fails, the others are published
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*"))
+
+
+def refused_in_one_line(project: Path, *args: str) -> str:
+    before = files_under(project / "data")
+    done = groundmill(project, *args, check=False)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("groundmill: "), done.stderr
+    assert files_under(project / "data") == before, args
+    return lines[0]

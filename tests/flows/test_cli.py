@@ -15,7 +15,7 @@ from schemas import registry
 from schemas.bookkeeping import BALANCES
 from schemas.config import load_sources
 from schemas.registry import PUBLISHED as PUBLISHED_TABLES
-from tests.conftest import cli_env, groundmill
+from tests.conftest import cli_env, groundmill, refused_in_one_line
 
 
 def test_run_publishes_every_table_partitioned_by_source(ran):
@@ -262,34 +262,6 @@ def test_publish_records_a_version_with_its_data_card_and_artifacts(ran):
     )
 
 
-def test_gallery_writes_the_published_screenshots_with_their_boxes(ran):
-    root, _ = ran
-    done = groundmill(root, "gallery", "--per-source", "2")
-    page = root / "data" / "reports" / "gallery" / "index.html"
-    assert "gallery: 4 screenshots with their boxes" in done.stdout and str(page) in done.stdout
-    html = page.read_text()
-    assert html.count('<section class="shot"') == 4 and html.count('class="target"') > 0
-    assert "http://" not in html and "https://" not in html
-    assert len(list(page.parent.glob("img/*.png"))) == 4
-
-
-def test_an_export_applies_the_mix_and_says_what_it_left_out(ran, tmp_path):
-    root, _ = ran
-    copy = tmp_path / "project"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".prefect", "reports", "exports"))
-    params = copy / "params.yaml"
-    params.write_text(params.read_text().replace("per_screenshot: null", "per_screenshot: 5"))
-    done = groundmill(copy, "export", "chat")
-    per_screen = pl.read_parquet(copy / "data/processed/grounding/*/*.parquet")[
-        "screenshot_id"
-    ].value_counts()
-    over = int((per_screen["count"].cast(pl.Int64) - 5).clip(0, None).sum())
-    assert over > 0
-    line = next(x for x in done.stdout.splitlines() if "mixed out (params.yaml mix)" in x)
-    assert line.strip() == f"mixed out (params.yaml mix): {over} (per_screenshot {over})"
-    assert "does nothing" not in done.stderr  # published rows carry their `language`
-
-
 def test_the_lifecycle_runs_on_a_local_dask_cluster_with_the_same_results(ran, project):
     root, _ = ran
     params = (project / "params.yaml").read_text()
@@ -332,20 +304,6 @@ def test_sources_add_registers_and_watch_runs_only_new_or_changed_sources(projec
     )  # both read that folder
     published = {p.parent.name for p in (project / "data/processed/grounding").glob("*/*.parquet")}
     assert published == {"source=extra", "source=site"}
-
-
-def files_under(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*"))
-
-
-def refused_in_one_line(project: Path, *args: str) -> str:
-    before = files_under(project / "data")
-    done = groundmill(project, *args, check=False)
-    assert done.returncode == 2, done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("groundmill: "), done.stderr
-    assert files_under(project / "data") == before, args
-    return lines[0]
 
 
 def test_an_unknown_params_key_stops_every_command_that_reads_it(project):
@@ -432,17 +390,3 @@ def test_sources_add_a_desktop_source_with_its_apps(project):
         ("fp", ("featherpad", "--standalone")),
     ]
     assert source.path == project / "data/sources/apps" and source.path.is_dir()  # its files' folder
-
-
-def test_export_rl_reports_its_size_per_row_and_howto_is_for_hf_only(ran, tmp_path):
-    import pyarrow.parquet as pq
-
-    root, _ = ran
-    done = groundmill(root, "export", "rl", "--coords", "relative", "--out", str(tmp_path / "rl"))
-    rows = sum(pq.read_metadata(p).num_rows for p in (tmp_path / "rl").glob("*.parquet"))
-    size = sum(p.stat().st_size for p in (tmp_path / "rl").rglob("*") if p.is_file())
-    published = pl.scan_parquet(root / "data" / "processed" / "grounding" / "*" / "*.parquet")
-    assert rows == published.select(pl.len()).collect().item() > 0
-    assert f"  {size:,} bytes, {size / rows:,.0f} bytes per row" in done.stdout
-    line = refused_in_one_line(root, "export", "chat", "--table", "howto", "--out", str(tmp_path / "c"))
-    assert line == "groundmill: export: --table howto is for the hf export only, not chat"

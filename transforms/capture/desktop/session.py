@@ -32,64 +32,15 @@ from Xlib import Xatom
 from Xlib import display as xdisplay
 
 from transforms.capture.desktop.isolation import faketime_env, install_browser_stub, read_urls
+from transforms.capture.desktop.settings import (
+    BUS_CONFIG,
+    GTK_SETTINGS,
+    OPENBOX_RC,
+    QT5CT_SETTINGS,
+    SESSION_ENV,
+)
 
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={runtime}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="root"/>
-    <allow user="{user}"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-# Application windows open maximised, as a person works; dialogs keep their own size. No key or mouse
-# bindings: the window manager takes no input meant for the application.
-OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
-<openbox_config xmlns="http://openbox.org/3.4/rc">
-  <focus><focusNew>yes</focusNew></focus>
-  <placement><policy>Smart</policy><center>yes</center><monitor>Primary</monitor></placement>
-  <applications><application class="*" type="normal"><maximized>yes</maximized></application></applications>
-</openbox_config>
-"""
-GTK_SETTINGS = "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\n"
-# Qt 5 takes its caret's blinking from the platform theme only: qt5ct's, with a flash time of 0, keeps the
-# caret steady (a blinking caret gave two runs different bytes).
-# Everything else as Qt's own default theme has it (its fonts, no underlined shortcuts).
-QT5CT_SETTINGS = (
-    "[Interface]\ncursor_flash_time=0\nunderline_shortcut=0\n"
-    '[Fonts]\ngeneral="Sans Serif,9,-1,5,50,0,0,0,0,0"\nfixed="Monospace,9,-1,5,50,0,0,0,0,0"\n'
-)
-# What every process of the session sees: accessibility on for GTK, Qt and LibreOffice, no portals,
-# no dconf, one device pixel per pixel.
-SESSION_ENV = {
-    "LANG": "C.UTF-8",
-    "LC_ALL": "C.UTF-8",
-    "TZ": "UTC",
-    "PATH": "/usr/local/bin:/usr/bin:/bin",
-    "GTK_MODULES": "gail:atk-bridge",
-    "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
-    "QT_ACCESSIBILITY": "1",
-    "GTK_USE_PORTAL": "0",
-    "GSETTINGS_BACKEND": "memory",
-    "SAL_USE_VCLPLUGIN": "gtk3",
-    "GDK_SCALE": "1",
-    "GDK_DPI_SCALE": "1",
-    "QT_SCALE_FACTOR": "1",
-    "QT_AUTO_SCREEN_SCALE_FACTOR": "0",
-    "QT_QPA_PLATFORM": "xcb",
-    "QT_QPA_PLATFORMTHEME": "qt5ct",
-    "GDK_BACKEND": "x11",
-    "LIBGL_ALWAYS_SOFTWARE": "1",
-    "NO_AT_BRIDGE": "0",
-    "GTK_A11Y": "atspi",
-}
 
 
 class SessionError(RuntimeError):
