@@ -28,8 +28,7 @@ def plan_shards(source: Source, shard_pages: int) -> tuple[list[list[str]], str]
     """(the source's page keys in shards of at most `shard_pages`, why there are none, or '')."""
     try:
         keys = page_keys(source)
-    except SourceError as exc:
-        get_run_logger().error(str(exc))
+    except SourceError as exc:  # the capture flow says so, once
         return [], str(exc)
     shards = [keys[i : i + shard_pages] for i in range(0, len(keys), shard_pages)]
     return shards, "" if keys else "source has no pages"
@@ -146,6 +145,10 @@ def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str
                 results = [f.result() for f in rendered]
             except Exception as exc:  # noqa: BLE001 - a shard failed after its retries: the source fails
                 results, unreadable = [], failure(exc)[FAILED]
+            if not results and unreadable:  # failed as a whole: its capture output stays as it was
+                get_run_logger().warning("%s left out: %s", source.id, unreadable)
+                summary[source.id] = {FAILED: unreadable}
+                continue
             summary[source.id] = _settled(
                 write_source, source, results, unreadable, params.capture, where, inputs[source.id]
             )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
 from flows.cli_export import add_export_and_gallery, export, gallery
 
 STAGE_COMMANDS = ("capture", "annotate", "curate", "publish")
+SOURCE_HELP = "only this source from sources.yaml (repeatable); default: all"
+DEBUG_HELP = "print the full traceback of a failure (by default each failure is one line)"
 
 
 def _prepare_environment(where) -> None:
@@ -31,13 +34,19 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         dest="sources",
         metavar="ID",
-        help="only this source from sources.yaml (repeatable); default: all",
+        help=SOURCE_HELP,
     )
+    run.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     for stage in STAGE_COMMANDS:
         p = sub.add_parser(stage, help=f"run the {stage} stage only")
-        p.add_argument("--source", action="append", dest="sources", metavar="ID")
+        p.add_argument("--source", action="append", dest="sources", metavar="ID", help=SOURCE_HELP)
+        p.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     query = sub.add_parser("query", help="run SQL against data/catalog.duckdb")
-    query.add_argument("sql")
+    query.add_argument(
+        "sql",
+        help="one DuckDB SQL statement over the published tables' views (grounding, elements, ..., "
+        'dataset_versions), e.g. "select tier, count(*) from grounding group by 1"',
+    )
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("summary", help="print the summary of the published outputs")
     sources = sub.add_parser("sources", help="list, add (and announce as an event) or remove sources")
@@ -249,11 +258,13 @@ def _run(args: argparse.Namespace, where) -> int:
         return 2
     select_sources(where, getattr(args, "sources", None))  # refuse unsafe or unknown sources first
     from flows.curate import NothingUsable
-    from flows.outcomes import SourcesFailed
+    from flows.outcomes import SourcesFailed, run_lines
     from flows.register import changed_sources
     from flows.runners import workers_reach_api
     from flows.server import ServerStartError, prefect_api
 
+    if not getattr(args, "debug", False):
+        _one_line_failures()
     if args.command == "watch" and not changed_sources(where):  # answered without starting Prefect
         print("no source changed")
         return 0
@@ -261,8 +272,10 @@ def _run(args: argparse.Namespace, where) -> int:
         with prefect_api(params.run.server_start_timeout_s), workers_reach_api(params.run):
             done = _flows(args, where, params)
     except SourcesFailed as exc:
-        if args.command == "run" and where.catalog.exists():
-            _summary(args, where)
+        if args.command == "run":
+            print("\n".join(run_lines(exc.results, exc.failed)))
+            if where.catalog.exists():
+                _summary(args, where)
         done = f"; done for {', '.join(exc.published)}" if exc.published else ""
         print(f"groundmill: {exc}{done}", file=sys.stderr)
         return 1
@@ -272,6 +285,24 @@ def _run(args: argparse.Namespace, where) -> int:
     if args.command in ("run", "publish"):
         _say_if_not_released(where, params)
     return done
+
+
+class _NoTraceback(logging.Filter):
+    """Log records on the terminal without their traceback (the Prefect API still gets it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def _one_line_failures() -> None:
+    """A failed source is one log line and one `groundmill:` line, not a traceback (unless --debug)."""
+    import prefect  # noqa: F401 - sets up Prefect's log handlers, which the filter joins
+
+    for name in ("prefect", ""):
+        for handler in logging.getLogger(name).handlers:
+            if isinstance(handler, logging.StreamHandler):  # the terminal, not the API
+                handler.addFilter(_NoTraceback())
 
 
 def _say_if_not_released(where, params) -> None:
@@ -295,8 +326,9 @@ def _flows(args: argparse.Namespace, where, params) -> int:
         return 0
     if args.command == "run":
         from flows.lifecycle import lifecycle
+        from flows.outcomes import run_lines
 
-        lifecycle(args.sources)
+        print("\n".join(run_lines(lifecycle(args.sources), {})))
         return _summary(args, where)
     stage_flow = getattr(importlib.import_module(f"flows.{args.command}"), args.command)
     outcomes = stage_flow.with_options(task_runner=task_runner(params.run))(args.sources)

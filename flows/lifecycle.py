@@ -34,5 +34,5 @@ def lifecycle(sources: list[str] | None = None) -> dict[str, dict]:
             results[stage.name] = runner(todo, failed) if stage is publish else runner(todo)
             failed |= failed_sources(results[stage.name], stage.name)
     if failed:
-        raise SourcesFailed(failed, [sid for sid in chosen if sid not in failed])
+        raise SourcesFailed(failed, [sid for sid in chosen if sid not in failed], results)
     return results

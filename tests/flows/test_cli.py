@@ -68,6 +68,13 @@ def test_summary_reports_pages_rows_tiers_and_failures(ran):
     assert "difficulty tiers: easy" in out and "ledger:" in out and "all balanced" in out
     assert "  licences:         CC0-1.0 (bad, site)" in out and "WARNING: licence unknown" not in out
     assert "catalog.duckdb" in out
+    # This run's own counts first, the left-out source named with its reason; no traceback; the failed
+    # source's interim output untouched (there was none: no error row stands in for it).
+    assert "this run:\n  capture:   bad 7 pages, 3 ok, 6 elements; site 3 pages, 3 ok" in out, out
+    assert "  left out (their published data stays as it was):\n    gone: capture: source 'gone'" in out
+    assert "published dataset (every source, as published now):" in out
+    assert "Traceback" not in done.stderr, done.stderr
+    assert not (ran[0] / "data" / "interim" / "capture" / "gone").exists()
     # Progress bars, one per stage, on stderr: pages captured, then sources annotated, curated, published.
     for bar in ("capture: 100%", "annotate: 100%", "curate: 100%", "publish: 100%"):
         assert bar in done.stderr, bar

@@ -165,7 +165,8 @@ def summary_text(
     application and where outputs are (`tables_at`: where the published files lie)."""
     alignment = alignment_lines(con.execute(ALIGNMENT_SQL).fetchall(), align_min)
     memory = memory_lines(con)
-    lines = ["groundmill run summary", *_rows(con), *licence_lines(con), *alignment, *memory, *_problems(con)]
+    lines = ["published dataset (every source, as published now):", *_rows(con), *licence_lines(con)]
+    lines += [*alignment, *memory, *_problems(con)]
     lines += [
         "outputs:",
         f"  tables:  {tables_at}",
