@@ -17,6 +17,7 @@ from schemas.config import CaptureParams, Params, Source
 from schemas.registry import TABLES
 from transforms.capture import stage
 from transforms.capture.opening import page_keys
+from transforms.crashpoints import crashpoint
 from transforms.fingerprint import inputs_record
 from transforms.ledger import StageOutput
 from transforms.sources import SourceError
@@ -39,7 +40,12 @@ def plan_shards(source: Source, shard_pages: int) -> tuple[list[list[str]], str]
 @task(task_run_name="capture-{source.id}", retries=2, retry_delay_seconds=[2, 10])
 def capture_shard(source: Source, keys: list[str], params: CaptureParams) -> dict[str, pl.DataFrame]:
     """Render one shard of a source's pages on every device, in one browser."""
-    return stage.capture_shard(source, keys, params, on_page=lambda _: progress.tick("capture"))
+
+    def on_page(_) -> None:
+        progress.tick("capture")
+        crashpoint("capture.page")  # the browser is open: the stop tests signal the run here
+
+    return stage.capture_shard(source, keys, params, on_page=on_page)
 
 
 def _write(source_id: str, out: StageOutput, where: Locations, inputs: dict) -> dict[str, int]:

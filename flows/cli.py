@@ -12,6 +12,7 @@ from flows.cli_export import add_export_and_gallery, export, gallery
 
 STAGE_COMMANDS = ("capture", "annotate", "curate", "publish")
 SOURCE_HELP = "only this source from sources.yaml (repeatable); default: all"
+STOPPABLE = ("run", *STAGE_COMMANDS, "watch", "audit")  # commands that start browsers, servers, sessions
 DEBUG_HELP = "print the full traceback of a failure (by default each failure is one line)"
 
 
@@ -355,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
 
     where = project_locations()
     _prepare_environment(where)
+    if argv is None and args.command in STOPPABLE:  # the command line (a test may call main() itself)
+        from flows.stopping import stop_on_signals
+        from flows.watchdog import guard_run
+
+        guard_run()  # what the command starts ends with it, even on kill -9
+        stop_on_signals()  # Ctrl-C and SIGTERM stop it at once
     os.environ.setdefault("GROUNDMILL_ROOT", str(where.root))  # task workers in other processes find it
     try:
         return COMMANDS.get(args.command, _run)(args, where)

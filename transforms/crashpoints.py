@@ -7,7 +7,8 @@ The points: `<stage>.written` after a stage wrote one source's interim folder (c
 curate), `replace.staged` / `replace.swapped` inside an atomic folder replacement, `publish.staged`
 with half a version's partitions written, `publish.swapped` once the new version is in place (before
 its version entry and catalog), `publish.locked` when publish holds the run lock, `release.committed`
-after the release commit and `release.push` while `dvc push` runs.
+after the release commit, `release.push` while `dvc push` runs, and `capture.page` after each page
+rendered (its browser still open).
 """
 
 from __future__ import annotations
