@@ -3,9 +3,10 @@ in dvc.lock, one git commit holds what the version was made with and what it is 
 the version table, params.yaml, sources.yaml, the inputs manifest and the metrics; only those paths,
 whatever else is staged), `dvc push` sends the new files to the default remote, and only then a tag
 names the version: a tag always names data that was pushed. A release killed at any point is completed
-by the next run's (the commit is not repeated, the push sends what is missing, the tag follows). A
-version released before (the same content published again, its tag exists) is not released again: no
-commit, tag or push.
+by the next run's, whatever that run publishes: a release commit left without its tag has the data its
+dvc.lock names pushed (from the cache) and then its tag, before anything else, so every commit that
+records a version can be pulled and no version is committed twice. A version released before (the
+same content published again, its tag exists) is not released again: no commit, tag or push.
 
 DVC stores files by content, so a push after adding a source sends that source's new partitions and
 the directory listings, never the other sources' data.
@@ -132,6 +133,47 @@ def _commit(root: Path, version: str, left_out: dict[str, str], env: dict, paths
     _run(root, "git", "commit", "--quiet", "--no-verify", "-m", message, "--", *tracked, env=env)
 
 
+PUSH_REVISION = """
+import sys
+from dvc.repo import Repo
+print(f"{Repo(sys.argv[1]).push(revs=[sys.argv[2]], workspace=False)} files pushed")
+"""
+
+
+def pending(root: Path, prefix: str) -> list[tuple[str, str]]:
+    """(commit, version) of the release commits on the current branch that have no tag yet (a release
+    killed before its tag), oldest first: those after the newest tagged one, first parents only."""
+    if not _succeeds(root, "git", "rev-parse", "--quiet", "--verify", "HEAD"):
+        return []  # no commit yet
+    log = _run(root, "git", "log", "--first-parent", "-n", "200", "--format=%H %s")
+    found = []
+    for line in log.splitlines():
+        commit, _, subject = line.partition(" ")
+        named = re.fullmatch(r"dataset (\S+)", subject)
+        if not named:
+            continue
+        tagged = _run(root, "git", "tag", "--list", f"{prefix}{named.group(1)}").strip()
+        if tagged:
+            break
+        found.append((commit, named.group(1)))
+    return found[::-1]
+
+
+def _complete_pending(root: Path, params: ReleaseParams, env: dict) -> None:
+    """Finish each release commit a killed release left without its tag, whatever this run publishes:
+    push the data that commit's dvc.lock names (from the cache, where `dvc commit` put it), then tag it.
+    So every commit that records a version can be pulled, and the version is not released twice."""
+    for commit, version in pending(root, params.tag_prefix):
+        if params.push:  # DVC's own Python API: the `dvc push` command pushes the workspace only
+            _run(root, sys.executable, "-c", PUSH_REVISION, str(root), commit, point="release.push")
+        _run(root, "git", "tag", f"{params.tag_prefix}{version}", commit, env=env)
+        print(
+            f"groundmill: completed the release of {version} ({commit[:12]}), killed before its tag",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def release(
     root: Path,
     version: str,
@@ -142,12 +184,13 @@ def release(
     """Commit, push and tag `version`; returns the tag, the commit, the number of files pushed (None
     when not pushed) and whether it is a new release. `left_out`: sources this run could not publish,
     and why (the commit message lists them)."""
+    env = _git_env(root)
+    _complete_pending(root, params, env)
     tag = f"{params.tag_prefix}{version}"
     if _succeeds(root, "git", "rev-parse", "--quiet", "--verify", f"refs/tags/{tag}"):
         # the same content published again: released (and pushed) then, nothing to commit, push or tag
         commit = _run(root, "git", "rev-parse", f"{tag}^{{commit}}").strip()
         return {"tag": tag, "commit": commit, "pushed": None, "new": False}
-    env = _git_env(root)
     _commit(root, version, left_out or {}, env, paths)
     crashpoint("release.committed")
     pushed = None

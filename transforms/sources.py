@@ -58,9 +58,17 @@ def page_problem(root: Path, key: str) -> str | None:
         head = stream.read(SNIFF_BYTES)
     if not head:
         return "the file is empty (0 bytes)"
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _mostly_binary(head) and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 has a BOM)
         return "binary content, not an HTML page"
     return None
+
+
+def _mostly_binary(head: bytes) -> bool:
+    """More than half of `head` is no text: NUL and other control bytes, or bytes that are no UTF-8.
+    A page with a stray NUL byte (or a few Latin-1 letters) is still a page."""
+    text = head.decode("utf-8", errors="replace")
+    odd = sum(ch == "\ufffd" or ch == "\x7f" or (ch < " " and ch not in "\t\n\r\f") for ch in text)
+    return odd * 2 > len(text)
 
 
 def list_urls(source: Source) -> list[str]:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tests.conftest import REPO, cli_env
@@ -318,14 +319,20 @@ def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_tempora
     shutil.copytree(root, copy, symlinks=True)
     sh(copy, "dvc", "remote", "modify", "--local", "team", "url", str(remote))  # empty: nothing pushed yet
     tags = sh(copy, "git", "tag", "--list", "dataset/*").split()
-    sh(copy, "git", "tag", "-d", *tags)  # so the version is released anew
+    sh(copy, "git", "tag", "-d", *tags)  # the state a kill at release.committed leaves: commits, no tag
     # What writes killed midway leave inside DVC outputs (the next write of the same target clears them).
     (copy / "data/processed/grounding/source=site/.part-0.parquet.k1.tmp").write_bytes(b"partial")
     (copy / "data/interim/capture/.site.staging").mkdir()
     (copy / "data/interim/capture/.site.staging/captures.parquet").write_bytes(b"partial")
-    for point in ("release.committed", "release.push"):
+    for point in ("release.push", "release.push"):  # while pushing the commits without their tag
         assert release_killed_at(copy, point) == -signal.SIGKILL
         assert sh(copy, "git", "tag", "--list", "dataset/*").split() == [], f"tagged, killed at {point}"
+    # The next run publishes something else: one grounding row fewer, a new version.
+    grounding = copy / "data/processed/grounding/source=site/part-0.parquet"
+    pl.read_parquet(grounding).head(-1).write_parquet(grounding)
+    versions = pl.read_parquet(copy / "data/versions.parquet")
+    changed = versions.tail(1).with_columns(version=pl.lit("v20990101-000000-changed"))
+    pl.concat([versions, changed]).write_parquet(copy / "data/versions.parquet")
     rerun = subprocess.run(
         [sys.executable, "-c", RELEASE],
         cwd=copy,
@@ -335,9 +342,19 @@ def test_a_release_killed_at_any_point_tags_only_pushed_data_and_never_a_tempora
         timeout=600,
     )
     assert rerun.returncode == 0, rerun.stderr
-    tag = rerun.stdout.strip()
-    assert tag in tags and sh(copy, "git", "tag", "--list", "dataset/*").split() == [tag]
+    assert "completed the release of" in rerun.stderr  # the killed one: pushed, then tagged
+    assert rerun.stdout.strip() == "dataset/v20990101-000000-changed"
+    assert sh(copy, "git", "tag", "--list", "dataset/*").split() == sorted([*tags, rerun.stdout.strip()])
+    dataset_commits = sh(copy, "git", "log", "--format=%H", "--grep=^dataset ").split()
+    assert len(dataset_commits) == len(tags) + 1  # each version committed once
     lock = files_by_md5(copy)
     assert {f"files/md5/{md5[:2]}/{md5[2:]}" for md5 in lock} <= remote_objects(remote)
+    # Every version recorded can be pulled, from a fresh clone, the killed one included.
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(copy), str(clone))
+    sh(clone, "dvc", "remote", "modify", "--local", "team", "url", str(remote))
+    for tag in sh(copy, "git", "tag", "--list", "dataset/*").split():
+        sh(clone, "git", "checkout", "-q", tag)
+        sh(clone, "dvc", "pull", "--force")
     listed = [path for paths in lock.values() for path in paths]
     assert listed and not [p for p in listed if p.endswith(".tmp") or ".staging" in p]

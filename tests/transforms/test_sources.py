@@ -63,6 +63,7 @@ def hostile_folder(tmp_path: Path) -> Source:
     (site / "loop").symlink_to(site)  # a folder loop is not followed
     (site / "binary.html").write_bytes(bytes(range(256)) * 4)
     (site / "empty.html").write_bytes(b"")
+    (site / "nul.html").write_bytes(b"<p>a page</p>\x00<p>with one stray NUL byte</p>")
     return parse_source({"id": "s", "kind": "html_dir", "location": "site"}, tmp_path)
 
 
@@ -75,6 +76,7 @@ def test_nothing_outside_the_folder_is_listed_and_what_leads_out_is_named_to_be_
         "index.html",
         "leak.html",
         "linked",
+        "nul.html",
         "sub/page.htm",
     ]
     problems = {
@@ -87,6 +89,7 @@ def test_nothing_outside_the_folder_is_listed_and_what_leads_out_is_named_to_be_
         "index.html": None,
         "leak.html": "a symlink that leads outside the source folder",
         "linked": "a symlink that leads outside the source folder",
+        "nul.html": None,  # binary only when most of it is
         "sub/page.htm": None,
         "../outside/secret.html": "'../outside/secret.html' leaves the source folder",
         "/etc/passwd": "'/etc/passwd' leaves the source folder",
