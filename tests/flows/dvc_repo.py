@@ -33,7 +33,7 @@ def make_repo(root: Path) -> Path:
     root.mkdir(parents=True)
     for name in ["dvc.yaml", "params.yaml", ".dvcignore", ".gitignore"]:
         shutil.copy(REPO / name, root / name)
-    for folder in ["transforms", "flows", "schemas", ".dvc"]:
+    for folder in ["transforms", "flows", "schemas", "bin", ".dvc"]:
         shutil.copytree(
             REPO / folder,
             root / folder,
