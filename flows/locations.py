@@ -159,6 +159,17 @@ class Locations:
         return (self.root / configured).resolve()
 
 
+PROJECT_FILES = ("params.yaml", "sources.yaml")  # a folder with either is a project's root
+
+
 def project_locations() -> Locations:
-    """The project root: $GROUNDMILL_ROOT, else the current directory."""
-    return Locations(Path(os.environ.get("GROUNDMILL_ROOT") or Path.cwd()).resolve())
+    """The project root: $GROUNDMILL_ROOT, else the nearest folder from the current one upwards that
+    holds params.yaml or sources.yaml (as git finds its repository), else the current folder."""
+    named = os.environ.get("GROUNDMILL_ROOT")
+    if named:
+        return Locations(Path(named).resolve())
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if any((folder / name).is_file() for name in PROJECT_FILES):
+            return Locations(folder)
+    return Locations(here)

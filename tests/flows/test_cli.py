@@ -115,6 +115,19 @@ def groundmill_count(root: Path, table: str) -> int:
     )[0]["n"]
 
 
+def test_a_command_finds_the_project_root_from_a_folder_inside_it(ran):
+    root = ran[0]
+    done = subprocess.run(
+        ["groundmill", "query", "select count(*) as n from grounding", "--format", "csv"],
+        cwd=root / "data" / "sources" / "site",  # as git finds its repository; no GROUNDMILL_ROOT set
+        env=cli_env(root),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and int(done.stdout.splitlines()[1]) > 0, done.stderr
+
+
 def test_every_element_is_accounted_for_in_the_ledger(ran):
     root, _ = ran
     ledger = pl.read_parquet(root / "data/processed/ledger/*/*.parquet")

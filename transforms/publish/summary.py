@@ -10,7 +10,10 @@ import duckdb
 def open_catalog(catalog: Path, root: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the catalog that resolves the views' paths (relative to `root`)."""
     if not catalog.exists():
-        raise FileNotFoundError(f"{catalog} not found: run `groundmill run` (or `dvc repro`) first")
+        raise FileNotFoundError(
+            f"{catalog} not found: run `groundmill run` (or `dvc repro`) first, from inside the project "
+            "(or with GROUNDMILL_ROOT naming it)"
+        )
     con = duckdb.connect(str(catalog), read_only=True)
     con.execute(f"set file_search_path = '{root.as_posix()}'")
     return con
