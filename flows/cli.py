@@ -27,6 +27,8 @@ def _prepare_environment(where) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from schemas.config import KINDS
+
     parser = argparse.ArgumentParser(prog="groundmill", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the whole lifecycle (capture, annotate, curate, publish)")
@@ -48,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         help="one DuckDB SQL statement over the published tables' views (grounding, elements, ..., "
         'dataset_versions), e.g. "select tier, count(*) from grounding group by 1"',
     )
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="a table to read (default), CSV, or JSON rows",
+    )
     sub.add_parser("summary", help="print the summary of the published outputs")
     sources = sub.add_parser("sources", help="list, add (and announce as an event) or remove sources")
     ssub = sources.add_subparsers(dest="action", required=True)
@@ -56,11 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     add = ssub.add_parser(
         "add", help="validate a source, add it to sources.yaml, emit groundmill.source.added"
     )
-    add.add_argument("id")
+    add.add_argument("id", help="the new source's id: lower-case letters, digits, - and _")
     add.add_argument(
         "--kind",
         required=True,
-        choices=("html_dir", "url_list", "sitemap", "warc", "dataset", "screenshots", "desktop"),
+        choices=KINDS,
+        help="what the location is (docs/sources.md): a folder of pages, a URL list, a sitemap, a WARC "
+        "file, a dataset, desktop applications or a folder of screenshots",
     )
     add.add_argument(
         "--location",
@@ -88,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     remove = ssub.add_parser(
         "remove", help="take a source out of sources.yaml; its data leaves the next published version"
     )
-    remove.add_argument("id")
+    remove.add_argument("id", help="the id of the source in sources.yaml")
     sub.add_parser("watch", help="run the lifecycle for the sources that are new or changed since last time")
     add_export_and_gallery(sub)
     _add_audit(sub)

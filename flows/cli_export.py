@@ -12,7 +12,9 @@ from pathlib import Path
 def add_export_and_gallery(sub: argparse._SubParsersAction) -> None:
     """The `export` and `gallery` commands' arguments."""
     export = sub.add_parser(
-        "export", help="write a training export of the published rows to data/exports/<format>"
+        "export",
+        help="write a training export of the published rows to data/exports/<format> "
+        "(data/exports/<format>-<table> for --table instructions or howto)",
     )
     export.add_argument(
         "format",
