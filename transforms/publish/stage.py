@@ -8,6 +8,7 @@ import polars as pl
 from schemas.datasets import TIERS
 from schemas.registry import CROSS_SOURCE, PUBLISHED, TABLES
 from transforms.ledger import StageOutput
+from transforms.publish.messages import public_messages
 from transforms.publish.provenance import Stamp, with_provenance
 
 # What publish reads from curate: every published table but the ledger, which `published_ledger` builds,
@@ -19,7 +20,7 @@ def publish_stage(curated: dict[str, pl.DataFrame], captured: pl.DataFrame, stam
     """A source's curated tables (FROM_CURATE) in, with when each capture was first made (`captured`:
     capture_id, captured_at) and what to stamp on its rows; the tables it publishes (the data tables
     with licence, provenance and language) and publish's books out: every row in is published."""
-    tables = with_provenance({t: curated[t] for t in FROM_CURATE}, captured, stamp)
+    tables = public_messages(with_provenance({t: curated[t] for t in FROM_CURATE}, captured, stamp))
     books = [{"table": t, "rows_in": f.height, "rows_out": f.height} for t, f in tables.items()]
     return StageOutput(tables, books)
 
