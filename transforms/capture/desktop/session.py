@@ -41,6 +41,7 @@ from transforms.capture.desktop.settings import (
 )
 
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
+RUN_MARK = "GROUNDMILL_RUN"  # the mark of the groundmill command that started the session (flows/watchdog.py)
 
 
 class SessionError(RuntimeError):
@@ -119,6 +120,7 @@ class Session:
             "PATH": f"{stubs}:{SESSION_ENV['PATH']}",
             "BROWSER": str(stubs / "x-www-browser"),
             MARKER: self.token,
+            RUN_MARK: os.environ.get(RUN_MARK, ""),  # the run's watchdog ends the session with the run
             "HOME": str(home),
             "USER": name,
             "LOGNAME": name,
