@@ -307,9 +307,9 @@ class _NoTraceback(logging.Filter):
 
 def _one_line_failures() -> None:
     """A failed source is one log line and one `groundmill:` line, not a traceback (unless --debug)."""
-    import prefect  # noqa: F401 - sets up Prefect's log handlers, which the filter joins
+    import prefect.main  # noqa: F401 - sets up Prefect's log handlers, which the filter joins
 
-    for name in ("prefect", ""):
+    for name in ("", "prefect", "prefect._internal", "uvicorn", "fastapi"):
         for handler in logging.getLogger(name).handlers:
             if isinstance(handler, logging.StreamHandler):  # the terminal, not the API
                 handler.addFilter(_NoTraceback())
