@@ -107,6 +107,10 @@ class CaptureParams(Frozen):
     # (libfaketime; timers run on): the same page, the same pixels. None: the real clock.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
     shard_pages: Count = 50  # pages per capture task
+    # Browsers alive at once in one process, whatever the number of shards; None: from the machine's cores
+    # and memory (transforms/capture/pool.py). Shards past it wait for a browser to close.
+    browsers: Annotated[int, Field(ge=1, le=64)] | None = None
+    recycle_pages: Annotated[int, Field(ge=1, le=100_000)] = 500  # pages per browser, then a fresh one
     retries: AnyCount = 2
     desktop: DesktopParams = DesktopParams()
     ocr: OcrParams = OcrParams()

@@ -1,4 +1,6 @@
-"""One headless Chromium, one context per device, a few long-lived tabs: capture a list of pages."""
+"""One headless Chromium, one context per device, a few long-lived tabs: capture a list of pages. The
+browser takes one of the process's browser slots (transforms/capture/pool.py) for as long as it lives,
+and is started afresh every `recycle_pages` pages."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, Route, async_playwright
 
 from schemas.config import CaptureParams, Device
+from transforms.capture.pool import browser_slot, default_browsers
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 
@@ -216,12 +219,15 @@ async def _capture_all(
         with temp_dir_for_children(scratch):
             driver = await async_playwright().start()
         try:
-            session = _Session(driver, policy, params)
-            try:
-                for device in params.devices:
-                    await _capture_device(session, device, targets, params, politeness, results, on_page)
-            finally:
-                await session.close()
+            # A long-lived browser grows (caches, leaked renderers): a fresh one every recycle_pages pages.
+            for start in range(0, len(targets), params.recycle_pages):
+                batch = targets[start : start + params.recycle_pages]
+                session = _Session(driver, policy, params)
+                try:
+                    for device in params.devices:
+                        await _capture_device(session, device, batch, params, politeness, results, on_page)
+                finally:
+                    await session.close()
         finally:
             await driver.stop()
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
@@ -235,7 +241,8 @@ def capture_pages(
     on_page: Callable[[PageResult], None] | None = None,
 ) -> list[PageResult]:
     """Capture every target on every device; requests go through `policy` (continue or abort).
-    `on_page` hears of each page as it is done (for progress)."""
+    `on_page` hears of each page as it is done (for progress). Waits for a browser slot first."""
     if not targets:
         return []
-    return asyncio.run(_capture_all(targets, params, policy, politeness, on_page))
+    with browser_slot(params.browsers or default_browsers()):
+        return asyncio.run(_capture_all(targets, params, policy, politeness, on_page))

@@ -197,9 +197,9 @@
     }
   };
 
-  const visit = (el, frame) => {
+  const visit = (el, frame, loose = false) => {
     const tag = el.tagName.toUpperCase();
-    if (SKIP.has(tag)) return;
+    if (SKIP.has(tag) && !loose) return;
     if (el.parentElement && el.parentElement.closest("svg")) return;
     const interactive = isInteractive(el);
     if (!interactive && !hasOwnText(el) && !MEDIA.has(tag) && !el.hasAttribute("aria-label")) return;
@@ -263,7 +263,11 @@
       }
     }
   };
-  walk(document, { dx: 0, dy: 0, clip: { x1: 0, y1: 0, x2: W, y2: H }, path: "", scope: "document" });
+  const top = { dx: 0, dy: 0, clip: { x1: 0, y1: 0, x2: W, y2: H }, path: "", scope: "document" };
+  walk(document, top);
+  // Text written straight into <body> is no element's: when it is all the page shows, the body stands
+  // for it (its box is its text's), so the page is not taken for empty.
+  if (!elements.length && document.body && hasOwnText(document.body)) visit(document.body, top, true);
   return { elements, excluded, counts, title: document.title, width: W, height: H,
     scroll_height: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
     scroll_y: window.scrollY };

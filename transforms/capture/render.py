@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ FREEZE_CSS = (
     "caret-color:transparent!important;scroll-behavior:auto!important}"
 )
 EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
+# The extraction's result crosses to Python as one JSON string: Playwright's own serialisation of a large
+# object (each element a nested object, tagged value by value) cost four times the script itself
+# (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page, on a busy machine).
+EXTRACT_AS_JSON = "(m) => JSON.stringify(({})(m), (k, v) => (v === undefined ? null : v))"
 # Resolves after the next two frames have been produced: the scroll has been painted.
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
@@ -42,6 +47,7 @@ class Slice:
     elements: list[dict]
     excluded: list[dict]
     counts: dict[str, int]
+    title: str = ""  # the document's title when the slice was taken
     css_scale: float = 1.0  # screenshot pixels per CSS pixel
     css_height: float = 0.0  # the viewport's height in CSS pixels
     page_height: float = 0.0  # the document's scroll height in CSS pixels
@@ -137,7 +143,7 @@ async def _answer(dialog) -> None:
 async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
     page = tab.page
     t1 = time.perf_counter()
-    extracted = await page.evaluate(EXTRACT_JS, limits.max_elements)
+    extracted = json.loads(await page.evaluate(EXTRACT_AS_JSON.format(EXTRACT_JS), limits.max_elements))
     result.extract_ms += (time.perf_counter() - t1) * 1000
     t2 = time.perf_counter()
     # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
@@ -158,6 +164,7 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
         extracted["elements"],
         extracted["excluded"],
         extracted["counts"],
+        title=extracted["title"],
         css_scale=width / extracted["width"],
         css_height=extracted["height"],
         page_height=extracted["scroll_height"],
@@ -226,8 +233,8 @@ async def render(
         await page.add_style_tag(content=FREEZE_CSS)
         result.load_ms = (time.perf_counter() - t0) * 1000
         navigations = tab.main_navigations
-        result.title = await page.title()
         await _slices(tab, result, limits, deadline)
+        result.title = result.slices[0].title  # read by the extraction script: one round trip less
         if tab.main_navigations != navigations:
             return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):

@@ -12,7 +12,7 @@ import pytest
 
 from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
 from schemas.config import CaptureParams, Source
-from tests.conftest import BAD, SITE
+from tests.conftest import BAD, FIXTURES, SITE
 from transforms.capture.browser import capture_pages
 from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
@@ -252,3 +252,11 @@ def test_style_form_context_and_a_centre_that_lands_on_a_nested_link(tmp_path):
     # The paragraph's centre is on its link: a click there follows the link, so it is no target.
     para = element(tables, "para")
     assert para["center_hit"] is False and para["visible_ratio"] > 0
+
+
+def test_text_straight_in_the_body_is_captured_not_empty():
+    tables = capture(FIXTURES / "loose", ["loose.html"])
+    assert tables["captures"]["status"].to_list() == ["ok"]
+    body = tables["elements"].row(0, named=True)
+    assert (body["tag"], body["text"]) == ("body", "Only words, straight in the body")
+    assert body["y2"] <= 30 and 100 < body["x2"] < 640  # the box of its text, not the whole body
