@@ -12,10 +12,10 @@ from transforms.capture.desktop.acting import act as _act
 from transforms.capture.desktop.acting import back_to, read
 from transforms.capture.desktop.acting import popups as _popups
 from transforms.capture.desktop.acting import windows as _windows
-from transforms.capture.desktop.explore import CLOSERS, Explorer, State, Stop
+from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
 from transforms.capture.desktop.follow import Route, follow, reopen, restart
 from transforms.capture.desktop.items import centre as _centre
-from transforms.capture.desktop.items import context_targets, dropdowns, label, shown_paths
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, shown_paths
 
 # The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
 # template picker or a first-run page.
@@ -197,8 +197,17 @@ def _plan(ex: Explorer) -> None:
     count, ex.popups = _windows(ex), _popups(ex)
     nodes = read(ex)
     base = shown_paths(nodes)
-    # Every popup is opened and captured first (cheap states), then the items of each are followed.
+    # Every popup is opened and captured first (cheap states); then the items of each whose label says
+    # it opens a dialog, then all the others (submenus, modes, items without "…"): the states kept
+    # within max_states are the likeliest dialogs first.
     popups = _menus(ex, nodes, count, base)
     popups += _openers(ex, nodes, count, base)
-    for route, items in popups:
-        _guarded(ex, route.steps, lambda r=route, o=items: follow(ex, r, o, count, base))
+    for which in (_says_dialog, lambda n: not _says_dialog(n)):
+        for route, items in popups:
+            _guarded(
+                ex, route.steps, lambda r=route, o=items, w=which: follow(ex, r, o, count, base, which=w)
+            )
+
+
+def _says_dialog(node: dict) -> bool:
+    return label(node).endswith(DIALOG_SUFFIXES) and kind(node) == "item"

@@ -79,18 +79,24 @@ def restart(ex: Explorer, path: list[str], stop: Stop) -> None:
     if stop.status not in ("left_open", "crash") or ex.launch is None:
         raise stop
     ex.states.append(State(path=path, status=stop.status, message=stop.message, started_at=time.time()))
+    if not ex.ok_ok():
+        return  # out of states or time: no restart (it may take the start timeout)
     ex.app = ex.launch(ex.app)
     ex.wait_ready()
     ex.screen.park_pointer()
     ex.screen.stable(ex.limits.settle_s)
 
 
-def follow(ex: Explorer, route: Route, items: list[dict], count: int, base: set[str], depth: int = 0) -> None:
-    """Follow each item of the popup the route opens (at most `max_items`); a dialog left open or a
-    crash after an item restarts the application for the next one."""
+def follow(
+    ex: Explorer, route: Route, items: list[dict], count: int, base: set[str], depth: int = 0, which=None
+) -> None:
+    """Follow each item of the popup the route opens (at most `max_items`; those `which` accepts); a
+    dialog left open or a crash after an item restarts the application for the next one."""
     for node in items[: ex.limits.max_items]:
         if not ex.ok_ok():
             return
+        if which is not None and not which(node):
+            continue
         try:
             _follow_one(ex, route, node, count, base, depth)
         except Stop as stop:

@@ -6,13 +6,16 @@ window names something else (unverified: published nowhere)."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import polars as pl
 import pytest
 
+from schemas.config import CaptureParams, OcrParams, parse_source
 from tests.conftest import FIXTURES
-from tests.transforms.capture.desktop.test_session import QUICK, READY, run
+from tests.transforms.capture.desktop.test_session import QUICK, READY
 from transforms.capture.desktop.reader import SYSTEM_PYTHON
+from transforms.capture.stage import desktop_stage
 
 APP = FIXTURES / "desktop" / "fixture_app.py"
 GTK = (
@@ -27,8 +30,22 @@ pytestmark = pytest.mark.skipif(not GTK, reason="the session's programs or the G
 
 @pytest.fixture(scope="module")
 def fixture_run():
-    params = QUICK.model_copy(update={"item_wait_s": 0.5, "settle_s": 1.5, "max_tabs": 0})
-    return run([{"name": "fx", "command": [SYSTEM_PYTHON, str(APP)]}], 40, params)
+    # (test_session.py checks that sessions leave no process; this run is about what is explored)
+    params = QUICK.model_copy(
+        update={"item_wait_s": 0.5, "settle_s": 1.5, "max_tabs": 0, "app_budget_s": 240}
+    )
+    app = {"name": "fx", "command": [SYSTEM_PYTHON, str(APP)]}
+    source = parse_source(
+        {
+            "id": "desk",
+            "kind": "desktop",
+            "location": str(FIXTURES / "desktop"),
+            "max_states": 40,
+            "apps": [app],
+        },
+        Path("."),
+    )
+    return desktop_stage(source, CaptureParams(desktop=params, ocr=OcrParams(check_screenshots=0)))
 
 
 def _names(out, page_path: str) -> set[str]:
