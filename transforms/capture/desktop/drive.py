@@ -165,14 +165,21 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
     """The tool-bar drop-downs and combo-box lists of the main window, then the context menus of its
     main widgets (a right-click at their centre), opened and captured: (route, items to follow). A
     combo box's rows are not followed (choosing one changes a setting)."""
-    found = []
+    found, seen = [], []
+
+    def unique(step: str) -> str:
+        """Two drop-downs of one name (geany has two "Menu" buttons): the second is "name (2)"."""
+        seen.append(step)
+        return step if seen.count(step) == 1 else f"{step} ({seen.count(step)})"
+
     for node in dropdowns(nodes)[: ex.limits.max_dropdowns]:
         if not ex.ok_ok():
             return found
         combo = node["role"] == "combo box"
         name = label(node) or " ".join(node["description"].split()) or node["role"]
         route = Route(
-            [f"{'combo' if combo else 'dropdown'}:{name}"], lambda n=node: ex.screen.click(*_centre(n))
+            [unique(f"{'combo' if combo else 'dropdown'}:{name}")],
+            lambda n=node: ex.screen.click(*_centre(n)),
         )
         opened = _open_state(ex, route, count, base, need_items=not combo)
         if not opened and not combo and _popups(ex) <= ex.popups and "has-popup" not in node["states"]:
@@ -182,7 +189,7 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
         if not ex.ok_ok():
             return found
         route = Route(
-            [f"context:{label(node) or node['role']}"], lambda n=node: ex.screen.click(*_centre(n), 3)
+            [unique(f"context:{label(node) or node['role']}")], lambda n=node: ex.screen.click(*_centre(n), 3)
         )
         found.append((route, _open_state(ex, route, count, base)))
     return found
@@ -197,16 +204,17 @@ def _plan(ex: Explorer) -> None:
     count, ex.popups = _windows(ex), _popups(ex)
     nodes = read(ex)
     base = shown_paths(nodes)
-    # Every popup is opened and captured first (cheap states); then the items of each whose label says
-    # it opens a dialog, then all the others (submenus, modes, items without "…"): the states kept
-    # within max_states are the likeliest dialogs first.
+    # The menus are opened and captured first, then the items whose label says they open a dialog
+    # (the likeliest dialogs, kept within max_states), then the drop-downs and context menus, then all
+    # the other items (submenus, modes, items without "…").
     popups = _menus(ex, nodes, count, base)
+    for route, items in popups:
+        _guarded(ex, route.steps, lambda r=route, o=items: follow(ex, r, o, count, base, which=_says_dialog))
+    menus_only = len(popups)
     popups += _openers(ex, nodes, count, base)
-    for which in (_says_dialog, lambda n: not _says_dialog(n)):
-        for route, items in popups:
-            _guarded(
-                ex, route.steps, lambda r=route, o=items, w=which: follow(ex, r, o, count, base, which=w)
-            )
+    for k, (route, items) in enumerate(popups):
+        rest = (lambda n: not _says_dialog(n)) if k < menus_only else None
+        _guarded(ex, route.steps, lambda r=route, o=items, w=rest: follow(ex, r, o, count, base, which=w))
 
 
 def _says_dialog(node: dict) -> bool:
