@@ -155,7 +155,7 @@ def dialog(ex: Explorer, path: list[str], name: str, before: list[str], count: i
         )
     else:
         tabs(ex, path, answer)
-        pages(ex, path, before)
+        pages(ex, path, before, answer["nodes"])
     ex.screen.park_pointer()
     back_to(ex, count, answer)
 
@@ -205,11 +205,10 @@ def _dialog_window(ex: Explorer, nodes: list[dict], before: list[str]) -> int | 
     return (new or tops or [None])[-1]
 
 
-def pages(ex: Explorer, path: list[str], before: list[str]) -> None:
-    """The pages of a settings dialog chosen from a list or tree: each row not selected, at most
-    `max_pages`, clicked at its box in a fresh walk; a page whose row does not read selected after
-    its click is `unverified`."""
-    nodes = read(ex)
+def pages(ex: Explorer, path: list[str], before: list[str], nodes: list[dict]) -> None:
+    """The pages of a settings dialog chosen from a list or tree (found in `nodes`, the dialog's walk):
+    each row not selected, at most `max_pages`, clicked at its box in a fresh walk; a page whose row
+    does not read selected after its click is `unverified`."""
     window = _dialog_window(ex, nodes, before)
     if window is None or nodes[window]["role"] == "file chooser":
         return  # a file chooser's places are folders, not pages
