@@ -154,7 +154,7 @@ def dialog(ex: Explorer, path: list[str], name: str, before: list[str], count: i
             ex, path, f"nothing that appeared names the item (windows: {', '.join(after)[:200]})", state
         )
     else:
-        tabs(ex, path, answer)
+        tabs(ex, path, answer, before)
         pages(ex, path, before, answer["nodes"])
     ex.screen.park_pointer()
     back_to(ex, count, answer)
@@ -185,12 +185,18 @@ def mode(ex, route, fresh, path, was_checked, items, count, base) -> None:
     back_to(ex, count, None)
 
 
-def tabs(ex: Explorer, path: list[str], answer: dict) -> None:
+def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None:
+    """The dialog's own tabs (not the main window's document tabs), at most `max_tabs`."""
     nodes = answer["nodes"]
+    window = _dialog_window(ex, nodes, before)
+    prefix = nodes[window]["path"] + "/" if window is not None else ""
     found = [
         n
         for n in nodes
-        if n["role"] == "page tab" and "showing" in n["states"] and "selected" not in n["states"]
+        if n["role"] == "page tab"
+        and "showing" in n["states"]
+        and "selected" not in n["states"]
+        and n["path"].startswith(prefix)
     ]
     for tab in found[: ex.limits.max_tabs]:
         if not ex.ok_ok():
