@@ -82,6 +82,12 @@ class DesktopParams(Frozen):
     phash_radius: Bits | None = None
     max_tabs: AnyCount = 4  # tabs of one tabbed dialog captured besides the active one
     max_startup: AnyCount = 4  # start-up windows (template picker, tips, welcome) dismissed one after another
+    # For a window after a popup item without "…" is clicked (one with "…" waits dialog_timeout_s): each
+    # item is clicked to see whether it opens a dialog, so this is paid by every item that opens none.
+    item_wait_s: Annotated[float, Field(ge=0, le=30)] = 2.0
+    max_items: Annotated[int, Field(ge=0, le=200)] = 40  # items followed in one menu, submenu or popup
+    max_pages: Annotated[int, Field(ge=0, le=100)] = 6  # pages of a settings dialog's page list captured
+    max_dropdowns: Annotated[int, Field(ge=0, le=100)] = 8  # tool-bar drop-downs and combo boxes opened
 
 
 class OcrParams(Frozen):

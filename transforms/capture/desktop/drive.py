@@ -1,25 +1,26 @@
 """The exploration plan, in order: start, the start-up windows over the main window dismissed one after
-another (template pickers, tips, welcome and recovery dialogs), each top-level menu, each "…" item's
-dialog (and its tabs). Everything is found in the tree by role and name, and acted on at its box's
-centre."""
+another (template pickers, tips, welcome and recovery dialogs), each top-level menu and every item of
+it (follow.py: submenus, dialogs and their tabs and pages, modes), the tool-bar drop-downs and combo-box
+lists, and the context menus of the main widgets. Everything is found in the tree by role and name, and
+acted on at its box's centre."""
 
 from __future__ import annotations
 
-import re
 import time
 
+from transforms.capture.desktop.acting import act as _act
+from transforms.capture.desktop.acting import back_to, read
+from transforms.capture.desktop.acting import popups as _popups
+from transforms.capture.desktop.acting import windows as _windows
 from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
+from transforms.capture.desktop.follow import Route, follow, reopen, restart
+from transforms.capture.desktop.items import centre as _centre
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, shown_paths
 
-STOP_WORDS = {"the", "and", "for", "with", "from", "into"}
 # The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
 # template picker or a first-run page.
 STARTUP_CLOSERS = (*CLOSERS, "Skip", "_Skip", "Not Now", "Not now", "Later", "Continue", "Start", "Done")
 STARTUP_ROLES = ("dialog", "alert", "file chooser")
-
-
-def _centre(node: dict) -> tuple[float, float]:
-    x, y, w, h = node["box"]
-    return x + w / 2, y + h / 2
 
 
 def _showing(node: dict) -> bool:
@@ -46,137 +47,6 @@ def menus(nodes: list[dict]) -> list[tuple[str, dict]]:
         and n["box"][2] > 0
     ]
     return sorted(found, key=lambda m: (m[1]["box"][1], m[1]["box"][0]))
-
-
-def dialog_items(nodes: list[dict], menu: dict) -> list[tuple[str, dict]]:
-    """The items of an open menu whose label ends in "…" (they open a dialog), top to bottom."""
-    i = next((k for k, n in enumerate(nodes) if n["path"] == menu["path"]), None)
-    if i is None:
-        return []
-    items = [
-        nodes[j]
-        for j in _under(nodes, i)
-        if nodes[j]["role"].endswith("menu item")
-        and nodes[j]["name"].strip().endswith(DIALOG_SUFFIXES)
-        and ("enabled" in nodes[j]["states"] or "sensitive" in nodes[j]["states"])
-        and "showing" in nodes[j]["states"]
-        and nodes[j]["box"][2] > 0
-    ]
-    return [(n["name"].strip(), n) for n in sorted(items, key=lambda n: n["box"][1])]
-
-
-def _windows(ex: Explorer) -> int:
-    return sum(1 for w in ex.screen.windows() if not w.popup)
-
-
-def _popups(ex: Explorer) -> int:
-    return sum(1 for w in ex.screen.windows() if w.popup and w.box[2] > 0 and w.box[3] > 0)
-
-
-def _act(ex: Explorer, do, timeout: float = 3.0) -> bool:
-    """Act, then wait for the screen to change (the event's post-condition). When it does not, the
-    application is checked: gone (crash) or not answering its tree within the watchdog (hang)."""
-    before = ex.screen.grab()
-    do()
-    if ex.screen.changed(before, timeout):
-        return True
-    ex.check()
-    return False
-
-
-def _back_to(ex: Explorer, windows: int, tree: dict | None) -> None:
-    """Close what is open until only `windows` application windows are left: Escape, then a Cancel or
-    Close button of the tree, else the dialog is left open."""
-    for attempt in range(3):
-        if _windows(ex) <= windows and _popups(ex) <= ex.popups:
-            return
-        if attempt == 1 and tree is not None:
-            closer = next(
-                (
-                    n
-                    for n in tree["nodes"]
-                    if n["role"] == "push button" and n["name"] in CLOSERS and _showing(n)
-                ),
-                None,
-            )
-            if closer is not None:
-                _act(ex, lambda c=closer: ex.screen.click(*_centre(c)))
-                continue
-        _act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
-        deadline = time.monotonic() + 2.0
-        while _windows(ex) > windows and time.monotonic() < deadline:
-            time.sleep(0.1)
-    if _windows(ex) > windows:
-        raise Stop("left_open", "a dialog stayed open after Escape and Cancel")
-
-
-def _tabs(ex: Explorer, path: list[str], answer: dict) -> None:
-    nodes = answer["nodes"]
-    tabs = [n for n in nodes if n["role"] == "page tab" and _showing(n) and "selected" not in n["states"]]
-    for tab in tabs[: ex.limits.max_tabs]:
-        if not ex.ok_ok():
-            return
-        if _act(ex, lambda t=tab: ex.screen.click(*_centre(t))):
-            ex.observe([*path, f"tab:{tab['name'].strip()}"])
-
-
-def _fresh(nodes: list[dict], menu: dict, name: str) -> dict | None:
-    """The item of this name in the menu as the tree shows it now (a menu reopened may scroll or
-    gain a row: the boxes read when it was first opened may point at another item)."""
-    return next((n for _, n in dialog_items(nodes, menu) if n["name"].strip() == name), None)
-
-
-def _words(text: str) -> set[str]:
-    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template')."""
-    return {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
-
-
-def confirms(item: str, before: list[str], after: list[str], focused: str) -> bool:
-    """Whether what appeared after clicking `item` corresponds to it: the title of a window that was
-    not there before, or the focused element's name, shares a word with the item's label."""
-    new = [t for t in after if t not in before]
-    return bool(_words(item) & (set().union(*map(_words, new)) | _words(focused)))
-
-
-def _titles(ex: Explorer, nodes: list[dict]) -> list[str]:
-    return [nodes[i]["name"] for i in ex.top_windows(nodes)]
-
-
-def _focused(nodes: list[dict]) -> str:
-    return next((n["name"] for n in nodes if "focused" in n["states"] and n["name"].strip()), "")
-
-
-def _dialog(ex: Explorer, menu: tuple[str, dict], item: tuple[str, dict], windows: int) -> None:
-    path = [f"menu:{menu[0]}", f"item:{item[0]}"]
-    if not _act(ex, lambda: ex.screen.click(*_centre(menu[1]))):
-        return
-    ex.screen.stable(ex.limits.settle_s)
-    opened = ex.walk()["nodes"]
-    fresh = _fresh(opened, menu[1], item[0])
-    if fresh is None:
-        ex.states.append(
-            State(
-                path, "unverified", "the item was not in its menu when the menu was opened again", time.time()
-            )
-        )
-        _back_to(ex, windows, None)
-        return
-    before = _titles(ex, opened)
-    _act(ex, lambda: ex.screen.click(*_centre(fresh)))
-    deadline = time.monotonic() + ex.limits.dialog_timeout_s
-    while _windows(ex) <= windows and time.monotonic() < deadline:
-        time.sleep(0.1)
-    state, answer = ex.observe(path)
-    after = _titles(ex, answer["nodes"])
-    if not confirms(item[0], before, after, _focused(answer["nodes"])):
-        if state in ex.states:  # recorded: it publishes nothing, and says why
-            state.status = "unverified"
-            state.message = f"nothing that appeared names the item (windows: {', '.join(after)[:200]})"
-            state.png, state.elements, state.excluded, state.counts = None, [], [], {}
-    elif _windows(ex) > windows:
-        _tabs(ex, path, answer)
-    ex.screen.park_pointer()
-    _back_to(ex, windows, answer)
 
 
 def explore(ex: Explorer) -> None:
@@ -259,35 +129,93 @@ def _startup(ex: Explorer, answer: dict) -> dict:
     return answer
 
 
+def _guarded(ex: Explorer, path: list[str], do) -> None:
+    try:
+        do()
+    except Stop as stop:
+        restart(ex, path, stop)
+
+
+def _menus(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> list[tuple[Route, list[dict]]]:
+    """Each top-level menu of the menu bar, left to right, opened and captured: (route, its items)."""
+    found = []
+    for name, node in menus(nodes):
+        if not ex.ok_ok():
+            break
+        route = Route([f"menu:{name}"], lambda n=node: ex.screen.click(*_centre(n)))
+        found.append((route, _open_state(ex, route, count, base)))
+    return found
+
+
+def _open_state(ex: Explorer, route: Route, count: int, base: set[str], need_items: bool = True):
+    """Open a popup, capture it as a state when it opened (with items, unless `need_items` is false),
+    close it; its items."""
+    popups = _popups(ex)
+    opened = reopen(ex, route, base)
+    shown = opened is not None and (bool(opened[0]) or (not need_items and _popups(ex) > popups))
+    if shown:
+        ex.screen.park_pointer()
+        ex.observe(route.steps)
+    ex.screen.park_pointer()
+    back_to(ex, count, None)
+    return opened[0] if shown else []
+
+
+def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> list[tuple[Route, list[dict]]]:
+    """The tool-bar drop-downs and combo-box lists of the main window, then the context menus of its
+    main widgets (a right-click at their centre), opened and captured: (route, items to follow). A
+    combo box's rows are not followed (choosing one changes a setting)."""
+    found, seen = [], []
+
+    def unique(step: str) -> str:
+        """Two drop-downs of one name (geany has two "Menu" buttons): the second is "name (2)"."""
+        seen.append(step)
+        return step if seen.count(step) == 1 else f"{step} ({seen.count(step)})"
+
+    for node in dropdowns(nodes)[: ex.limits.max_dropdowns]:
+        if not ex.ok_ok():
+            return found
+        combo = node["role"] == "combo box"
+        name = label(node) or " ".join(node["description"].split()) or node["role"]
+        route = Route(
+            [unique(f"{'combo' if combo else 'dropdown'}:{name}")],
+            lambda n=node: ex.screen.click(*_centre(n)),
+        )
+        opened = _open_state(ex, route, count, base, need_items=not combo)
+        if not opened and not combo and _popups(ex) <= ex.popups and "has-popup" not in node["states"]:
+            _act(ex, lambda n=node: ex.screen.click(*_centre(n)), timeout=1.0)  # a plain toggle: undone
+        found.append((route, [] if combo else opened))
+    for node in context_targets(nodes):
+        if not ex.ok_ok():
+            return found
+        route = Route(
+            [unique(f"context:{label(node) or node['role']}")], lambda n=node: ex.screen.click(*_centre(n), 3)
+        )
+        found.append((route, _open_state(ex, route, count, base)))
+    return found
+
+
 def _plan(ex: Explorer) -> None:
     ex.wait_ready()
     ex.screen.park_pointer()
     _, answer = ex.observe(["start"])
     ex.popups = _popups(ex)
-    answer = _startup(ex, answer)
-    windows, ex.popups = _windows(ex), _popups(ex)
-    openers = []
-    for name, node in menus(answer["nodes"]):
-        if not ex.ok_ok():
-            return
-        if _act(ex, lambda n=node: ex.screen.click(*_centre(n))):
-            _, opened = ex.observe([f"menu:{name}"])
-            openers += [((name, node), item) for item in dialog_items(opened["nodes"], node)]
-        _back_to(ex, windows, None)
-    for menu, item in openers:
-        if not ex.ok_ok():
-            return
-        try:
-            _dialog(ex, menu, item, windows)
-        except Stop as stop:
-            if stop.status != "left_open" or ex.launch is None:
-                raise
-            # The dialog is recorded as left open; the application starts afresh for the next item.
-            path = [f"menu:{menu[0]}", f"item:{item[0]}"]
-            ex.states.append(
-                State(path=path, status="left_open", message=stop.message, started_at=time.time())
-            )
-            ex.app = ex.launch(ex.app)
-            ex.wait_ready()
-            ex.screen.park_pointer()
-            ex.screen.stable(ex.limits.settle_s)
+    _startup(ex, answer)
+    count, ex.popups = _windows(ex), _popups(ex)
+    nodes = read(ex)
+    base = shown_paths(nodes)
+    # The menus are opened and captured first, then the items whose label says they open a dialog
+    # (the likeliest dialogs, kept within max_states), then the drop-downs and context menus, then all
+    # the other items (submenus, modes, items without "…").
+    popups = _menus(ex, nodes, count, base)
+    for route, items in popups:
+        _guarded(ex, route.steps, lambda r=route, o=items: follow(ex, r, o, count, base, which=_says_dialog))
+    menus_only = len(popups)
+    popups += _openers(ex, nodes, count, base)
+    for k, (route, items) in enumerate(popups):
+        rest = (lambda n: not _says_dialog(n)) if k < menus_only else None
+        _guarded(ex, route.steps, lambda r=route, o=items, w=rest: follow(ex, r, o, count, base, which=w))
+
+
+def _says_dialog(node: dict) -> bool:
+    return label(node).endswith(DIALOG_SUFFIXES) and kind(node) == "item"

@@ -89,6 +89,10 @@ class Limits:
     phash_radius: int | None
     max_tabs: int
     max_startup: int
+    item_wait_s: float
+    max_items: int
+    max_pages: int
+    max_dropdowns: int
 
 
 class Explorer:

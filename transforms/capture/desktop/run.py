@@ -51,6 +51,10 @@ def limits_for(source: Source, app: DesktopApp, params: DesktopParams) -> Limits
         phash_radius=params.phash_radius,
         max_tabs=params.max_tabs,
         max_startup=params.max_startup,
+        item_wait_s=params.item_wait_s,
+        max_items=params.max_items,
+        max_pages=params.max_pages,
+        max_dropdowns=params.max_dropdowns,
     )
 
 

@@ -182,15 +182,15 @@ class Screen:
 
     # --- input -------------------------------------------------------------------------------------
 
-    def click(self, x: float, y: float) -> None:
-        """A left click at (x, y), kept on the screen (X coordinates are 16-bit)."""
+    def click(self, x: float, y: float, button: int = 1) -> None:
+        """A click at (x, y) (button 1: left, 3: right), kept on the screen (X coordinates are 16-bit)."""
         xi = min(max(int(round(x)), 0), self.width - 1)
         yi = min(max(int(round(y)), 0), self.height - 1)
         xtest.fake_input(self.d, X.MotionNotify, x=xi, y=yi)
         self.d.sync()
         time.sleep(0.03)
-        xtest.fake_input(self.d, X.ButtonPress, 1)
-        xtest.fake_input(self.d, X.ButtonRelease, 1)
+        xtest.fake_input(self.d, X.ButtonPress, button)
+        xtest.fake_input(self.d, X.ButtonRelease, button)
         self.d.sync()
 
     def key(self, name: str, *modifiers: str) -> None:

@@ -3,8 +3,9 @@ reasons, each toolkit correction, and the exploration plan read from a tree."""
 
 from __future__ import annotations
 
-from transforms.capture.desktop.drive import confirms, dialog_items, menus
+from transforms.capture.desktop.drive import menus
 from transforms.capture.desktop.elements import covered_area, extract
+from transforms.capture.desktop.items import confirms, popup_items
 from transforms.capture.desktop.tree import Tree, correct
 from transforms.capture.desktop.xdisplay import Window, stack_order
 
@@ -226,13 +227,14 @@ def test_gtk2_items_of_an_open_popup_are_showing():
     assert "showing" in nodes[3]["states"] and "showing" not in nodes[4]["states"]  # Undo's menu is shut
 
 
-def test_plan_reads_menus_left_to_right_and_dialog_items():
+def test_plan_reads_menus_left_to_right_and_the_items_a_popup_opened():
     nodes = window_tree()
     nodes.insert(4, node("app/frame[0]/menu_bar[0]/menu[1]", 2, "menu", "Edit", (140, 100, 40, 20)))
     for n in nodes:  # parents after the insertion
         n["parent"] = next((j for j, m in enumerate(nodes) if n["path"].rsplit("/", 1)[0] == m["path"]), -1)
     assert [name for name, _ in menus(nodes)] == ["File", "Edit"]
-    assert [name for name, _ in dialog_items(nodes, nodes[3])] == ["Open…"]
+    shut = {n["path"] for n in nodes if "showing" in n["states"] and n["role"] != "menu item"}
+    assert [n["name"] for n in popup_items(nodes, shut, (100, 120, 300, 145))] == ["Open…"]
 
 
 def test_an_action_is_confirmed_by_a_new_window_or_the_focus_that_names_the_item():

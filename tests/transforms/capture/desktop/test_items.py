@@ -1,0 +1,71 @@
+"""What exploration acts on, read from walked nodes: a popup's items (whatever its first child), the
+kinds of items, drop-downs, context-menu targets and a settings dialog's page list."""
+
+from __future__ import annotations
+
+from tests.transforms.capture.desktop.test_tree import SHOWING, node
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, page_rows, popup_items
+
+
+def test_a_popups_items_are_those_that_appeared_inside_it_quit_left_out():
+    nodes = [
+        node("app", -1, "application"),
+        node("app/frame[0]", 0, "frame", "Main", (0, 0, 600, 400)),
+        node("app/frame[0]/menu_bar[0]/menu[0]", 1, "menu", "File", (0, 0, 40, 20)),
+        node("app/window[1]", 0, "window", "", (0, 20, 200, 120)),
+        node("app/window[1]/menu[0]/tear_off_menu_item[0]", 3, "tear off menu item", "", (0, 20, 200, 4), []),
+        node("app/window[1]/menu[0]/menu_item[1]", 3, "menu item", "Preferences", (0, 24, 200, 25)),
+        node("app/window[1]/menu[0]/menu[2]", 3, "menu", "Recent", (0, 49, 200, 25)),
+        node(
+            "app/window[1]/menu[0]/radio_menu_item[3]", 3, "radio menu item", "Scientific", (0, 74, 200, 25)
+        ),
+        node("app/window[1]/menu[0]/menu_item[4]", 3, "menu item", "Quit", (0, 99, 200, 25)),
+        node("app/window[1]/menu[0]/menu_item[5]", 3, "menu item", "Greyed", (0, 99, 200, 25), ["showing"]),
+    ]
+    base = {"app/frame[0]", "app/frame[0]/menu_bar[0]/menu[0]"}
+    items = popup_items(nodes, base, (0, 20, 200, 140))
+    assert [(n["name"], kind(n)) for n in items] == [
+        ("Preferences", "item"),
+        ("Recent", "submenu"),
+        ("Scientific", "radio"),
+    ]
+    assert popup_items(nodes, base, (300, 20, 400, 140)) == []  # none inside another popup window
+
+
+def test_dropdowns_contexts_and_a_page_list_at_a_dialogs_left():
+    nodes = [
+        node("app", -1, "application"),
+        node("app/frame[0]", 0, "frame", "Main", (0, 0, 600, 400)),
+        node("app/frame[0]/toggle_button[0]", 1, "toggle button", "Insert", (10, 30, 60, 24)),
+        node("app/frame[0]/push_button[1]", 1, "push button", "Save", (80, 30, 60, 24)),
+        node(
+            "app/frame[0]/push_button[2]",
+            1,
+            "push button",
+            "Open",
+            (150, 30, 60, 24),
+            [*SHOWING, "has-popup"],
+        ),
+        node("app/frame[0]/combo_box[3]", 1, "combo box", "100%", (220, 30, 60, 24)),
+        node("app/frame[0]/text[4]", 1, "text", "", (0, 60, 600, 300)),
+        node("app/frame[0]/text[5]", 1, "text", "", (0, 370, 600, 20)),  # too thin for a context menu
+        node("app/dialog[1]", 0, "dialog", "Preferences", (100, 50, 400, 300)),
+        node("app/dialog[1]/list_box[0]", 8, "list box", "", (100, 50, 120, 300)),
+        node(
+            "app/dialog[1]/list_box[0]/list_item[0]",
+            9,
+            "list item",
+            "",
+            (100, 50, 120, 30),
+            [*SHOWING, "selected"],
+        ),
+        node("app/dialog[1]/list_box[0]/list_item[0]/label[0]", 10, "label", "General", (100, 50, 120, 30)),
+        node("app/dialog[1]/list_box[0]/list_item[1]", 9, "list item", "", (100, 80, 120, 30)),
+        node("app/dialog[1]/list_box[0]/list_item[1]/label[0]", 12, "label", "Keys", (100, 80, 120, 30)),
+    ]
+    assert [n["name"] for n in dropdowns(nodes)] == ["Insert", "Open", "100%"]
+    assert [n["path"] for n in context_targets(nodes[:8])] == ["app/frame[0]/text[4]"]
+    assert [name for name, _ in page_rows(nodes, 8)] == ["Keys"]  # the selected page is the dialog
+    assert [name for name, _ in page_rows(nodes, 8, unselected=False)] == ["General", "Keys"]
+    nodes[9]["box"] = [300, 50, 200, 300]  # a list at the dialog's right is its content, not its pages
+    assert page_rows(nodes, 8) == []

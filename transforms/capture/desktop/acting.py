@@ -1,0 +1,78 @@
+"""Acting on the screen and reading what it did: real input followed by its post-condition, the
+application's windows and popups counted on the X display, a walk with the toolkit corrections, and
+closing what an action opened."""
+
+from __future__ import annotations
+
+import time
+
+from transforms.capture.desktop.explore import CLOSERS, Explorer, Stop
+from transforms.capture.desktop.items import centre, showing
+from transforms.capture.desktop.tree import Tree, correct
+
+
+def windows(ex: Explorer) -> int:
+    return sum(1 for w in ex.screen.windows() if not w.popup)
+
+
+def popup_windows(ex: Explorer) -> list:
+    return [w for w in ex.screen.windows() if w.popup and w.box[2] > w.box[0] and w.box[3] > w.box[1]]
+
+
+def popups(ex: Explorer) -> int:
+    return len(popup_windows(ex))
+
+
+def act(ex: Explorer, do, timeout: float = 3.0) -> bool:
+    """Act, then wait for the screen to change (the event's post-condition). When it does not, the
+    application is checked: gone (crash) or not answering its tree within the watchdog (hang)."""
+    before = ex.screen.grab()
+    do()
+    if ex.screen.changed(before, timeout):
+        return True
+    ex.check()
+    return False
+
+
+def read(ex: Explorer) -> list[dict]:
+    """A walk of the application's tree with the toolkit corrections applied (boxes on the screen,
+    SHOWING as drawn): what is acted on next is taken from it."""
+    answer = ex.walk()
+    tree = Tree(answer["nodes"], ex.toolkit, ex.screen.windows(), (ex.screen.width, ex.screen.height))
+    tree.origins, tree.app = ex.screen.client_origins(), ex.app_name
+    correct(tree)
+    return tree.nodes
+
+
+def titles(ex: Explorer, nodes: list[dict]) -> list[str]:
+    return [nodes[i]["name"] for i in ex.top_windows(nodes)]
+
+
+def focused(nodes: list[dict]) -> str:
+    return next((n["name"] for n in nodes if "focused" in n["states"] and n["name"].strip()), "")
+
+
+def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
+    """Close what is open until only `count` application windows (and the popups of the main state)
+    are left: Escape, then a Cancel or Close button of the tree, else the dialog is left open."""
+    for attempt in range(4):
+        if windows(ex) <= count and popups(ex) <= ex.popups:
+            return
+        if attempt == 1 and tree is not None:
+            closer = next(
+                (
+                    n
+                    for n in tree["nodes"]
+                    if n["role"] == "push button" and n["name"] in CLOSERS and showing(n)
+                ),
+                None,
+            )
+            if closer is not None:
+                act(ex, lambda c=closer: ex.screen.click(*centre(c)))
+                continue
+        act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
+        deadline = time.monotonic() + 2.0
+        while windows(ex) > count and time.monotonic() < deadline:
+            time.sleep(0.1)
+    if windows(ex) > count:
+        raise Stop("left_open", "a dialog stayed open after Escape and Cancel")
