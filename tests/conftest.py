@@ -65,7 +65,7 @@ class SharedServer:
             cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         url = f"http://127.0.0.1:{port}/api"
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 600  # a machine shared by several sessions can take minutes
         while time.monotonic() < deadline:  # poll the health endpoint: the server says when it is up
             if cls.process.poll() is not None:
                 raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
@@ -76,7 +76,7 @@ class SharedServer:
             except OSError:
                 time.sleep(0.25)
         raise RuntimeError(
-            f"prefect server did not answer in 180 s: {(home / 'server.log').read_text()[-2000:]}"
+            f"prefect server did not answer in 600 s: {(home / 'server.log').read_text()[-2000:]}"
         )
 
     @classmethod

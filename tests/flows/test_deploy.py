@@ -35,7 +35,7 @@ def server(tmp_path: Path):
         stderr=subprocess.STDOUT,
     )
     api = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # as the session's server (tests/conftest.py)
     while True:  # poll the health endpoint: the server is ready when it answers
         try:
             with urllib.request.urlopen(f"{api}/health", timeout=2) as r:
@@ -43,6 +43,8 @@ def server(tmp_path: Path):
                     break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
+                proc.terminate()  # a server that never answered is not left running after the session
+                proc.wait(timeout=30)
                 raise AssertionError((tmp_path / "server.log").read_text()) from None
             time.sleep(0.5)
     yield api, env
