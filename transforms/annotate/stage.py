@@ -8,10 +8,10 @@ import polars as pl
 from schemas.config import HowtoParams
 from schemas.registry import empty
 from transforms.annotate.annotators import usage_table
-from transforms.annotate.howto import mine_howto
 from transforms.annotate.imported import imported_grounding, refused_records
 from transforms.annotate.phrases import Annotator
 from transforms.annotate.tables import annotate_tables
+from transforms.howto.mine import mine_howto
 from transforms.ledger import StageOutput
 
 # The capture tables (and columns) the stage reads; `records` only for an imported dataset.

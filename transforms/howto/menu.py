@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.howto.verbs import ACTION_OF
+
 SEP = re.compile(r"\s*(→|▸|►|»|⇒|›)\s*| +(->|>|[-–—|]) +|(/) ?|(\+)")
 ARROWS = {"→", "▸", "►", "»", "⇒", "›", "->", ">", "+"}
 LINKS = {
@@ -137,8 +139,6 @@ TAIL_STOPS = {
 def _lower_tail(text: str, pos: int) -> int | None:
     """End of up to three lower-case words from `pos` that close an item ("Crop to content.", "Layer
     boundary size:"): they must run to a punctuation mark or the end, with no verb or conjunction."""
-    from transforms.annotate.howto_steps import ACTION_OF
-
     tail = re.match(r"((?:[a-z][\w'’-]*)(?: [a-z][\w'’-]*){0,2})(?=[.:;,)]|$)", text[pos:])
     if tail is None or set(tail.group(1).split()) & (TAIL_STOPS | set(ACTION_OF)):
         return None

@@ -25,9 +25,9 @@ from collections import Counter
 
 from schemas.config import HowtoParams
 from schemas.datasets import HOWTO_TOPICS
-from transforms.annotate.howto_goals import is_goal
-from transforms.annotate.howto_html import Procedure
-from transforms.annotate.howto_steps import TypedStep
+from transforms.howto.goals import is_goal
+from transforms.howto.html import Procedure
+from transforms.howto.steps import TypedStep
 
 TOPIC_WORDS = {
     "files": "file files save export import pdf folder document documents download attachment format backup",

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
-from transforms.annotate.howto_goals import HEADINGS, clean_goal, goal_for, title_goal
-from transforms.annotate.howto_jsonld import jsonld_procedures
-from transforms.annotate.howto_text import Flat, flatten, hidden
+from transforms.howto.goals import HEADINGS, clean_goal, goal_for, title_goal
+from transforms.howto.jsonld import jsonld_procedures
+from transforms.howto.text import Flat, flatten, hidden
 
 STEP_LABEL = re.compile(r"^\s*step\s*(\d+)\s*(?:of\s+\d+\s*)?[:.)\-–—]?\s*", re.I)
 NUMBERED = re.compile(r"^\s*\(?(\d{1,2})[.)]\s+(?=\S)")
