@@ -37,7 +37,7 @@ from schemas.capture import (
     Records,
     Screenshots,
 )
-from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
+from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions, Trajectories
 from schemas.provenance import (
     PublishedCaptures,
     PublishedGrounding,
@@ -133,6 +133,15 @@ TABLES: dict[str, Table] = {
             text="instruction",
         ),
         Table("howto", Howto, "annotate", "howto_id", "howto", ("capture_id", "goal", "steps"), text="goal"),
+        Table(
+            "trajectories",
+            Trajectories,
+            "annotate",
+            "trajectory_id",
+            "trajectory",
+            ("source_id", "kind", "capture_id", "goal", "path"),
+            text="goal",
+        ),
         Table("skipped", Skipped, "annotate"),
         Table("model_usage", ModelUsage, "annotate"),
         # curate

@@ -159,6 +159,16 @@ def _leads_in(text: str, start: int, marks: list[tuple[int, int]], words: bool =
     return words and bool(set(re.findall(r"[a-z]+", before.lower())[-3:]) & LEADS)
 
 
+SLASH_LEADS = {"choose", "select", "open", "via", "use", "click", "under", "from", "menu", "pick", "go", "to"}
+
+
+def _menu_verb_before(text: str, start: int) -> bool:
+    """A two-item slash path ("Configuration/Preferences…") right after a word that leads to menus; a
+    slash elsewhere ("Yes/No", "Input/Output") is read as one only in quotes or marked."""
+    before = re.findall(r"[a-z]+", text[max(0, start - 15) : start].lower())
+    return bool(before) and before[-1] in SLASH_LEADS and text[start - 1 : start] == " "
+
+
 def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple[MenuPath | None, int]:
     """The path whose first separator is seps[i], and the index of its last separator."""
     s, e, sep = seps[i]
@@ -186,7 +196,9 @@ def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple
     items = [text[a:b] for a, b in spans]
     if seps_used == {"+"} and all(re.fullmatch(MODIFIERS, item) for item in items[:-1]):
         return None, j  # Ctrl+Alt+Key is a key combination
-    led = _leads_in(text, start, marks, words=kind != "/") or (kind == "/" and len(items) > 2)
+    led = _leads_in(text, start, marks, words=kind != "/") or (
+        kind == "/" and (len(items) > 2 or _menu_verb_before(text, start))
+    )
     if (kind != "arrow" or seps_used == {"+"}) and not led:
         return None, j
     return MenuPath(items, (spans[0][0], spans[-1][1]), spans[-1]), j
