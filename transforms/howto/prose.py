@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from transforms.howto.goals import HEADINGS, clean_goal, goal_for, is_goal
-from transforms.howto.steps import TypedStep, parse_step
+from transforms.howto.goals import GOAL_VERBS, HEADINGS, clean_goal, goal_for, is_goal
+from transforms.howto.steps import ADVERBS, TypedStep, parse_step
 from transforms.howto.text import Flat, flatten, hidden
 from transforms.howto.verbs import ACTION_OF
 
@@ -38,14 +38,16 @@ GOAL_OPENING = re.compile(
 )
 # Where a sentence splits into steps: ", then", "; ", ", and then", and "and" before an action verb.
 BREAK = re.compile(r"\s*(?:,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|;\s+|,?\s+and\s+(?=(?P<verb>[a-z-]+)\b))")
+COMMA_VERB = re.compile(r",\s+(?=(?P<verb>[a-z-]+)\b)")
 LEADING = re.compile(r"^(?:and|then|and then|also|finally|next|now)\s+", re.I)
 # A clause that opens an aside ("For example, …", "Alternatively, …") or states a fact ("Undo will remove
 # it", "View - Toggle Full Screen is one example") is not a step.
-ASIDE = re.compile(r"^(?:for (?:example|instance)|e\.g\.|alternatively|or|otherwise|note)\b", re.I)
+ASIDE = re.compile(r"^(?:for (?:example|instance)|e\.g\.|alternatively|either|or|otherwise|note)\b", re.I)
 FACT = re.compile(
-    r"^(?:\S+\s+){0,3}(?:is|are|was|were|will|would|can|could|may|might|should|must|has|have)\b", re.I
+    r"^(?:\S+\s+){0,3}(?:is|are|was|were|will|would|can|could|may|might|should|must|has|have|does)\b", re.I
 )
 ADDRESS = re.compile(r"^(?:you|we)\b", re.I)  # "You can …": a step after a "To …" goal, an option elsewhere
+PLACES = {"in", "on", "from", "under", "at", "within", "inside"}  # "On the Manage tab uncheck …"
 MAX_GAP = 1  # sentences that are not steps allowed between two steps of a section's run
 
 
@@ -65,8 +67,18 @@ class Clause:
 
     @property
     def plain_step(self) -> bool:
-        """A step that tells the reader what to do without "you can": what a section's run takes."""
-        return self.step and not ADDRESS.match(self.flat.text)
+        """A step that starts with its verb (or the place it acts in), without "you can": what a section's
+        run and the sentences after a goal's first take."""
+        return self.step and starts_with_verb(self.flat.text)
+
+
+def starts_with_verb(text: str) -> bool:
+    """Does the clause open with an action verb, after adverbs ("just click"), or with a place ("On the
+    Manage tab uncheck …")?"""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", text[:80])]
+    while words and words[0] in ADVERBS | {"please"}:
+        words = words[1:]
+    return bool(words) and (words[0] in ACTION_OF or words[0] in GOAL_VERBS or words[0] in PLACES)
 
 
 def _cut(flat: Flat, start: int, end: int) -> Flat:
@@ -94,11 +106,18 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def clauses(flat: Flat, start: int, end: int) -> list[Clause]:
     """The step-sized clauses of the sentence [start, end) of `flat`."""
-    cuts = [start]
+    breaks = []  # (end of one piece, start of the next)
     for found in BREAK.finditer(flat.text, start, end):
         verb = found.group("verb")
         if verb is None or verb in ACTION_OF:
-            cuts += [found.start(), found.end()]
+            breaks.append((found.start(), found.end()))
+    for found in COMMA_VERB.finditer(flat.text, start, end):
+        if found.group("verb") in ACTION_OF and starts_with_verb(flat.text[start : found.start()]):
+            breaks.append((found.start(), found.start() + 1))  # "navigate to it, click the Favorites button"
+    cuts = [start]
+    for a, b in sorted(set(breaks)):
+        if a >= cuts[-1]:
+            cuts += [a, b]
     cuts.append(end)
     out = []
     for a, b in zip(cuts[::2], cuts[1::2]):
@@ -127,7 +146,8 @@ def _goal_of_sentence(flat: Flat, start: int, end: int) -> tuple[str, int] | Non
         return None
     goal, rest = clean_goal(f"To {found.group('goal')}"), start + found.end()
     first = clauses(flat, rest, end)
-    return (goal, rest) if is_goal(goal) and first and first[0].step else None
+    starts = first and (starts_with_verb(first[0].flat.text) or ADDRESS.match(first[0].flat.text))
+    return (goal, rest) if is_goal(goal) and starts and first[0].step else None
 
 
 @dataclass
@@ -163,10 +183,11 @@ class _Reader:
                 own, start = _Run(opening[0], [], [node]), opening[1]
             pieces = clauses(flat, start, end)
             if own is not None:
-                steps = [c for c in pieces if c.step]
+                first = opening is not None
+                steps = [c for i, c in enumerate(pieces) if (c.step if first and i == 0 else c.plain_step)]
                 own.steps += [c.flat for c in steps]
                 own.ui |= any(c.typed.ui for c in steps)
-            else:
+            elif node.tag != "li":  # items of an unordered list under a heading: options, not steps
                 self.sentence(node, [c for c in pieces if c.plain_step])
         self._keep(own)
 

@@ -85,3 +85,20 @@ def test_the_filters_want_prose_min_steps_of_a_prose_procedure():
     typed = [parse_step(s.text, s.marks) for s in procedure.steps]
     assert rejection(procedure, typed, HowtoParams()) == "few_steps: 1 < 2"
     assert rejection(procedure, typed, HowtoParams(prose_min_steps=1)) is None
+
+
+def test_a_comma_before_a_verb_splits_steps_and_options_and_alternatives_are_not_steps():
+    html = (
+        "<html><body><p>To add a favorite, navigate to the folder, click the <b>Favorites</b> button and "
+        "select <b>Add</b>. You can also sort them. Either press <kbd>Enter</kbd> or wait.</p>"
+        "<p>To open a new, floating, instance of a window, click the menu button and select New.</p>"
+        "<h2>Key bindings</h2><ul><li>Go to the next error.</li><li>Show the <b>Build</b> dialog.</li></ul>"
+        "</body></html>"
+    )
+    (found,) = mine_procedures(html)
+    assert found.goal == "To add a favorite"
+    assert [s.text for s in found.steps] == [
+        "navigate to the folder",
+        "click the Favorites button",
+        "select Add.",
+    ]
