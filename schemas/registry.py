@@ -170,7 +170,7 @@ TABLES: dict[str, Table] = {
 }
 
 # The tables every source publishes under data/processed/<table>/source=<id>/, in catalog order; curate
-# writes the first seven in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
+# writes the first eight in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
 PUBLISHED = (
     "captures",
     "screenshots",
@@ -179,6 +179,7 @@ PUBLISHED = (
     "grounding",
     "instructions",
     "howto",
+    "trajectories",
     "quarantine",
     "duplicates",
     "skipped",

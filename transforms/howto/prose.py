@@ -32,12 +32,14 @@ INNER_BLOCKS = {"p", "div", "li", "ol", "ul", "dl", "dd", "table", "pre", "block
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z])")
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "fig.", "approx.", "no.")
 GOAL_OPENING = re.compile(
-    r"^(?:to|(?:if|when) you (?:want|wish|would like|need) to|in order to)"
+    r"^(?:(?:now|then|next|also),?\s+)?(?:to|(?:if|when) you (?:want|wish|would like|need) to|in order to)"
     r"\s+(?P<goal>[^,:;.]{3,100}?)\s*,\s*",
     re.I,
 )
 # Where a sentence splits into steps: ", then", "; ", ", and then", and "and" before an action verb.
-BREAK = re.compile(r"\s*(?:,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|;\s+|,?\s+and\s+(?=(?P<verb>[a-z-]+)\b))")
+BREAK = re.compile(  # not the ";" of a key ("press C+;")
+    r"\s*(?:,\s*(?:and\s+)?then\s+|\s+and\s+then\s+|(?<!\+);\s+|,?\s+and\s+(?=(?P<verb>[a-z-]+)\b))"
+)
 COMMA_VERB = re.compile(r",\s+(?=(?P<verb>[a-z-]+)\b)")
 LEADING = re.compile(r"^(?:and|then|and then|also|finally|next|now)\s+", re.I)
 # A clause that opens an aside ("For example, …", "Alternatively, …") or states a fact ("Undo will remove
@@ -181,13 +183,18 @@ class _Reader:
             if opening is not None:
                 self._keep(own)
                 own, start = _Run(opening[0], [], [node]), opening[1]
+            elif own is not None and GOAL_OPENING.match(flat.text[start:end]):
+                self._keep(own)  # "Now, to enter it, all you do is …": another goal, not stated as one
+                own = None
+                continue
             pieces = clauses(flat, start, end)
             if own is not None:
                 first = opening is not None
                 steps = [c for i, c in enumerate(pieces) if (c.step if first and i == 0 else c.plain_step)]
                 own.steps += [c.flat for c in steps]
                 own.ui |= any(c.typed.ui for c in steps)
-            elif node.tag != "li":  # items of an unordered list under a heading: options, not steps
+            elif node.tag != "li" and not any(a.tag == "td" for a in node.iterancestors()):
+                # items of an unordered list under a heading are options, table cells answers or keys
                 self.sentence(node, [c for c in pieces if c.plain_step])
         self._keep(own)
 
