@@ -1,12 +1,13 @@
 """Navigation tasks: a multi-step instruction and its trajectory, from explored desktop states and from web
 pages that link to each other.
 
-Desktop: a state reached by two or more actions (`captures.action_path`, `start/menu:File/item:Print…/tab:
-Page Setup`) gives the task "Open the Page Setup tab of the Print dialog". Its steps are its actions in
-order; each step's screen is the state its earlier actions reached (a capture of the same application
-whose path is that prefix), and its target the one element there that the action names (`menu:File`: the
-menu "File"). A state one of whose earlier screens was not captured, or whose target is not on that screen
-or is there more than once, is set aside with the step and the reason.
+Desktop: a state reached by two or more actions (`captures.action_path`: `menu:File`, `item:Print…`,
+`tab:Page Setup`; the first state's is `start`) gives the task "Open the Page Setup tab of the Print
+dialog". Its steps are its actions in order; each step's screen is the state its earlier actions reached
+(a capture of the same application whose path is that prefix; for the first, the main window: `start`,
+or the last start-up window dismissed), and its target the one element there that the action names
+(`menu:File`: the menu "File"). A state one of whose earlier screens was not captured, or whose target is
+not on that screen or is there more than once, is set aside with the step and the reason.
 Web: a link on captured page A whose address is captured page B gives "Open the Contact page from the home
 page": one step, A's screenshot, the link's box.
 """
@@ -118,19 +119,30 @@ def _row(state: dict, kind: str, goal: str, steps: list[dict]) -> dict:
     return row
 
 
+def _actions(path: list[str]) -> tuple[str, ...]:
+    return tuple(a for a in path if a != "start")
+
+
 def desktop_tasks(screens: pl.DataFrame, elements: pl.DataFrame) -> tuple[list, list, int]:
     """(trajectories, skipped, candidates) of the explored states reached by two or more actions."""
     desktop = screens.filter((pl.col("platform") == "desktop") & pl.col("action_path").is_not_null())
-    by_path = {(s["app"], tuple(s["action_path"])): s for s in desktop.iter_rows(named=True)}
+    by_path: dict[tuple, dict] = {}
+    for s in desktop.sort("capture_id").iter_rows(named=True):
+        actions = _actions(s["action_path"])
+        if all(a.startswith("dismiss:") for a in actions):  # the main window: after the start-up windows
+            here = by_path.get((s["app"], ()))
+            if here is None or len(_actions(here["action_path"])) < len(actions):
+                by_path[(s["app"], ())] = s
+        else:
+            by_path.setdefault((s["app"], actions), s)
     found, skipped, candidates = [], [], 0
-    for state in sorted(by_path.values(), key=lambda s: (s["app"], s["action_path"])):
-        path = state["action_path"]
-        if len(path) < 3 or any(a.startswith(NOT_TASK_STEPS) for a in path):
+    for (app, path), state in sorted(by_path.items()):
+        if len(path) < 2 or any(a.startswith(NOT_TASK_STEPS) for a in path):
             continue
         candidates += 1
         steps, reason = [], None
-        for i, action in enumerate(path[1:], 1):
-            before = by_path.get((state["app"], tuple(path[:i])))
+        for i, action in enumerate(path, 1):
+            before = by_path.get((app, path[: i - 1]))
             if before is None:
                 reason = f"no_screen: step {i} ({action}): the state before it was not captured"
                 break
@@ -144,7 +156,7 @@ def desktop_tasks(screens: pl.DataFrame, elements: pl.DataFrame) -> tuple[list, 
         if reason is not None:
             skipped.append(_skip(row, reason))
         else:
-            found.append(_row(row, "desktop", desktop_goal(path), steps))
+            found.append(_row(row, "desktop", desktop_goal(list(path)), steps))
     return found, skipped, candidates
 
 

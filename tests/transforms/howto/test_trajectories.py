@@ -15,12 +15,12 @@ from transforms.ids import row_id
 
 PATHS = {
     "0": ["start"],
-    "1": ["start", "menu:File"],
-    "2": ["start", "menu:File", "item:Print…"],
-    "3": ["start", "menu:File", "item:Print…", "tab:Page Setup"],
-    "4": ["start", "menu:Edit", "item:Find…"],  # start/menu:Edit was not captured
-    "5": ["start", "menu:File", "item:Export…"],  # no Export… item in the File menu
-    "6": ["start", "dismiss:Error", "menu:File"],  # a start-up window closed: not a task
+    "1": ["menu:File"],  # as desktop capture writes them: `start` for the first state only
+    "2": ["menu:File", "item:Print…"],
+    "3": ["menu:File", "item:Print…", "tab:Page Setup"],
+    "4": ["menu:Edit", "item:Find…"],  # menu:Edit was not captured
+    "5": ["menu:File", "item:Export…"],  # no Export… item in the File menu
+    "6": ["url:https://example.org/", "menu:File"],  # an address the application asked for: not a task
 }
 
 
