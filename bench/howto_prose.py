@@ -63,8 +63,12 @@ def main() -> int:
         checks.require(pages > 0, f"{name}: pages under {folder}")
         print(f"{name}: {pages} pages, procedures by method {dict(methods)}")
         found += prose
-    checked = {(c["corpus"], c["page"], c["goal"], tuple(c["steps"])): c for c in json.loads(CHECKED.read_text())}
-    judged = [checked.get((p["corpus"], p["page"], p["goal"], tuple(p["steps"]))) for p in found]
+
+    def key(p: dict) -> tuple:
+        return p["corpus"], p["page"], p["goal"], tuple(p["steps"])
+
+    checked = {key(c): c for c in json.loads(CHECKED.read_text())}
+    judged = [checked.get(key(p)) for p in found]
     right = sum(bool(j and j["right"]) for j in judged)
     unchecked = sum(j is None for j in judged)
     print(f"prose procedures: {len(found)}; hand check: {right} right of {len(found) - unchecked} judged")
