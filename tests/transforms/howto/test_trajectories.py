@@ -124,3 +124,19 @@ def test_the_instruction_reads_the_path_and_the_contract_checks_the_steps(source
     rows[0]["steps"][0]["x2"] = -1.0
     with pytest.raises(pandera.errors.SchemaError):
         Trajectories.validate(pl.DataFrame(rows, schema=schema("trajectories")))
+
+
+def test_curation_recomputes_the_ids_and_keeps_one_copy_of_a_task(source):
+    from transforms.curate.dedup import dedup_exact
+    from transforms.curate.integrity import check_ids
+    from transforms.curate.stage import EXACT_KEYS
+
+    trajectories = navigation_tasks(*source).trajectories
+    kept, quarantined = check_ids(trajectories, "trajectories")
+    assert kept.height == trajectories.height and quarantined.is_empty()
+    forged = trajectories.with_columns(pl.lit("f" * 32).alias("trajectory_id"))
+    assert check_ids(forged, "trajectories")[1].height == trajectories.height
+    again = pl.concat([trajectories, trajectories.with_columns(pl.lit("0" * 32).alias("trajectory_id"))])
+    key, order = EXACT_KEYS["trajectories"]
+    kept, gone = dedup_exact(again, key, "trajectory_id", "trajectories", order)
+    assert kept.height == trajectories.height and gone.height == trajectories.height
