@@ -159,7 +159,7 @@ def _leads_in(text: str, start: int, marks: list[tuple[int, int]], words: bool =
     return words and bool(set(re.findall(r"[a-z]+", before.lower())[-3:]) & LEADS)
 
 
-SLASH_LEADS = {"choose", "select", "open", "via", "use", "click", "under", "from", "menu", "pick", "go", "to"}
+SLASH_LEADS = {"choose", "select", "open", "via", "click", "under", "menu", "pick"}  # not "use TCP/IP"
 
 
 def _menu_verb_before(text: str, start: int) -> bool:

@@ -56,7 +56,12 @@ def desktop_goal(path: list[str]) -> str:
     if kind == "tab":
         return f"Open the {label} tab"
     if kind == "item" and before[0] == "menu":
-        return f"Open {label} from the {before[1]} menu"
+        dialog = re.search(r"(?:…|\.\.\.)$", path[-1]) is not None  # "Print…" opens a dialog
+        return (
+            f"Open the {label} dialog from the {before[1]} menu"
+            if dialog
+            else f"Choose {label} from the {before[1]} menu"
+        )
     return "Choose " + " > ".join(lab for _, lab in steps)
 
 

@@ -87,9 +87,9 @@ def test_explored_states_and_linked_pages_become_tasks_with_their_screens_and_ta
     tasks = navigation_tasks(*source)
     rows = {r["goal"]: r for r in tasks.trajectories.iter_rows(named=True)}
     assert sorted(rows) == [
-        "Open Print from the File menu",
         "Open the Contact page from the home page",
         "Open the Page Setup tab of the Print dialog",
+        "Open the Print dialog from the File menu",
     ]
     tab = rows["Open the Page Setup tab of the Print dialog"]
     assert tab["path"] == ["menu:File", "item:Print…", "tab:Page Setup"] and tab["capture_id"] == "3" * 32
@@ -113,13 +113,9 @@ def test_a_state_whose_screen_or_target_is_missing_is_set_aside_with_its_step_an
 
 
 def test_the_instruction_reads_the_path_and_the_contract_checks_the_steps(source):
-    assert (
-        desktop_goal(["start", "menu:Format", "item:Character..."]) == "Open Character from the Format menu"
-    )
-    assert (
-        desktop_goal(["start", "menu:View", "menu:Toolbars", "item:Hide"])
-        == "Open Hide from the Toolbars menu"
-    )
+    character = desktop_goal(["menu:Format", "item:Character..."])
+    assert character == "Open the Character dialog from the Format menu"
+    assert desktop_goal(["menu:View", "menu:Toolbars", "item:Hide"]) == "Choose Hide from the Toolbars menu"
     rows = navigation_tasks(*source).trajectories.to_dicts()
     rows[0]["steps"][0]["x2"] = -1.0
     with pytest.raises(pandera.errors.SchemaError):
