@@ -37,9 +37,9 @@ from checks import Checks  # noqa: E402
 from howto_checked import baseline_procedures, draw_sample, judge, load_checked  # noqa: E402
 
 from schemas.config import CaptureParams, HowtoParams, Source  # noqa: E402
-from transforms.annotate.howto_filters import is_ui_procedure, rejection  # noqa: E402
-from transforms.annotate.howto_html import mine_procedures  # noqa: E402
-from transforms.annotate.howto_steps import parse_step  # noqa: E402
+from transforms.howto.filters import is_ui_procedure, rejection  # noqa: E402
+from transforms.howto.html import mine_procedures  # noqa: E402
+from transforms.howto.steps import parse_step  # noqa: E402
 
 CORPORA = {
     "gimp": Path("/usr/share/gimp/2.0/help/en"),
@@ -136,10 +136,10 @@ def _pct(part: int, whole: int) -> str:
 
 def capture_and_ground(runs: list[dict], n: int, params: HowtoParams, seed: int) -> dict:
     """Render `n` pages with UI procedures through the capture pipeline, then mine and ground them."""
-    from transforms.annotate.howto import mine_howto
     from transforms.capture.browser import capture_pages
     from transforms.capture.opening import open_source
     from transforms.capture.records import to_tables
+    from transforms.howto.mine import mine_howto
 
     rng, counts, examples = random.Random(seed), Counter(), []
     for i, run in enumerate(runs):

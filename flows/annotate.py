@@ -18,8 +18,8 @@ from transforms.storage import read_table, write_tables_atomic
 
 @task(task_run_name="annotate-{source_id}")
 def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Locations) -> dict[str, int]:
-    """Reads one source's capture tables; writes grounding, instructions, howto, skipped, model usage and
-    the ledger."""
+    """Reads one source's capture tables; writes grounding, instructions, howto, trajectories, skipped, model
+    usage and the ledger."""
     captured_at = where.stage("capture", source_id)
     captured = {name: read_table(captured_at, name, columns) for name, columns in INPUTS.items()}
     if kind == "dataset":
@@ -33,18 +33,20 @@ def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Lo
     grounding, instructions = out.tables["grounding"], out.tables["instructions"]
     flagged = sum(t.filter(pl.col("quality_flags").list.len() > 0).height for t in (grounding, instructions))
     get_run_logger().info(
-        "%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows",
+        "%s: %d grounding, %d instructions (%d flagged by verification), %d how-to rows, %d trajectories",
         source_id,
         grounding.height,
         instructions.height,
         flagged,
         out.tables["howto"].height,
+        out.tables["trajectories"].height,
     )
     return {
         "grounding": grounding.height,
         "instructions": instructions.height,
         "flagged": flagged,
         "howto": out.tables["howto"].height,
+        "trajectories": out.tables["trajectories"].height,
     }
 
 

@@ -42,6 +42,8 @@ SKIP_REASONS = [
     # a how-to step that names a control but is not grounded to one
     "absent",  # on no screen of the source
     "ambiguous",  # on several elements
+    # an explored state that gives no navigation task (trajectories)
+    "no_screen",  # the state one of its actions started from was not captured
     # an imported record refused (schemas/capture.py RECORD_REFUSALS)
     *RECORD_REFUSALS,
 ]

@@ -48,6 +48,7 @@ class HowtoParams(Frozen):
 
     min_steps: Count = 4  # top-level steps
     max_steps: Count = 15
+    prose_min_steps: Count = 2  # top-level steps of a procedure written as sentences (method prose)
     max_repeat_4gram: Share = 0.30  # share of word 4-grams that repeat an earlier one: at or above, rejected
     max_repeat_3gram: Share = 0.35
     max_repeat_2gram: Share = 0.40

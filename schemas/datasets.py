@@ -122,7 +122,7 @@ class Instructions(Phrased):
 
 
 # How-to: where a procedure was found, what each step does, and whether its target was found on a screen.
-HOWTO_METHODS = ["json_ld", "microdata", "procedure", "list", "step_headings", "numbered_paragraphs"]
+HOWTO_METHODS = ["json_ld", "microdata", "procedure", "list", "step_headings", "numbered_paragraphs", "prose"]
 STEP_ACTIONS = ["click", "menu", "type", "select", "key", "drag", "open", "other"]
 STEP_GROUNDING = ["grounded", "absent", "ambiguous", "no_target"]
 HOWTO_TOPICS = [
@@ -217,6 +217,63 @@ class Howto(pa.DataFrameModel):
         grounded = step.field("grounding") == "grounded"
         named = [step.field(c).is_not_null() for c in ("element_id", "screenshot_id", "x1", "y1", "x2", "y2")]
         return data.lazyframe.select(_each_step(pl.all_horizontal([grounded == n for n in named])))
+
+    class Config:
+        strict = True
+
+
+# Navigation tasks (trajectories): an instruction and, per step, the screen it starts from, the action and
+# its target's box. `desktop`: an explored state reached by two or more actions; `web`: a link on one
+# captured page to another.
+TRAJECTORY_KINDS = ["desktop", "web"]
+TRAJECTORY_STEP = pl.Struct(
+    {
+        "step": pl.Int32,  # 1, 2, ... in order
+        "action": pl.String,  # click
+        "path_step": pl.String,  # the action as the path writes it: menu:File, item:Print…, link:Contact
+        "target": pl.String,  # the label it acts on
+        "screenshot_id": pl.String,  # the screen the step starts from
+        "element_id": pl.String,  # its target there
+        "x1": pl.Float64,
+        "y1": pl.Float64,
+        "x2": pl.Float64,
+        "y2": pl.Float64,
+    }
+)
+
+
+class Trajectories(pa.DataFrameModel):
+    """A multi-step navigation task: its instruction (`goal`), the state or page it ends on, and its steps."""
+
+    trajectory_id: str = pa.Field(str_matches=HEX32)
+    source_id: str
+    kind: str = pa.Field(isin=TRAJECTORY_KINDS)
+    capture_id: str = pa.Field(str_matches=HEX32)  # the state or page reached
+    screenshot_id: str = pa.Field(str_matches=HEX64)  # its screen
+    goal: str = pa.Field(str_length={"min_value": 1})
+    path: pl.List(pl.String)  # the steps' actions, in order
+    n_steps: pl.Int32 = pa.Field(ge=1)
+    steps: pl.List(TRAJECTORY_STEP)
+
+    @pa.dataframe_check
+    def steps_counted(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """n_steps is the length of steps and of path, and the steps act in the path's order."""
+        acts = pl.col("steps").list.eval(pl.element().struct.field("path_step"))
+        return data.lazyframe.select(
+            (pl.col("steps").list.len() == pl.col("n_steps")) & (acts == pl.col("path"))
+        )
+
+    @pa.dataframe_check
+    def steps_grounded(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """Every step names its screen, its element and a box with x1 < x2 and y1 < y2."""
+        step = pl.element().struct
+        ok = (
+            step.field("screenshot_id").str.contains(r"^[0-9a-f]{64}$").fill_null(False)
+            & step.field("element_id").is_not_null()
+            & (step.field("x1") < step.field("x2")).fill_null(False)
+            & (step.field("y1") < step.field("y2")).fill_null(False)
+        )
+        return data.lazyframe.select(pl.col("steps").list.eval(ok).list.all())
 
     class Config:
         strict = True

@@ -37,7 +37,7 @@ from schemas.capture import (
     Records,
     Screenshots,
 )
-from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions
+from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions, Trajectories
 from schemas.provenance import (
     PublishedCaptures,
     PublishedGrounding,
@@ -133,6 +133,15 @@ TABLES: dict[str, Table] = {
             text="instruction",
         ),
         Table("howto", Howto, "annotate", "howto_id", "howto", ("capture_id", "goal", "steps"), text="goal"),
+        Table(
+            "trajectories",
+            Trajectories,
+            "annotate",
+            "trajectory_id",
+            "trajectory",
+            ("source_id", "kind", "capture_id", "goal", "path"),
+            text="goal",
+        ),
         Table("skipped", Skipped, "annotate"),
         Table("model_usage", ModelUsage, "annotate"),
         # curate
@@ -161,7 +170,7 @@ TABLES: dict[str, Table] = {
 }
 
 # The tables every source publishes under data/processed/<table>/source=<id>/, in catalog order; curate
-# writes the first seven in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
+# writes the first eight in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
 PUBLISHED = (
     "captures",
     "screenshots",
@@ -170,6 +179,7 @@ PUBLISHED = (
     "grounding",
     "instructions",
     "howto",
+    "trajectories",
     "quarantine",
     "duplicates",
     "skipped",

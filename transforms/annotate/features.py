@@ -7,20 +7,17 @@ and the screenshot's pixels, so both sides reason about the same facts.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
+from transforms.annotate.item import Item
 from transforms.annotate.labels import ROLE_NOUN, with_labels
 from transforms.annotate.pixels import box_colours
-from transforms.annotate.purpose import _thing, function_of, goal_of, on_screen, words_of
-from transforms.mojibake import mojibake
+from transforms.annotate.purpose import _thing, function_of, goal_of, words_of
 
 REGIONS = ("top left", "top", "top right", "left", "centre", "right", "bottom left", "bottom", "bottom right")
 SMALL_AREA, LARGE_AREA = 0.0015, 0.03  # share of the screenshot: below is "small", above "large"
-MIN_SIDE = 8  # pixels: a box less high than this shows nothing a person could read
-MIN_VISIBLE = 0.95  # share of the box not clipped or covered
 ROUND_RATIO = 0.4  # corner radius / shorter side at which a box reads as round
 GLYPH_NAMES = {
     "×": "cross",
@@ -51,90 +48,6 @@ GLYPH_NAMES = {
     "✓": "check mark",
     "✔": "check mark",
 }
-
-
-@dataclass
-class Item:
-    """One element on one screenshot, with everything the phrases can refer to."""
-
-    element_id: str
-    screenshot_id: str
-    capture_id: str
-    source_id: str
-    part_index: int
-    role: str
-    tag: str
-    label: str
-    key: str
-    noun: str
-    is_icon: bool
-    interactive: bool
-    center_hit: bool
-    box: tuple[float, float, float, float]
-    image: tuple[int, int]
-    colour: str | None = None
-    shape: str | None = None
-    size: str | None = None
-    weight: str | None = None
-    glyph: str | None = None
-    region: str = "centre"
-    function: str | None = None
-    goal: str | None = None
-    thing: str | None = None
-    blank: bool = False  # its box shows nothing (one flat colour)
-    seen: frozenset[str] = frozenset()  # every word shown on its screenshot (its elements' rendered text)
-    function_skip: str = "no_function"  # why there is no function phrase, when there is none
-    goal_skip: str = "no_goal"
-    row: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def x1(self) -> float:
-        return self.box[0]
-
-    @property
-    def y1(self) -> float:
-        return self.box[1]
-
-    @property
-    def x2(self) -> float:
-        return self.box[2]
-
-    @property
-    def y2(self) -> float:
-        return self.box[3]
-
-    @property
-    def yc(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
-
-    @property
-    def whole(self) -> bool:
-        """Wholly in view and big enough to see: not cut by the bottom of the screenshot (or by its top,
-        on a slice further down the page), at least MIN_SIDE pixels high, its visible share near 1, and
-        its box not one flat colour."""
-        height = self.image[1]
-        cut = self.y2 >= height - 1 or (self.part_index > 0 and self.y1 <= 1)
-        small = self.y2 - self.y1 < MIN_SIDE or self.x2 - self.x1 < MIN_SIDE / 2
-        shown = (self.row.get("visible_ratio") or 1.0) >= MIN_VISIBLE and not self.blank
-        return not cut and not small and shown
-
-    @property
-    def shown(self) -> bool:
-        """Its label is on the screen: its own text, or (a form field) a name whose words are shown."""
-        if not self.key or mojibake(self.label):
-            return False
-        if self.is_icon:
-            return False
-        return self.tag not in ("input", "select", "textarea") or on_screen(self, self.label)
-
-    @property
-    def kind(self) -> str:
-        """The word for it when its look matters: an interactive element without text is an icon."""
-        return (
-            "icon"
-            if self.is_icon and self.interactive and self.noun in ("button", "link", "element")
-            else self.noun
-        )
 
 
 def noun_of(role: str, interactive: bool) -> str:

@@ -7,11 +7,9 @@ otherwise the perspective is skipped as `not_visible`.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:
-    from transforms.annotate.features import Item
+from transforms.annotate.item import Item, on_screen, words_of
 
 FIELD_NOUNS = {"field", "search field"}
 # What a typed field asks for, by its input type.
@@ -36,19 +34,6 @@ sort start
 submit subscribe try undo unsubscribe update upgrade upload verify view visit watch
 """.split()
 )
-
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def on_screen(item: Item, text: str | None) -> bool:
-    """Every word of `text` is shown somewhere on the item's screenshot."""
-    words = words_of(text or "")
-    return bool(words) and all(w in item.seen for w in words)
 
 
 def _plain(label: str) -> str:

@@ -1,5 +1,5 @@
-"""The annotate stage for one source: its capture tables in; grounding, instructions, how-to, skipped and
-model usage out, with the ledger's account of every element, slot and page."""
+"""The annotate stage for one source: its capture tables in; grounding, instructions, how-to, trajectories,
+skipped and model usage out, with the ledger's account of every element, slot and page."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import polars as pl
 from schemas.config import HowtoParams
 from schemas.registry import empty
 from transforms.annotate.annotators import usage_table
-from transforms.annotate.howto import mine_howto
 from transforms.annotate.imported import imported_grounding, refused_records
 from transforms.annotate.phrases import Annotator
 from transforms.annotate.tables import annotate_tables
+from transforms.howto.mine import mine_howto
+from transforms.howto.trajectories import navigation_tasks
 from transforms.ledger import StageOutput
 
 # The capture tables (and columns) the stage reads; `records` only for an imported dataset.
@@ -59,8 +60,13 @@ def annotate_stage(
         }
         out = StageOutput(tables, annotated.books)
     mined = mine_howto(captured["captures"], captured["screenshots"], captured["elements"], howto)
-    out.books += mined.books
+    tasks = navigation_tasks(captured["captures"], captured["screenshots"], captured["elements"])
+    out.books += mined.books + tasks.books
     out.tables["instructions"] = pl.concat([out.tables["instructions"], mined.instructions])
-    out.tables["skipped"] = pl.concat([out.tables["skipped"], mined.skipped])
-    out.tables |= {"howto": mined.howto, "model_usage": usage_table(annotator, source_id)}
+    out.tables["skipped"] = pl.concat([out.tables["skipped"], mined.skipped, tasks.skipped])
+    out.tables |= {
+        "howto": mined.howto,
+        "trajectories": tasks.trajectories,
+        "model_usage": usage_table(annotator, source_id),
+    }
     return out

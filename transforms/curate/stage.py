@@ -32,9 +32,18 @@ from transforms.ledger import StageOutput
 
 PASSED_THROUGH = ("skipped", "model_usage")  # annotate's accounts, published as they are
 # In dependency order: a row is checked against the tables before it.
-TABLES = ("captures", "screenshots", "elements", "excluded_elements", "grounding", "instructions", "howto")
+TABLES = (
+    "captures",
+    "screenshots",
+    "elements",
+    "excluded_elements",
+    "grounding",
+    "instructions",
+    "howto",
+    "trajectories",
+)
 # Tables whose ids are checked against their content (screenshots: the sha256 of the PNG).
-ID_CHECKED = {"screenshots", "elements", "grounding", "instructions", "howto"}
+ID_CHECKED = {"screenshots", "elements", "grounding", "instructions", "howto", "trajectories"}
 VERIFIED = {"grounding", "instructions"}  # rows carry verification flags: flagged ones go to `rejected`
 # table -> (exact dedup key, order that decides which copy is kept); captures are attempts, never
 # deduplicated.
@@ -58,12 +67,18 @@ EXACT_KEYS: dict[str, tuple[pl.Expr, list[str]]] = {
         ),
         ["howto_id"],
     ),
+    # the same task twice (one state captured on two screens): kept once
+    "trajectories": (
+        pl.concat_str("kind", normalised_text("goal"), pl.col("path").list.join(" | "), separator="|"),
+        ["trajectory_id"],
+    ),
 }
 NEAR = {"grounding", "instructions", "howto"}
 # An imported benchmark comes back whole (`export screenspot` gives every record back): its rows are checked
 # and quarantined like any other, but never removed as duplicates, even where the benchmark repeats itself.
 KEPT_WHOLE = pl.col("perspective") == "imported"
-REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto"}  # rows naming a screenshot
+# Rows naming a screenshot: it must be one of the source's.
+REFERS = {"elements", "excluded_elements", "grounding", "instructions", "howto", "trajectories"}
 CLUSTER_COLUMNS = ("screenshot_id", "phash", "cluster_id")
 SORT_KEYS = {
     "captures": ["capture_id"],
@@ -73,6 +88,7 @@ SORT_KEYS = {
     "grounding": ["grounding_id"],
     "instructions": ["instruction_id"],
     "howto": ["howto_id"],
+    "trajectories": ["trajectory_id"],
 }
 
 
@@ -200,7 +216,8 @@ def curate_stage(
     for table in TABLES:
         if table == "grounding":  # the screenshots and elements are final: cluster the screenshots
             clusters = cluster_screenshots(out["screenshots"], out["elements"], params)
-        kept, bad, removed, flagged, b = _curate_table(table, inputs[table], out, clusters, source_id, params)
+        given = inputs.get(table, empty(table))  # a table no earlier stage wrote (older runs: trajectories)
+        kept, bad, removed, flagged, b = _curate_table(table, given, out, clusters, source_id, params)
         out[table] = kept
         quarantined += bad
         duplicates += removed

@@ -1,9 +1,9 @@
 """How-to: procedures mined from a source's pages, filtered, typed step by step, and grounded to its screens.
 
-For every page captured ok: the procedures on it (`howto_html.mine_procedures`), each one rejected with
-its reason (`howto_filters.rejection`, a `skipped` row) or kept as a `howto` row with its typed steps
-(`howto_steps.parse_step`), its topic, its UI flag and, per step, the element its target names on a screen
-of the source (`howto_ground`). Grounded steps are also `instructions` rows (perspective `howto`); a step
+For every page captured ok: the procedures on it (`html.mine_procedures`), each one rejected with
+its reason (`filters.rejection`, a `skipped` row) or kept as a `howto` row with its typed steps
+(`steps.parse_step`), its topic, its UI flag and, per step, the element its target names on a screen
+of the source (`ground`). Grounded steps are also `instructions` rows (perspective `howto`); a step
 with a target that is not found gets a `skipped` row saying why. The ledger counts pages, procedures and
 grounded steps.
 """
@@ -16,10 +16,10 @@ import polars as pl
 
 from schemas.config import HowtoParams
 from schemas.registry import schema
-from transforms.annotate.howto_filters import is_ui_procedure, rejection, topic_of
-from transforms.annotate.howto_ground import SourceScreens, ground_step, instruction_row, source_screens
-from transforms.annotate.howto_html import Procedure, RawStep, mine_procedures
-from transforms.annotate.howto_steps import TypedStep, parse_step
+from transforms.howto.filters import is_ui_procedure, rejection, topic_of
+from transforms.howto.ground import SourceScreens, ground_step, instruction_row, source_screens
+from transforms.howto.html import Procedure, RawStep, mine_procedures
+from transforms.howto.steps import TypedStep, parse_step
 from transforms.ids import row_id
 
 __all__ = ["Mined", "mine_howto", "mine_procedures", "step_struct"]

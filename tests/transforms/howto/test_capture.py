@@ -6,10 +6,10 @@ from pathlib import Path
 
 from schemas.config import CaptureParams, HowtoParams, Source
 from tests.conftest import FIXTURES
-from transforms.annotate.howto import mine_howto
 from transforms.capture.browser import capture_pages
 from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
+from transforms.howto.mine import mine_howto
 
 HOWTO = FIXTURES / "howto"
 

@@ -12,7 +12,7 @@ import re
 
 import lxml.html
 
-from transforms.annotate.howto_text import plain
+from transforms.howto.text import plain
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 NUMBERING = re.compile(

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from schemas.config import HowtoParams
-from transforms.annotate.howto_filters import is_ui_procedure, rejection, repeated_share, topic_of
-from transforms.annotate.howto_html import Procedure, RawStep, mine_procedures
-from transforms.annotate.howto_menu import menu_paths
-from transforms.annotate.howto_steps import parse_step
+from transforms.howto.filters import is_ui_procedure, rejection, repeated_share, topic_of
+from transforms.howto.html import Procedure, RawStep, mine_procedures
+from transforms.howto.menu import menu_paths
+from transforms.howto.steps import parse_step
 
 
 def found(html: str) -> list[tuple[str, str, list[str]]]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from transforms.howto.verbs import ACTION_OF
+
 SEP = re.compile(r"\s*(→|▸|►|»|⇒|›)\s*| +(->|>|[-–—|]) +|(/) ?|(\+)")
 ARROWS = {"→", "▸", "►", "»", "⇒", "›", "->", ">", "+"}
 LINKS = {
@@ -137,8 +139,6 @@ TAIL_STOPS = {
 def _lower_tail(text: str, pos: int) -> int | None:
     """End of up to three lower-case words from `pos` that close an item ("Crop to content.", "Layer
     boundary size:"): they must run to a punctuation mark or the end, with no verb or conjunction."""
-    from transforms.annotate.howto_steps import ACTION_OF
-
     tail = re.match(r"((?:[a-z][\w'’-]*)(?: [a-z][\w'’-]*){0,2})(?=[.:;,)]|$)", text[pos:])
     if tail is None or set(tail.group(1).split()) & (TAIL_STOPS | set(ACTION_OF)):
         return None
@@ -157,6 +157,16 @@ def _leads_in(text: str, start: int, marks: list[tuple[int, int]], words: bool =
     if quoted or any(s <= start < e for s, e in marks):
         return True
     return words and bool(set(re.findall(r"[a-z]+", before.lower())[-3:]) & LEADS)
+
+
+SLASH_LEADS = {"choose", "select", "open", "via", "click", "under", "menu", "pick"}  # not "use TCP/IP"
+
+
+def _menu_verb_before(text: str, start: int) -> bool:
+    """A two-item slash path ("Configuration/Preferences…") right after a word that leads to menus; a
+    slash elsewhere ("Yes/No", "Input/Output") is read as one only in quotes or marked."""
+    before = re.findall(r"[a-z]+", text[max(0, start - 15) : start].lower())
+    return bool(before) and before[-1] in SLASH_LEADS and text[start - 1 : start] == " "
 
 
 def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple[MenuPath | None, int]:
@@ -186,7 +196,9 @@ def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple
     items = [text[a:b] for a, b in spans]
     if seps_used == {"+"} and all(re.fullmatch(MODIFIERS, item) for item in items[:-1]):
         return None, j  # Ctrl+Alt+Key is a key combination
-    led = _leads_in(text, start, marks, words=kind != "/") or (kind == "/" and len(items) > 2)
+    led = _leads_in(text, start, marks, words=kind != "/") or (
+        kind == "/" and (len(items) > 2 or _menu_verb_before(text, start))
+    )
     if (kind != "arrow" or seps_used == {"+"}) and not led:
         return None, j
     return MenuPath(items, (spans[0][0], spans[-1][1]), spans[-1]), j

@@ -6,7 +6,8 @@ In order, each list or step used once:
 - `list`: an ordered list under a goal heading or a goal-like title;
 - `step_headings`: headings or paragraphs "Step 1 …", "Step 2 …";
 - `numbered_paragraphs`: sibling paragraphs "1. …", "2. …";
-- `json_ld`: schema.org HowTo or Recipe in JSON-LD (kept only when the page does not show the same steps).
+- `json_ld`: schema.org HowTo or Recipe in JSON-LD (kept only when the page does not show the same steps);
+- `prose`: sentences that give the steps in order under a goal, in blocks no other method took (`prose`).
 Nested lists become sub-steps (depth 1, 2, … with the index of their parent step); a list whose last step
 ends in a colon takes the unordered list right after it as that step's sub-steps.
 """
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
-from transforms.annotate.howto_goals import HEADINGS, clean_goal, goal_for, title_goal
-from transforms.annotate.howto_jsonld import jsonld_procedures
-from transforms.annotate.howto_text import Flat, flatten, hidden
+from transforms.howto.goals import HEADINGS, clean_goal, goal_for, title_goal
+from transforms.howto.jsonld import jsonld_procedures
+from transforms.howto.prose import prose_procedures
+from transforms.howto.text import Flat, flatten, hidden
 
 STEP_LABEL = re.compile(r"^\s*step\s*(\d+)\s*(?:of\s+\d+\s*)?[:.)\-–—]?\s*", re.I)
 NUMBERED = re.compile(r"^\s*\(?(\d{1,2})[.)]\s+(?=\S)")
@@ -296,4 +298,6 @@ def mine_procedures(html: str) -> list[Procedure]:
         if _norm([s.text for s in steps]) not in seen:
             page.add(goal or title_goal(root), "json_ld", steps, named=bool(goal))
             seen.add(_norm([s.text for s in steps]))
+    for goal, flats, nodes in prose_procedures(root, page.used):
+        page.add(goal, "prose", [_step(f, 0, None) for f in flats], *nodes)
     return page.found

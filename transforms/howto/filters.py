@@ -4,7 +4,8 @@ A procedure is rejected, with the first reason that applies, when it has
 - a goal that names a thing rather than a task ("Quick Mask", "Options": a heading that reads as no goal,
   which only markup that says "these are steps" lets through) unless `noun_goals`, or unless the page's
   schema.org markup names the procedure (`noun_goal`);
-- fewer than `min_steps` or more than `max_steps` top-level steps (`few_steps`, `many_steps`);
+- fewer than `min_steps` (`prose_min_steps` for prose) or more than `max_steps` top-level steps
+  (`few_steps`, `many_steps`);
 - a step shorter than `min_step_chars` characters or longer than `max_step_words` words (`short_step`,
   `long_step`);
 - at least `max_link_share` of its steps made of nothing but a link (`link_list`: navigation, a table of
@@ -25,9 +26,9 @@ from collections import Counter
 
 from schemas.config import HowtoParams
 from schemas.datasets import HOWTO_TOPICS
-from transforms.annotate.howto_goals import is_goal
-from transforms.annotate.howto_html import Procedure
-from transforms.annotate.howto_steps import TypedStep
+from transforms.howto.goals import is_goal
+from transforms.howto.html import Procedure
+from transforms.howto.steps import TypedStep
 
 TOPIC_WORDS = {
     "files": "file files save export import pdf folder document documents download attachment format backup",
@@ -73,8 +74,9 @@ def rejection(procedure: Procedure, typed: list[TypedStep], params: HowtoParams)
     texts = procedure.texts
     if not (params.noun_goals or procedure.named or is_goal(procedure.goal)):
         return f"noun_goal: {procedure.goal[:60]!r} names no task"
-    if len(top) < params.min_steps:
-        return f"few_steps: {len(top)} < {params.min_steps}"
+    fewest = params.prose_min_steps if procedure.method == "prose" else params.min_steps
+    if len(top) < fewest:
+        return f"few_steps: {len(top)} < {fewest}"
     if len(top) > params.max_steps:
         return f"many_steps: {len(top)} > {params.max_steps}"
     if min(len(t) for t in texts) < params.min_step_chars:

@@ -17,29 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from transforms.annotate.howto_menu import MenuPath, keys, menu_paths
+from transforms.howto.goals import GOAL_VERBS
+from transforms.howto.menu import MenuPath, keys, menu_paths
+from transforms.howto.verbs import ACTION_OF
 
-ACTION_OF = {
-    **dict.fromkeys(
-        "click double-click right-click middle-click tap double-tap push check uncheck tick untick mark "
-        "unmark toggle enable disable activate deactivate clear close confirm apply accept cancel place "
-        "position".split(),
-        "click",
-    ),
-    # Commands a GUI carries out with a click (a key or a menu path, when the step names one, wins).
-    **dict.fromkeys(
-        "copy cut save delete insert print export import rename duplicate create add remove undo redo "
-        "refresh update sort merge use download upload submit send share publish".split(),
-        "click",
-    ),
-    **dict.fromkeys("type enter input write fill key paste".split(), "type"),
-    **dict.fromkeys("select choose pick highlight set specify adjust change".split(), "select"),
-    **dict.fromkeys("press hit hold".split(), "key"),
-    **dict.fromkeys("drag draw drop stretch resize move release".split(), "drag"),
-    **dict.fromkeys(
-        "open launch start run go navigate switch visit access expand display show".split(), "open"
-    ),
-}
 PHRASES = {
     "double click": "click",
     "right click": "click",
@@ -226,8 +207,6 @@ EXTRA_VERBS = set(
 def _is_imperative(text: str, pos: int) -> bool:
     """Does the clause at `pos` start with a verb in the imperative (a known one, or a word that reads as
     one: not a function word, not -ing, -ed, -ly or a plural, and not followed by is/are/can...)?"""
-    from transforms.annotate.howto_goals import GOAL_VERBS
-
     words = re.findall(r"[A-Za-z][\w'-]*", text[pos : pos + 80])
     while words and words[0].lower() in ADVERBS:
         words = words[1:]

@@ -13,9 +13,9 @@ from schemas.config import AnnotateParams, HowtoParams
 from schemas.datasets import Howto, Instructions
 from schemas.registry import TABLES
 from tests.transforms.elements import el
-from transforms.annotate.howto import mine_howto
 from transforms.annotate.stage import annotate_stage
 from transforms.annotate.template import TemplateAnnotator
+from transforms.howto.mine import mine_howto
 from transforms.ledger import ledger
 
 HELP, APP = "a" * 32, "b" * 32
