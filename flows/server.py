@@ -69,10 +69,14 @@ def prepare_database() -> bool:
 
 def _start_once(timeout_s: int) -> None:
     from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, temporary_settings
 
     server = SubprocessASGIServer()  # the instance Prefect's own clients use
     try:
-        server.start(timeout=timeout_s)
+        # The server process takes its settings from these: it reports no usage, whatever the
+        # environment or profile of the command says (the CLI's default alone left a profile's `true`).
+        with temporary_settings(updates={PREFECT_SERVER_ANALYTICS_ENABLED: False}):
+            server.start(timeout=timeout_s)
         if server.server_process is not None:  # it dies with this run, even on kill -9 (no orphan)
             guard(server.server_process.pid)
     except Exception as exc:

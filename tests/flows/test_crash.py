@@ -178,11 +178,27 @@ def test_a_publish_killed_midway_leaves_the_previous_version_whole(killed):
     assert list(staged.rglob("*.parquet")), "the kill came before any partition was written"
 
 
+def server_settings(pid: int) -> dict[str, str]:
+    """The environment of the temporary Prefect server (uvicorn) among the descendants of `pid`."""
+    found = [pid]
+    for p in found:
+        with contextlib.suppress(OSError):  # a short-lived child may be gone already
+            for children in Path(f"/proc/{p}/task").glob("*/children"):
+                found += [int(c) for c in children.read_text().split()]
+            if p != pid and b"uvicorn" in Path(f"/proc/{p}/cmdline").read_bytes():
+                pairs = Path(f"/proc/{p}/environ").read_bytes().decode(errors="replace").split("\0")
+                return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+    raise AssertionError(f"no temporary Prefect server under process {pid}")
+
+
 def test_two_runs_started_together_take_turns_and_publish_the_new_version_whole(killed):
     root, _, _, before = killed
-    runs = Runs(root, 2, cli_env(root, temporary_server=True) | {"GROUNDMILL_PAUSE_AT": "publish.locked"})
+    # (a user's environment that turns Prefect's analytics on: the temporary servers report nothing anyway)
+    env = {"GROUNDMILL_PAUSE_AT": "publish.locked", "PREFECT_SERVER_ANALYTICS_ENABLED": "true"}
+    runs = Runs(root, 2, cli_env(root, temporary_server=True) | env)
     try:
         first = runs.expect("paused at publish.locked")  # holds the run lock, waits for the test
+        assert server_settings(runs.procs[first].pid)["PREFECT_SERVER_ANALYTICS_ENABLED"].lower() == "false"
         second = 1 - first
         runs.expect("another run is writing to this project", second)  # waits for the lock meanwhile
         assert runs.resume(first) == 0, runs.log()

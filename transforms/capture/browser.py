@@ -19,6 +19,7 @@ from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
+from transforms.capture.steady import SEEDED_RANDOM_JS
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
@@ -136,6 +137,7 @@ class _Session:
                     **device.context_options(), accept_downloads=False, service_workers="block"
                 )
                 await context.route("**/*", self.policy)
+                await context.add_init_script(SEEDED_RANDOM_JS)  # the same draws in every run
                 if self.params.clock is not None:  # a page that prints the time prints the same one
                     await context.clock.set_fixed_time(self.params.clock)
                 context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))

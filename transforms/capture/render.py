@@ -119,8 +119,8 @@ class Tab:
     def report(self, result: PageResult) -> PageResult:
         """What the page did besides rendering (script errors, dialogs), added to its result."""
         result.script_errors = list(self.script_errors)
-        if self.dialogs:
-            result.notes.append(f"{self.dialogs} JavaScript dialog(s) dismissed")
+        if self.dialogs:  # how many a looping page opens before the capture ends is timing, not data
+            result.notes.append("JavaScript dialogs dismissed")
         if result.script_errors and result.status in ("ok", "empty"):
             note = f"{len(result.script_errors)} script error(s), first: {result.script_errors[0]}"
             result.message = f"{result.message}; {note}" if result.message else note

@@ -27,9 +27,9 @@ HOSTILE = FIXTURES / "hostile"
 # page -> the statuses it may end with (a dialog storm is slow on a busy machine) and what its
 # message says. One tab does them all, in order, each followed by a copy of benign.html.
 EXPECTED = {
-    "alert-loop.html": ({"ok", "timeout"}, "JavaScript dialog(s) dismissed"),
-    "confirm-loop.html": ({"ok", "timeout"}, "JavaScript dialog(s) dismissed"),
-    "prompt-loop.html": ({"timeout"}, "JavaScript dialog(s) dismissed"),
+    "alert-loop.html": ({"ok", "timeout"}, "JavaScript dialogs dismissed"),
+    "confirm-loop.html": ({"ok", "timeout"}, "JavaScript dialogs dismissed"),
+    "prompt-loop.html": ({"timeout"}, "JavaScript dialogs dismissed"),
     "infinite-loop.html": ({"timeout"}, "page took longer than its 3 s budget"),
     "reload-loop.html": ({"error"}, "page navigated away or reloaded itself during capture"),
     "navigate-loop.html": ({"error"}, "page navigated away or reloaded itself during capture"),
