@@ -6,6 +6,7 @@ and the screenshot's pixels, so both sides reason about the same facts.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -21,6 +22,9 @@ REGIONS = ("top left", "top", "top right", "left", "centre", "right", "bottom le
 SMALL_AREA, LARGE_AREA = 0.0015, 0.03  # share of the screenshot: below is "small", above "large"
 MIN_SIDE = 8  # pixels: a box less high than this shows nothing a person could read
 MIN_VISIBLE = 0.95  # share of the box not clipped or covered
+# An icon's accessible name said as words: letters, at most 4 words, no path, number or file name.
+SPOKEN = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}")
+SPOKEN_CHARS = 30
 ROUND_RATIO = 0.4  # corner radius / shorter side at which a box reads as round
 GLYPH_NAMES = {
     "×": "cross",
@@ -126,6 +130,21 @@ class Item:
         if self.is_icon:
             return False
         return self.tag not in ("input", "select", "textarea") or on_screen(self, self.label)
+
+    @property
+    def spoken(self) -> bool:
+        """An icon-only desktop control whose accessible name is a name (not drawn, so never quoted): it
+        may serve, unquoted, in the function and intent perspectives ('the redo button', 'Redo')."""
+        desktop = self.row.get("states") is not None  # AT-SPI elements carry their states
+        return (
+            desktop
+            and self.is_icon
+            and self.interactive
+            and self.noun in ("button", "menu item")
+            and bool(SPOKEN.fullmatch(self.label))
+            and len(self.label) <= SPOKEN_CHARS
+            and not mojibake(self.label)
+        )
 
     @property
     def kind(self) -> str:
