@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,7 +125,10 @@ def project(folder: Path, apps: list[str], max_states: int) -> None:
     image = Image.new("RGB", (640, 400), "white")
     ImageDraw.Draw(image).ellipse((120, 80, 520, 320), fill=(37, 99, 235))
     image.save(source / "picture.png")
-    shutil.copy(ROOT / "params.yaml", folder / "params.yaml")
+    params = (ROOT / "params.yaml").read_text()  # a busy machine starts the Prefect server slowly
+    (folder / "params.yaml").write_text(
+        re.sub(r"server_start_timeout_s: \d+", "server_start_timeout_s: 600", params)
+    )
     entries = "\n".join("      " + a for a in apps)
     (folder / "sources.yaml").write_text(
         "sources:\n  - id: desktop\n    kind: desktop\n    location: data/sources/desktop\n"

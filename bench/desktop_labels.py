@@ -44,21 +44,21 @@ def _found(name: str, lines: list[str]) -> bool:
     return any(ocr.reads_as(name, line) for line in lines)
 
 
-def undrawn_per_app(con) -> dict[str, tuple[int, int, int]]:
-    """Per application: (rows quoting a name of 3+ characters, those with a quoted name OCR does not find
-    on the screenshot, rows quoting only shorter names)."""
-    rows = con.execute(ROWS).fetchall()
-    shots = sorted({sid for _, sid, _ in rows})
-    pngs = dict(
-        con.execute(
-            "select screenshot_id, png from screenshots where screenshot_id in (select unnest(?))", [shots]
-        ).fetchall()
-    )
+def screen_lines(pngs: dict[str, bytes]) -> dict[str, list[str]]:
+    """Per screenshot id: what OCR reads on it (two tesseract runs at a time)."""
+    shots = sorted(pngs)
     with ThreadPoolExecutor(2) as pool:
-        lines = dict(zip(shots, pool.map(lambda s: _screen_lines(pngs[s]), shots)))
+        return dict(zip(shots, pool.map(lambda s: _screen_lines(pngs[s]), shots)))
+
+
+def undrawn_counts(rows, lines: dict[str, list[str]]) -> dict[str, tuple[int, int, int]]:
+    """Per application, of (app, screenshot id, expression) rows: (rows quoting a name of 3+ characters,
+    those with a quoted name OCR does not find on the screenshot, rows quoting only shorter names)."""
     out: dict[str, list[int]] = {}
     for app, sid, expression in rows:
         names = QUOTED.findall(expression)
+        if not names:
+            continue
         judged = [n for n in names if sum(c.isalnum() for c in n) >= MIN_CHARS]
         counts = out.setdefault(app, [0, 0, 0])
         if not judged:
@@ -67,3 +67,15 @@ def undrawn_per_app(con) -> dict[str, tuple[int, int, int]]:
         counts[0] += 1
         counts[1] += any(not _found(n, lines[sid]) for n in judged)
     return {app: tuple(c) for app, c in out.items()}
+
+
+def undrawn_per_app(con) -> dict[str, tuple[int, int, int]]:
+    """undrawn_counts of a catalog's published grounding rows."""
+    rows = con.execute(ROWS).fetchall()
+    shots = sorted({sid for _, sid, _ in rows})
+    pngs = dict(
+        con.execute(
+            "select screenshot_id, png from screenshots where screenshot_id in (select unnest(?))", [shots]
+        ).fetchall()
+    )
+    return undrawn_counts(rows, screen_lines(pngs))
