@@ -184,29 +184,42 @@ where c.status = 'ok' and not exists (select 1 from grounding g where g.screensh
 """
 
 
-def overlays(con, folder: Path, count: int = 3) -> list[Path]:
-    """One screenshot per application (of `count` applications) with every element's box drawn."""
+OVERLAY_APPS = ("featherpad", "gimp", "writer", "gnome-text-editor", "qt6ct", "poedit", "jedit")
+
+
+def overlays(con, folder: Path, apps: int = 3, states: int = 5) -> list[Path]:
+    """`states` screenshots of each of `apps` applications (those of OVERLAY_APPS first, then the rest)
+    with every element's box drawn: blue where its name is drawn as text (quoted in labels), orange
+    where an interactive element's name is not drawn (an icon: never quoted), grey for the rest. Saved
+    as small palette PNGs."""
     from PIL import Image, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
     picks = con.execute(
-        "select distinct on (c.app) c.app, s.screenshot_id, s.png, c.page_path from captures c "
+        "select c.app, s.screenshot_id, s.png, c.page_path from captures c "
         "join screenshots s using (capture_id) where c.status = 'ok' "
-        "order by c.app, len(c.action_path) desc, c.n_elements desc"
+        "order by c.app, len(c.action_path) desc, c.n_elements desc, c.page_path"
     ).fetchall()
+    by_app: dict[str, list] = {}
+    for pick in picks:
+        by_app.setdefault(pick[0], []).append(pick)
+    order = sorted(
+        by_app, key=lambda a: (a not in OVERLAY_APPS, OVERLAY_APPS.index(a) if a in OVERLAY_APPS else 0, a)
+    )
     saved = []
-    for app, sid, png, path in sorted(picks, key=lambda p: p[0] not in ("writer", "gimp", "featherpad"))[
-        :count
-    ]:
-        image = Image.open(io.BytesIO(png)).convert("RGB")
-        draw = ImageDraw.Draw(image)
-        for x1, y1, x2, y2, interactive in con.execute(
-            "select x1, y1, x2, y2, interactive from elements where screenshot_id = ?", [sid]
-        ).fetchall():
-            draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=(220, 0, 0) if interactive else (0, 150, 0))
-        name = folder / f"{app}-{path.split('/', 1)[1].replace('/', '_').replace(':', '-')[:60]}.png"
-        image.save(name)
-        saved.append(name)
+    for app in order[:apps]:
+        for _, sid, png, path in by_app[app][:states]:
+            image = Image.open(io.BytesIO(png)).convert("RGB")
+            draw = ImageDraw.Draw(image)
+            for x1, y1, x2, y2, interactive, text, name in con.execute(
+                "select x1, y1, x2, y2, interactive, text, name from elements where screenshot_id = ?", [sid]
+            ).fetchall():
+                colour = (0, 90, 230) if text else (240, 120, 0) if interactive and name else (150, 150, 150)
+                draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=colour, width=2)
+            step = path.split("/", 1)[1] if "/" in path else "start"
+            name = folder / f"desktop-{app}-{step.replace('/', '_').replace(':', '-')[:50]}.png"
+            image.quantize(64).save(name, optimize=True)
+            saved.append(name)
     return saved
 
 
@@ -268,7 +281,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", choices=sorted(APPS), default="all")
     parser.add_argument("--max-states", type=int, default=40)  # per application
-    parser.add_argument("--overlays", help="save three overlays (every element box) here")
+    parser.add_argument("--overlays", help="save overlays (every element box) of 5 states of 3 apps here")
     parser.add_argument("--keep", help="run in this folder and keep it")
     args = parser.parse_args()
     checks = Checks()
