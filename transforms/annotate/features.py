@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from transforms.annotate.labels import ROLE_NOUN, with_labels
+from transforms.annotate.labels import DESKTOP_FIELD_ROLES, ROLE_NOUN, with_labels
 from transforms.annotate.pixels import box_colours
 from transforms.annotate.purpose import _thing, function_of, goal_of, on_screen, words_of
 from transforms.mojibake import mojibake
@@ -129,7 +129,10 @@ class Item:
             return False
         if self.is_icon:
             return False
-        return self.tag not in ("input", "select", "textarea") or on_screen(self, self.label)
+        field = self.tag in ("input", "select", "textarea") or (
+            self.row.get("states") is not None and self.role in DESKTOP_FIELD_ROLES
+        )
+        return not field or on_screen(self, self.label)
 
     @property
     def spoken(self) -> bool:

@@ -28,6 +28,15 @@ def normalise(text: pl.Expr) -> pl.Expr:
     return text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+# Desktop (AT-SPI) fields: their name is their label, drawn beside them, not in their box.
+DESKTOP_FIELD_ROLES = ("textbox", "searchbox", "combobox", "spinbutton")
+
+
+def desktop_field() -> pl.Expr:
+    """A desktop entry, combo box or spin button: an element with AT-SPI states and a field's role."""
+    return pl.col("states").is_not_null() & pl.col("role").is_in(DESKTOP_FIELD_ROLES)
+
+
 def _placeholder(name: pl.Expr) -> pl.Expr:
     """The name only says what kind of widget it is (transforms/placeholders.py)."""
     key = normalise(name.str.replace_all("_", " ", literal=True))
@@ -42,7 +51,8 @@ def with_labels(elements: pl.DataFrame) -> pl.DataFrame:
     name = pl.col("name").fill_null("").str.strip_chars()
     # A glyph such as "🔔" or "›" is not a name a person would say: that is an icon.
     wordless = ~text.str.contains(r"[\p{L}\p{N}]")
-    form_field = pl.col("tag").is_in(["input", "select", "textarea"])
+    desktop = desktop_field() if {"states", "role"} <= set(elements.columns) else pl.lit(False)
+    form_field = pl.col("tag").is_in(["input", "select", "textarea"]) | desktop
     # Inputs show their value or nothing as text; their label is the accessible name.
     use_name = wordless | form_field
     return (

@@ -73,10 +73,15 @@ def test_icons_are_named_unquoted_by_function_and_intent_and_widget_types_never(
         el(2, "push button", "button", text="Open", box=(400, 43, 480, 74), states=states),
         el(3, "combo box", "combobox", text=None, name="Combo Box", box=(600, 43, 700, 74), states=states),
         el(4, "push button", "button", text=None, name="Bold", box=(200, 43, 232, 74), states=states),
+        el(5, "label", "text", text="Find", interactive=False, box=(100, 200, 140, 220), states=states),
+        el(6, "text", "textbox", text=None, name="Find", box=(150, 195, 400, 225), states=states),
+        el(7, "text", "textbox", text=None, name="Replace with", box=(150, 245, 400, 275), states=states),
     )
     rows = out.grounding.filter(pl.col("gt_type") == "positive")
     quoted = [e for e in rows["expression"].to_list() if '"' in e]
-    assert quoted and all('"Open"' in e for e in quoted), quoted
+    # Quoted: the drawn button, and a field by the label drawn beside it; not a field whose label is not.
+    assert quoted and all('"Open"' in e or '"Find"' in e for e in quoted), quoted
+    assert 'the "Find" field' in quoted and not any("Replace" in e for e in quoted)
     assert not any("combo box" in e.lower() for e in rows["expression"].to_list())
     mine = {(r["perspective"], r["expression"]): r["quality_flags"] for r in rows.iter_rows(named=True)}
     assert mine[("function", "the redo button")] == []
