@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/desktop_relabel.py FOLDER
 
-FOLDER is a project kept by `bench/desktop.py --keep` (its catalog). Its published elements are taken
+FOLDER is a project kept by `bench/desktop.py --keep` (its catalog), or a run's capture folder
+(data/interim/capture/<source>, whose `text` drawn.py already decided). Its elements are taken
 twice: with `text` = the accessible name (what capture wrote before drawn.py), and as drawn.py decides;
 the template annotator labels both, verification keeps the rows without flags, and per application the
 grounding rows quoting a name OCR does not find on the screenshot are counted (bench/desktop_labels.py).
@@ -40,20 +41,32 @@ def labelled(elements: pl.DataFrame, shots: pl.DataFrame, apps: dict[str, str]) 
 
 def main() -> int:
     folder = Path(sys.argv[1])
-    con = open_catalog(folder / "data" / "catalog.duckdb", folder)
-    elements = con.execute(
-        "select e.* from elements e join captures c using (capture_id) where c.app is not null"
-    ).pl()
-    shots = con.execute(
-        "select s.screenshot_id, s.width, s.height, s.png, c.app from screenshots s join captures c "
-        "using (capture_id) where c.app is not null "
-        "and s.screenshot_id in (select screenshot_id from elements)"
-    ).pl()
-    apps = dict(shots.select("screenshot_id", "app").iter_rows())
-    shots = shots.drop("app").unique("screenshot_id")
-    before = elements.with_columns(text=pl.col("name"))
     t0 = time.monotonic()
-    after = with_drawn_text({"elements": before, "screenshots": shots}, OcrParams())["elements"]
+    if (folder / "elements.parquet").exists():  # a run's capture tables, drawn.py already applied
+        captures = pl.read_parquet(folder / "captures.parquet").filter(pl.col("app").is_not_null())
+        elements = pl.read_parquet(folder / "elements.parquet").join(
+            captures.select("capture_id"), on="capture_id"
+        )
+        shots = pl.read_parquet(folder / "screenshots.parquet").join(
+            captures.select("capture_id", "app"), on="capture_id"
+        )
+        after = elements
+    else:
+        con = open_catalog(folder / "data" / "catalog.duckdb", folder)
+        elements = con.execute(
+            "select e.* from elements e join captures c using (capture_id) where c.app is not null"
+        ).pl()
+        shots = con.execute(
+            "select s.screenshot_id, s.width, s.height, s.png, c.app from screenshots s join captures c "
+            "using (capture_id) where c.app is not null "
+            "and s.screenshot_id in (select screenshot_id from elements)"
+        ).pl()
+        after = None
+    apps = dict(shots.select("screenshot_id", "app").iter_rows())
+    shots = shots.select("screenshot_id", "width", "height", "png").unique("screenshot_id")
+    before = elements.with_columns(text=pl.col("name"))
+    if after is None:
+        after = with_drawn_text({"elements": before, "screenshots": shots}, OcrParams())["elements"]
     seconds = time.monotonic() - t0
     lines = screen_lines(dict(shots.select("screenshot_id", "png").iter_rows()))
     rows_b, per_b = labelled(before, shots, apps)
