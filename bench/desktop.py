@@ -2,15 +2,18 @@
 
     .venv/bin/python bench/desktop.py [--apps all|small] [--max-states N] [--overlays DIR] [--keep DIR]
 
-`all` (default): mousepad and galculator (GTK3), featherpad (Qt5), gnome-calculator (GTK4), GIMP (GTK2)
-and LibreOffice Writer and Calc (install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap);
-`small`: mousepad and featherpad. Each application is explored in its own headless session by the
-desktop source kind; the run goes on through annotation, curation and publishing.
+`all` (default): 17 applications of 8 toolkits: mousepad, galculator, geany, gucharmap and pluma (GTK3),
+gnome-calculator and gnome-text-editor (GTK4), GIMP and HexChat (GTK2), featherpad, lximage-qt and
+qterminal (Qt5), qt6ct (Qt6), LibreOffice Writer and Calc (VCL), Poedit (wxWidgets) and jEdit (Java Swing)
+(install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap); `small`: mousepad and featherpad.
+Each application is explored in its own headless session by the desktop source kind; the run goes on
+through annotation, curation and publishing.
 
 Prints, per application: states captured, elements per state, seconds per state, the peak memory of its
 session's processes (MiB, from the run log), failures, and the OCR alignment figure (of the elements that
 show their name as text, those whose own crop OCR reads as the name; icon-only controls counted apart, in
-`icons`); the run's wall time and
+`icons`), and the grounding rows that quote a name OCR does not find on their screenshot (`undrawn`,
+bench/desktop_labels.py); the run's wall time and
 peak memory (groundmill and every session process, sampled every 0.5 s); and the states against a
 baseline measured in the same run: the first window only, one state per application, which is what a
 screenshot-per-app capture gives. Exits 1 (FAIL) when no state was captured, a state has no grounding
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from checks import Checks  # noqa: E402
+from desktop_labels import undrawn_per_app  # noqa: E402
 
 from transforms.capture.desktop.session import MARKER  # noqa: E402
 
@@ -45,14 +50,25 @@ APPS = {
         "- {name: mousepad, command: mousepad, files: [notes.txt]}",
         "- {name: featherpad, command: featherpad, files: [notes.txt]}",
     ],
+    # 17 applications of 8 toolkits (Debian 12 packages; Debian has no Electron application).
     "all": [
-        "- {name: mousepad, command: mousepad, files: [notes.txt]}",
+        "- {name: mousepad, command: mousepad, files: [notes.txt]}",  # GTK3
         "- {name: galculator, command: galculator}",
-        "- {name: featherpad, command: featherpad, files: [notes.txt]}",
-        "- {name: gnome-calculator, command: gnome-calculator}",
-        "- {name: gimp, command: [gimp, --no-splash], files: [picture.png]}",
-        "- {name: writer, command: [libreoffice, --writer, --norestore, --nologo]}",
+        "- {name: geany, command: geany, files: [notes.txt]}",
+        "- {name: gucharmap, command: gucharmap}",
+        "- {name: pluma, command: pluma, files: [notes.txt]}",
+        "- {name: gnome-calculator, command: gnome-calculator}",  # GTK4
+        "- {name: gnome-text-editor, command: gnome-text-editor, files: [notes.txt]}",
+        "- {name: gimp, command: [gimp, --no-splash], files: [picture.png]}",  # GTK2
+        "- {name: hexchat, command: hexchat}",
+        "- {name: featherpad, command: featherpad, files: [notes.txt]}",  # Qt5
+        "- {name: lximage-qt, command: lximage-qt, files: [picture.png]}",
+        "- {name: qterminal, command: qterminal}",
+        "- {name: qt6ct, command: qt6ct}",  # Qt6
+        "- {name: writer, command: [libreoffice, --writer, --norestore, --nologo]}",  # LibreOffice VCL
         "- {name: calc, command: [libreoffice, --calc, --norestore, --nologo]}",
+        "- {name: poedit, command: poedit}",  # wxWidgets (on GTK3)
+        "- {name: jedit, command: [jedit, -nosplash], files: [notes.txt]}",  # Java Swing (ATK bridge)
     ],
 }
 TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
@@ -109,7 +125,10 @@ def project(folder: Path, apps: list[str], max_states: int) -> None:
     image = Image.new("RGB", (640, 400), "white")
     ImageDraw.Draw(image).ellipse((120, 80, 520, 320), fill=(37, 99, 235))
     image.save(source / "picture.png")
-    shutil.copy(ROOT / "params.yaml", folder / "params.yaml")
+    params = (ROOT / "params.yaml").read_text()  # a busy machine starts the Prefect server slowly
+    (folder / "params.yaml").write_text(
+        re.sub(r"server_start_timeout_s: \d+", "server_start_timeout_s: 600", params)
+    )
     entries = "\n".join("      " + a for a in apps)
     (folder / "sources.yaml").write_text(
         "sources:\n  - id: desktop\n    kind: desktop\n    location: data/sources/desktop\n"
@@ -151,6 +170,7 @@ with states as (
          count(*) filter (where c.status <> 'ok') as failures,
          string_agg(distinct c.status, ',') filter (where c.status <> 'ok') as how,
          sum(c.n_elements) filter (where c.status = 'ok') as elements,
+         count(distinct c.title) filter (where c.status = 'ok') - 1 as dialogs,  -- windows past the first
          epoch(max(t.started_at) - min(t.started_at)) as span,
          sum(c.ocr_text_boxes) as checked, sum(c.ocr_matched) as found, sum(c.ocr_icon_only) as icons,
          max(t.peak_rss_mb) as peak_mb  -- start times and the session's memory: the run log
@@ -164,29 +184,42 @@ where c.status = 'ok' and not exists (select 1 from grounding g where g.screensh
 """
 
 
-def overlays(con, folder: Path, count: int = 3) -> list[Path]:
-    """One screenshot per application (of `count` applications) with every element's box drawn."""
+OVERLAY_APPS = ("featherpad", "gimp", "writer", "gnome-text-editor", "qt6ct", "poedit", "jedit")
+
+
+def overlays(con, folder: Path, apps: int = 3, states: int = 5) -> list[Path]:
+    """`states` screenshots of each of `apps` applications (those of OVERLAY_APPS first, then the rest)
+    with every element's box drawn: blue where its name is drawn as text (quoted in labels), orange
+    where an interactive element's name is not drawn (an icon: never quoted), grey for the rest. Saved
+    as small palette PNGs."""
     from PIL import Image, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
     picks = con.execute(
-        "select distinct on (c.app) c.app, s.screenshot_id, s.png, c.page_path from captures c "
+        "select c.app, s.screenshot_id, s.png, c.page_path from captures c "
         "join screenshots s using (capture_id) where c.status = 'ok' "
-        "order by c.app, len(c.action_path) desc, c.n_elements desc"
+        "order by c.app, len(c.action_path) desc, c.n_elements desc, c.page_path"
     ).fetchall()
+    by_app: dict[str, list] = {}
+    for pick in picks:
+        by_app.setdefault(pick[0], []).append(pick)
+    order = sorted(
+        by_app, key=lambda a: (a not in OVERLAY_APPS, OVERLAY_APPS.index(a) if a in OVERLAY_APPS else 0, a)
+    )
     saved = []
-    for app, sid, png, path in sorted(picks, key=lambda p: p[0] not in ("writer", "gimp", "featherpad"))[
-        :count
-    ]:
-        image = Image.open(io.BytesIO(png)).convert("RGB")
-        draw = ImageDraw.Draw(image)
-        for x1, y1, x2, y2, interactive in con.execute(
-            "select x1, y1, x2, y2, interactive from elements where screenshot_id = ?", [sid]
-        ).fetchall():
-            draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=(220, 0, 0) if interactive else (0, 150, 0))
-        name = folder / f"{app}-{path.split('/', 1)[1].replace('/', '_').replace(':', '-')[:60]}.png"
-        image.save(name)
-        saved.append(name)
+    for app in order[:apps]:
+        for _, sid, png, path in by_app[app][:states]:
+            image = Image.open(io.BytesIO(png)).convert("RGB")
+            draw = ImageDraw.Draw(image)
+            for x1, y1, x2, y2, interactive, text, name in con.execute(
+                "select x1, y1, x2, y2, interactive, text, name from elements where screenshot_id = ?", [sid]
+            ).fetchall():
+                colour = (0, 90, 230) if text else (240, 120, 0) if interactive and name else (150, 150, 150)
+                draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=colour, width=2)
+            step = path.split("/", 1)[1] if "/" in path else "start"
+            name = folder / f"desktop-{app}-{step.replace('/', '_').replace(':', '-')[:50]}.png"
+            image.quantize(64).save(name, optimize=True)
+            saved.append(name)
     return saved
 
 
@@ -196,19 +229,23 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
     con = open_catalog(folder / "data" / "catalog.duckdb", folder)
     rows = con.execute(PER_APP).fetchall()
     print(
-        f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'el/state':>9}{'s/state':>8}{'MiB':>6}{'align':>13}"
-        f"{'icons':>6}  failures"
+        f"\n{'app':<18}{'toolkit':<14}{'states':>7}{'dialogs':>8}{'el/state':>9}{'s/state':>8}{'MiB':>6}{'align':>13}"
+        f"{'icons':>6}{'undrawn':>13}  failures"
     )
+    undrawn = undrawn_per_app(con)
     total = 0
-    for app, kit, states, failures, how, elements, span, checked, found, icons, peak_mb in rows:
+    for app, kit, states, failures, how, elements, dialogs, span, checked, found, icons, peak_mb in rows:
         total += states
         per = (span / max(states - 1, 1)) if states > 1 else float("nan")
         align = f"{found}/{checked}={found / checked:.2f}" if checked else "n/a"
         fail = f"{failures} ({how})" if failures else ""
         per_state = (elements or 0) / max(states, 1)
         mib = f"{peak_mb:.0f}" if peak_mb else "n/a"
-        head = f"{app:<18}{(kit or '')[:13]:<14}{states:>7}{per_state:>9.1f}{per:>8.1f}"
-        print(f"{head}{mib:>6}{align:>13}{icons or 0:>6}  {fail}")
+        head = f"{app:<18}{(kit or '')[:13]:<14}{states:>7}{max(dialogs or 0, 0):>8}"
+        head += f"{per_state:>9.1f}{per:>8.1f}"
+        quoted, missing, _short = undrawn.get(app, (0, 0, 0))
+        share = f"{missing}/{quoted}={missing / quoted:.1%}" if quoted else "n/a"
+        print(f"{head}{mib:>6}{align:>13}{icons or 0:>6}{share:>13}  {fail}")
     apps = [r for r in rows if r[2] > 0]
     toolkits = {(r[1] or "").split(" ")[0].lower() + (r[1] or " ").split(" ")[1][:1] for r in apps}
     print(
@@ -220,7 +257,7 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
     checks.require(total > 0, "states captured")
     checks.require(not ungrounded, f"every state has a grounding row ({len(ungrounded)} without)")
     full = args.apps == "all"
-    size = "the 7 applications of --apps all"
+    size = "the 17 applications of --apps all"
     checks.target(total >= TARGET_STATES, f">= {TARGET_STATES} distinct states", full, size)
     checks.target(seconds <= TARGET_MINUTES * 60, f"run <= {TARGET_MINUTES:g} min", full, size)
     checks.target(
@@ -244,7 +281,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", choices=sorted(APPS), default="all")
     parser.add_argument("--max-states", type=int, default=40)  # per application
-    parser.add_argument("--overlays", help="save three overlays (every element box) here")
+    parser.add_argument("--overlays", help="save overlays (every element box) of 5 states of 3 apps here")
     parser.add_argument("--keep", help="run in this folder and keep it")
     args = parser.parse_args()
     checks = Checks()

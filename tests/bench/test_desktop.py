@@ -13,10 +13,12 @@ def test_two_applications_are_explored_grounded_and_judged(bench):
     assert done.returncode == 0, out + done.stderr
     assert number(r"mousepad +gtk 3[\d.]* +(\d+)", out) == 2  # states
     assert number(r"featherpad +Qt 5[\d.]* +(\d+)", out) == 2
-    assert number(r"mousepad +gtk 3[\d.]* +\d+ +[\d.]+ +([\d.]+)", out) > 0  # seconds per state
-    assert number(r"featherpad +Qt 5[\d.]* +\d+ +[\d.]+ +[\d.]+ +(\d+)", out) > 50  # peak MiB of its session
+    assert number(r"mousepad +gtk 3[\d.]* +\d+ +\d+ +[\d.]+ +([\d.]+)", out) > 0  # seconds per state
+    assert number(r"featherpad +Qt 5[\d.]* +\d+ +\d+ +[\d.]+ +[\d.]+ +(\d+)", out) > 50  # peak MiB
+    # Grounding rows quoting a name OCR does not find on the screen: featherpad's icon tool bar is unquoted.
+    assert number(r"featherpad +Qt 5.* (\d+)/\d+=[\d.]+%", out) <= 1
     assert number(r"states (\d+) in", out) == 4
     assert number(r"baseline \(first window only\): 2 states -> ([\d.]+)x", out) == 2.0
     assert "every state has a grounding row (0 without): ok" in out
     assert "no session process left behind (0: []): ok" in out
-    assert "not judged (stated for the 7 applications of --apps all)" in out
+    assert "not judged (stated for the 17 applications of --apps all)" in out

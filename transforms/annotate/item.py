@@ -6,10 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from transforms.annotate.labels import DESKTOP_FIELD_ROLES
 from transforms.mojibake import mojibake
 
 MIN_SIDE = 8  # pixels: a box less high than this shows nothing a person could read
 MIN_VISIBLE = 0.95  # share of the box not clipped or covered
+# An icon's accessible name said as words: letters, at most 4 words, no path, number or file name.
+SPOKEN = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+){0,3}")
+SPOKEN_CHARS = 30
 
 
 @dataclass
@@ -84,7 +88,25 @@ class Item:
             return False
         if self.is_icon:
             return False
-        return self.tag not in ("input", "select", "textarea") or on_screen(self, self.label)
+        field = self.tag in ("input", "select", "textarea") or (
+            self.row.get("states") is not None and self.role in DESKTOP_FIELD_ROLES
+        )
+        return not field or on_screen(self, self.label)
+
+    @property
+    def spoken(self) -> bool:
+        """An icon-only desktop control whose accessible name is a name (not drawn, so never quoted): it
+        may serve, unquoted, in the function and intent perspectives ('the redo button', 'Redo')."""
+        desktop = self.row.get("states") is not None  # AT-SPI elements carry their states
+        return (
+            desktop
+            and self.is_icon
+            and self.interactive
+            and self.noun in ("button", "menu item")
+            and bool(SPOKEN.fullmatch(self.label))
+            and len(self.label) <= SPOKEN_CHARS
+            and not mojibake(self.label)
+        )
 
     @property
     def kind(self) -> str:

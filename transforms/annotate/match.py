@@ -44,6 +44,9 @@ APPEARANCE = re.compile(
     rf"(?:(?P<shape>round|pill-shaped) )?(?:\"(?P<label>[^\"]+)\" )?"
     rf"(?P<noun>{_N})(?: with an? (?P<glyph>.+) symbol)?$"
 )
+# An icon-only desktop control's purpose by its accessible name, unquoted: "the redo button" (buttons and
+# menu items only: "Open the day tab" is a goal).
+SPOKEN_FUNCTION = re.compile(r"^the [^\W\d_]+(?:[ '-][^\W\d_]+){0,3} (?:button|menu item)$")
 # Instructions: an action verb before a referring expression, an intent before an instruction, or a goal.
 EXPLICIT = re.compile(r"^To (?P<goal>[^,]+), (?P<rest>.+)$")
 TYPED = re.compile(r'^Type "(?P<value>[^"]*)" into (?P<np>the .+)$')
@@ -120,7 +123,9 @@ def parse_expression(text: str) -> Claims | None:
         return Claims(noun=m["noun"], region=m["region"])
     if FUNCTION.match(text):
         return Claims(function=norm(text))
-    if m := APPEARANCE.match(text):
+    if (m := APPEARANCE.match(text)) is None and SPOKEN_FUNCTION.match(text):
+        return Claims(function=norm(text))
+    if m:
         return Claims(
             label=norm(m["label"]) if m["label"] else None,
             noun=m["noun"],

@@ -36,6 +36,13 @@ submit subscribe try undo unsubscribe update upgrade upload verify view visit wa
 )
 
 
+# Verbs that begin the names of desktop tool-bar icons ("Redo", "Zoom in", "Paste").
+DESKTOP_VERBS = frozenset(
+    """redo cut paste zoom quit exit refresh reload insert align indent increase decrease rotate flip crop
+    scale move duplicate merge split replace print undo""".split()
+)
+
+
 def _plain(label: str) -> str:
     return label.strip().rstrip(":*.…").strip().lower()
 
@@ -145,6 +152,8 @@ def function_of(item: Item) -> str | None:
     """What the control is for, in words shown on the screen (else function_skip says why not)."""
     if not item.interactive or not _short(item.label):
         return None
+    if item.spoken:  # an icon-only desktop control: its accessible name, unquoted
+        return f"the {item.label.lower()} {item.noun}"
     if not item.shown:
         return _hidden(item, "function")
     if item.noun in FIELD_NOUNS or item.tag == "textarea":
@@ -176,9 +185,12 @@ def goal_of(item: Item) -> str | None:
     address'), in words shown on the screen (else goal_skip says why not)."""
     if not item.interactive or not _short(item.label):
         return None
+    plain = _plain(item.label)
+    if item.spoken:  # an icon-only desktop control: its name as the goal where it is an action
+        first = plain.split(" ", 1)[0]
+        return plain if first in ACTION_VERBS | DESKTOP_VERBS and plain not in BARE_ACTIONS else None
     if not item.shown:
         return _hidden(item, "goal")
-    plain = _plain(item.label)
     if item.noun in FIELD_NOUNS or item.tag == "textarea":
         return f"enter your {item.thing}" if item.thing else _hidden(item, "goal")
     if item.noun == "drop-down" and item.tag == "select":

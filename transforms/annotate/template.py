@@ -132,19 +132,19 @@ class TemplateAnnotator:
         nps = {
             "text": unique_text_np(item, screen, marks) if named else unnamed,
             "appearance": appearance_np(item, screen),
-            "function": (item.function or item.function_skip) if named else unnamed,
+            "function": (item.function or item.function_skip) if named or item.spoken else unnamed,
             "spatial": spatial_np(item, screen, marks),
         }
         out: dict[tuple[str, str], Phrase | str] = {}
         for perspective, np in nps.items():
             out[("grounding", perspective)] = Phrase(item, "grounding", perspective, np) if _is_np(np) else np
-        goal = item.goal if named else None
+        goal = item.goal if named or item.spoken else None
         out[("grounding", "intent")] = (
             Phrase(item, "grounding", "intent", goal[:1].upper() + goal[1:])
             if goal
-            else unnamed
-            if not named
             else item.goal_skip
+            if named or item.spoken
+            else unnamed
         )
         if item.interactive:
             out |= self._instructions(item, nps, goal)

@@ -3,11 +3,12 @@
 ocr.py). Each checked capture gets `ocr_text_boxes` and `ocr_matched`; the summary and the data card
 add them up per application and flag one under the threshold.
 
-Desktop captures get a figure that can fail: of every published element that says it shows its name
-as text (ocr.shows_name), the share whose own crop OCR reads as that name. A phantom box, a covered one
-or an offset one reads as something else, and stays in the denominator. Icon-only controls are counted
-apart (`ocr_icon_only`). Web captures (and imported screenshots, whose boxes are OCR's own) keep the
-first check: text boxes OCR read near them, found where they are."""
+Desktop captures get a figure that can fail: of every published element whose accessible name the
+tree says is shown as text (ocr.shows_name on `name`, not on `text`, which capture keeps only where OCR
+read the name: desktop/drawn.py), the share whose own crop OCR reads as that name. A phantom box, a
+covered one or an offset one reads as something else, and stays in the denominator. Icon-only controls
+are counted apart (`ocr_icon_only`). Web captures (and imported screenshots, whose boxes are OCR's own)
+keep the first check: text boxes OCR read near them, found where they are."""
 
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ def with_alignment(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[s
     counts = {}
     elements = tables["elements"]
     for row in picked.iter_rows(named=True):
-        texts = elements.filter(
-            (pl.col("screenshot_id") == row["screenshot_id"]) & pl.col("text").is_not_null()
-        ).select("text", "role", "tag", "x1", "y1", "x2", "y2")
+        mine = elements.filter(pl.col("screenshot_id") == row["screenshot_id"])
+        boxes = ("role", "tag", "x1", "y1", "x2", "y2")
+        texts = mine.filter(pl.col("text").is_not_null()).select("text", *boxes)
         try:
-            if row["app"] is not None:  # a desktop capture's state
-                counts[row["capture_id"]] = ocr.crop_alignment(row["png"], texts.to_dicts(), params.timeout_s)
+            if row["app"] is not None:  # a desktop capture's state: what the tree claims, drawn or not
+                said = pl.coalesce([c for c in ("name", "text") if c in mine.columns]).alias("text")
+                claims = mine.select(said, *boxes).filter(pl.col("text").is_not_null())
+                claimed = claims.to_dicts()
+                counts[row["capture_id"]] = ocr.crop_alignment(row["png"], claimed, params.timeout_s)
                 continue
             read = ocr.read_text(row["png"], timeout=params.timeout_s)
         except ocr.OcrError:

@@ -66,8 +66,10 @@ def capture_stage(
 
 
 def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None = None) -> StageOutput:
-    """A desktop source: each application explored on each screen size in its own session, then the
-    OCR alignment check. A failure is a captures row; the other applications go on."""
+    """A desktop source: each application explored on each screen size in its own session, then which
+    names are drawn as text (desktop/drawn.py) and the OCR alignment check. A failure is a captures row;
+    the other applications go on."""
+    from transforms.capture.desktop.drawn import with_drawn_text
     from transforms.capture.desktop.records import desktop_tables
     from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app
 
@@ -80,7 +82,8 @@ def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None
             runs.append((run_app(app, files, tuple(size), limits, params.clock), sha))
             if on_app is not None:
                 on_app(runs[-1][0])
-    return _accounted(with_alignment(desktop_tables(source.id, runs), params.ocr))
+    tables = with_drawn_text(desktop_tables(source.id, runs), params.ocr)
+    return _accounted(with_alignment(tables, params.ocr))
 
 
 def screenshots_stage(source: Source, params: CaptureParams) -> StageOutput:

@@ -91,6 +91,8 @@ def test_menu_items_are_elements_with_boxes_in_the_popup(mousepad):
     item = elements.filter(pl.col("name").str.starts_with("Open")).row(0, named=True)
     assert item["role"] == "menuitem" and item["tag"] == "menu item" and item["interactive"]
     assert item["visible_ratio"] == 1.0 and "showing" in item["states"]
+    # Its name is drawn: OCR of its crop reads it, so capture keeps it as the element's text.
+    assert item["text"] == item["name"]
     start = mousepad.tables["captures"].filter(pl.col("page_path") == "mousepad/start")["capture_id"][0]
     # A shut menu's items are not on the screen: not elements (and not walked at all).
     assert (
