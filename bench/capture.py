@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from checks import Checks  # noqa: E402
+from checks import Checks, Peak, corpus_folder  # noqa: E402
 
 from schemas.config import CaptureParams, Source  # noqa: E402
 from transforms.capture.browser import CHROMIUM_ARGS, capture_pages, chromium_executable  # noqa: E402
@@ -71,42 +71,24 @@ def blackhole() -> int:
     return server.getsockname()[1]
 
 
-class PeakRss:
-    """Samples the summed RSS of this process and all its descendants every 50 ms."""
-
-    def __init__(self) -> None:
-        self.peak, self._stop = 0, threading.Event()
-
-    def _tree_rss(self) -> int:
-        children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    children.setdefault(int(fields[1]), []).append(int(entry.name))
-                    rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-                except (OSError, IndexError, ValueError):
-                    continue
-        total, stack = 0, [os.getpid()]
-        while stack:
-            pid = stack.pop()
-            total += rss.get(pid, 0)
-            stack.extend(children.get(pid, []))
-        return total
-
-    def __enter__(self) -> PeakRss:
-        def run() -> None:
-            while not self._stop.wait(0.05):
-                self.peak = max(self.peak, self._tree_rss())
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+def tree_rss() -> int:
+    """The summed RSS of this process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+    total, stack = 0, [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
 
 
 def run_groundmill(folder: Path, pages: list[str], tabs: int) -> tuple[set[str], int]:
@@ -201,7 +183,7 @@ def run_fresh_browsers(folder: Path, pages: list[str]) -> tuple[int, int]:
 
 
 def measure(name: str, fn, *args) -> dict:
-    with PeakRss() as rss:
+    with Peak(tree_rss) as rss:
         t0 = time.perf_counter()
         ok, elements = fn(*args)
         seconds = time.perf_counter() - t0
@@ -219,16 +201,10 @@ def measure(name: str, fn, *args) -> dict:
 
 
 def main() -> int:
-    default = ROOT.parent / "shared" / "corpus" / "readability"
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        default=default if default.is_dir() else ROOT / "data" / "sources" / "sample",
-    )
+    parser.add_argument("folder", nargs="?", type=Path, default=corpus_folder(ROOT))
     parser.add_argument(
         "--pages", type=int, default=12, help="pages to use, from the start of the sorted list"
     )

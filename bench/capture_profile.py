@@ -23,6 +23,9 @@ from playwright.async_api import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from checks import corpus_folder  # noqa: E402
 
 from schemas.config import CaptureParams, Source  # noqa: E402
 from transforms.capture import render  # noqa: E402
@@ -81,16 +84,10 @@ def _timed(name: str, method):
 
 
 def main() -> int:
-    default = ROOT.parent / "shared" / "corpus" / "readability"
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "folder",
-        nargs="?",
-        type=Path,
-        default=default if default.is_dir() else ROOT / "data" / "sources" / "sample",
-    )
+    parser.add_argument("folder", nargs="?", type=Path, default=corpus_folder(ROOT))
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--tabs", type=int, default=1)
     args = parser.parse_args()

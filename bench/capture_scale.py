@@ -21,7 +21,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,8 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from capture import PeakRss  # noqa: E402
-from checks import Checks  # noqa: E402
+from capture import tree_rss  # noqa: E402
+from checks import Checks, Peak  # noqa: E402
 
 from schemas.config import CaptureParams, Source  # noqa: E402
 from transforms.capture.pool import browser_pids, default_browsers  # noqa: E402
@@ -75,26 +74,6 @@ def build_source(folder: Path, pages: int, corpus: Path | None) -> Source:
     return Source(id="scale", kind="html_dir", location=folder, license="n/a")
 
 
-class BrowserCount:
-    """The most browsers alive at once under this process, sampled every 50 ms."""
-
-    def __init__(self) -> None:
-        self.most, self._stop = 0, threading.Event()
-
-    def __enter__(self) -> BrowserCount:
-        def run() -> None:
-            while not self._stop.wait(0.05):
-                self.most = max(self.most, len(browser_pids()))
-
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def run(source: Source, keys: list[str], params: CaptureParams) -> dict:
     shards = [keys[i : i + params.shard_pages] for i in range(0, len(keys), params.shard_pages)]
     done = [0]
@@ -104,7 +83,7 @@ def run(source: Source, keys: list[str], params: CaptureParams) -> dict:
         if done[0] % 250 == 0:
             print(f"  {done[0]} / {len(keys)} pages", flush=True)
 
-    with PeakRss() as rss, BrowserCount() as browsers:
+    with Peak(tree_rss) as rss, Peak(lambda: len(browser_pids())) as browsers:
         t0 = time.perf_counter()
         with ThreadPoolExecutor(max_workers=len(shards)) as runner:  # every shard at once
             tables = list(runner.map(lambda shard: capture_shard(source, shard, params, tick), shards))
@@ -116,7 +95,7 @@ def run(source: Source, keys: list[str], params: CaptureParams) -> dict:
         "seconds": seconds,
         "pages_s": ok / seconds,
         "peak_gib": rss.peak / 2**30,
-        "browsers": browsers.most,
+        "browsers": browsers.peak,
     }
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # Of planted duplicates (rows, pairs or texts), the share a benchmark must find for its numbers to count.
@@ -70,3 +72,30 @@ def groundmill(project: Path, *args: str) -> float:
         print(done.stdout[-2000:], done.stderr[-2000:], sep="\n", file=sys.stderr)
         sys.exit(f"FAIL: groundmill {' '.join(args)} exited {done.returncode} in {project}")
     return time.perf_counter() - started
+
+
+class Peak:
+    """The largest value `measure()` returned while the block ran, sampled every 50 ms in a thread."""
+
+    def __init__(self, measure: Callable[[], int]) -> None:
+        self.peak, self._measure, self._stop = 0, measure, threading.Event()
+
+    def __enter__(self) -> Peak:
+        def run() -> None:
+            while not self._stop.wait(0.05):
+                self.peak = max(self.peak, self._measure())
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def corpus_folder(root: Path) -> Path:
+    """The default folder of pages for the capture benchmarks: the readability corpus beside the checkout,
+    else the bundled sample."""
+    corpus = root.parent / "shared" / "corpus" / "readability"
+    return corpus if corpus.is_dir() else root / "data" / "sources" / "sample"

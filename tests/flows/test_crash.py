@@ -12,13 +12,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from tests.conftest import cli_env
+from tests.processes import still_running
 
 SITE_GROUNDING = "grounding/source=site/part-0.parquet"
 PUBLISHED = ("--source", "site", "--source", "bad")  # `gone` never got past capture
@@ -41,25 +41,12 @@ def leftovers(root: Path) -> list[str]:
 def _group_members(pgid: int, within_s: float) -> list[str]:
     """The command lines of the processes still in process group `pgid` once they have all ended or
     `within_s` has passed (each is waited for through a pidfd: no polling)."""
-    import select
-
-    members = {}
+    members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
             if int(stat.read_text().rsplit(")", 1)[1].split()[2]) == pgid:
-                pid = int(stat.parent.name)
-                members[pid] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    deadline = time.monotonic() + within_s
-    left = []
-    for pid, cmdline in members.items():
-        try:
-            handle = os.pidfd_open(pid)
-        except OSError:
-            continue  # ended already
-        with os.fdopen(handle) as ended:
-            if not select.select([ended], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                left.append(f"{pid} {cmdline}")
-    return left
+                members.append(int(stat.parent.name))
+    return still_running(members, within_s)
 
 
 class Runs:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal
 import subprocess
 import time
@@ -15,21 +14,7 @@ import pytest
 
 from flows.watchdog import marked, start_ticks
 from tests.conftest import cli_env
-
-
-def _still_running(pids: list[int], within_s: float) -> list[str]:
-    """The command lines of `pids` that have not ended within `within_s` (waited on through pidfds)."""
-    deadline, left = time.monotonic() + within_s, []
-    for pid in pids:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            handle = os.pidfd_open(pid)
-        except OSError:
-            continue  # ended already
-        with os.fdopen(handle) as ended:
-            if not select.select([ended], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                left.append(f"{pid} {cmdline[:200]}")
-    return left
+from tests.processes import still_running
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
@@ -66,7 +51,7 @@ def test_a_stopped_run_ends_at_once_and_leaves_no_process(project, sig):
             assert "Traceback" not in rest, rest[-3000:]
         else:
             assert code == -signal.SIGKILL
-        assert _still_running(sorted(started), within_s=15) == []
+        assert still_running(sorted(started), within_s=15) == []
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(run.pid, signal.SIGKILL)
