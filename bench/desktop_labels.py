@@ -1,5 +1,6 @@
 """The desktop bench's label check (issue 22, point 7): of the grounding rows that quote a name, those
-whose quoted name OCR does not find on their screenshot.
+whose quoted name OCR does not find on their screenshot. Refusal rows (`gt_type` negative) quote on purpose
+a name that is not on their screen, so they are not counted.
 
 Independent of capture's own decision (transforms/capture/desktop/drawn.py reads each element's crop):
 here tesseract reads the whole screenshot, twice its size, and a quoted name counts as found when the
@@ -22,7 +23,7 @@ MIN_CHARS = 3
 ROWS = """
 select c.app, g.screenshot_id, g.expression from grounding g
 join screenshots s using (screenshot_id) join captures c on c.capture_id = s.capture_id
-where c.app is not null and g.expression like '%"%"%'
+where c.app is not null and g.expression like '%"%"%' and g.gt_type <> 'negative'
 """
 
 
