@@ -42,14 +42,17 @@ def browser_pids(pid: int | None = None) -> list[int]:
         children = psutil.Process(pid or os.getpid()).children(recursive=True)
     except psutil.NoSuchProcess:
         return []
-    found = []
+    chromium, found = set(), []
     for child in children:
         try:
-            line = child.cmdline()
+            line, parent = child.cmdline(), child.ppid()
         except psutil.Error:
             continue
         name = os.path.basename(line[0]) if line else ""
-        browser = ("chrom" in name or "headless_shell" in name) and "crashpad" not in name
-        if browser and not any(arg.startswith("--type=") for arg in line):
-            found.append(child.pid)
-    return found
+        if ("chrom" in name or "headless_shell" in name) and "crashpad" not in name:
+            chromium.add(child.pid)
+            if not any(arg.startswith("--type=") for arg in line):
+                found.append((child.pid, parent))
+    # A process Chromium has just forked still shows its parent's command line until it execs: only a
+    # browser whose parent is not Chromium counts.
+    return [pid for pid, parent in found if parent not in chromium]
