@@ -169,9 +169,9 @@ TABLES: dict[str, Table] = {
     )
 }
 
-# The tables every source publishes under data/processed/<table>/source=<id>/, in catalog order; curate
-# writes the first eight in their graded and clustered forms; publish writes CROSS_SOURCE and the ledger.
-PUBLISHED = (
+# The tables curate checks and writes (in their graded and clustered forms), in dependency order: a row
+# is checked against the tables before it.
+CURATED = (
     "captures",
     "screenshots",
     "elements",
@@ -180,6 +180,11 @@ PUBLISHED = (
     "instructions",
     "howto",
     "trajectories",
+)
+# The tables every source publishes under data/processed/<table>/source=<id>/, in catalog order: the
+# curated ones, then the accounts; publish writes CROSS_SOURCE and the ledger.
+PUBLISHED = (
+    *CURATED,
     "quarantine",
     "duplicates",
     "skipped",

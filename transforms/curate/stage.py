@@ -15,7 +15,7 @@ import polars as pl
 
 from schemas import registry
 from schemas.config import CurateParams
-from schemas.registry import empty, schema
+from schemas.registry import CURATED, empty, schema
 from transforms.curate.dedup import dedup_exact, normalised_text
 from transforms.curate.difficulty import grade_difficulty
 from transforms.curate.empirical import refine
@@ -31,17 +31,7 @@ from transforms.curate.validate import split_rejected, split_valid
 from transforms.ledger import StageOutput
 
 PASSED_THROUGH = ("skipped", "model_usage")  # annotate's accounts, published as they are
-# In dependency order: a row is checked against the tables before it.
-TABLES = (
-    "captures",
-    "screenshots",
-    "elements",
-    "excluded_elements",
-    "grounding",
-    "instructions",
-    "howto",
-    "trajectories",
-)
+TABLES = CURATED  # in dependency order: a row is checked against the tables before it
 # Tables whose ids are checked against their content (screenshots: the sha256 of the PNG).
 ID_CHECKED = {"screenshots", "elements", "grounding", "instructions", "howto", "trajectories"}
 VERIFIED = {"grounding", "instructions"}  # rows carry verification flags: flagged ones go to `rejected`
