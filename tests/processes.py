@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import subprocess
 import time
 from pathlib import Path
 
@@ -22,3 +23,18 @@ def still_running(pids: list[int], within_s: float) -> list[str]:
             if not select.select([ended], [], [], max(0.0, deadline - time.monotonic()))[0]:
                 left.append(f"{pid} {cmdline[:200]}")
     return left
+
+
+def start_groundmill(root: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """`groundmill *args` started in its own session in `root`: stdin a pipe (the pause points wait on it),
+    stderr a text pipe to read its lines, stdout discarded."""
+    return subprocess.Popen(
+        ["groundmill", *args],
+        cwd=root,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import cli_env
-from tests.processes import still_running
+from tests.processes import start_groundmill, still_running
 
 SITE_GROUNDING = "grounding/source=site/part-0.parquet"
 PUBLISHED = ("--source", "site", "--source", "bad")  # `gone` never got past capture
@@ -57,19 +57,7 @@ class Runs:
         self.lines: queue.Queue = queue.Queue()
         self.seen: list[tuple[int, str]] = []
         self.ended: set[int] = set()
-        self.procs = [
-            subprocess.Popen(
-                ["groundmill", *args],
-                cwd=root,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-            for _ in range(count)
-        ]
+        self.procs = [start_groundmill(root, env, *args) for _ in range(count)]
         self.pumps = [threading.Thread(target=self._pump, args=(n, p)) for n, p in enumerate(self.procs)]
         for pump in self.pumps:
             pump.start()

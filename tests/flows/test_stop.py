@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,22 +13,13 @@ import pytest
 
 from flows.watchdog import marked, start_ticks
 from tests.conftest import cli_env
-from tests.processes import still_running
+from tests.processes import start_groundmill, still_running
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_a_stopped_run_ends_at_once_and_leaves_no_process(project, sig):
     env = cli_env(project) | {"GROUNDMILL_PAUSE_AT": "capture.page"}
-    run = subprocess.Popen(
-        ["groundmill", "capture"],
-        cwd=project,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    run = start_groundmill(project, env, "capture")
     try:
         said = []
         for line in run.stderr:  # until a page is rendered, its browser still open
