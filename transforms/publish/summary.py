@@ -31,6 +31,7 @@ COUNTED = (
     "grounding",
     "instructions",
     "howto",
+    "trajectories",
     "skipped",
     "rejected",
     "contaminated",
