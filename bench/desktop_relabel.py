@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from checks import Checks  # noqa: E402
 from desktop_labels import screen_lines, undrawn_counts  # noqa: E402
 
 from schemas.config import AnnotateParams, OcrParams  # noqa: E402
@@ -53,10 +54,10 @@ def main() -> int:
         after = elements
     else:
         con = open_catalog(folder / "data" / "catalog.duckdb", folder)
-        elements = con.execute(
+        elements = con.sql(
             "select e.* from elements e join captures c using (capture_id) where c.app is not null"
         ).pl()
-        shots = con.execute(
+        shots = con.sql(
             "select s.screenshot_id, s.width, s.height, s.png, c.app from screenshots s join captures c "
             "using (capture_id) where c.app is not null "
             "and s.screenshot_id in (select screenshot_id from elements)"
@@ -104,7 +105,10 @@ def main() -> int:
     before_share, after_share = mb / max(qb, 1), ma / max(qa, 1)
     print(f"\nall: undrawn quoted before {mb}/{qb} = {before_share:.1%}, after {ma}/{qa} = {after_share:.1%}")
     print(f"rows per perspective before {per_b}\nrows per perspective after  {per_a}")
-    return 0
+    checks = Checks()
+    checks.require(shots.height > 0, f"desktop screenshots found: {shots.height} > 0")
+    checks.require(qb > 0 and qa > 0, f"grounding rows quoting a name, before {qb} and after {qa} > 0")
+    return checks.exit_code()
 
 
 if __name__ == "__main__":
