@@ -109,9 +109,12 @@ class CaptureParams(Frozen):
     max_slices: Count = 4
     max_page_mb: Positive = 20.0
     max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
-    # What Date.now() and new Date() give in every page, and where desktop applications' wall clock starts
-    # (libfaketime; timers run on): the same page, the same pixels. None: the real clock.
+    # Where every page's clock starts, paused (Date, timers and animation frames run only as far as the
+    # capture advances them: settle_ms, scroll_settle_ms), and where desktop applications' wall clock
+    # starts (libfaketime; timers run on): the same page, the same pixels. None: the real clock, running.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
+    settle_ms: Annotated[int, Field(ge=0, le=60_000)] = 1000  # page timers run after load (virtual ms)
+    scroll_settle_ms: Annotated[int, Field(ge=0, le=10_000)] = 250  # and after each scroll
     shard_pages: Count = 50  # pages per capture task
     # Browsers alive at once in one process, whatever the number of shards; None: from the machine's cores
     # and memory (transforms/capture/pool.py). Shards past it wait for a browser to close.

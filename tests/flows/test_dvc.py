@@ -29,6 +29,7 @@ from tests.flows.dvc_repo import (
     sh,
     tags,
 )
+from tests.traced import attempts, leaving, traced
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +77,17 @@ def released(tmp_path_factory) -> tuple[Path, Path]:
     root, remote = make_repo(base / "repo"), base / "remote"
     sh(root, "dvc", "remote", "add", "-d", "team", str(remote))  # the team's shared folder, committed
     commit_all(root, "pipeline")
-    sh(root, "groundmill", "run")
+    sh(root, *traced(base / "connect.log"), "groundmill", "run")  # every connection it tries, recorded
     return root, remote
+
+
+def test_a_run_with_a_release_connects_to_loopback_only(released):
+    """Capture in Chromium, annotate, curate, publish, dvc commit, push and tag, its Prefect server and
+    DVC's calls: nothing tries an address off this machine, not even a DNS query."""
+    log = released[0].parent / "connect.log"
+    tried = attempts(log)
+    assert any(a.loopback() and a.call == "connect" for a in tried), "the trace saw no connection at all"
+    assert leaving(log) == []
 
 
 def test_a_run_releases_its_version_as_a_commit_a_tag_and_pushed_files(released):

@@ -19,7 +19,7 @@ from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
-from transforms.capture.steady import SEEDED_RANDOM_JS
+from transforms.capture.steady import NATIVE_FRAME_JS, SEEDED_RANDOM_JS
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
@@ -54,7 +54,15 @@ def launch_args(params: CaptureParams, policy: RequestPolicy) -> list[str]:
 
 
 def render_limits(params: CaptureParams) -> RenderLimits:
-    return RenderLimits(params.page_timeout_s, params.max_elements, params.max_slices, params.max_page_mb)
+    return RenderLimits(
+        params.page_timeout_s,
+        params.max_elements,
+        params.max_slices,
+        params.max_page_mb,
+        clock=params.clock,
+        settle_ms=params.settle_ms,
+        scroll_settle_ms=params.scroll_settle_ms,
+    )
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,14 @@ async def _discard(tab: Tab) -> None:
         pass
 
 
+async def _close(context: BrowserContext) -> None:
+    """Close a tab's context; give up after 5 s (the browser's end closes it then)."""
+    try:
+        await asyncio.wait_for(context.close(), 5)
+    except (TimeoutError, Exception):  # noqa: BLE001 - the context is left to the browser either way
+        pass
+
+
 @dataclass
 class _Session:
     """The browser and one context per device; relaunched when the browser process dies."""
@@ -116,11 +132,12 @@ class _Session:
     policy: RequestPolicy
     params: CaptureParams
     browser: Browser | None = None
-    contexts: dict[str, BrowserContext] = field(default_factory=dict)
     restarts: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def context(self, device: Device) -> BrowserContext:
+        """A context of its own for one tab. A context has one page clock, and a tab's paused clock must
+        move only when its own page's timers are run, whatever the other tab is doing."""
         async with self.lock:
             if self.browser is None or not self.browser.is_connected():
                 if self.browser is not None:
@@ -131,18 +148,17 @@ class _Session:
                     args=launch_args(self.params, self.policy),
                     ignore_default_args=IGNORED_DEFAULT_ARGS,
                 )
-                self.contexts = {}
-            if device.name not in self.contexts:
-                context = await self.browser.new_context(
-                    **device.context_options(), accept_downloads=False, service_workers="block"
-                )
-                await context.route("**/*", self.policy)
-                await context.add_init_script(SEEDED_RANDOM_JS)  # the same draws in every run
-                if self.params.clock is not None:  # a page that prints the time prints the same one
-                    await context.clock.set_fixed_time(self.params.clock)
-                context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
-                self.contexts[device.name] = context
-            return self.contexts[device.name]
+            context = await self.browser.new_context(
+                **device.context_options(), accept_downloads=False, service_workers="block"
+            )
+        await context.route("**/*", self.policy)
+        await context.add_init_script(SEEDED_RANDOM_JS)  # the same draws in every run
+        await context.add_init_script(NATIVE_FRAME_JS)  # before the clock replaces requestAnimationFrame
+        if self.params.clock is not None:  # a page that prints the time prints the same one
+            await context.clock.install(time=self.params.clock)
+            await context.clock.pause_at(self.params.clock)
+        context.on("page", lambda p: asyncio.ensure_future(_close_popup(p)))
+        return context
 
     def alive(self) -> bool:
         return self.browser is not None and self.browser.is_connected()
@@ -170,8 +186,8 @@ async def _capture_device(
         started = time.time()
         try:
             async with politeness.slot(target.url) if politeness else contextlib.nullcontext():
-                started, deadline = time.time(), time.monotonic() + params.page_budget_s
-                page = render(tab, target.url, target.key, device, render_limits(params), deadline)
+                started = time.time()
+                page = render(tab, target.url, target.key, device, render_limits(params))
                 return await asyncio.wait_for(page, params.page_budget_s)
         except TimeoutError:
             stopped = PageResult(target.key, device, started_at=started)
@@ -185,25 +201,31 @@ async def _capture_device(
             return failed.fail("error", f"browser crashed: {str(exc)[:200]}")
 
     async def worker() -> None:
-        tab = await Tab.open(await session.context(device), screenshot_lock)
+        context = await session.context(device)
+        tab = await Tab.open(context, screenshot_lock)
         while not queue.empty():
             target = queue.get_nowait()
             result = await attempt(tab, target)
             if not session.alive():
                 # The browser died under this page: start a new one and give the page one more try.
-                tab = await Tab.open(await session.context(device), screenshot_lock)
+                context = await session.context(device)
+                tab = await Tab.open(context, screenshot_lock)
                 retry = await attempt(tab, target)
                 retry.notes.append("browser crashed and was restarted; this is the second try")
                 result = retry
             elif result.status in ("timeout", "error") or tab.spent():
                 # A page that failed may still be spinning, one that opened dialogs may open more
-                # while the next one loads: go on in a fresh tab.
+                # while the next one loads: go on in a fresh tab, in a fresh context (the clock's calls
+                # reach every page of a context, and would wait on a spinning one).
                 await _discard(tab)
-                tab = await Tab.open(await session.context(device), screenshot_lock)
+                await _close(context)
+                context = await session.context(device)
+                tab = await Tab.open(context, screenshot_lock)
             results[(target.key, device.name)] = result
             if on_page:
                 on_page(result)
         await _discard(tab)
+        await _close(context)
 
     tabs = max(1, min(params.pages_in_flight, len(targets)))
     await asyncio.gather(*(worker() for _ in range(tabs)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import sys
 import threading
@@ -80,9 +81,55 @@ def serve(handler: Callable[..., BaseRequestHandler], name: str = "serve") -> It
         thread.join()
 
 
+# Ports a folder is served at: a folder gets the same port in every run and every clone (the port follows
+# its name, not where the project lies), because saved pages write
+# their own address into what they render (liberation-1 puts `location.href` in an ad URL): with a
+# random port, its HTML differed in every run. Below Linux's ephemeral range, so no outgoing connection
+# holds them; the next candidates are tried when one is taken.
+STABLE_PORTS = range(20000, 32000)
+_CANDIDATES = 8
+_shared: dict[str, tuple[_Server, threading.Thread, list[int]]] = {}
+_shared_lock = threading.Lock()
+
+
+def stable_ports(seed: str) -> list[int]:
+    """The ports tried, in order, for a folder: the same list in every run."""
+    first = int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16)
+    return [STABLE_PORTS[(first + i) % len(STABLE_PORTS)] for i in range(_CANDIDATES)]
+
+
+def _bind(handler: Callable[..., BaseRequestHandler], ports: list[int]) -> _Server:
+    for port in ports:
+        try:
+            return _Server(("127.0.0.1", port), handler)
+        except OSError:
+            continue
+    return _Server(("127.0.0.1", 0), handler)  # all taken: any free port (the page's own URL differs)
+
+
 @contextlib.contextmanager
 def serve_directory(root: Path) -> Iterator[str]:
-    """Serve the files of `root` (and nothing outside it) on 127.0.0.1 at a free port; yields the base
-    URL, ending in '/'."""
-    with serve(functools.partial(_FolderHandler, directory=str(root)), f"serve:{root.name}") as url:
-        yield url
+    """Serve the files of `root` (and nothing outside it) on 127.0.0.1; yields the base URL, ending in '/'.
+    The port is the folder's stable port (`stable_ports`), and captures running at once in this process
+    (shards of one source) share one server, so every page of a folder has the same URL in every run."""
+    key = os.path.realpath(root)
+    with _shared_lock:
+        if key not in _shared:
+            server = _bind(functools.partial(_FolderHandler, directory=str(root)), stable_ports(root.name))
+            thread = threading.Thread(target=server.serve_forever, name=f"serve:{root.name}", daemon=True)
+            thread.start()
+            _shared[key] = (server, thread, [0])
+        server, thread, users = _shared[key]
+        users[0] += 1
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        with _shared_lock:
+            users[0] -= 1
+            last = users[0] == 0
+            if last:
+                del _shared[key]
+        if last:
+            server.shutdown()
+            server.server_close()
+            thread.join()

@@ -39,3 +39,15 @@ SEEDED_RANDOM_JS = """
   }
 })();
 """
+
+# The browser's own requestAnimationFrame, kept where the capture (and only it) looks for it, before the
+# paused page clock replaces the page's: waiting for a painted frame must not depend on the page's timers.
+NATIVE_FRAME_JS = """
+(() => {
+  try {
+    Object.defineProperty(window, Symbol.for("groundmill.frame"), {
+      value: window.requestAnimationFrame.bind(window),
+    });
+  } catch (e) {}
+})();
+"""
