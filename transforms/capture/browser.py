@@ -19,7 +19,7 @@ from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
 from transforms.capture.render import PageResult, RenderLimits, Tab, render
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
-from transforms.capture.steady import NATIVE_FRAME_JS, SEEDED_RANDOM_JS
+from transforms.capture.steady import EAGER_JS, NATIVE_FRAME_JS, SEEDED_RANDOM_JS
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
@@ -154,6 +154,7 @@ class _Session:
         await context.route("**/*", self.policy)
         await context.add_init_script(SEEDED_RANDOM_JS)  # the same draws in every run
         await context.add_init_script(NATIVE_FRAME_JS)  # before the clock replaces requestAnimationFrame
+        await context.add_init_script(EAGER_JS)  # lazy images load (or fail) in every run alike
         if self.params.clock is not None:  # a page that prints the time prints the same one
             await context.clock.install(time=self.params.clock)
             await context.clock.pause_at(self.params.clock)

@@ -51,3 +51,23 @@ NATIVE_FRAME_JS = """
   } catch (e) {}
 })();
 """
+
+# Lazy images and frames load when the browser finds them near the viewport, which depends on when it
+# looked: a blocked lazy image shows its alt text (a broken image) or an empty box, so firefox-nightly-blog's
+# page was 12,507 px high in one run and 12,858 in another. Every image and frame is made eager as the
+# parser adds it, so all of them are loaded (or refused) before the load event, in every run.
+EAGER_JS = """
+(() => {
+  const eager = (node) => {
+    const tag = node.tagName;
+    if ((tag === "IMG" || tag === "IFRAME") && node.loading === "lazy") node.loading = "eager";
+  };
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) {
+      if (node.nodeType !== 1) continue;
+      eager(node);
+      if (node.querySelectorAll) node.querySelectorAll("[loading=lazy]").forEach(eager);
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();
+"""
