@@ -23,7 +23,8 @@ import subprocess
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from PIL import Image, ImageOps, ImageStat
+import numpy as np
+from PIL import Image
 
 TESSERACT = "tesseract"
 TEXT_SIMILARITY = 0.9
@@ -159,10 +160,12 @@ NAMED_ROLES |= {"treeitem", "cell"}
 # Controls that may show an icon alone: one whose box is about square holds no drawn name.
 ICON_TAGS = {"push button", "toggle button", "button", "menu button", "check box", "radio button"}
 ICON_ASPECT = 1.25
+# A tool bar's buttons are icons unless their box is wide enough for a name beside the icon: an icon
+# with its drop-down arrow (LibreOffice's New, Paste, Font Color: 44x35 px) is no wider than this.
+TOOL_BAR_ICON_ASPECT = 2.0
 MIN_LETTERS = 3
 MIN_HEIGHT_PX = 12
 MIN_PX_PER_LETTER = 4  # a box narrower than this per letter of its name cannot hold it drawn as text
-CROP_PAD_PX = 3
 CROP_GAP_PX = 12  # blank rows between two crops of the stitched image
 READ_SIMILARITY = 0.8
 
@@ -177,8 +180,9 @@ def shows_name(element: dict) -> str | None:
         return None
     if height < MIN_HEIGHT_PX:
         return None
+    icon_aspect = TOOL_BAR_ICON_ASPECT if "tool_bar" in (element.get("css_path") or "") else ICON_ASPECT
     if width < MIN_PX_PER_LETTER * len(name.strip()) or (
-        element.get("tag") in ICON_TAGS and width <= ICON_ASPECT * height
+        element.get("tag") in ICON_TAGS and width <= icon_aspect * height
     ):
         return "icon"
     return "text"
@@ -222,24 +226,32 @@ def _elided(want: str, read: str) -> bool:
     return len(head + tail) >= 4 and at >= 0 and tail in want[at + len(head) :]
 
 
+def _dark_on_white(crop: Image.Image) -> Image.Image:
+    """A crop in grey, its background (the median grey) white and its darkest pixels black: light text
+    on a dark or highlighted background is inverted first, and greyed-out (disabled) text, drawn a few
+    levels from its background, is stretched to full contrast."""
+    grey = np.asarray(crop.convert("L"), dtype=np.float32)
+    background = float(np.median(grey))
+    if background < 128:
+        grey, background = 255 - grey, 255 - background
+    ink = float(np.percentile(grey, 0.5))
+    if background - ink > 8:  # else a flat crop: nothing drawn to stretch
+        grey = np.clip((grey - ink) / (background - ink) * 255, 0, 255)
+    return Image.fromarray(grey.astype(np.uint8))
+
+
 def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:
-    """The crops of `boxes` (padded, grey, dark text on light, stretched to full contrast, twice their
-    size) stacked on a white page, and each crop's rows on it: one OCR run reads them all."""
+    """The crops of `boxes` (dark text on white, twice their size) stacked on a white page, and each
+    crop's rows on it: one OCR run reads them all. A crop is the box alone: a margin around it brings
+    in its frame or its neighbours' edges, and tesseract takes text inside a drawn frame for a picture
+    (qterminal's framed "Size: 126 x 38", a menu's items between their neighbours' borders)."""
     crops = []
     for x1, y1, x2, y2 in boxes:
-        crop = image.crop(
-            (
-                max(0, int(x1) - CROP_PAD_PX),
-                max(0, int(y1) - CROP_PAD_PX),
-                min(image.width, int(x2) + CROP_PAD_PX),
-                min(image.height, int(y2) + CROP_PAD_PX),
-            )
-        )
-        gray = crop.convert("L")
-        if ImageStat.Stat(gray).mean[0] < 128:  # light text on a dark or highlighted background
-            gray = ImageOps.invert(gray)
-        gray = ImageOps.autocontrast(gray, cutoff=1)  # greyed-out (disabled) text made dark
-        crops.append(gray.resize((max(1, gray.width * 2), max(1, gray.height * 2)), Image.LANCZOS))
+        box = (max(0, int(x1)), max(0, int(y1)), min(image.width, int(x2)), min(image.height, int(y2)))
+        if box[2] <= box[0] or box[3] <= box[1]:  # wholly off the screenshot: nothing to read
+            box = (0, 0, 1, 1)
+        grey = _dark_on_white(image.crop(box))
+        crops.append(grey.resize((max(1, grey.width * 2), max(1, grey.height * 2)), Image.LANCZOS))
     width = max((c.width for c in crops), default=1) + 2 * CROP_GAP_PX
     height = sum(c.height + CROP_GAP_PX for c in crops) + CROP_GAP_PX
     page = Image.new("L", (width, height), 255)
