@@ -47,15 +47,20 @@ def available() -> bool:
     return shutil.which(TESSERACT) is not None
 
 
-def read_text(image: bytes, timeout: float = 60.0, lang: str = "eng", psm: int = 11) -> list[OcrBox]:
+def read_text(
+    image: bytes, timeout: float = 60.0, lang: str = "eng", psm: int = 11, adaptive: bool = False
+) -> list[OcrBox]:
     """Word and line boxes of an image (PNG or JPEG bytes), words first in reading order. `psm`:
-    tesseract's page segmentation (11, sparse text)."""
+    tesseract's page segmentation (11, sparse text); `adaptive`: a threshold per tile instead of one for
+    the page (reads greyed-out text a page-wide threshold drops)."""
     if not available():
         raise OcrError("tesseract is not installed (apt-get install tesseract-ocr)")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", lang, "tsv"],
+            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", lang]
+            + (["-c", "thresholding_method=1"] if adaptive else [])
+            + ["tsv"],
             input=image,
             capture_output=True,
             timeout=timeout,
@@ -188,24 +193,43 @@ def shows_name(element: dict) -> str | None:
     return "text"
 
 
-def reads_as(name: str, read: str) -> bool:
+def reads_as(name: str, read: str, elided: bool = True) -> bool:
     """Whether OCR's text of a crop reads as the name: the name inside it, or a run of its words as
     many as the name's (one more or fewer) at similarity >= READ_SIMILARITY (a menu item's crop also
-    holds its shortcut; a check box's, its box)."""
+    holds its shortcut; a check box's, its box). `elided`: a name drawn shortened at an ellipsis counts
+    (its box is right); else only the whole name does, as a label may quote it ('Manicha…' is not
+    'Manichaean', nor is 'Manicha' when OCR drops the ellipsis)."""
     want, got = normal(name), normal(read)
     if not want or not got:
         return False
-    if _elided(want, read):
+    if elided and _elided(want, read):
         return True
     if want in got or want.replace(" ", "") in got.replace(" ", ""):
         return True
-    words, k = got.split(), len(want.split())
+    words = [(w, False) for w in got.split()] if elided else _words(read)
+    shortened = not ELLIPSIS.search(name)
+    k = len(want.split())
     for size in {max(1, k - 1), k, k + 1}:
         for start in range(max(1, len(words) - size + 1)):
-            piece = " ".join(words[start : start + size])
+            run = words[start : start + size]
+            piece = " ".join(w for w, _ in run)
+            if not elided and ((shortened and run[-1][1]) or len(piece) < len(want) - 1):
+                continue
             if SequenceMatcher(None, want, piece).ratio() >= READ_SIMILARITY:
                 return True
     return False
+
+
+def _words(read: str) -> list[tuple[str, bool]]:
+    """The words of a read, each with whether an ellipsis ends it (a name shortened there)."""
+    out = []
+    for token in ELLIPSIS.sub("… ", read).split():
+        word = normal(token)
+        if word:
+            out.append((word, token.endswith("…")))
+        elif token == "…" and out:
+            out[-1] = (out[-1][0], True)
+    return out
 
 
 ELLIPSIS = re.compile(r"\.{2,}|…")
@@ -263,8 +287,11 @@ def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tu
     return page, rows
 
 
-def crop_reads(png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0) -> list[bool]:
-    """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name."""
+def crop_reads(
+    png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0, whole: bool = False
+) -> list[bool]:
+    """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name (`whole`:
+    the whole name, not shortened at an ellipsis)."""
     if not texts:
         return []
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -285,7 +312,7 @@ def crop_reads(png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0
         )
         if k is not None:
             read[k].append(w.text)
-    return [reads_as(name, " ".join(got)) for (name, _), got in zip(texts, read)]
+    return [reads_as(name, " ".join(got), elided=not whole) for (name, _), got in zip(texts, read)]
 
 
 def crop_alignment(png: bytes, elements: list[dict], timeout: float = 60.0) -> tuple[int, int, int]:

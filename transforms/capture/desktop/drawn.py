@@ -4,9 +4,9 @@ A desktop element's `name` is what the accessibility tree says; its `text`, as o
 drawn on the screen, so the annotator quotes only that (transforms/annotate/labels.py). Capture decides
 it here, once, from the screenshot it took: the element's crop is read by OCR (every crop of a
 screenshot stitched on pages, one tesseract run per page, ocr.crop_reads) and `text` keeps the name only
-when the crop reads as it. An icon-only control (`Redo`, `Combo Box`) gets `text` null: the annotator
-may say its name unquoted in the function and intent perspectives, and uses its look and place in the
-others.
+when the crop reads as the whole of it (a list row drawn "Manicha…" does not show "Manichaean"). An
+icon-only control (`Redo`, `Combo Box`) gets `text` null: the annotator may say its name unquoted in
+the function and intent perspectives, and uses its look and place in the others.
 
 Names OCR cannot judge are decided by what the toolkit draws: a name of one or two characters ("7", "+",
 "C") on a control whose role draws its name (ocr.NAMED_ROLES) is kept; a name that is only a widget
@@ -60,7 +60,7 @@ def _read_pages(pages: list[tuple[bytes, list]], timeout: float) -> list[list[bo
     def one(page):
         png, texts = page
         try:
-            return ocr.crop_reads(png, texts, timeout)
+            return ocr.crop_reads(png, texts, timeout, whole=True)
         except ocr.OcrError:  # a page tesseract failed on: nothing on it counts as drawn
             return [False] * len(texts)
 
