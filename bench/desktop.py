@@ -1,11 +1,13 @@
 """Desktop capture: one `groundmill run` over real applications of several toolkits, in one command.
 
-    .venv/bin/python bench/desktop.py [--apps all|small] [--max-states N] [--overlays DIR] [--keep DIR]
+    .venv/bin/python bench/desktop.py [--apps all|small|NAME,...] [--max-states N] [--overlays DIR]
+        [--keep DIR]
 
 `all` (default): 17 applications of 8 toolkits: mousepad, galculator, geany, gucharmap and pluma (GTK3),
 gnome-calculator and gnome-text-editor (GTK4), GIMP and HexChat (GTK2), featherpad, lximage-qt and
 qterminal (Qt5), qt6ct (Qt6), LibreOffice Writer and Calc (VCL), Poedit (wxWidgets) and jEdit (Java Swing)
-(install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap); `small`: mousepad and featherpad.
+(install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap); `small`: mousepad and featherpad;
+names (`calc,qterminal`): those of `all`.
 Each application is explored in its own headless session by the desktop source kind; the run goes on
 through annotation, curation and publishing.
 
@@ -72,6 +74,18 @@ APPS = {
     ],
 }
 TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
+
+
+def chosen(apps: str) -> list[str]:
+    """The source entries of `--apps`: a set's name, or names of applications of the `all` set."""
+    if apps in APPS:
+        return APPS[apps]
+    names = apps.split(",")
+    entries = {re.search(r"name: ([\w-]+)", e).group(1): e for e in APPS["all"]}
+    unknown = [n for n in names if n not in entries]
+    if unknown:
+        raise SystemExit(f"--apps: {', '.join(unknown)} not among {', '.join(entries)} (or all, small)")
+    return [entries[n] for n in names]
 
 
 def session_pids() -> dict[int, str]:
@@ -279,7 +293,7 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--apps", choices=sorted(APPS), default="all")
+    parser.add_argument("--apps", default="all", help="all, small, or names of all's apps: calc,poedit")
     parser.add_argument("--max-states", type=int, default=40)  # per application
     parser.add_argument("--overlays", help="save overlays (every element box) of 5 states of 3 apps here")
     parser.add_argument("--keep", help="run in this folder and keep it")
@@ -288,7 +302,7 @@ def main() -> int:
     before = session_pids()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="groundmill-bench-desktop-"))
     try:
-        project(folder, APPS[args.apps], args.max_states)
+        project(folder, chosen(args.apps), args.max_states)
         done, seconds, peak = run(folder)
         print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("  try:"))[-3000:])
         if checks.require(done.returncode == 0, "groundmill run exited 0"):
