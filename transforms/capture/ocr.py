@@ -170,6 +170,7 @@ ICON_ASPECT = 1.25
 TOOL_BAR_ICON_ASPECT = 2.0
 MIN_LETTERS = 3
 MIN_HEIGHT_PX = 12
+MIN_VISIBLE = 0.95  # share of the box shown (elements.visible_ratio), as the annotator wants a target
 MIN_PX_PER_LETTER = 4  # a box narrower than this per letter of its name cannot hold it drawn as text
 CROP_GAP_PX = 12  # blank rows between two crops of the stitched image
 READ_SIMILARITY = 0.8
@@ -183,8 +184,8 @@ def shows_name(element: dict) -> str | None:
     height, width = element["y2"] - element["y1"], element["x2"] - element["x1"]
     if element.get("role") not in NAMED_ROLES or sum(c.isalpha() for c in name) < MIN_LETTERS:
         return None
-    if height < MIN_HEIGHT_PX:
-        return None
+    if height < MIN_HEIGHT_PX or (element.get("visible_ratio") or 1.0) < MIN_VISIBLE:
+        return None  # too small to read, or partly covered or scrolled out: its name is not all shown
     icon_aspect = TOOL_BAR_ICON_ASPECT if "tool_bar" in (element.get("css_path") or "") else ICON_ASPECT
     if width < MIN_PX_PER_LETTER * len(name.strip()) or (
         element.get("tag") in ICON_TAGS and width <= icon_aspect * height
@@ -238,7 +239,10 @@ ELLIPSIS = re.compile(r"\.{2,}|…")
 def _elided(want: str, read: str) -> bool:
     """A name drawn shortened at an ellipsis: in its middle ('6 Dec …:57:36'), the words next to the
     ellipsis are in the name, in that order, 4+ characters together; at its end ('Document Prop…'), what
-    is drawn, 6+ characters, begins the name."""
+    is drawn, 6+ characters, begins the name. At the end of a narrow box OCR may read the ellipsis as
+    one dot ('Medefai.' for Medefaidrin in gucharmap's 72-px script column)."""
+    if not ELLIPSIS.search(read):
+        read = re.sub(r"\s?\.\s*$", "…", read.strip())
     parts = ELLIPSIS.split(read)
     if len(parts) != 2:
         return False

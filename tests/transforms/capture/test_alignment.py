@@ -144,6 +144,7 @@ def test_tool_bar_buttons_with_a_drop_down_arrow_are_icons_not_names_drawn():
     assert ocr.shows_name(button | {"y2": 35, "css_path": "panel[2]/push_button[3]"}) == "text"
     wide = button | {"x2": 110, "y2": 35, "css_path": "tool_bar[1]/push_button[3]"}
     assert ocr.shows_name(wide) == "text"  # an icon with its name beside it
+    assert ocr.shows_name(wide | {"visible_ratio": 0.5}) is None  # half scrolled out: not all shown
 
 
 def test_a_label_may_quote_only_a_name_read_whole_not_one_shortened_at_an_ellipsis():
