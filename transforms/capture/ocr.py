@@ -239,7 +239,7 @@ ELLIPSIS = re.compile(r"\.{2,}|…")
 def _elided(want: str, read: str) -> bool:
     """A name drawn shortened at an ellipsis: in its middle ('6 Dec …:57:36'), the words next to the
     ellipsis are in the name, in that order, 4+ characters together; at its end ('Document Prop…'), what
-    is drawn, 6+ characters, begins the name. At the end of a narrow box OCR may read the ellipsis as
+    is drawn, 5+ characters, begins the name. At the end of a narrow box OCR may read the ellipsis as
     one dot ('Medefai.' for Medefaidrin in gucharmap's 72-px script column)."""
     if not ELLIPSIS.search(read):
         read = re.sub(r"\s?\.\s*$", "…", read.strip())
@@ -247,7 +247,7 @@ def _elided(want: str, read: str) -> bool:
     if len(parts) != 2:
         return False
     if not normal(parts[1]):  # shortened at its end: what is drawn begins the name
-        return len(normal(parts[0])) >= 6 and want.startswith(normal(parts[0]))
+        return len(normal(parts[0])) >= 5 and want.startswith(normal(parts[0]))
     head = (normal(parts[0]).split() or [""])[-1]
     tail = normal(parts[1]).split()[0]
     at = want.find(head)

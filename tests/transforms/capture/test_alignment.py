@@ -120,6 +120,9 @@ def test_a_crop_reads_as_its_name_with_a_shortcut_beside_it_or_shortened_at_an_e
     assert ocr.reads_as("Open…", "| Open... Ctrl+O |") and ocr.reads_as("Save As", "Save As Ctri+A")
     assert ocr.reads_as("6 Dec 2026 22:57:36", "6 Dec ...:57:36")  # Qt shortens in the middle
     assert ocr.reads_as("Document Properties", "Document Prop…")
+    # gucharmap's 72-px script column: the ellipsis read as dots, or as one at the box's end.
+    assert ocr.reads_as("Mende Kikakui", "Mende ..") and ocr.reads_as("Medefaidrin", "Medefai.")
+    assert not ocr.reads_as("Medefaidrin", "Med.")  # too little drawn to say which name
     assert not ocr.reads_as("Open Recent", "Open...")  # the item above, not this one shortened
     assert not ocr.reads_as("Print…", "Document Properties...")
 
