@@ -88,10 +88,24 @@ def chosen(apps: str) -> list[str]:
     return [entries[n] for n in names]
 
 
-def session_pids() -> dict[int, str]:
-    """Processes of desktop sessions with their command: those with a session's marker and HOME in the
-    sessions' folder (other captures on the machine have theirs elsewhere)."""
-    found, ours = {}, f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
+def sessions_home(folder: Path) -> bytes:
+    """`HOME=` of the desktop sessions of the project in `folder`: under its source's own folder of the
+    sessions' folder (run.session_scope)."""
+    from schemas.config import parse_source
+    from transforms.capture.desktop.run import session_scope
+
+    app = {"name": "app", "command": "app"}
+    source = parse_source(
+        {"id": "desktop", "kind": "desktop", "location": "data/sources/desktop", "apps": [app]}, folder
+    )
+    return f"HOME={tempfile.gettempdir()}/groundmill-desktop/{session_scope(source)}/".encode()
+
+
+def session_pids(ours: bytes) -> dict[int, str]:
+    """Processes of one project's desktop sessions with their command: those with a session's marker and
+    HOME `ours` (sessions_home), so another project's captures on the machine are neither counted in its
+    memory nor taken as left behind."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -150,7 +164,7 @@ def project(folder: Path, apps: list[str], max_states: int) -> None:
     )
 
 
-def run(folder: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+def run(folder: Path, home: bytes) -> tuple[subprocess.CompletedProcess, float, float]:
     """`groundmill run` in the project: (the process, seconds, peak RSS in MiB)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env |= {"PREFECT_HOME": str(folder / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
@@ -168,7 +182,7 @@ def run(folder: Path) -> tuple[subprocess.CompletedProcess, float, float]:
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], rss_mb(set(tree_pids(proc.pid)) | set(session_pids())))
+            peak[0] = max(peak[0], rss_mb(set(tree_pids(proc.pid)) | set(session_pids(home))))
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -299,15 +313,15 @@ def main() -> int:
     parser.add_argument("--keep", help="run in this folder and keep it")
     args = parser.parse_args()
     checks = Checks()
-    before = session_pids()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="groundmill-bench-desktop-"))
     try:
         project(folder, chosen(args.apps), args.max_states)
-        done, seconds, peak = run(folder)
+        home = sessions_home(folder)
+        done, seconds, peak = run(folder, home)
         print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("  try:"))[-3000:])
         if checks.require(done.returncode == 0, "groundmill run exited 0"):
             report(folder, seconds, peak, args, checks)
-        left = {p: c for p, c in session_pids().items() if p not in before}
+        left = session_pids(home)
         checks.require(not left, f"no session process left behind ({len(left)}: {list(left.values())[:3]})")
     finally:
         if not args.keep:
