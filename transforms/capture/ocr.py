@@ -208,13 +208,13 @@ def reads_as(name: str, read: str, elided: bool = True) -> bool:
     if want in got or want.replace(" ", "") in got.replace(" ", ""):
         return True
     words = [(w, False) for w in got.split()] if elided else _words(read)
-    shortened = not ELLIPSIS.search(name)
+    cut_means_shortened = not ELLIPSIS.search(name)  # the name has none: one read after a word is a cut
     k = len(want.split())
     for size in {max(1, k - 1), k, k + 1}:
         for start in range(max(1, len(words) - size + 1)):
             run = words[start : start + size]
             piece = " ".join(w for w, _ in run)
-            if not elided and ((shortened and run[-1][1]) or len(piece) < len(want) - 1):
+            if not elided and ((cut_means_shortened and run[-1][1]) or len(piece) < len(want) - 1):
                 continue
             if SequenceMatcher(None, want, piece).ratio() >= READ_SIMILARITY:
                 return True
