@@ -1,11 +1,13 @@
 """Desktop capture: one `groundmill run` over real applications of several toolkits, in one command.
 
-    .venv/bin/python bench/desktop.py [--apps all|small] [--max-states N] [--overlays DIR] [--keep DIR]
+    .venv/bin/python bench/desktop.py [--apps all|small|NAME,...] [--max-states N] [--overlays DIR]
+        [--keep DIR]
 
 `all` (default): 17 applications of 8 toolkits: mousepad, galculator, geany, gucharmap and pluma (GTK3),
 gnome-calculator and gnome-text-editor (GTK4), GIMP and HexChat (GTK2), featherpad, lximage-qt and
 qterminal (Qt5), qt6ct (Qt6), LibreOffice Writer and Calc (VCL), Poedit (wxWidgets) and jEdit (Java Swing)
-(install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap); `small`: mousepad and featherpad.
+(install them with GROUNDMILL_DESKTOP_BENCH=1 bash scripts/bootstrap); `small`: mousepad and featherpad;
+names (`calc,qterminal`): those of `all`.
 Each application is explored in its own headless session by the desktop source kind; the run goes on
 through annotation, curation and publishing.
 
@@ -74,10 +76,36 @@ APPS = {
 TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
 
 
-def session_pids() -> dict[int, str]:
-    """Processes of desktop sessions with their command: those with a session's marker and HOME in the
-    sessions' folder (other captures on the machine have theirs elsewhere)."""
-    found, ours = {}, f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
+def chosen(apps: str) -> list[str]:
+    """The source entries of `--apps`: a set's name, or names of applications of the `all` set."""
+    if apps in APPS:
+        return APPS[apps]
+    names = apps.split(",")
+    entries = {re.search(r"name: ([\w-]+)", e).group(1): e for e in APPS["all"]}
+    unknown = [n for n in names if n not in entries]
+    if unknown:
+        raise SystemExit(f"--apps: {', '.join(unknown)} not among {', '.join(entries)} (or all, small)")
+    return [entries[n] for n in names]
+
+
+def sessions_home(folder: Path) -> bytes:
+    """`HOME=` of the desktop sessions of the project in `folder`: under its source's own folder of the
+    sessions' folder (run.session_scope)."""
+    from schemas.config import parse_source
+    from transforms.capture.desktop.run import session_scope
+
+    app = {"name": "app", "command": "app"}
+    source = parse_source(
+        {"id": "desktop", "kind": "desktop", "location": "data/sources/desktop", "apps": [app]}, folder
+    )
+    return f"HOME={tempfile.gettempdir()}/groundmill-desktop/{session_scope(source)}/".encode()
+
+
+def session_pids(ours: bytes) -> dict[int, str]:
+    """Processes of one project's desktop sessions with their command: those with a session's marker and
+    HOME `ours` (sessions_home), so another project's captures on the machine are neither counted in its
+    memory nor taken as left behind."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -136,7 +164,7 @@ def project(folder: Path, apps: list[str], max_states: int) -> None:
     )
 
 
-def run(folder: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+def run(folder: Path, home: bytes) -> tuple[subprocess.CompletedProcess, float, float]:
     """`groundmill run` in the project: (the process, seconds, peak RSS in MiB)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GROUNDMILL_"))}
     env |= {"PREFECT_HOME": str(folder / ".prefect"), "GROUNDMILL_PROGRESS": "off"}
@@ -154,7 +182,7 @@ def run(folder: Path) -> tuple[subprocess.CompletedProcess, float, float]:
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], rss_mb(set(tree_pids(proc.pid)) | set(session_pids())))
+            peak[0] = max(peak[0], rss_mb(set(tree_pids(proc.pid)) | set(session_pids(home))))
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -279,21 +307,21 @@ def report(folder: Path, seconds: float, peak: float, args, checks: Checks) -> N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--apps", choices=sorted(APPS), default="all")
+    parser.add_argument("--apps", default="all", help="all, small, or names of all's apps: calc,poedit")
     parser.add_argument("--max-states", type=int, default=40)  # per application
     parser.add_argument("--overlays", help="save overlays (every element box) of 5 states of 3 apps here")
     parser.add_argument("--keep", help="run in this folder and keep it")
     args = parser.parse_args()
     checks = Checks()
-    before = session_pids()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="groundmill-bench-desktop-"))
     try:
-        project(folder, APPS[args.apps], args.max_states)
-        done, seconds, peak = run(folder)
+        project(folder, chosen(args.apps), args.max_states)
+        home = sessions_home(folder)
+        done, seconds, peak = run(folder, home)
         print("\n".join(line for line in done.stdout.splitlines() if not line.startswith("  try:"))[-3000:])
         if checks.require(done.returncode == 0, "groundmill run exited 0"):
             report(folder, seconds, peak, args, checks)
-        left = {p: c for p, c in session_pids().items() if p not in before}
+        left = session_pids(home)
         checks.require(not left, f"no session process left behind ({len(left)}: {list(left.values())[:3]})")
     finally:
         if not args.keep:

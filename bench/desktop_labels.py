@@ -28,21 +28,25 @@ where c.app is not null and g.expression like '%"%"%' and g.gt_type <> 'negative
 
 
 def _screen_lines(png: bytes) -> list[str]:
-    """The lines of text OCR reads on a screenshot (twice its size), and all its words as one more."""
+    """The lines of text OCR reads on a screenshot (twice its size), and all its words as one more: read
+    twice, with one threshold for the page and with one per tile (greyed-out, disabled items are read
+    only so)."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("L")
     image = image.resize((image.width * 2, image.height * 2), Image.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    boxes = ocr.read_text(out.getvalue(), timeout=120)
-    words = [b.text for b in boxes if b.level == "word" and b.text]
-    lines = [b.text for b in boxes if b.level == "line" and b.text]
-    return [*lines, " ".join(words)]
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    out = []
+    for adaptive in (False, True):
+        boxes = ocr.read_text(buffer.getvalue(), timeout=120, adaptive=adaptive)
+        words = [b.text for b in boxes if b.level == "word" and b.text]
+        out += [*(b.text for b in boxes if b.level == "line" and b.text), " ".join(words)]
+    return out
 
 
 def _found(name: str, lines: list[str]) -> bool:
-    return any(ocr.reads_as(name, line) for line in lines)
+    return any(ocr.reads_as(name, line, elided=False) for line in lines)  # the whole name, as quoted
 
 
 def screen_lines(pngs: dict[str, bytes]) -> dict[str, list[str]]:

@@ -42,7 +42,8 @@ def with_alignment(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[s
         try:
             if row["app"] is not None:  # a desktop capture's state: what the tree claims, drawn or not
                 said = pl.coalesce([c for c in ("name", "text") if c in mine.columns]).alias("text")
-                claims = mine.select(said, *boxes).filter(pl.col("text").is_not_null())
+                where = [c for c in ("css_path", "visible_ratio") if c in mine.columns]  # ocr.shows_name
+                claims = mine.select(said, *boxes, *where).filter(pl.col("text").is_not_null())
                 claimed = claims.to_dicts()
                 counts[row["capture_id"]] = ocr.crop_alignment(row["png"], claimed, params.timeout_s)
                 continue

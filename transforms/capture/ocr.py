@@ -23,7 +23,8 @@ import subprocess
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from PIL import Image, ImageOps, ImageStat
+import numpy as np
+from PIL import Image
 
 TESSERACT = "tesseract"
 TEXT_SIMILARITY = 0.9
@@ -46,15 +47,20 @@ def available() -> bool:
     return shutil.which(TESSERACT) is not None
 
 
-def read_text(image: bytes, timeout: float = 60.0, lang: str = "eng", psm: int = 11) -> list[OcrBox]:
+def read_text(
+    image: bytes, timeout: float = 60.0, lang: str = "eng", psm: int = 11, adaptive: bool = False
+) -> list[OcrBox]:
     """Word and line boxes of an image (PNG or JPEG bytes), words first in reading order. `psm`:
-    tesseract's page segmentation (11, sparse text)."""
+    tesseract's page segmentation (11, sparse text); `adaptive`: a threshold per tile instead of one for
+    the page (reads greyed-out text a page-wide threshold drops)."""
     if not available():
         raise OcrError("tesseract is not installed (apt-get install tesseract-ocr)")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", lang, "tsv"],
+            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", lang]
+            + (["-c", "thresholding_method=1"] if adaptive else [])
+            + ["tsv"],
             input=image,
             capture_output=True,
             timeout=timeout,
@@ -159,10 +165,13 @@ NAMED_ROLES |= {"treeitem", "cell"}
 # Controls that may show an icon alone: one whose box is about square holds no drawn name.
 ICON_TAGS = {"push button", "toggle button", "button", "menu button", "check box", "radio button"}
 ICON_ASPECT = 1.25
+# A tool bar's buttons are icons unless their box is wide enough for a name beside the icon: an icon
+# with its drop-down arrow (LibreOffice's New, Paste, Font Color: 44x35 px) is no wider than this.
+TOOL_BAR_ICON_ASPECT = 2.0
 MIN_LETTERS = 3
 MIN_HEIGHT_PX = 12
+MIN_VISIBLE = 0.95  # share of the box shown (elements.visible_ratio), as the annotator wants a target
 MIN_PX_PER_LETTER = 4  # a box narrower than this per letter of its name cannot hold it drawn as text
-CROP_PAD_PX = 3
 CROP_GAP_PX = 12  # blank rows between two crops of the stitched image
 READ_SIMILARITY = 0.8
 
@@ -175,33 +184,53 @@ def shows_name(element: dict) -> str | None:
     height, width = element["y2"] - element["y1"], element["x2"] - element["x1"]
     if element.get("role") not in NAMED_ROLES or sum(c.isalpha() for c in name) < MIN_LETTERS:
         return None
-    if height < MIN_HEIGHT_PX:
-        return None
+    if height < MIN_HEIGHT_PX or (element.get("visible_ratio") or 1.0) < MIN_VISIBLE:
+        return None  # too small to read, or partly covered or scrolled out: its name is not all shown
+    icon_aspect = TOOL_BAR_ICON_ASPECT if "tool_bar" in (element.get("css_path") or "") else ICON_ASPECT
     if width < MIN_PX_PER_LETTER * len(name.strip()) or (
-        element.get("tag") in ICON_TAGS and width <= ICON_ASPECT * height
+        element.get("tag") in ICON_TAGS and width <= icon_aspect * height
     ):
         return "icon"
     return "text"
 
 
-def reads_as(name: str, read: str) -> bool:
+def reads_as(name: str, read: str, elided: bool = True) -> bool:
     """Whether OCR's text of a crop reads as the name: the name inside it, or a run of its words as
     many as the name's (one more or fewer) at similarity >= READ_SIMILARITY (a menu item's crop also
-    holds its shortcut; a check box's, its box)."""
+    holds its shortcut; a check box's, its box). `elided`: a name drawn shortened at an ellipsis counts
+    (its box is right); else only the whole name does, as a label may quote it ('Manicha…' is not
+    'Manichaean', nor is 'Manicha' when OCR drops the ellipsis)."""
     want, got = normal(name), normal(read)
     if not want or not got:
         return False
-    if _elided(want, read):
+    if elided and _elided(want, read):
         return True
     if want in got or want.replace(" ", "") in got.replace(" ", ""):
         return True
-    words, k = got.split(), len(want.split())
+    words = [(w, False) for w in got.split()] if elided else _words(read)
+    cut_means_shortened = not ELLIPSIS.search(name)  # the name has none: one read after a word is a cut
+    k = len(want.split())
     for size in {max(1, k - 1), k, k + 1}:
         for start in range(max(1, len(words) - size + 1)):
-            piece = " ".join(words[start : start + size])
+            run = words[start : start + size]
+            piece = " ".join(w for w, _ in run)
+            if not elided and ((cut_means_shortened and run[-1][1]) or len(piece) < len(want) - 1):
+                continue
             if SequenceMatcher(None, want, piece).ratio() >= READ_SIMILARITY:
                 return True
     return False
+
+
+def _words(read: str) -> list[tuple[str, bool]]:
+    """The words of a read, each with whether an ellipsis ends it (a name shortened there)."""
+    out = []
+    for token in ELLIPSIS.sub("… ", read).split():
+        word = normal(token)
+        if word:
+            out.append((word, token.endswith("…")))
+        elif token == "…" and out:
+            out[-1] = (out[-1][0], True)
+    return out
 
 
 ELLIPSIS = re.compile(r"\.{2,}|…")
@@ -210,36 +239,47 @@ ELLIPSIS = re.compile(r"\.{2,}|…")
 def _elided(want: str, read: str) -> bool:
     """A name drawn shortened at an ellipsis: in its middle ('6 Dec …:57:36'), the words next to the
     ellipsis are in the name, in that order, 4+ characters together; at its end ('Document Prop…'), what
-    is drawn, 6+ characters, begins the name."""
+    is drawn, 5+ characters, begins the name. At the end of a narrow box OCR may read the ellipsis as
+    one dot ('Medefai.' for Medefaidrin in gucharmap's 72-px script column)."""
+    if not ELLIPSIS.search(read):
+        read = re.sub(r"\s?\.\s*$", "…", read.strip())
     parts = ELLIPSIS.split(read)
     if len(parts) != 2:
         return False
     if not normal(parts[1]):  # shortened at its end: what is drawn begins the name
-        return len(normal(parts[0])) >= 6 and want.startswith(normal(parts[0]))
+        return len(normal(parts[0])) >= 5 and want.startswith(normal(parts[0]))
     head = (normal(parts[0]).split() or [""])[-1]
     tail = normal(parts[1]).split()[0]
     at = want.find(head)
     return len(head + tail) >= 4 and at >= 0 and tail in want[at + len(head) :]
 
 
+def _dark_on_white(crop: Image.Image) -> Image.Image:
+    """A crop in grey, its background (the median grey) white and its darkest pixels black: light text
+    on a dark or highlighted background is inverted first, and greyed-out (disabled) text, drawn a few
+    levels from its background, is stretched to full contrast."""
+    grey = np.asarray(crop.convert("L"), dtype=np.float32)
+    background = float(np.median(grey))
+    if background < 128:
+        grey, background = 255 - grey, 255 - background
+    ink = float(np.percentile(grey, 0.5))
+    if background - ink > 8:  # else a flat crop: nothing drawn to stretch
+        grey = np.clip((grey - ink) / (background - ink) * 255, 0, 255)
+    return Image.fromarray(grey.astype(np.uint8))
+
+
 def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:
-    """The crops of `boxes` (padded, grey, dark text on light, stretched to full contrast, twice their
-    size) stacked on a white page, and each crop's rows on it: one OCR run reads them all."""
+    """The crops of `boxes` (dark text on white, twice their size) stacked on a white page, and each
+    crop's rows on it: one OCR run reads them all. A crop is the box alone: a margin around it brings
+    in its frame or its neighbours' edges, and tesseract takes text inside a drawn frame for a picture
+    (qterminal's framed "Size: 126 x 38", a menu's items between their neighbours' borders)."""
     crops = []
     for x1, y1, x2, y2 in boxes:
-        crop = image.crop(
-            (
-                max(0, int(x1) - CROP_PAD_PX),
-                max(0, int(y1) - CROP_PAD_PX),
-                min(image.width, int(x2) + CROP_PAD_PX),
-                min(image.height, int(y2) + CROP_PAD_PX),
-            )
-        )
-        gray = crop.convert("L")
-        if ImageStat.Stat(gray).mean[0] < 128:  # light text on a dark or highlighted background
-            gray = ImageOps.invert(gray)
-        gray = ImageOps.autocontrast(gray, cutoff=1)  # greyed-out (disabled) text made dark
-        crops.append(gray.resize((max(1, gray.width * 2), max(1, gray.height * 2)), Image.LANCZOS))
+        box = (max(0, int(x1)), max(0, int(y1)), min(image.width, int(x2)), min(image.height, int(y2)))
+        if box[2] <= box[0] or box[3] <= box[1]:  # wholly off the screenshot: nothing to read
+            box = (0, 0, 1, 1)
+        grey = _dark_on_white(image.crop(box))
+        crops.append(grey.resize((max(1, grey.width * 2), max(1, grey.height * 2)), Image.LANCZOS))
     width = max((c.width for c in crops), default=1) + 2 * CROP_GAP_PX
     height = sum(c.height + CROP_GAP_PX for c in crops) + CROP_GAP_PX
     page = Image.new("L", (width, height), 255)
@@ -251,8 +291,11 @@ def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tu
     return page, rows
 
 
-def crop_reads(png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0) -> list[bool]:
-    """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name."""
+def crop_reads(
+    png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0, whole: bool = False
+) -> list[bool]:
+    """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name (`whole`:
+    the whole name, not shortened at an ellipsis)."""
     if not texts:
         return []
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -273,7 +316,7 @@ def crop_reads(png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0
         )
         if k is not None:
             read[k].append(w.text)
-    return [reads_as(name, " ".join(got)) for (name, _), got in zip(texts, read)]
+    return [reads_as(name, " ".join(got), elided=not whole) for (name, _), got in zip(texts, read)]
 
 
 def crop_alignment(png: bytes, elements: list[dict], timeout: float = 60.0) -> tuple[int, int, int]:

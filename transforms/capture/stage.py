@@ -71,7 +71,7 @@ def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None
     the other applications go on."""
     from transforms.capture.desktop.drawn import with_drawn_text
     from transforms.capture.desktop.records import desktop_tables
-    from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app
+    from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app, session_scope
 
     runs = []
     for app in source.apps:
@@ -79,7 +79,8 @@ def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None
         sha = app_sha256(app, files)
         for size in source.screens:
             limits = limits_for(source, app, params.desktop)
-            runs.append((run_app(app, files, tuple(size), limits, params.clock), sha))
+            run = run_app(app, files, tuple(size), limits, params.clock, session_scope(source))
+            runs.append((run, sha))
             if on_app is not None:
                 on_app(runs[-1][0])
     tables = with_drawn_text(desktop_tables(source.id, runs), params.ocr)

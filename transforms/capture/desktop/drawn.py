@@ -4,9 +4,9 @@ A desktop element's `name` is what the accessibility tree says; its `text`, as o
 drawn on the screen, so the annotator quotes only that (transforms/annotate/labels.py). Capture decides
 it here, once, from the screenshot it took: the element's crop is read by OCR (every crop of a
 screenshot stitched on pages, one tesseract run per page, ocr.crop_reads) and `text` keeps the name only
-when the crop reads as it. An icon-only control (`Redo`, `Combo Box`) gets `text` null: the annotator
-may say its name unquoted in the function and intent perspectives, and uses its look and place in the
-others.
+when the crop reads as the whole of it (a list row drawn "Manicha…" does not show "Manichaean"). An
+icon-only control (`Redo`, `Combo Box`) gets `text` null: the annotator may say its name unquoted in
+the function and intent perspectives, and uses its look and place in the others.
 
 Names OCR cannot judge are decided by what the toolkit draws: a name of one or two characters ("7", "+",
 "C") on a control whose role draws its name (ocr.NAMED_ROLES) is kept; a name that is only a widget
@@ -37,6 +37,13 @@ LABEL_TAGS = {"label", "static", "text", "heading", "paragraph", "caption"}
 PAGE_CROPS = 60  # crops stitched on one OCR page
 
 
+def first_line(name: str | None) -> str | None:
+    """What a label may quote of a name: its first line (Poedit's welcome buttons are named with their
+    title and, on a second line, a sentence about it; a quote of both lines is no phrase a person says)."""
+    lines = [line.strip() for line in (name or "").splitlines() if line.strip()]
+    return lines[0] if lines else name
+
+
 def _judged(row: dict) -> str:
     """How a row's name is decided: "none" (no name, or a placeholder), "role" (too short for OCR: its
     role says), "never" (a box that does not draw its name) or "ocr"."""
@@ -60,7 +67,7 @@ def _read_pages(pages: list[tuple[bytes, list]], timeout: float) -> list[list[bo
     def one(page):
         png, texts = page
         try:
-            return ocr.crop_reads(png, texts, timeout)
+            return ocr.crop_reads(png, texts, timeout, whole=True)
         except ocr.OcrError:  # a page tesseract failed on: nothing on it counts as drawn
             return [False] * len(texts)
 
@@ -72,6 +79,7 @@ def drawn_flags(elements: pl.DataFrame, pngs: dict[str, bytes], timeout: float =
     """For each element row (name, tag, role, box, screenshot_id): whether its name is drawn as text.
     Crops that look the same with the same name (a menu bar on every state) are read once."""
     rows = elements.select("screenshot_id", "name", "tag", "role", "x1", "y1", "x2", "y2").to_dicts()
+    rows = [{**row, "name": first_line(row["name"])} for row in rows]
     flags: list[bool | None] = [None] * len(rows)
     pending: dict[str, list[int]] = {}  # crop key -> rows that share it
     pages: list[tuple[bytes, list]] = []
@@ -112,7 +120,8 @@ def drawn_flags(elements: pl.DataFrame, pngs: dict[str, bytes], timeout: float =
 
 
 def with_drawn_text(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[str, pl.DataFrame]:
-    """The tables with each desktop element's `text` set to its name where the name is drawn, else null."""
+    """The tables with each desktop element's `text` set to its name (its first line) where the name is
+    drawn, else null."""
     elements = tables["elements"]
     if elements.is_empty():
         return tables
@@ -126,7 +135,11 @@ def with_drawn_text(tables: dict[str, pl.DataFrame], params: OcrParams) -> dict[
     drawn = pl.Series("_drawn", flags, dtype=pl.Boolean)
     elements = (
         elements.with_columns(drawn)
-        .with_columns(text=pl.when("_drawn").then(pl.col("name")).otherwise(None))
+        .with_columns(
+            text=pl.when("_drawn")
+            .then(pl.col("name").map_elements(first_line, return_dtype=pl.String))
+            .otherwise(None)
+        )
         .drop("_drawn")
     )
     return {**tables, "elements": elements}

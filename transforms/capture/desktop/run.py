@@ -40,6 +40,14 @@ def app_sha256(app: DesktopApp, files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def session_scope(source: Source) -> str:
+    """The folder under the sessions' folder that a source's sessions use: the same for every run of one
+    project's source (the path drawn in title bars stays, and screenshots with it), another for another
+    project's, so two projects capturing the same application at once do not share a HOME."""
+    where = hashlib.sha256(f"{source.path.resolve()}|{source.id}".encode()).hexdigest()[:12]
+    return f"{source.id}-{where}"  # a source id is a safe file name (schemas/config.py)
+
+
 def limits_for(source: Source, app: DesktopApp, params: DesktopParams) -> Limits:
     return Limits(
         max_states=app.max_states or source.max_states,
@@ -63,10 +71,15 @@ def _failed(app: str, size: tuple[int, int], status: str, message: str) -> AppRu
 
 
 def run_app(
-    app: DesktopApp, files: list[Path], size: tuple[int, int], limits: Limits, clock: datetime | None = None
+    app: DesktopApp,
+    files: list[Path],
+    size: tuple[int, int],
+    limits: Limits,
+    clock: datetime | None = None,
+    scope: str = "",
 ) -> AppRun:
     """Explore one application on one screen size in a worker process; its wall clock starts at `clock`
-    (None: the real clock)."""
+    (None: the real clock); its session's folder is under `scope` (session_scope)."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         return _failed(app.name, size, "no_start", f"file not found: {', '.join(missing)}")
@@ -83,6 +96,7 @@ def run_app(
             "limits": asdict(limits),
             "out": str(out),
             "clock": clock.isoformat() if clock else None,
+            "scope": scope,
         }
         proc = subprocess.Popen(
             [sys.executable, "-m", "transforms.capture.desktop.worker"],

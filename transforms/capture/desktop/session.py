@@ -5,8 +5,9 @@ activation would otherwise start a second accessibility bus with the wrong envir
 mount and dconf), the AT-SPI bus launcher, openbox, a private HOME and runtime folder, scale 1, and an
 unprivileged user (`nobody`) when the capture runs as root.
 
-Reproducible: the session's folder is the same on every run (`<temp>/groundmill-desktop/<name>`, one per
-application, held by a lock while in use, emptied before and after), its files carry the fixed clock's
+Reproducible: the session's folder is the same on every run (`<temp>/groundmill-desktop/<scope>/<name>`,
+one per project and source (the scope) and application, held by a lock while in use, emptied before and
+after), its files carry the fixed clock's
 time, the application sees that clock (libfaketime, isolation.py), and web addresses it asks to open go
 to a stub that records them (isolation.py) instead of a browser. Every process the session starts carries
 a marker in its environment; tear-down kills the process groups it started and then every process that
@@ -73,6 +74,7 @@ class Session:
     user: pwd.struct_passwd | None = field(default_factory=_user)
     urls: Path | None = None  # where the browser stub records the addresses asked for
     clock_note: str = ""  # why the applications see the real clock, when they do
+    scope: str = ""  # a folder per project and source for the sessions' folders (run.session_scope)
     _lock: int | None = None
 
     # --- set-up ----------------------------------------------------------------------------------
@@ -92,7 +94,9 @@ class Session:
         """The session's own folder, the same path on every run: taken under a lock (a second capture of
         the same application waits for the first), emptied of what a killed run left."""
         base = Path(tempfile.gettempdir()) / "groundmill-desktop"
-        base.mkdir(mode=0o755, exist_ok=True)
+        for folder in (base, base / self.scope):
+            folder.mkdir(mode=0o755, exist_ok=True)
+        base = base / self.scope
         self._lock = os.open(base / f"{self.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         root = base / self.name

@@ -157,6 +157,20 @@ def gtk4_window_origin(tree: Tree) -> int:
     return changed
 
 
+def gtk4_doubled_names(tree: Tree) -> int:
+    """GTK4 names a button after its label child twice ("mod mod", "7 7", "Undo Undo"): the screen
+    shows it once, so the button takes its child's name."""
+    changed = 0
+    for node in tree.nodes:
+        if node["parent"] < 0 or not node["name"]:
+            continue
+        parent = tree.nodes[node["parent"]]
+        if parent["name"] == f"{node['name']} {node['name']}":
+            parent["name"] = node["name"]
+            changed += 1
+    return changed
+
+
 POPUP_ROLES = ("popup menu", "menu", "list", "list box")
 
 
@@ -236,7 +250,7 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
     kit = toolkit.lower()
     fixes = []
     if kit.startswith(("gtk 4", "gtk4")):
-        fixes.append(gtk4_window_origin)
+        fixes += [gtk4_window_origin, gtk4_doubled_names]
     if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
         fixes.append(vcl_ghost_menubar)
     if kit.startswith(("gail", "gtk 2")):

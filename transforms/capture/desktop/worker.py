@@ -119,6 +119,7 @@ def work(request: dict) -> AppRun:
     t0 = time.monotonic()
     clock = datetime.fromisoformat(request["clock"]) if request.get("clock") else None
     session = Session(request["width"], request["height"], request["app"], request["token"], clock)
+    session.scope = request.get("scope", "")
     try:
         enter_network_namespace()
     except IsolationError as exc:

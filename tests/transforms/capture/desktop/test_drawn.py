@@ -28,6 +28,8 @@ def featherpad() -> pl.DataFrame:
          "y2": 330.0},
         {"tag": "combo box", "role": "combobox", "text": "Combo Box", "x1": 2.0, "y1": 749.0, "x2": 1137.0,
          "y2": 772.0},
+        {"tag": "menu", "role": "menuitem", "text": "Edit\nChange the text", "x1": 41.0, "y1": 19.0,
+         "x2": 73.0, "y2": 39.0},
     ]  # fmt: skip
     out = pl.concat(
         [rows.select("tag", "role", "text", "x1", "y1", "x2", "y2"), pl.DataFrame(extra)],
@@ -59,6 +61,8 @@ def test_capture_keeps_text_only_where_drawn_and_the_name_always():
     out = with_drawn_text({"elements": elements, "screenshots": shots}, OcrParams())["elements"]
     by_name = {r["name"]: r["text"] for r in out.iter_rows(named=True)}
     assert by_name["Redo"] is None and by_name["File"] == "File" and by_name["Combo Box"] is None
+    # A name of two lines (Poedit's welcome buttons): the first, where drawn, is what a label quotes.
+    assert by_name["Edit\nChange the text"] == "Edit"
     assert out.height == elements.height
 
 

@@ -94,6 +94,24 @@ def test_gtk4_boxes_are_moved_to_the_window_and_visible_counts_as_showing():
     assert nodes[2]["name"] == ""  # a class name is no label
 
 
+def test_gtk4_buttons_named_twice_after_their_label_take_the_label_once():
+    nodes = [
+        node("app", -1, "application", "calc"),
+        node("app/frame[0]", 0, "frame", "Calculator", (0, 0, 355, 498)),
+        node("app/frame[0]/push_button[0]", 1, "push button", "mod mod", (217, 240, 55, 40)),
+        node("app/frame[0]/push_button[0]/label[0]", 2, "label", "mod", (217, 240, 55, 40)),
+        node("app/frame[0]/push_button[1]", 1, "push button", "Bora Bora", (280, 240, 55, 40)),
+        node("app/frame[0]/push_button[1]/label[0]", 4, "label", "Bora Bora", (280, 240, 55, 40)),
+    ]
+    tree = Tree(nodes, "GTK 4.8.3", [], (1280, 800))
+    correct(tree)
+    assert nodes[2]["name"] == "mod" and tree.corrections == {"gtk4_doubled_names": 1}
+    assert nodes[4]["name"] == "Bora Bora"  # named once after its label: it stays
+    other = [dict(n, name="mod mod") if i == 2 else dict(n) for i, n in enumerate(nodes)]
+    correct(Tree(other, "GTK 3.24.38", [], (1280, 800)))
+    assert other[2]["name"] == "mod mod"  # only GTK4 doubles names
+
+
 def test_libreoffice_ghost_menu_bar_is_hidden_and_closed_popup_rows_are_hidden():
     nodes = [
         node("app", -1, "application", "soffice"),
