@@ -202,11 +202,14 @@ def find(nodes: list[dict], move: Move) -> tuple[int | None, str]:
     return index, why
 
 
-def effect(move: Move, before: dict, after: list[dict], next_found: bool | None) -> str | None:
+def effect(
+    move: Move, before: dict | None, after: list[dict], next_found: bool | None, changed: bool
+) -> str | None:
     """Why the move's effect did not appear (None when it did): `before` is the target node as it was,
     `after` the walk after the move, `next_found` whether the next move's target is there (None for
-    the last move). A check box reads toggled, a tab selected, a typed field its value; a menu or item
-    opened what the next move needs."""
+    the last move or a key), `changed` whether the screen changed. A check box reads toggled, a tab
+    selected, a typed field its value; a menu, item or button opened what the next move needs, or at
+    least changed the screen (the next move then ends the replay: its target is missing)."""
     same = next((n for n in after if n["path"] == before["path"]), None) if before else None
     if move.kind == "type":
         got = (same or {}).get("value")
@@ -218,6 +221,6 @@ def effect(move: Move, before: dict, after: list[dict], next_found: bool | None)
             return f"{move.target!r} did not change its checked state"
     if before and before["role"] == "page tab" and same is not None and "selected" not in same["states"]:
         return f"the tab {move.target!r} did not read selected"
-    if next_found is False:
-        return "what the next step acts on did not appear"
+    if next_found is False and not changed:
+        return "nothing changed on the screen, and what the next step acts on is not there"
     return None

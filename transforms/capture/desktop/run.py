@@ -63,10 +63,16 @@ def _failed(app: str, size: tuple[int, int], status: str, message: str) -> AppRu
 
 
 def run_app(
-    app: DesktopApp, files: list[Path], size: tuple[int, int], limits: Limits, clock: datetime | None = None
+    app: DesktopApp,
+    files: list[Path],
+    size: tuple[int, int],
+    limits: Limits,
+    clock: datetime | None = None,
+    plan: tuple[str, object] | None = None,
 ) -> AppRun:
     """Explore one application on one screen size in a worker process; its wall clock starts at `clock`
-    (None: the real clock)."""
+    (None: the real clock). `plan`: ("module:function", JSON arguments) run instead of the exploration,
+    as function(explorer, arguments); what it returns is the run's `extra`."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         return _failed(app.name, size, "no_start", f"file not found: {', '.join(missing)}")
@@ -83,6 +89,8 @@ def run_app(
             "limits": asdict(limits),
             "out": str(out),
             "clock": clock.isoformat() if clock else None,
+            "plan": plan[0] if plan else None,
+            "plan_args": plan[1] if plan else None,
         }
         proc = subprocess.Popen(
             [sys.executable, "-m", "transforms.capture.desktop.worker"],
