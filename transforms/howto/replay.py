@@ -7,7 +7,9 @@ after type is typed into, a key is pressed; a step that names nothing to act on 
 move's target is found by its label among the showing, enabled nodes of the roles its kind allows:
 top-level menus in the menu bar, items in an open popup, buttons, tabs, check boxes, list rows... in
 the active window, fields by their own name or by the label beside them. Labels compare on their
-words only: case, mnemonics (`_Font`, `~Font`, `&Font`) and a trailing "…" or ":" do not count.
+words only: case, mnemonics (`_Font`, `~Font`, `&Font`), "&" for "and" and a trailing "…" or ":" do
+not count. A click target the help writes in lower case ("Select the object") is what the document
+holds, not a control (help capitalises control labels): such a procedure is not replayed.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class Move:
 
 def norm(label: str | None) -> str:
     """A label's words for comparison: no mnemonic marks, no trailing "…" or ":", case folded."""
-    text = (label or "").replace("_", "").replace("~", "")
+    text = re.sub(r"\s+&{1,2}\s+", " and ", (label or "").replace("_", "").replace("~", ""))
     text = re.sub(r"&(?!&)", "", text)
     text = re.sub(r"\s*(?:…|\.\.\.)\s*$", "", text.strip())
     return " ".join(text.rstrip(":").split()).casefold()
@@ -98,6 +100,8 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
                 return moves, f"step {number}: nothing to type ({words[:80]!r})"
             moves.append(Move(number, "type", target, value, words))
         elif action in CLICKED and target:
+            if not target[:1].isupper() and not target[:1].isdigit():
+                return moves, f"step {number}: {target!r} is what the document holds, not a control"
             moves.append(Move(number, "click", target, None, words))
         elif action == "drag":
             return moves, f"step {number}: a drag is not replayed ({words[:80]!r})"

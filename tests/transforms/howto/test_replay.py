@@ -47,7 +47,12 @@ def typed(*texts):
 def test_labels_compare_without_case_mnemonics_or_an_ellipsis():
     assert norm("Para_graph…") == norm("paragraph...") == norm("Paragraph") == "paragraph"
     assert norm("~Font:") == norm("&Font") == "font"
-    assert norm("Indents && Spacing") == "indents & spacing"
+    assert (
+        norm("Find && Replace...")
+        == norm("Find & Replace")
+        == norm("Find and Replace…")
+        == "find and replace"
+    )
 
 
 def test_steps_become_moves_a_menu_path_item_by_item():
@@ -66,6 +71,11 @@ def test_steps_become_moves_a_menu_path_item_by_item():
     # a drag is not replayed: the moves before it and the reason, with the step's number
     moves, reason = plan(typed("Click the Text Flow tab.", "Drag the ruler to the left."))
     assert len(moves) == 1 and reason.startswith("step 2: a drag")
+    # what the document holds is not a control
+    assert (
+        plan(typed("Select the object.", "Click OK."))[1]
+        == "step 1: 'object' is what the document holds, not a control"
+    )
 
 
 def test_targets_are_found_by_label_in_the_active_window():
