@@ -40,7 +40,9 @@ CLICK_ROLES = (
 FIELD_ROLES = ("text", "entry", "spin button", "password text")
 CLICKED = {"click", "open", "select"}
 TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+# Help written for both systems says "Command" (macOS) for Ctrl (the others)
 MODIFIERS = {"ctrl": "Control_L", "control": "Control_L", "alt": "Alt_L", "shift": "Shift_L"}
+MODIFIERS |= {"command": "Control_L", "cmd": "Control_L", "altgr": "ISO_Level3_Shift"}
 KEYSYMS = {
     "enter": "Return",
     "return": "Return",
@@ -56,6 +58,10 @@ KEYSYMS = {
     "end": "End",
     "page up": "Prior",
     "page down": "Next",
+    "pgup": "Prior",
+    "pgdn": "Next",
+    **{f"{d} arrow": d.title() for d in ("up", "down", "left", "right")},
+    **{f"arrow {d}": d.title() for d in ("up", "down", "left", "right")},
 }
 
 
@@ -118,7 +124,7 @@ def keys(value: str) -> tuple[str, list[str]]:
     parts = [p.strip() for p in re.split(r"\s*\+\s*", value.strip()) if p.strip()]
     *mods, last = parts or [value]
     name = KEYSYMS.get(last.lower(), last if len(last) > 1 else last.lower())
-    return name, [MODIFIERS.get(m.lower(), m) for m in mods]
+    return name, list(dict.fromkeys(MODIFIERS.get(m.lower(), m) for m in mods))
 
 
 def _under(nodes: list[dict], top: int) -> set[int]:

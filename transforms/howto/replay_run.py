@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from Xlib import X
+from Xlib import XK, X
 from Xlib.ext import xtest
 
 from transforms.capture.desktop.acting import act, back_to, popups, read, windows
@@ -25,6 +25,10 @@ from transforms.capture.desktop.items import centre
 from transforms.howto.replay import Move, effect, find, keys, plan
 
 PLAN = "transforms.howto.replay_run:replay"
+
+
+class Unreplayable(Exception):
+    """A move that cannot be made with this keyboard (a key or a character it lacks)."""
 
 
 def _screen(ex: Explorer, path: list[str], seen: dict[str, int]) -> tuple[int, list[dict]]:
@@ -52,7 +56,7 @@ def _type(ex: Explorer, text: str) -> None:
     for ch in text:
         code = d.keysym_to_keycode(ord(ch))
         if not code:
-            raise ValueError(f"no key types {ch!r}")
+            raise Unreplayable(f"no key types {ch!r}")
         upper = d.keycode_to_keysym(code, 0) != ord(ch)
         if upper:
             xtest.fake_input(d, X.KeyPress, shift)
@@ -67,6 +71,9 @@ def _do(ex: Explorer, move: Move, node: dict | None) -> bool:
     """Make the move with real input; whether the screen changed."""
     if move.kind == "key":
         name, mods = keys(move.value)
+        unknown = [k for k in (*mods, name) if not ex.screen.d.keysym_to_keycode(XK.string_to_keysym(k))]
+        if unknown:  # a key the keyboard map lacks would be an X error, not a key press
+            raise Unreplayable(f"no key named {unknown[0]!r} on the keyboard")
         changed = act(ex, lambda: ex.screen.key(name, *mods), timeout=1.0)
     elif move.kind == "type":
         act(ex, lambda: ex.screen.click(*centre(node)), timeout=1.0)
@@ -115,7 +122,10 @@ def _procedure(ex: Explorer, procedure: dict, seen: dict[str, int]) -> dict:
             return result | {"reason": f"{move.path_step}: {why}", "step": move.step, "at": state}
         path = node["path"] if node is not None else None
         done.append({**move.__dict__, "path_step": move.path_step, "state": state, "css_path": path})
-        changed = _do(ex, move, node)
+        try:
+            changed = _do(ex, move, node)
+        except Unreplayable as exc:
+            return result | {"reason": f"{move.path_step}: {exc}", "step": move.step, "at": state}
         after, next_found = _after(ex, moves[i + 1] if i + 1 < len(moves) else None)
         bad = effect(move, node, after, next_found, changed)
         if bad is not None:
