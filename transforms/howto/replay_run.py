@@ -13,6 +13,8 @@ Cancel or Close); an application left in a state that does not close, or gone, i
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import time
 
 from Xlib import XK, X
@@ -153,17 +155,36 @@ def _fresh(ex: Explorer) -> int:
     return windows(ex)
 
 
+def _close(ex: Explorer, count: int) -> int:
+    """Back to the main window: what is open closed (Escape, then a Cancel or Close button), else the
+    application started again; its window count. Stop when it does not start again."""
+    try:
+        back_to(ex, count, {"nodes": read(ex)})
+        return count
+    except Stop:
+        for pid in ex.pids()[1:]:  # its children too (soffice.bin): a survivor would take the new start
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        ex.app = ex.launch(ex.app)  # left in a state that does not close, or gone: started again
+        ex.restarts += 1
+        return _fresh(ex)
+
+
 def replay(ex: Explorer, procedures: list[dict]) -> list[dict]:
     """Replay each procedure ({key, goal, typed_steps}) from the application's main window: per
     procedure its moves done (with the state each started from and its target's tree path) and, when
-    it did not reach its end, the reason and the step it ended at."""
+    it did not reach its end, the reason and the step it ended at. Never raises Stop: an application
+    that does not start (again) ends every procedure left with the reason."""
+    results: list[dict] = []
     try:
         count = _fresh(ex)
-    except Stop as stop:  # the application did not start: every procedure ends with this reason
+    except Stop as stop:
         ex.states.append(State(["stop"], stop.status, stop.message, time.time()))
-        return []
-    seen, results = {}, []
-    for procedure in procedures:
+        return [_failed(p, f"{stop.status}: {stop.message}") for p in procedures]
+    seen: dict[str, int] = {}
+    for k, procedure in enumerate(procedures):
         if time.monotonic() - ex.started > ex.limits.budget_s:
             results.append(
                 _failed(procedure, f"budget: the application's {ex.limits.budget_s:g} s were spent")
@@ -174,9 +195,8 @@ def replay(ex: Explorer, procedures: list[dict]) -> list[dict]:
         except Stop as stop:
             results.append(_failed(procedure, f"{stop.status}: {stop.message}"))
         try:
-            back_to(ex, count, None)
-        except Stop:
-            ex.app = ex.launch(ex.app)  # left in a state that does not close: started again
-            ex.restarts += 1
-            count = _fresh(ex)
+            count = _close(ex, count)
+        except Stop as stop:
+            ex.states.append(State(["stop"], stop.status, stop.message, time.time()))
+            return results + [_failed(p, f"{stop.status}: {stop.message}") for p in procedures[k + 1 :]]
     return results
