@@ -25,6 +25,7 @@ import hashlib
 import json
 import pickle
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -144,7 +145,12 @@ def main() -> int:
         )
         t0 = time.monotonic()
         app = DesktopApp(name=args.app, command=command)
-        run = run_app(app, [], (1280, 800), limits, None, plan=(PLAN, chosen))
+        files = []
+        if args.app == "gimp":  # GIMP's image menus act on an open image: a plain one, opened at start
+            image = Path(tempfile.mkdtemp(prefix="howto-replay-")) / "image.png"
+            Image.new("RGB", (640, 400), (200, 220, 240)).save(image)
+            files = [image]
+        run = run_app(app, files, (1280, 800), limits, None, plan=(PLAN, chosen))
         seconds = time.monotonic() - t0
         if args.run:
             args.run.write_bytes(pickle.dumps((run, seconds)))

@@ -121,9 +121,12 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
 def keys(value: str) -> tuple[str, list[str]]:
     """A key as written on a help page ("Ctrl+Shift+S", "Enter", "F2") as an X key name and its
     modifiers."""
-    parts = [p.strip() for p in re.split(r"\s*\+\s*", value.strip()) if p.strip()]
+    value = re.sub(r"\s+keys?$", "", value.strip(), flags=re.I)  # "the Shift key"
+    parts = [p.strip() for p in re.split(r"\s*\+\s*", value) if p.strip()]
     *mods, last = parts or [value]
-    name = KEYSYMS.get(last.lower(), last if len(last) > 1 else last.lower())
+    name = (
+        KEYSYMS.get(last.lower()) or MODIFIERS.get(last.lower()) or (last if len(last) > 1 else last.lower())
+    )
     return name, list(dict.fromkeys(MODIFIERS.get(m.lower(), m) for m in mods))
 
 

@@ -68,6 +68,7 @@ def test_steps_become_moves_a_menu_path_item_by_item():
     ]
     assert moves[3].value == "12" and moves[2].words == "Click the Text Flow tab."
     assert keys("Ctrl+Shift+S") == ("s", ["Control_L", "Shift_L"]) and keys("Enter") == ("Return", [])
+    assert keys("Shift key") == ("Shift_L", [])
     # a drag is not replayed: the moves before it and the reason, with the step's number
     moves, reason = plan(typed("Click the Text Flow tab.", "Drag the ruler to the left."))
     assert len(moves) == 1 and reason.startswith("step 2: a drag")
