@@ -100,6 +100,8 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
             moves.append(Move(number, "menu", path[0], None, words))
             moves += [Move(number, "item", item, None, words) for item in path[1:]]
         elif action == "key" and value:
+            if keys(value)[0] in MODIFIERS.values():  # "Press the Shift key to …": held for a click
+                return moves, f"step {number}: {value!r} alone is held for a click the step does not name"
             moves.append(Move(number, "key", None, value, words))
         elif action == "type":
             if not value:

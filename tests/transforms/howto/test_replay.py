@@ -72,6 +72,8 @@ def test_steps_become_moves_a_menu_path_item_by_item():
     # a drag is not replayed: the moves before it and the reason, with the step's number
     moves, reason = plan(typed("Click the Text Flow tab.", "Drag the ruler to the left."))
     assert len(moves) == 1 and reason.startswith("step 2: a drag")
+    # a modifier alone is held for a click the step leaves out (GIMP: "Press the Shift key to move …")
+    assert plan(typed("Press the Shift key to move the channel."))[1].startswith("step 1: 'Shift key' alone")
     # what the document holds is not a control
     assert (
         plan(typed("Select the object.", "Click OK."))[1]
