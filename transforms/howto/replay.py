@@ -102,6 +102,8 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
         elif action == "key" and value:
             if keys(value)[0] in MODIFIERS.values():  # "Press the Shift key to …": held for a click
                 return moves, f"step {number}: {value!r} alone is held for a click the step does not name"
+            if re.search(r"\buntil\b", words, re.I):  # "Press F6 until the focus is on the toolbar"
+                return moves, f"step {number}: {value!r} is pressed until something shows, times unknown"
             moves.append(Move(number, "key", None, value, words))
         elif action == "type":
             if not value:

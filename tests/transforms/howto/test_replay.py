@@ -74,6 +74,7 @@ def test_steps_become_moves_a_menu_path_item_by_item():
     assert len(moves) == 1 and reason.startswith("step 2: a drag")
     # a modifier alone is held for a click the step leaves out (GIMP: "Press the Shift key to move …")
     assert plan(typed("Press the Shift key to move the channel."))[1].startswith("step 1: 'Shift key' alone")
+    assert "times unknown" in plan(typed("Press F6 until the focus is on the Insert toolbar."))[1]
     # what the document holds is not a control
     assert (
         plan(typed("Select the object.", "Click OK."))[1]
