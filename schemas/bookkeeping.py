@@ -44,6 +44,8 @@ SKIP_REASONS = [
     "ambiguous",  # on several elements
     # an explored state that gives no navigation task (trajectories)
     "no_screen",  # the state one of its actions started from was not captured
+    # a how-to procedure replayed in its application that did not reach its end (transforms/howto/replay.py)
+    "not_replayed",
     # an imported record refused (schemas/capture.py RECORD_REFUSALS)
     *RECORD_REFUSALS,
 ]

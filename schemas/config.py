@@ -240,6 +240,9 @@ class Source(Frozen):
     apps: tuple[DesktopApp, ...] = ()  # desktop: the applications, each in its own session
     screens: tuple[tuple[int, int], ...] = ((1280, 800),)  # desktop: screen sizes, width x height
     max_states: Count = 40  # desktop: states captured per application and screen
+    # html sources: the desktop application their help pages describe; their UI how-to procedures are
+    # replayed there (transforms/howto/replay.py)
+    application: DesktopApp | None = None
 
     @property
     def path(self) -> Path:
@@ -286,6 +289,8 @@ class Source(Frozen):
             raise ValueError(f"a {self.kind} location is a local path, not a URL")
         if self.kind == "desktop" and not self.apps:
             raise ValueError("a desktop source lists its apps (name and command)")
+        if self.application is not None and self.kind in ("desktop", "dataset", "screenshots"):
+            raise ValueError(f"application: a {self.kind} source has no help pages to replay")
         return self
 
 

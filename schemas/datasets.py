@@ -190,6 +190,7 @@ class Howto(pa.DataFrameModel):
     method: str = pa.Field(isin=HOWTO_METHODS)
     topic: str = pa.Field(isin=HOWTO_TOPICS)
     ui_procedure: bool
+    replayed: bool = pa.Field(nullable=True)  # replayed to its end in its application; null: not tried
     steps: pl.List(pl.String)
     n_steps: pl.Int32 = pa.Field(ge=1)
     typed_steps: pl.List(TYPED_STEP)
@@ -224,14 +225,18 @@ class Howto(pa.DataFrameModel):
 
 # Navigation tasks (trajectories): an instruction and, per step, the screen it starts from, the action and
 # its target's box. `desktop`: an explored state reached by two or more actions; `web`: a link on one
-# captured page to another.
-TRAJECTORY_KINDS = ["desktop", "web"]
+# captured page to another; `replayed`: a how-to procedure replayed to its end in its application.
+TRAJECTORY_KINDS = ["desktop", "web", "replayed"]
+TRAJECTORY_ACTIONS = ["click", "type", "key"]
 TRAJECTORY_STEP = pl.Struct(
     {
         "step": pl.Int32,  # 1, 2, ... in order
-        "action": pl.String,  # click
+        "action": pl.String,  # click, type (a value into a field), key (pressed: no target)
         "path_step": pl.String,  # the action as the path writes it: menu:File, item:Print…, link:Contact
         "target": pl.String,  # the label it acts on
+        "value": pl.String,  # replayed: the text typed or the key pressed
+        "howto_step": pl.Int32,  # replayed: the procedure's step it comes from (1, 2, ...)
+        "words": pl.String,  # replayed: that step's own words
         "screenshot_id": pl.String,  # the screen the step starts from
         "element_id": pl.String,  # its target there
         "x1": pl.Float64,
@@ -248,6 +253,7 @@ class Trajectories(pa.DataFrameModel):
     trajectory_id: str = pa.Field(str_matches=HEX32)
     source_id: str
     kind: str = pa.Field(isin=TRAJECTORY_KINDS)
+    howto_id: str = pa.Field(str_matches=HEX32, nullable=True)  # replayed: the procedure
     capture_id: str = pa.Field(str_matches=HEX32)  # the state or page reached
     screenshot_id: str = pa.Field(str_matches=HEX64)  # its screen
     goal: str = pa.Field(str_length={"min_value": 1})
@@ -265,13 +271,18 @@ class Trajectories(pa.DataFrameModel):
 
     @pa.dataframe_check
     def steps_grounded(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        """Every step names its screen, its element and a box with x1 < x2 and y1 < y2."""
+        """Every step names its screen and a known action; each but a key pressed its element and a box
+        with x1 < x2 and y1 < y2."""
         step = pl.element().struct
-        ok = (
-            step.field("screenshot_id").str.contains(r"^[0-9a-f]{64}$").fill_null(False)
-            & step.field("element_id").is_not_null()
+        boxed = (
+            step.field("element_id").is_not_null()
             & (step.field("x1") < step.field("x2")).fill_null(False)
             & (step.field("y1") < step.field("y2")).fill_null(False)
+        )
+        ok = (
+            step.field("screenshot_id").str.contains(r"^[0-9a-f]{64}$").fill_null(False)
+            & step.field("action").is_in(TRAJECTORY_ACTIONS).fill_null(False)
+            & ((step.field("action") == "key").fill_null(False) | boxed)
         )
         return data.lazyframe.select(pl.col("steps").list.eval(ok).list.all())
 

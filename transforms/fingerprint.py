@@ -24,7 +24,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-DESKTOP_KEYS = ("apps", "screens", "max_states")
+DESKTOP_KEYS = ("apps", "screens", "max_states", "application")
 
 
 def _entry(source: Source, root: Path | None, mode: str) -> dict:

@@ -30,7 +30,8 @@ ROLES = {
     "tab": {"page tab"},
     "button": {"push button", "toggle button"},
 }
-NOT_TASK_STEPS = ("dismiss:", "url:")  # start-up windows closed, addresses asked for: not a user's task
+# start-up windows closed, addresses asked for, screens of a how-to replay (replay_run.py): not a user's task
+NOT_TASK_STEPS = ("dismiss:", "url:", "howto:")
 BOX = ("x1", "y1", "x2", "y2")
 HOME_PAGES = {"", "/", "index.html", "index.htm"}
 

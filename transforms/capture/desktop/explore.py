@@ -73,6 +73,7 @@ class AppRun:
     left_behind: int = 0  # processes of the session still alive after tear-down (must be 0)
     # (the actions before, the address, when it was seen) of each web address the application asked for
     urls: list[tuple[list[str], str, float]] = field(default_factory=list)
+    extra: object = None  # what a plan other than exploration returned (the how-to replays)
 
 
 @dataclass

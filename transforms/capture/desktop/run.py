@@ -77,9 +77,12 @@ def run_app(
     limits: Limits,
     clock: datetime | None = None,
     scope: str = "",
+    plan: tuple[str, object] | None = None,
 ) -> AppRun:
     """Explore one application on one screen size in a worker process; its wall clock starts at `clock`
-    (None: the real clock); its session's folder is under `scope` (session_scope)."""
+    (None: the real clock); its session's folder is under `scope` (session_scope). `plan`:
+    ("module:function", JSON arguments) run instead of the exploration, as function(explorer, arguments);
+    what it returns is the run's `extra`."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         return _failed(app.name, size, "no_start", f"file not found: {', '.join(missing)}")
@@ -97,6 +100,8 @@ def run_app(
             "out": str(out),
             "clock": clock.isoformat() if clock else None,
             "scope": scope,
+            "plan": plan[0] if plan else None,
+            "plan_args": plan[1] if plan else None,
         }
         proc = subprocess.Popen(
             [sys.executable, "-m", "transforms.capture.desktop.worker"],

@@ -9,8 +9,9 @@ watchdog on each request. Requests and answers are one JSON object per line:
 
 Each node: path (role[index] from the application down), parent (index into nodes or -1), role, name,
 description, states, actions, box [x, y, w, h] in screen coordinates as the toolkit reports them,
-children (how many the node claims) and, for a table, its visible cells only. Only PyGObject (the
-Atspi typelib) and the standard library: started as `python -m transforms.capture.desktop.walker`.
+children (how many the node claims), value (the text of an editable field, else null) and, for a
+table, its visible cells only. Only PyGObject (the Atspi typelib) and the standard library: started as
+`python -m transforms.capture.desktop.walker`.
 """
 
 from __future__ import annotations
@@ -76,7 +77,17 @@ def _node(acc, path: str, parent: int) -> dict:
         "actions": _actions(acc) if seen else [],
         "box": box,
         "children": acc.get_child_count() if seen or acc.get_role_name() == "application" else 0,
+        "value": _value(acc) if seen and "editable" in states else None,
     }
+
+
+def _value(acc) -> str | None:
+    """The text an editable field holds (a typed value reads back here), at most 200 characters."""
+    try:
+        text = acc.get_text_iface()
+        return text.get_text(0, min(text.get_character_count(), 200)) if text is not None else None
+    except Exception:  # noqa: BLE001 - a field without the Text interface, or closing under the walk
+        return None
 
 
 def _table_cells(acc, node: dict) -> list:

@@ -13,6 +13,7 @@ session, and every process it starts, reaches loopback only, and not the machine
 from __future__ import annotations
 
 import ctypes
+import importlib
 import json
 import os
 import pickle
@@ -95,7 +96,11 @@ def _explore(request: dict, run: AppRun, session: Session) -> None:
         ex = Explorer(session, app, reader, screen, Limits(**request["limits"]))
         ex.launch = lambda old: _relaunch(session, old, request)
         ex.on_state = lambda: _sample(run, ex.states[-1], session)
-        explore(ex)
+        if request.get("plan"):  # another plan than exploration (how-to replay): module:function
+            module, _, name = request["plan"].partition(":")
+            run.extra = getattr(importlib.import_module(module), name)(ex, request.get("plan_args"))
+        else:
+            explore(ex)
         ex.note_urls(["end"])  # asked for after the last state
         run.states, run.duplicates, run.toolkit, run.app_name, run.urls = (
             ex.states,

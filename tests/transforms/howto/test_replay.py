@@ -1,0 +1,118 @@
+"""Replaying how-to procedures, the pure part (transforms/howto/replay.py): steps as moves, and each
+move's target found in a walked tree by its label (case, mnemonics and a trailing "…" do not count)."""
+
+from __future__ import annotations
+
+from transforms.howto.replay import Move, effect, find, keys, norm, plan
+from transforms.howto.steps import parse_step
+
+ON = ["enabled", "sensitive", "showing", "visible"]
+
+
+def node(path, role, name, box, parent=0, states=(), value=None):
+    found = {"path": path, "parent": parent, "role": role, "name": name, "box": list(box)}
+    return found | {"states": sorted({*ON, *states}), "value": value}
+
+
+def tree():
+    """A main window with a menu bar and an open menu, and an active dialog with tabs, a check box, a
+    labelled field and two OK buttons (one in the main window)."""
+    return [
+        {"path": "app", "parent": -1, "role": "application", "name": "x", "box": [0, 0, 0, 0], "states": []},
+        node("app/f", "frame", "Main", (0, 0, 800, 600)),
+        node("app/f/bar", "menu bar", "", (0, 0, 800, 25), parent=1),
+        node("app/f/bar/m", "menu", "F_ormat", (40, 0, 60, 25), parent=2),
+        node("app/f/bar/m/i", "menu item", "Para_graph…", (40, 25, 140, 25), parent=3),
+        node("app/f/ok", "push button", "OK", (700, 560, 80, 30), parent=1),
+        node("app/d", "dialog", "Paragraph", (300, 200, 400, 300), states=["active"]),
+        node("app/d/t1", "page tab", "Indents & Spacing", (310, 210, 100, 30), parent=6, states=["selected"]),
+        node("app/d/t2", "page tab", "Text _Flow", (420, 210, 80, 30), parent=6),
+        node("app/d/c", "check box", "_Keep with next paragraph", (310, 250, 300, 20), parent=6),
+        node("app/d/l", "label", "_Spacing:", (310, 300, 60, 20), parent=6),
+        node("app/d/e", "text", "", (380, 296, 150, 28), parent=6, states=["editable"], value=""),
+        node("app/d/ok", "push button", "_OK", (600, 460, 80, 30), parent=6),
+    ]
+
+
+def typed(*texts):
+    """Typed steps as `howto.typed_steps` holds them (the fields a replay reads)."""
+    steps = [(t, parse_step(t)) for t in texts]
+    return [
+        {"text": t, "action": s.action, "target": s.target, "value": s.value, "menu_path": s.menu_path}
+        | {"ui": s.ui}
+        for t, s in steps
+    ]
+
+
+def test_labels_compare_without_case_mnemonics_or_an_ellipsis():
+    assert norm("Para_graph…") == norm("paragraph...") == norm("Paragraph") == "paragraph"
+    assert norm("~Font:") == norm("&Font") == "font"
+    assert (
+        norm("Find && Replace...")
+        == norm("Find & Replace")
+        == norm("Find and Replace…")
+        == "find and replace"
+    )
+
+
+def test_steps_become_moves_a_menu_path_item_by_item():
+    steps = ("Choose Format - Paragraph….", "Click the Text Flow tab.", "Type 12 in the Spacing box.")
+    moves, reason = plan(typed(*steps, "Press Ctrl+S."))
+    assert reason is None
+    assert [(m.step, m.path_step) for m in moves] == [
+        (1, "menu:Format"),
+        (1, "item:Paragraph…"),
+        (2, "click:Text Flow"),
+        (3, "type:Spacing"),
+        (4, "key:Ctrl+S"),
+    ]
+    assert moves[3].value == "12" and moves[2].words == "Click the Text Flow tab."
+    assert keys("Ctrl+Shift+S") == ("s", ["Control_L", "Shift_L"]) and keys("Enter") == ("Return", [])
+    assert keys("Shift key") == ("Shift_L", [])
+    # a drag is not replayed: the moves before it and the reason, with the step's number
+    moves, reason = plan(typed("Click the Text Flow tab.", "Drag the ruler to the left."))
+    assert len(moves) == 1 and reason.startswith("step 2: a drag")
+    # a modifier alone is held for a click the step leaves out (GIMP: "Press the Shift key to move …")
+    assert plan(typed("Press the Shift key to move the channel."))[1].startswith("step 1: 'Shift key' alone")
+    assert "times unknown" in plan(typed("Press F6 until the focus is on the Insert toolbar."))[1]
+    # what the document holds is not a control
+    assert (
+        plan(typed("Select the object.", "Click OK."))[1]
+        == "step 1: 'object' is what the document holds, not a control"
+    )
+
+
+def test_targets_are_found_by_label_in_the_active_window():
+    nodes = tree()
+    at = {n["path"]: i for i, n in enumerate(nodes)}
+    assert find(nodes, Move(1, "menu", "Format", None, ""))[0] == at["app/f/bar/m"]
+    assert find(nodes, Move(1, "item", "Paragraph...", None, ""))[0] == at["app/f/bar/m/i"]
+    assert find(nodes, Move(2, "click", "text flow", None, ""))[0] == at["app/d/t2"]
+    assert find(nodes, Move(3, "click", "Keep with next paragraph", None, ""))[0] == at["app/d/c"]
+    # the OK of the dialog (the active window), not the main window's
+    assert find(nodes, Move(4, "click", "OK", None, ""))[0] == at["app/d/ok"]
+    # a field by the label beside it
+    assert find(nodes, Move(3, "type", "Spacing", "12", ""))[0] == at["app/d/e"]
+    index, why = find(nodes, Move(2, "click", "Numbering", None, ""))
+    assert index is None and why == "'Numbering' is not on the screen"
+
+
+def test_effects_a_toggle_a_selected_tab_and_a_value_read_back():
+    nodes = tree()
+    check, tab, field = nodes[9], nodes[8], nodes[11]
+    same = [dict(n) for n in nodes]
+    keep, flow, spacing = (
+        Move(3, "click", "Keep", None, ""),
+        Move(2, "click", "Text Flow", None, ""),
+        Move(3, "type", "Spacing", "12", ""),
+    )
+    assert "did not change its checked state" in effect(keep, check, same, None, True)
+    same[9] = dict(check, states=[*check["states"], "checked"])
+    assert effect(keep, check, same, None, True) is None
+    assert "did not read selected" in effect(flow, tab, nodes, None, True)
+    assert "did not read back '12'" in effect(spacing, field, nodes, None, True)
+    same[11] = dict(field, value="12")
+    assert effect(spacing, field, same, None, True) is None
+    # a menu item that changed nothing while the next target is missing; one that opened something
+    assert effect(Move(1, "item", "Paragraph", None, ""), nodes[4], nodes, False, False).startswith("nothing")
+    assert effect(Move(1, "item", "Paragraph", None, ""), nodes[4], nodes, False, True) is None

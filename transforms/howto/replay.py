@@ -1,0 +1,243 @@
+"""Replaying a how-to procedure in its application, the pure part: a procedure's typed steps as moves,
+the element of the current accessibility tree each move names, and whether its effect appeared.
+
+A step becomes one or more moves: a menu path is opened item by item (`menu:Format`, then
+`item:Paragraph…`), a control named after click, open, select or check is clicked, a field named
+after type is typed into, a key is pressed; a step that names nothing to act on is passed over. A
+move's target is found by its label among the showing, enabled nodes of the roles its kind allows:
+top-level menus in the menu bar, items in an open popup, buttons, tabs, check boxes, list rows... in
+the active window, fields by their own name or by the label beside them. Labels compare on their
+words only: case, mnemonics (`_Font`, `~Font`, `&Font`), "&" for "and" and a trailing "…" or ":" do
+not count. A click target the help writes in lower case ("Select the object") is what the document
+holds, not a control (help capitalises control labels): such a procedure is not replayed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.capture.desktop.items import ITEM_ROLES, enabled, showing
+
+CLICK_ROLES = (
+    "push button",
+    "toggle button",
+    "page tab",
+    "check box",
+    "radio button",
+    "menu item",
+    "check menu item",
+    "radio menu item",
+    "list item",
+    "tree item",
+    "table cell",
+    "link",
+    "combo box",
+    "menu button",
+    "split button",
+    "toggle switch",
+)
+FIELD_ROLES = ("text", "entry", "spin button", "password text")
+CLICKED = {"click", "open", "select"}
+TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+# Help written for both systems says "Command" (macOS) for Ctrl (the others)
+MODIFIERS = {"ctrl": "Control_L", "control": "Control_L", "alt": "Alt_L", "shift": "Shift_L"}
+MODIFIERS |= {"command": "Control_L", "cmd": "Control_L", "altgr": "ISO_Level3_Shift"}
+KEYSYMS = {
+    "enter": "Return",
+    "return": "Return",
+    "esc": "Escape",
+    "escape": "Escape",
+    "tab": "Tab",
+    "space": "space",
+    "spacebar": "space",
+    "backspace": "BackSpace",
+    "delete": "Delete",
+    "del": "Delete",
+    "home": "Home",
+    "end": "End",
+    "page up": "Prior",
+    "page down": "Next",
+    "pgup": "Prior",
+    "pgdn": "Next",
+    **{f"{d} arrow": d.title() for d in ("up", "down", "left", "right")},
+    **{f"arrow {d}": d.title() for d in ("up", "down", "left", "right")},
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """One action of a replay: the procedure's step it comes from (1, 2, ...), its kind (menu, item,
+    click, type, key), the label it acts on, the text typed or key pressed, and the step's own words."""
+
+    step: int
+    kind: str
+    target: str | None
+    value: str | None
+    words: str
+
+    @property
+    def path_step(self) -> str:
+        return f"{self.kind}:{self.target if self.target is not None else self.value}"
+
+
+def norm(label: str | None) -> str:
+    """A label's words for comparison: no mnemonic marks, no trailing "…" or ":", case folded."""
+    text = re.sub(r"\s+&{1,2}\s+", " and ", (label or "").replace("_", "").replace("~", ""))
+    text = re.sub(r"&(?!&)", "", text)
+    text = re.sub(r"\s*(?:…|\.\.\.)\s*$", "", text.strip())
+    return " ".join(text.rstrip(":").split()).casefold()
+
+
+def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
+    """The moves of a procedure's typed steps (as `howto.typed_steps` holds them), or the moves up to
+    the first step that cannot be replayed and the reason."""
+    moves: list[Move] = []
+    for number, step in enumerate(steps, 1):
+        action, target, value, words = step["action"], step["target"], step["value"], step["text"]
+        path = list(step.get("menu_path") or [])
+        if len(path) >= 2:
+            moves.append(Move(number, "menu", path[0], None, words))
+            moves += [Move(number, "item", item, None, words) for item in path[1:]]
+        elif action == "key" and value:
+            if keys(value)[0] in MODIFIERS.values():  # "Press the Shift key to …": held for a click
+                return moves, f"step {number}: {value!r} alone is held for a click the step does not name"
+            if re.search(r"\buntil\b", words, re.I):  # "Press F6 until the focus is on the toolbar"
+                return moves, f"step {number}: {value!r} is pressed until something shows, times unknown"
+            moves.append(Move(number, "key", None, value, words))
+        elif action == "type":
+            if not value:
+                return moves, f"step {number}: nothing to type ({words[:80]!r})"
+            moves.append(Move(number, "type", target, value, words))
+        elif action in CLICKED and target:
+            if not target[:1].isupper() and not target[:1].isdigit():
+                return moves, f"step {number}: {target!r} is what the document holds, not a control"
+            moves.append(Move(number, "click", target, None, words))
+        elif action == "drag":
+            return moves, f"step {number}: a drag is not replayed ({words[:80]!r})"
+        elif step.get("ui") and action in CLICKED:
+            return moves, f"step {number}: names no control to act on ({words[:80]!r})"
+    if not moves:
+        return moves, "no step names a control, a menu path or a key"
+    return moves, None
+
+
+def keys(value: str) -> tuple[str, list[str]]:
+    """A key as written on a help page ("Ctrl+Shift+S", "Enter", "F2") as an X key name and its
+    modifiers."""
+    value = re.sub(r"\s+keys?$", "", value.strip(), flags=re.I)  # "the Shift key"
+    parts = [p.strip() for p in re.split(r"\s*\+\s*", value) if p.strip()]
+    *mods, last = parts or [value]
+    name = (
+        KEYSYMS.get(last.lower()) or MODIFIERS.get(last.lower()) or (last if len(last) > 1 else last.lower())
+    )
+    return name, list(dict.fromkeys(MODIFIERS.get(m.lower(), m) for m in mods))
+
+
+def _under(nodes: list[dict], top: int) -> set[int]:
+    prefix = nodes[top]["path"] + "/"
+    return {j for j, n in enumerate(nodes) if n["path"].startswith(prefix)}
+
+
+def active_window(nodes: list[dict]) -> set[int] | None:
+    """The nodes of the application's active top-level window (a dialog once one is open), None when
+    no window says it is active."""
+    apps = {i for i, n in enumerate(nodes) if n["role"] == "application"}
+    tops = [i for i, n in enumerate(nodes) if n["parent"] in apps and n["role"] in TOP_ROLES]
+    active = [i for i in tops if "active" in nodes[i]["states"] and showing(nodes[i])]
+    return _under(nodes, active[-1]) if active else None
+
+
+def _named(nodes: list[dict], label: str, roles: tuple[str, ...], scope: set[int] | None) -> list[int]:
+    want = norm(label)
+    return [
+        i
+        for i, n in enumerate(nodes)
+        if n["role"] in roles
+        and showing(n)
+        and enabled(n)
+        and norm(n["name"]) == want
+        and (scope is None or i in scope)
+    ]
+
+
+def _one(nodes: list[dict], found: list[int], roles: tuple[str, ...], label: str) -> tuple[int | None, str]:
+    """The match of the highest-ranked role when it is the only one of that role."""
+    if not found:
+        return None, f"{label!r} is not on the screen"
+    best = min(roles.index(nodes[i]["role"]) for i in found)
+    top = [i for i in found if roles.index(nodes[i]["role"]) == best]
+    if len(top) > 1:
+        return None, f"{label!r} names {len(top)} {nodes[top[0]]['role']} elements"
+    return top[0], ""
+
+
+def _field_by_label(nodes: list[dict], label: str, scope: set[int] | None) -> list[int]:
+    """Fields beside a label named `label`: the nearest showing editable field to its right on the same
+    line, else below it."""
+    found = []
+    for i in _named(nodes, label, ("label", "static"), scope):
+        lx, ly, lw, lh = nodes[i]["box"]
+        best = None
+        for j, n in enumerate(nodes):
+            if n["role"] not in FIELD_ROLES or not showing(n) or (scope is not None and j not in scope):
+                continue
+            x, y, w, h = n["box"]
+            right = x >= lx + lw - 2 and abs((y + h / 2) - (ly + lh / 2)) < max(lh, h) / 2
+            below = y >= ly + lh - 2 and abs(x - lx) < 40
+            if right or below:
+                gap = (x - lx - lw) if right else (y - ly - lh) + 1000
+                best = min(best or (gap, j), (gap, j))
+        if best is not None:
+            found.append(best[1])
+    return found
+
+
+def find(nodes: list[dict], move: Move) -> tuple[int | None, str]:
+    """The index of the node `move` acts on in a corrected walk (None for a key), or None and why."""
+    if move.kind == "key":
+        return None, ""
+    scope = active_window(nodes)
+    if move.kind == "menu":
+        bars = {i for i, n in enumerate(nodes) if n["role"] == "menu bar" and showing(n)}
+        found = [
+            i for i in _named(nodes, move.target, ("menu", "menu item"), None) if nodes[i]["parent"] in bars
+        ]
+        return _one(nodes, found, ("menu", "menu item"), move.target)
+    if move.kind == "item":
+        return _one(nodes, _named(nodes, move.target, ITEM_ROLES, None), ITEM_ROLES, move.target)
+    if move.kind == "type":
+        found = _named(nodes, move.target, FIELD_ROLES, scope) if move.target else []
+        if not found and move.target:
+            found = _field_by_label(nodes, move.target, scope)
+        if not found and not move.target:
+            found = [i for i, n in enumerate(nodes) if n["role"] in FIELD_ROLES and "focused" in n["states"]]
+        return _one(nodes, found, FIELD_ROLES, move.target or "the focused field")
+    index, why = _one(nodes, _named(nodes, move.target, CLICK_ROLES, scope), CLICK_ROLES, move.target)
+    if index is None and scope is not None:  # a control of the main window while a dialog is up
+        return _one(nodes, _named(nodes, move.target, CLICK_ROLES, None), CLICK_ROLES, move.target)
+    return index, why
+
+
+def effect(
+    move: Move, before: dict | None, after: list[dict], next_found: bool | None, changed: bool
+) -> str | None:
+    """Why the move's effect did not appear (None when it did): `before` is the target node as it was,
+    `after` the walk after the move, `next_found` whether the next move's target is there (None for
+    the last move or a key), `changed` whether the screen changed. A check box reads toggled, a tab
+    selected, a typed field its value; a menu, item or button opened what the next move needs, or at
+    least changed the screen (the next move then ends the replay: its target is missing)."""
+    same = next((n for n in after if n["path"] == before["path"]), None) if before else None
+    if move.kind == "type":
+        got = (same or {}).get("value")
+        if got is None or move.value not in got:
+            return f"the field did not read back {move.value!r} (read {got!r})"
+        return None
+    if before and before["role"] in ("check box", "check menu item", "toggle button") and same is not None:
+        if ("checked" in same["states"]) == ("checked" in before["states"]):
+            return f"{move.target!r} did not change its checked state"
+    if before and before["role"] == "page tab" and same is not None and "selected" not in same["states"]:
+        return f"the tab {move.target!r} did not read selected"
+    if next_found is False and not changed:
+        return "nothing changed on the screen, and what the next step acts on is not there"
+    return None
