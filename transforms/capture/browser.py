@@ -17,7 +17,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 
 from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
-from transforms.capture.render import PageResult, RenderLimits, Tab, render
+from transforms.capture.render import PageResult, RenderLimits, ScreenshotLock, Tab, render
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 from transforms.capture.steady import SEEDED_RANDOM_JS
 
@@ -164,7 +164,7 @@ async def _capture_device(
     queue: asyncio.Queue[Target] = asyncio.Queue()
     for target in targets:
         queue.put_nowait(target)
-    screenshot_lock = asyncio.Lock()
+    screenshot_lock = ScreenshotLock()
 
     async def attempt(tab: Tab, target: Target) -> PageResult:
         started = time.time()

@@ -14,6 +14,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from schemas.config import Device
+from transforms.curate.phash import phashes
 
 # Stable pixels: no animations, transitions or blinking carets in the screenshot.
 FREEZE_CSS = (
@@ -21,10 +22,11 @@ FREEZE_CSS = (
     "caret-color:transparent!important;scroll-behavior:auto!important}"
 )
 EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
-# The extraction's result crosses to Python as one JSON string: Playwright's own serialisation of a large
-# object (each element a nested object, tagged value by value) cost four times the script itself
-# (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page, on a busy machine).
-EXTRACT_AS_JSON = "(m) => JSON.stringify(({})(m), (k, v) => (v === undefined ? null : v))"
+# The extraction and the page's HTML in one call (extract_elements.js put inside read_page.js): JSON
+# crosses faster than Playwright's own serialisation of a large object, each element a nested object
+# tagged value by value (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page).
+READ_PAGE_JS = files("transforms.capture").joinpath("read_page.js").read_text()
+assert READ_PAGE_JS.count("EXTRACT_ELEMENTS") == 1, "read_page.js names the extraction's place once"
 # Resolves after the next two frames have been produced: the scroll has been painted.
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
@@ -51,6 +53,7 @@ class Slice:
     css_scale: float = 1.0  # screenshot pixels per CSS pixel
     css_height: float = 0.0  # the viewport's height in CSS pixels
     page_height: float = 0.0  # the document's scroll height in CSS pixels
+    phash: int | None = None  # the PNG's 64-bit pHash (unsigned), taken once the page is captured
 
 
 @dataclass
@@ -77,21 +80,37 @@ class PageResult:
         return self
 
 
+class ScreenshotLock(asyncio.Lock):
+    """One screenshot at a time among a browser's tabs, and the tab last brought to the front."""
+
+    front: Page | None = None
+    pages: int = 0  # the browser's pages at the time: a popup may have come to the front since
+
+    async def bring_to_front(self, page: Page) -> None:
+        """Brings `page` to the front unless it is there already (one round trip less per page)."""
+        pages = sum(len(c.pages) for c in page.context.browser.contexts)
+        if self.front is not page or self.pages != pages:
+            await page.bring_to_front()
+            self.front, self.pages = page, pages
+
+
 @dataclass
 class Tab:
     """A long-lived page, the events it reported for the current URL, and the shared screenshot lock."""
 
     page: Page
-    screenshot_lock: asyncio.Lock
+    screenshot_lock: ScreenshotLock
     script_errors: list[str] = field(default_factory=list)
     main_navigations: int = 0
     downloads: int = 0
     dialogs: int = 0
     crashed: bool = False
+    html: str | None = None  # the document as the last extraction read it
 
     @classmethod
-    async def open(cls, context: BrowserContext, screenshot_lock: asyncio.Lock) -> Tab:
+    async def open(cls, context: BrowserContext, screenshot_lock: ScreenshotLock) -> Tab:
         page = await context.new_page()
+        screenshot_lock.front = None  # a new tab may have come to the front
         tab = cls(page, screenshot_lock)
         page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
         page.on("dialog", lambda dialog: tab._dialog(dialog))
@@ -114,6 +133,7 @@ class Tab:
 
     def reset(self) -> None:
         self.script_errors.clear()
+        self.html = None
         self.main_navigations = self.downloads = self.dialogs = 0
 
     def report(self, result: PageResult) -> PageResult:
@@ -143,13 +163,16 @@ async def _answer(dialog) -> None:
 async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
     page = tab.page
     t1 = time.perf_counter()
-    extracted = json.loads(await page.evaluate(EXTRACT_AS_JSON.format(EXTRACT_JS), limits.max_elements))
+    freeze = FREEZE_CSS if part == 0 else None
+    script = READ_PAGE_JS.replace("EXTRACT_ELEMENTS", EXTRACT_JS)
+    extracted = json.loads(await page.evaluate(script, [limits.max_elements, freeze]))
+    tab.html = extracted["html"]
     result.extract_ms += (time.perf_counter() - t1) * 1000
     t2 = time.perf_counter()
     # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
-    # screenshot brings its tab to the front, one tab at a time.
+    # screenshot brings its tab to the front, one tab at a time (unless it is there already).
     async with tab.screenshot_lock:
-        await page.bring_to_front()
+        await tab.screenshot_lock.bring_to_front(page)
         png = await page.screenshot(type="png", animations="disabled", caret="hide")
     result.screenshot_ms += (time.perf_counter() - t2) * 1000
     width, height = png_size(png)
@@ -169,6 +192,14 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
         css_height=extracted["height"],
         page_height=extracted["scroll_height"],
     )
+
+
+async def _hash(result: PageResult) -> None:
+    """Each slice's pHash, from the PNG in hand, so curate never decodes it again. In a thread (Pillow
+    lets go of the GIL while it decodes): the other tabs go on meanwhile."""
+    hashes = await asyncio.to_thread(phashes, [s.png for s in result.slices], 1)
+    for s, h in zip(result.slices, hashes, strict=True):
+        s.phash = int(h)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -229,8 +260,6 @@ async def render(
             )
         if page.url.split("#")[0] != response.url.split("#")[0]:
             return result.fail("error", f"page navigated away to {page.url[:200]}")
-        await page.evaluate("document.fonts.ready.then(() => true)")
-        await page.add_style_tag(content=FREEZE_CSS)
         result.load_ms = (time.perf_counter() - t0) * 1000
         navigations = tab.main_navigations
         await _slices(tab, result, limits, deadline)
@@ -239,7 +268,8 @@ async def render(
             return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):
             return result.fail("empty", "page has no visible elements")
-        result.html = await page.content()
+        result.html = tab.html  # read by the last extraction
+        await _hash(result)
     except PlaywrightTimeout:
         result.fail("timeout", f"page did not finish loading within {limits.page_timeout_s:g} s")
     except PlaywrightError as exc:
