@@ -17,7 +17,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 
 from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
-from transforms.capture.render import PageResult, RenderLimits, ScreenshotLock, Tab, render
+from transforms.capture.render import PageResult, RenderLimits, ScreenshotLock, Tab, render, settle_hashes
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 from transforms.capture.steady import SEEDED_RANDOM_JS
 
@@ -54,7 +54,8 @@ def launch_args(params: CaptureParams, policy: RequestPolicy) -> list[str]:
 
 
 def render_limits(params: CaptureParams) -> RenderLimits:
-    return RenderLimits(params.page_timeout_s, params.max_elements, params.max_slices, params.max_page_mb)
+    limits = (params.page_timeout_s, params.max_elements, params.max_slices, params.max_page_mb)
+    return RenderLimits(*limits, params.overlay_cover)
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ async def _capture_all(
                     await session.close()
         finally:
             await driver.stop()
+        await settle_hashes(results.values())
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 

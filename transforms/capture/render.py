@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.resources import files
 
+from PIL import Image
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -26,7 +29,8 @@ EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_te
 # crosses faster than Playwright's own serialisation of a large object, each element a nested object
 # tagged value by value (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page).
 READ_PAGE_JS = files("transforms.capture").joinpath("read_page.js").read_text()
-assert READ_PAGE_JS.count("EXTRACT_ELEMENTS") == 1, "read_page.js names the extraction's place once"
+REMOVE_OVERLAYS_JS = files("transforms.capture").joinpath("remove_overlays.js").read_text()
+assert READ_PAGE_JS.count("EXTRACT_ELEMENTS") == READ_PAGE_JS.count("REMOVE_OVERLAYS") == 1
 # Resolves after the next two frames have been produced: the scroll has been painted.
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 
@@ -37,6 +41,7 @@ class RenderLimits:
     max_elements: int = 5000  # elements kept per slice
     max_slices: int = 4  # viewport-high slices per page, from the top
     max_page_mb: float = 20.0  # a bigger HTML document is refused
+    overlay_cover: float = 0.9  # share of the viewport a see-through fixed overlay covers to be removed
 
 
 @dataclass
@@ -74,6 +79,7 @@ class PageResult:
     slices: list[Slice] = field(default_factory=list)
     script_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    hashing: asyncio.Future | None = None  # the slices' pHashes, being taken (see settle_hashes)
 
     def fail(self, status: str, message: str) -> PageResult:
         self.status, self.message, self.slices = status, message, []
@@ -165,8 +171,12 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
     t1 = time.perf_counter()
     freeze = FREEZE_CSS if part == 0 else None
     script = READ_PAGE_JS.replace("EXTRACT_ELEMENTS", EXTRACT_JS)
-    extracted = json.loads(await page.evaluate(script, [limits.max_elements, freeze]))
+    script = script.replace("REMOVE_OVERLAYS", REMOVE_OVERLAYS_JS)
+    args = [limits.max_elements, freeze, limits.overlay_cover]
+    extracted = json.loads(await page.evaluate(script, args))
     tab.html = extracted["html"]
+    if extracted["overlays"]:
+        result.notes.append(f"removed overlays covering the page: {', '.join(extracted['overlays'])[:300]}")
     result.extract_ms += (time.perf_counter() - t1) * 1000
     t2 = time.perf_counter()
     # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
@@ -194,12 +204,29 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
     )
 
 
-async def _hash(result: PageResult) -> None:
-    """Each slice's pHash, from the PNG in hand, so curate never decodes it again. In a thread (Pillow
-    lets go of the GIL while it decodes): the other tabs go on meanwhile."""
-    hashes = await asyncio.to_thread(phashes, [s.png for s in result.slices], 1)
-    for s, h in zip(result.slices, hashes, strict=True):
-        s.phash = int(h)
+def _hash_later(result: PageResult) -> None:
+    """Starts each slice's pHash from the PNG in hand, so curate never decodes it again: in a thread
+    (Pillow lets go of the GIL while it decodes), off the page's path; `settle_hashes` collects them."""
+    pngs = [s.png for s in result.slices]
+    result.hashing = asyncio.get_running_loop().run_in_executor(None, phashes, pngs, 1)
+
+
+async def settle_hashes(results: Iterable[PageResult]) -> None:
+    """Waits for the pHashes `render` started and puts them on the slices."""
+    for result in results:
+        if result.hashing is not None:
+            hashes = await result.hashing
+            for s, h in zip(result.slices, hashes, strict=True):
+                s.phash = int(h)
+            result.hashing = None
+
+
+def blank(png: bytes) -> bool:
+    """Every pixel of the screenshot the same colour."""
+    with Image.open(io.BytesIO(png)) as image:
+        extrema = image.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return all(low == high for low, high in bands)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -267,9 +294,11 @@ async def render(
         if tab.main_navigations != navigations:
             return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):
-            return result.fail("empty", "page has no visible elements")
+            if all(blank(s.png) for s in result.slices):
+                return result.fail("empty", "page has no visible elements")
+            result.notes.append("no visible element found, but the screenshot is not blank")
         result.html = tab.html  # read by the last extraction
-        await _hash(result)
+        _hash_later(result)
     except PlaywrightTimeout:
         result.fail("timeout", f"page did not finish loading within {limits.page_timeout_s:g} s")
     except PlaywrightError as exc:
