@@ -102,6 +102,9 @@ class Screenshots(pa.DataFrameModel):
     width: pl.Int32 = pa.Field(gt=0)
     height: pl.Int32 = pa.Field(gt=0)
     png: pl.Binary
+    # The PNG's 64-bit pHash as Parquet stores it (signed), taken where the screenshot was made so curate
+    # never decodes the PNG again; null where the producer did not take it (curate hashes those).
+    phash: pl.Int64 = pa.Field(nullable=True)
 
     # Column checks only: pandera cannot print a whole failing row that holds bytes.
     @pa.check("png")
@@ -117,7 +120,7 @@ class ClusteredScreenshots(Screenshots):
     """Screenshots after curation: their pHash and the near-duplicate cluster they belong to (named by the
     cluster's representative screenshot)."""
 
-    phash: pl.Int64
+    phash: pl.Int64 = pa.Field(nullable=False)
     cluster_id: str = pa.Field(str_matches=HEX64)
 
 

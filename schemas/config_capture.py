@@ -108,6 +108,9 @@ class CaptureParams(Frozen):
     max_elements: Count = 5000
     max_slices: Count = 4
     max_page_mb: Positive = 20.0
+    # A see-through overlay fixed above the page and covering this share of the viewport (a modal's
+    # backdrop, a consent wall) is removed before the page is read (transforms/capture/remove_overlays.js).
+    overlay_cover: Share = 0.9
     max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
     # Where every page's clock starts, paused (Date, timers and animation frames run only as far as the
     # capture advances them: settle_ms, scroll_settle_ms), and where desktop applications' wall clock

@@ -17,7 +17,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 
 from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
-from transforms.capture.render import PageResult, RenderLimits, Tab, render
+from transforms.capture.render import PageResult, RenderLimits, ScreenshotLock, Tab, render, settle_hashes
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 from transforms.capture.steady import EAGER_JS, NATIVE_FRAME_JS, SEEDED_RANDOM_JS
 
@@ -59,6 +59,7 @@ def render_limits(params: CaptureParams) -> RenderLimits:
         params.max_elements,
         params.max_slices,
         params.max_page_mb,
+        overlay_cover=params.overlay_cover,
         clock=params.clock,
         settle_ms=params.settle_ms,
         scroll_settle_ms=params.scroll_settle_ms,
@@ -181,7 +182,7 @@ async def _capture_device(
     queue: asyncio.Queue[Target] = asyncio.Queue()
     for target in targets:
         queue.put_nowait(target)
-    screenshot_lock = asyncio.Lock()
+    screenshot_lock = ScreenshotLock()
 
     async def attempt(tab: Tab, target: Target) -> PageResult:
         started = time.time()
@@ -255,6 +256,7 @@ async def _capture_all(
                     await session.close()
         finally:
             await driver.stop()
+        await settle_hashes(results.values())
     return [results[(t.key, d.name)] for d in params.devices for t in targets if (t.key, d.name) in results]
 
 

@@ -19,6 +19,11 @@ _ELEMENT_OWN = ("element_id", "screenshot_id", "capture_id", "source_id", "part_
 ELEMENT_FIELDS = tuple(c for c in schema("elements") if c not in _ELEMENT_OWN)
 
 
+def signed64(value: int) -> int:
+    """An unsigned 64-bit hash as Parquet's Int64 holds it (the same bits)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
 def capture_id_for(source_id: str, page_key: str, page_sha256: str, device: Device) -> str:
     return content_id("capture", source_id, page_key, page_sha256, device)
 
@@ -104,6 +109,7 @@ def _slice_rows(source_id: str, r: PageResult, capture_id: str, out: dict[str, l
                 "width": s.width,
                 "height": s.height,
                 "png": s.png,
+                "phash": None if s.phash is None else signed64(s.phash),
             }
         )
         for index, el in enumerate(s.elements):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
 
+from PIL import Image
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from schemas.config import Device
+from transforms.curate.phash import phashes
 
 # Stable pixels: no animations, transitions or blinking carets in the screenshot.
 FREEZE_CSS = (
@@ -21,10 +25,12 @@ FREEZE_CSS = (
     "caret-color:transparent!important;scroll-behavior:auto!important}"
 )
 EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_text()
-# The extraction's result crosses to Python as one JSON string: Playwright's own serialisation of a large
-# object (each element a nested object, tagged value by value) cost four times the script itself
-# (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page, on a busy machine).
-EXTRACT_AS_JSON = "(m) => JSON.stringify(({})(m), (k, v) => (v === undefined ? null : v))"
+# The extraction and the page's HTML in one call (extract_elements.js put inside read_page.js): JSON
+# crosses faster than Playwright's own serialisation of a large object, each element a nested object
+# tagged value by value (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page).
+READ_PAGE_JS = files("transforms.capture").joinpath("read_page.js").read_text()
+REMOVE_OVERLAYS_JS = files("transforms.capture").joinpath("remove_overlays.js").read_text()
+assert READ_PAGE_JS.count("EXTRACT_ELEMENTS") == READ_PAGE_JS.count("REMOVE_OVERLAYS") == 1
 # Scrolls, then resolves after the next two frames have been produced: the scroll has been painted. The
 # frames are the browser's own (saved by steady.NATIVE_FRAME_JS before the paused clock replaces the page's
 # requestAnimationFrame, which then only runs when the clock is advanced).
@@ -41,6 +47,7 @@ class RenderLimits:
     max_elements: int = 5000  # elements kept per slice
     max_slices: int = 4  # viewport-high slices per page, from the top
     max_page_mb: float = 20.0  # a bigger HTML document is refused
+    overlay_cover: float = 0.9  # share of the viewport a see-through fixed overlay covers to be removed
     clock: datetime | None = None  # the paused page clock's time at each navigation (None: real time)
     settle_ms: int = 1000  # the page's own timers run this far (virtual time) after it has loaded
     scroll_settle_ms: int = 250  # and this far after each scroll (throttled scroll handlers, lazy loads)
@@ -60,6 +67,7 @@ class Slice:
     css_scale: float = 1.0  # screenshot pixels per CSS pixel
     css_height: float = 0.0  # the viewport's height in CSS pixels
     page_height: float = 0.0  # the document's scroll height in CSS pixels
+    phash: int | None = None  # the PNG's 64-bit pHash (unsigned), taken once the page is captured
 
 
 @dataclass
@@ -80,10 +88,25 @@ class PageResult:
     slices: list[Slice] = field(default_factory=list)
     script_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    hashing: asyncio.Future | None = None  # the slices' pHashes, being taken (see settle_hashes)
 
     def fail(self, status: str, message: str) -> PageResult:
         self.status, self.message, self.slices = status, message, []
         return self
+
+
+class ScreenshotLock(asyncio.Lock):
+    """One screenshot at a time among a browser's tabs, and the tab last brought to the front."""
+
+    front: Page | None = None
+    pages: int = 0  # the browser's pages at the time: a popup may have come to the front since
+
+    async def bring_to_front(self, page: Page) -> None:
+        """Brings `page` to the front unless it is there already (one round trip less per page)."""
+        pages = sum(len(c.pages) for c in page.context.browser.contexts)
+        if self.front is not page or self.pages != pages:
+            await page.bring_to_front()
+            self.front, self.pages = page, pages
 
 
 @dataclass
@@ -91,16 +114,18 @@ class Tab:
     """A long-lived page, the events it reported for the current URL, and the shared screenshot lock."""
 
     page: Page
-    screenshot_lock: asyncio.Lock
+    screenshot_lock: ScreenshotLock
     script_errors: list[str] = field(default_factory=list)
     main_navigations: int = 0
     downloads: int = 0
     dialogs: int = 0
     crashed: bool = False
+    html: str | None = None  # the document as the last extraction read it
 
     @classmethod
-    async def open(cls, context: BrowserContext, screenshot_lock: asyncio.Lock) -> Tab:
+    async def open(cls, context: BrowserContext, screenshot_lock: ScreenshotLock) -> Tab:
         page = await context.new_page()
+        screenshot_lock.front = None  # a new tab may have come to the front
         tab = cls(page, screenshot_lock)
         page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
         page.on("dialog", lambda dialog: tab._dialog(dialog))
@@ -123,6 +148,7 @@ class Tab:
 
     def reset(self) -> None:
         self.script_errors.clear()
+        self.html = None
         self.main_navigations = self.downloads = self.dialogs = 0
 
     def report(self, result: PageResult) -> PageResult:
@@ -152,13 +178,20 @@ async def _answer(dialog) -> None:
 async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
     page = tab.page
     t1 = time.perf_counter()
-    extracted = json.loads(await page.evaluate(EXTRACT_AS_JSON.format(EXTRACT_JS), limits.max_elements))
+    freeze = FREEZE_CSS if part == 0 else None
+    script = READ_PAGE_JS.replace("EXTRACT_ELEMENTS", EXTRACT_JS)
+    script = script.replace("REMOVE_OVERLAYS", REMOVE_OVERLAYS_JS)
+    args = [limits.max_elements, freeze, limits.overlay_cover]
+    extracted = json.loads(await page.evaluate(script, args))
+    tab.html = extracted["html"]
+    if extracted["overlays"]:
+        result.notes.append(f"removed overlays covering the page: {', '.join(extracted['overlays'])[:300]}")
     result.extract_ms += (time.perf_counter() - t1) * 1000
     t2 = time.perf_counter()
     # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
-    # screenshot brings its tab to the front, one tab at a time.
+    # screenshot brings its tab to the front, one tab at a time (unless it is there already).
     async with tab.screenshot_lock:
-        await page.bring_to_front()
+        await tab.screenshot_lock.bring_to_front(page)
         png = await page.screenshot(type="png", animations="disabled", caret="hide")
     result.screenshot_ms += (time.perf_counter() - t2) * 1000
     width, height = png_size(png)
@@ -178,6 +211,31 @@ async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) 
         css_height=extracted["height"],
         page_height=extracted["scroll_height"],
     )
+
+
+def _hash_later(result: PageResult) -> None:
+    """Starts each slice's pHash from the PNG in hand, so curate never decodes it again: in a thread
+    (Pillow lets go of the GIL while it decodes), off the page's path; `settle_hashes` collects them."""
+    pngs = [s.png for s in result.slices]
+    result.hashing = asyncio.get_running_loop().run_in_executor(None, phashes, pngs, 1)
+
+
+async def settle_hashes(results: Iterable[PageResult]) -> None:
+    """Waits for the pHashes `render` started and puts them on the slices."""
+    for result in results:
+        if result.hashing is not None:
+            hashes = await result.hashing
+            for s, h in zip(result.slices, hashes, strict=True):
+                s.phash = int(h)
+            result.hashing = None
+
+
+def blank(png: bytes) -> bool:
+    """Every pixel of the screenshot the same colour."""
+    with Image.open(io.BytesIO(png)) as image:
+        extrema = image.getextrema()
+    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+    return all(low == high for low, high in bands)
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -241,8 +299,6 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
             return result.fail("error", f"page navigated away to {page.url[:200]}")
         if limits.clock is not None:
             await page.clock.run_for(limits.settle_ms)
-        await page.evaluate("document.fonts.ready.then(() => true)")
-        await page.add_style_tag(content=FREEZE_CSS)
         result.load_ms = (time.perf_counter() - t0) * 1000
         navigations = tab.main_navigations
         await _slices(tab, result, limits)
@@ -250,8 +306,11 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
         if tab.main_navigations != navigations:
             return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):
-            return result.fail("empty", "page has no visible elements")
-        result.html = await page.content()
+            if all(blank(s.png) for s in result.slices):
+                return result.fail("empty", "page has no visible elements")
+            result.notes.append("no visible element found, but the screenshot is not blank")
+        result.html = tab.html  # read by the last extraction
+        _hash_later(result)
     except PlaywrightTimeout:
         result.fail("timeout", f"page did not finish loading within {limits.page_timeout_s:g} s")
     except PlaywrightError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from schemas import registry
@@ -124,14 +125,23 @@ def cluster_screenshots(
     if screenshots.is_empty():
         return empty("clustered_screenshots").select(CLUSTER_COLUMNS)
     counts = elements.group_by("screenshot_id").agg(n_elements=pl.len())
-    hashed = screenshots.select(
-        "screenshot_id",
-        phash=pl.Series(phashes(screenshots["png"].to_list(), params.workers), dtype=pl.UInt64),
-    )
+    hashed = screenshots.select("screenshot_id", phash=carried_phashes(screenshots, params.workers))
     hashed = hashed.join(counts, on="screenshot_id", how="left").with_columns(
         pl.col("n_elements").fill_null(0)
     )
     return screenshot_clusters(hashed, params.near_dup.phash_radius)
+
+
+def carried_phashes(screenshots: pl.DataFrame, workers: int) -> pl.Series:
+    """The screenshots' pHashes as uint64: those capture took as they are, the others (a producer that did
+    not take them, or tables written before it did) hashed from their PNGs."""
+    carried = screenshots["phash"]
+    missing = carried.is_null().to_numpy()
+    hashes = carried.fill_null(0).to_numpy().astype(np.int64).view(np.uint64).copy()
+    if missing.any():
+        pngs = screenshots["png"].filter(pl.Series(missing)).to_list()
+        hashes[missing] = phashes(pngs, workers)
+    return pl.Series("phash", hashes, dtype=pl.UInt64)
 
 
 @dataclass
@@ -202,6 +212,10 @@ def curate_stage(
     screenshots in, grounding_id and model_success out: empirical.model_success) refines difficulty."""
     out: dict[str, pl.DataFrame] = {}
     quarantined, duplicates, rejected, books = [], [], [], []
+    shots = inputs.get("screenshots")
+    if isinstance(shots, pl.DataFrame) and "png" in shots.columns and "phash" not in shots.columns:
+        # captured before capture took the pHash: curate takes it
+        inputs = {**inputs, "screenshots": shots.with_columns(phash=pl.lit(None, dtype=pl.Int64))}
     clusters = empty("clustered_screenshots").select(CLUSTER_COLUMNS)
     for table in TABLES:
         if table == "grounding":  # the screenshots and elements are final: cluster the screenshots
@@ -222,7 +236,9 @@ def curate_stage(
                 "rejected": b.rejected,
             }
         )
-    out["screenshots"] = out["screenshots"].join(clusters, on="screenshot_id", how="left")
+    out["screenshots"] = (
+        out["screenshots"].drop("phash", strict=False).join(clusters, on="screenshot_id", how="left")
+    )
     out["grounding"] = grade_difficulty(
         out["grounding"], out["elements"], out["screenshots"], params.difficulty
     )

@@ -7,6 +7,7 @@ import socket
 import threading
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -16,6 +17,7 @@ from tests.conftest import BAD, FIXTURES, SITE
 from transforms.capture.browser import capture_pages
 from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
+from transforms.curate.phash import phashes
 
 PARAMS = CaptureParams(page_timeout_s=3, max_slices=1)  # one viewport: off-screen stays off-screen
 
@@ -91,6 +93,12 @@ def test_screenshots_are_viewport_pngs_identified_by_their_sha256(site):
         assert row["png"].startswith(b"\x89PNG") and (row["width"], row["height"]) == (1280, 800)
         assert (row["device"], row["platform"], row["part_index"]) == ("standard", "web", 0)
         assert row["screenshot_id"] == hashlib.sha256(row["png"]).hexdigest()
+
+
+def test_screenshots_carry_the_phash_curate_would_take_from_their_pngs(site):
+    shots = site["screenshots"]
+    assert shots["phash"].null_count() == 0
+    assert shots["phash"].to_numpy().view(np.uint64).tolist() == phashes(shots["png"].to_list()).tolist()
 
 
 def test_capture_tables_meet_their_contracts(site):

@@ -224,6 +224,24 @@ def test_near_duplicate_screenshots_cluster_and_their_rows_dedup_by_expression_a
     assert balanced(curated.books)
 
 
+def test_carried_phashes_are_used_as_they_are_and_missing_ones_are_taken_from_the_png():
+    pages = {f"{c}" * 32: (page_variant(n, n % 2), NAV) for n, c in enumerate("abc")}
+    hashed = curate_stage(source_tables(pages), "t", CurateParams()).tables["screenshots"]
+    assert hashed["phash"].to_numpy().view(np.uint64).tolist() == phashes(hashed["png"].to_list()).tolist()
+    tables = source_tables(pages)
+    first = tables["screenshots"]["screenshot_id"][0]
+    tables["screenshots"] = tables["screenshots"].with_columns(
+        phash=pl.when(pl.col("screenshot_id") == first).then(pl.lit(7, dtype=pl.Int64)).otherwise(None)
+    )
+    carried = curate_stage(tables, "t", CurateParams()).tables["screenshots"]
+    expected = dict(hashed.select("screenshot_id", "phash").iter_rows()) | {first: 7}
+    assert dict(carried.select("screenshot_id", "phash").iter_rows()) == expected  # 7: not decoded again
+    tables["screenshots"] = tables["screenshots"].drop("phash")  # captured before capture took it
+    older = curate_stage(tables, "t", CurateParams())
+    assert older.tables["screenshots"].sort("screenshot_id").equals(hashed.sort("screenshot_id"))
+    assert older.tables["quarantine"].is_empty()
+
+
 def test_hash_pairs_finds_exactly_the_pairs_within_the_radius():
     rng = np.random.default_rng(3)
     base = rng.integers(0, 2**63, size=200, dtype=np.uint64)
