@@ -59,7 +59,7 @@ def test_an_unknown_params_key_names_the_file_the_key_and_what_is_allowed(tmp_pa
     assert refusal(load_params, path) == (
         "capture.page_timout_s: unknown key; allowed: devices, pages_in_flight, page_timeout_s, "
         "page_budget_s, max_elements, max_slices, max_page_mb, overlay_cover, max_js_heap_mb, clock, "
-        "shard_pages, browsers, recycle_pages, retries, desktop, ocr"
+        "settle_ms, scroll_settle_ms, shard_pages, browsers, recycle_pages, retries, desktop, ocr"
     )
     write(tmp_path, "params.yaml", "annotate:\n  model: {temprature: 0}\n")
     assert refusal(load_params, path).startswith("annotate.model.temprature: unknown key; allowed: base_url,")
