@@ -1,4 +1,4 @@
-"""How-to procedures replayed in their application (tests/fixtures/howto/replay: a GTK3 app and its help
+"""How-to procedures replayed in their application (tests/fixtures/howto_replay: a GTK3 app and its help
 page): a menu path into a dialog, a tab, a check box and a typed value replay to the end with the boxes
 of the elements they act on; a procedure naming an item the application lacks ends with a skipped row
 at that step; no process of the session is left."""
@@ -23,7 +23,7 @@ from transforms.howto.replay_stage import replay_stage
 from transforms.ids import row_id
 
 pytestmark = pytest.mark.skipif(not GTK, reason="the session's programs or the Gtk typelib are not installed")
-HERE = FIXTURES / "howto" / "replay"
+HERE = FIXTURES / "howto_replay"
 FAST = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=0.5, dialog_timeout_s=3, app_budget_s=90)
 
 
