@@ -243,6 +243,19 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+async def _run_timers(tab: Tab, ms: int) -> None:
+    """Advance the tab's paused clock by `ms`, running the page's timers due in that span. A timer that
+    throws is the page's script error, as it would be on the wall clock (ehow-2's ad timer calls an
+    undefined `googletag`): the fake clock runs the rest and then raises the first error."""
+    try:
+        await tab.page.clock.run_for(ms)
+    except PlaywrightError as exc:
+        text = str(exc).splitlines()[0].removeprefix("Clock.run_for:").strip()
+        if any(gone in text for gone in ("Execution context was destroyed", "Target", "closed", "crash")):
+            raise
+        tab.script_errors.append(text[:200])
+
+
 async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
     """Viewport-high slices from the top, as many as the page's height and `max_slices` allow. How many
     is decided by the page alone, never by how fast this machine is: a slower machine takes the same
@@ -258,7 +271,7 @@ async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
             break
         await page.evaluate(SCROLL_JS, target)
         if limits.clock is not None:
-            await page.clock.run_for(limits.scroll_settle_ms)
+            await _run_timers(tab, limits.scroll_settle_ms)
         shot = await _shoot(tab, result, limits, part)
         if shot.scroll_y <= last_y:  # the page did not scroll any further
             break
@@ -298,7 +311,7 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
         if page.url.split("#")[0] != response.url.split("#")[0]:
             return result.fail("error", f"page navigated away to {page.url[:200]}")
         if limits.clock is not None:
-            await page.clock.run_for(limits.settle_ms)
+            await _run_timers(tab, limits.settle_ms)
         result.load_ms = (time.perf_counter() - t0) * 1000
         navigations = tab.main_navigations
         await _slices(tab, result, limits)

@@ -92,6 +92,7 @@ def test_pages_see_the_fixed_clock(tmp_path: Path):
 TIMED_PAGE = """<p id="soon"></p><p id="late"></p><script>
 setTimeout(() => { soon.textContent = new Date().toISOString(); }, 900);
 setTimeout(() => { late.textContent = "a minute later"; }, 60000);
+setTimeout(() => { googletag.cmd.push(1); }, 100);  // throws, as ehow-2's ad timer does
 </script>"""
 
 
@@ -105,6 +106,8 @@ def test_page_timers_run_on_the_paused_clock_the_same_span_in_every_page(tmp_pat
     soon = tables["elements"].filter(pl.col("dom_id") == "soon")["text"].to_list()
     assert soon == ["2025-01-01T00:00:00.900Z"] * 2  # the second page's clock started over
     assert tables["elements"].filter(pl.col("dom_id") == "late").is_empty()  # never fired: no text
+    assert tables["captures"]["status"].to_list() == ["ok", "ok"]  # a timer that throws is a script error
+    assert tables["captures"]["message"].str.contains("googletag is not defined").all()
 
 
 def test_a_folder_is_served_at_the_same_address_in_every_run_and_by_every_shard(tmp_path: Path):
