@@ -286,7 +286,7 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
     the page's own timers (setTimeout, setInterval, requestAnimationFrame, Date) advance only when the
     capture runs them, `settle_ms` after load and `scroll_settle_ms` after each scroll, as fast as they
     run. So a web-font loader's 3 s timeout, a carousel, an ad script's delayed insert come out the same
-    on a fast machine and on a loaded one (they differed in 5 of 130 corpus pages at load 3, with timers
+    on a fast machine and on a loaded one (4 of 130 corpus pages differed at load 10, with timers
     on the wall clock)."""
     result = PageResult(page_key=page_key, device=device, started_at=time.time())
     tab.reset()

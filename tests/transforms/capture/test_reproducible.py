@@ -98,7 +98,7 @@ setTimeout(() => { googletag.cmd.push(1); }, 100);  // throws, as ehow-2's ad ti
 
 def test_page_timers_run_on_the_paused_clock_the_same_span_in_every_page(tmp_path: Path):
     """A timer's work was in the capture or not depending on how fast the machine loaded the page (a
-    web-font loader's 3 s timeout in medium-2's HTML, at load 3). On the paused clock the timers due in
+    web-font loader's 3 s timeout in medium-2's HTML, loaded machine). On the paused clock the timers due in
     the settle span run, and only they, at the same virtual time, in every page of a tab."""
     for name in ("a.html", "b.html"):
         (tmp_path / name).write_text(TIMED_PAGE)
