@@ -190,7 +190,7 @@ def _screenshot_table(shots: pl.DataFrame, elements: pl.DataFrame) -> pl.DataFra
             height=800,
         ),
         "screenshots",
-        leave_out=("png",),  # the benchmark hashes no image: its pHashes are planted
+        leave_out=("png", "phash"),  # the benchmark hashes no image: its pHashes are planted (below)
     ).with_columns(shots["phash"], shots["parent_id"])
     return table.join(counts, on="screenshot_id", how="left").with_columns(pl.col("n_elements").fill_null(0))
 
