@@ -118,9 +118,12 @@ def clear_centre(items: list[Item]) -> None:
                 break
 
 
-def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, list[Item]]:
+def build_items(
+    elements: pl.DataFrame, screenshots: pl.DataFrame, effects: dict | None = None
+) -> dict[str, list[Item]]:
     """Items per screenshot id, in element order. `screenshots` needs screenshot_id, width, height and,
-    for colours, png."""
+    for colours, png; `effects` ({element id: (kind, name)}, `effects.observed_effects`) what exploration
+    saw controls do, which their function and goal then say."""
     labelled = with_labels(elements).sort("screenshot_id", "element_index")
     shots = {r["screenshot_id"]: r for r in screenshots.iter_rows(named=True)}
     screens: dict[str, list[Item]] = {}
@@ -151,6 +154,7 @@ def build_items(elements: pl.DataFrame, screenshots: pl.DataFrame) -> dict[str, 
             weight="bold" if (row.get("font_weight") or 400) >= 600 else None,
             glyph=glyph_of(row["text"]) if row["is_icon"] else None,
             region=region_of(box, image),
+            effect=(effects or {}).get(row["element_id"]),
             row=row,
         )
         screens.setdefault(item.screenshot_id, []).append(item)

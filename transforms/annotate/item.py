@@ -44,6 +44,7 @@ class Item:
     function: str | None = None
     goal: str | None = None
     thing: str | None = None
+    effect: tuple[str, str] | None = None  # what exploration saw it do: ("dialog" | "page", its name)
     blank: bool = False  # its box shows nothing (one flat colour)
     seen: frozenset[str] = frozenset()  # every word shown on its screenshot (its elements' rendered text)
     function_skip: str = "no_function"  # why there is no function phrase, when there is none

@@ -37,7 +37,7 @@ ORDINAL = re.compile(rf"^the (?P<ord>{'|'.join(ORDINALS)}) (?P<noun>{_N}) from t
 REGION = re.compile(rf"^the (?P<noun>{_N}) in the (?P<region>{_REGIONS}) of the screen$")
 FUNCTION = re.compile(
     r"^the (?:field for the |drop-down for choosing the |(?:checkbox|switch|option) for "
-    r"|link to |button that submits |button that opens ).+$"
+    r"|link to |button that submits |(?:button|menu item) that opens ).+$"
 )
 APPEARANCE = re.compile(
     rf"^the (?:(?P<size>large|small) )?(?:(?P<weight>bold) )?(?:(?P<colour>{_COLOURS}) )?"

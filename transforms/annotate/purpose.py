@@ -88,13 +88,29 @@ def is_submit(item: Item) -> bool:
     return item.row.get("input_type") == "submit" and bool(item.row.get("form_name"))
 
 
+def drawn_span(item: Item, words: str) -> str | None:
+    """The piece of the element's drawn text that spells `words` in order ('q more artikel' in "q&more
+    Artikel"), as drawn: its case, accents and joining marks; None where it does not, or where the piece
+    holds quotes or commas (which a phrase cannot carry)."""
+    drawn = item.row.get("text") or item.label
+    parts = [re.escape(w) for w in words.split()]
+    if not parts:
+        return None
+    m = re.search(r"(?<![^\W_])" + r"[\W_]+".join(parts) + r"(?![^\W_])", drawn, re.IGNORECASE)
+    span = m and m.group(0).strip()
+    return span if span and not re.search(r"[\"“”„,]", span) else None
+
+
 def _visible_target(item: Item) -> str | None:
     """Where a link leads, in words, when the link shows those words itself (not 'the', 'page',
-    'section'): a person reads them on it."""
+    'section'): a person reads them on it, so they are written as it draws them (an address gives
+    them in lower case and without their marks: 'q-more-artikel' for "q&more Artikel")."""
     target = link_target(item.row.get("href"))
     core = target and re.sub(r"^the | (page|section)$", "", target)
-    own = set(words_of(item.label))
-    return target if core and set(words_of(core)) <= own else None
+    if not core or not set(words_of(core)) <= set(words_of(item.label)):
+        return None
+    span = drawn_span(item, core)
+    return target.replace(core, span, 1) if span else None
 
 
 # Actions that say nothing without an object ("Select", "Open"); "Subscribe" or "Print" alone is a goal.
@@ -148,10 +164,34 @@ def _hidden(item: Item, kind: str) -> None:
     return None
 
 
+def _effect_function(item: Item) -> str | None:
+    """What exploration saw the control do, as its purpose: 'the link to the "Contact" page', 'the menu
+    item that opens the "Page Setup" dialog' (the name quoted: it is drawn on the screen it leads to)."""
+    kind, name = item.effect or (None, None)
+    if kind == "page" and item.noun == "link":
+        return f'the link to the "{name}" page'
+    if kind == "dialog" and item.noun in ("button", "menu item"):
+        return f'the {item.noun} that opens the "{name}" dialog'
+    return None
+
+
+def _effect_goal(item: Item) -> str | None:
+    """The goal the control was seen to serve: 'go to the Contact page', 'open the Page Setup dialog'."""
+    kind, name = item.effect or (None, None)
+    if kind == "page" and item.noun == "link":
+        return f"go to the {name} page"
+    if kind == "dialog" and item.noun in ("button", "menu item"):
+        return f"open the {name} dialog"
+    return None
+
+
 def function_of(item: Item) -> str | None:
-    """What the control is for, in words shown on the screen (else function_skip says why not)."""
+    """What the control is for: the effect exploration saw, else in words shown on the screen (else
+    function_skip says why not)."""
     if not item.interactive or not _short(item.label):
         return None
+    if (item.shown or item.spoken) and (seen := _effect_function(item)):
+        return seen
     if item.spoken:  # an icon-only desktop control: its accessible name, unquoted
         return f"the {item.label.lower()} {item.noun}"
     if not item.shown:
@@ -181,10 +221,13 @@ def function_of(item: Item) -> str | None:
 
 
 def goal_of(item: Item) -> str | None:
-    """The user goal that using the control serves, in lower case ('sign in', 'enter your e-mail
-    address'), in words shown on the screen (else goal_skip says why not)."""
+    """The user goal that using the control serves, in lower case but for names, which keep their drawn
+    spelling ('sign in', 'go to the q&more Artikel page'): the effect exploration saw, else in words
+    shown on the screen (else goal_skip says why not)."""
     if not item.interactive or not _short(item.label):
         return None
+    if (item.shown or item.spoken) and (seen := _effect_goal(item)):
+        return seen
     plain = _plain(item.label)
     if item.spoken:  # an icon-only desktop control: its name as the goal where it is an action
         first = plain.split(" ", 1)[0]

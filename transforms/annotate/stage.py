@@ -51,7 +51,11 @@ def annotate_stage(
         out = _imported(captured)
     else:
         annotated = annotate_tables(
-            captured["elements"], captured["screenshots"], annotator, refusals_per_screenshot
+            captured["elements"],
+            captured["screenshots"],
+            annotator,
+            refusals_per_screenshot,
+            captured["captures"],
         )
         tables = {
             "grounding": annotated.grounding,

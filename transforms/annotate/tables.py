@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from schemas.registry import schema
+from transforms.annotate.effects import observed_effects
 from transforms.annotate.features import build_items
 from transforms.annotate.match import Screen
 from transforms.annotate.phrases import VARIANTS, Annotator, Phrase, Skip, box_fields
@@ -68,11 +69,18 @@ def _skip_row(skip: Skip) -> dict:
 
 
 def annotate_tables(
-    elements: pl.DataFrame, screenshots: pl.DataFrame, annotator: Annotator, refusals_per_screenshot: int
+    elements: pl.DataFrame,
+    screenshots: pl.DataFrame,
+    annotator: Annotator,
+    refusals_per_screenshot: int,
+    captures: pl.DataFrame | None = None,
 ) -> Annotated:
     """Every element gets, per table and variant, a verified row or a skip with the reason; then scroll
-    instructions between a long page's slices and refusal rows borrowed from the source's other pages."""
-    items = build_items(elements, screenshots)
+    instructions between a long page's slices and refusal rows borrowed from the source's other pages.
+    With the source's `captures`, controls whose effect exploration saw (the dialog an item opened, the
+    captured page a link leads to) have it as their function and goal."""
+    effects = observed_effects(captures, screenshots, elements) if captures is not None else None
+    items = build_items(elements, screenshots, effects)
     screens = {sid: Screen(found) for sid, found in items.items()}
     pngs = (
         dict(screenshots.select("screenshot_id", "png").iter_rows()) if "png" in screenshots.columns else {}

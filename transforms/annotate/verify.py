@@ -19,7 +19,7 @@ from transforms.annotate.purpose import words_of
 # The words templates put around a name in a purpose or a goal.
 TEMPLATE_WORDS = frozenset(
     """go to the page section link enter your choose turn on open tab menu submit form field for drop down
-    choosing checkbox switch option button that submits opens a an""".split()
+    choosing checkbox switch option button that submits opens a an item dialog""".split()
 )
 
 

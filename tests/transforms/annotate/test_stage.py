@@ -118,10 +118,10 @@ def test_function_phrases_come_from_type_href_and_form_context_where_their_words
     )
     rows = rows_of(out.grounding, "expression")
     assert rows[("E-mail address", "function")]["expression"] == "the field for the e-mail address"
-    assert rows[("Pricing", "function")]["expression"] == "the link to the pricing page"
+    assert rows[("Pricing", "function")]["expression"] == "the link to the Pricing page"
     assert rows[("Go", "function")]["expression"] == 'the button that submits the "Book a trip" form'
     assert rows[("Flexible dates", "function")]["expression"] == "the checkbox for flexible dates"
-    assert rows[("User comments", "function")]["expression"] == "the link to the user comments section"
+    assert rows[("User comments", "function")]["expression"] == "the link to the User comments section"
     assert rows[("Bundesliga", "function")]["expression"] == "the link to the Bundesliga page"
     assert rows[("Bundesliga", "intent")]["expression"] == "Go to the Bundesliga page"
     assert not any("fussball" in e for e in out.grounding["expression"].to_list())
@@ -187,7 +187,7 @@ def test_intent_rows_are_explicit_and_implicit_with_action_arguments():
     )
     grounding = rows_of(out.grounding, "expression")
     assert grounding[("Sign in", "intent")]["expression"] == "Sign in"
-    assert grounding[("Pricing", "intent")]["expression"] == "Go to the pricing page"
+    assert grounding[("Pricing", "intent")]["expression"] == "Go to the Pricing page"
     rows = {
         (r["label"], r["explicit"]): r
         for r in out.instructions.filter(pl.col("perspective") == "intent").iter_rows(named=True)
