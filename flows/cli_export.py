@@ -14,7 +14,7 @@ def add_export_and_gallery(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export",
         help="write a training export of the published rows to data/exports/<format> "
-        "(data/exports/<format>-<table> for --table instructions or howto)",
+        "(data/exports/<format>-<table> for --table instructions, howto or trajectories)",
     )
     export.add_argument(
         "format",
@@ -24,9 +24,9 @@ def add_export_and_gallery(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument(
         "--table",
-        choices=("grounding", "instructions", "howto"),
+        choices=("grounding", "instructions", "howto", "trajectories"),
         default="grounding",
-        help="which published rows (howto: hf only)",
+        help="which published rows (howto: hf only; trajectories: hf or chat, one image per step)",
     )
     export.add_argument(
         "--box",
@@ -81,6 +81,8 @@ def export(args: argparse.Namespace, where) -> int:
 
     if args.table == "howto" and args.format != "hf":
         raise InputError(f"export: --table howto is for the hf export only, not {args.format}")
+    if args.table == "trajectories" and args.format not in ("hf", "chat"):
+        raise InputError(f"export: --table trajectories is for the hf and chat exports, not {args.format}")
     settings = load_params(where)
     params = settings.export
     shown = ["screenshot_id", "platform", "cluster_id", "width", "height", "png"]
@@ -91,7 +93,7 @@ def export(args: argparse.Namespace, where) -> int:
         if published.is_empty():
             raise InputError(f"export: no published {args.table} rows of {', '.join(args.sources)}")
     mixed_out = None
-    if args.table != "howto":  # procedures have no perspective, action or element kind to mix by
+    if args.table not in ("howto", "trajectories"):  # no perspective, action or element kind to mix by
         published, mixed_out = _mixed(published, where, settings.mix)
     benchmarks = {s.id for s in select_sources(where, None) if s.role == "benchmark"}
     flagged = where.partitions("contaminated")
@@ -101,11 +103,17 @@ def export(args: argparse.Namespace, where) -> int:
         from transforms.publish.export_hf import howto_rows
 
         shape["shape"] = lambda frame, shots, _table, p: howto_rows(frame, shots, p)
+    if args.table == "trajectories":  # several screens per row: the trajectory exports
+        from transforms.publish.export_trajectories import trajectory_rows
+
+        shape["shape"] = trajectory_rows
     rows, withheld = export_rows(
         published, screenshots, args.table, params, benchmarks, contaminated, **shape
     )
     out = args.out or where.export(args.format, args.table)
-    if args.format == "hf":
+    if args.table == "trajectories":
+        counts = _trajectories(args, rows, screenshots, out, params)
+    elif args.format == "hf":
         from transforms.publish.export_hf import export_hf
 
         counts = export_hf(rows, screenshots, out, params, args.table, hf_card_metadata(rows))
@@ -127,6 +135,18 @@ def export(args: argparse.Namespace, where) -> int:
     if mixed_out is not None:
         print(f"  mixed out (params.yaml mix): {mix_summary(mixed_out)}")
     return 0
+
+
+def _trajectories(args, rows, screenshots, out, params) -> dict[str, int]:
+    """The trajectory exports: chat JSONL or HF rows, each with one image per step."""
+    if args.format == "chat":
+        from transforms.publish.export_trajectories import export_trajectories_chat
+
+        return export_trajectories_chat(rows, screenshots, out, args.coords, params)
+    from transforms.publish.export import hf_card_metadata
+    from transforms.publish.export_trajectories_hf import export_trajectories_hf
+
+    return export_trajectories_hf(rows, screenshots, out, params, hf_card_metadata(rows))
 
 
 def _mixed(published, where, params):

@@ -29,6 +29,7 @@ HOWTO_PASSED = (
     "method",
     "topic",
     "ui_procedure",
+    "replayed",  # replayed to its end in its application (null: not tried)
     "n_steps",
     "steps",
     "typed_steps",
@@ -191,7 +192,7 @@ WHAT_ROWS_HOLD = {
     "`menu_path`; null where the action has none), `bbox` and `point` in pixels",
     "howto": "one row per procedure: `goal`, `steps`, and `typed_steps` (per step its action, target, value, "
     "menu path and spans, and for a grounded step its `screenshot_id` and box); `screenshot_id` is the "
-    "page's",
+    "page's; `replayed` says whether it was replayed to its end in its application (null: not tried)",
 }
 
 

@@ -15,7 +15,12 @@ from transforms.publish.export import training_rows
 # Beside each export's files: what it withheld and why (markdown, so that no loader globbing an export's
 # *.json or *.parquet reads it as data).
 WITHHELD_FILE = "WITHHELD.md"
-ROW_ID = {"grounding": "grounding_id", "instructions": "instruction_id", "howto": "howto_id"}
+ROW_ID = {
+    "grounding": "grounding_id",
+    "instructions": "instruction_id",
+    "howto": "howto_id",
+    "trajectories": "trajectory_id",
+}
 
 
 def withhold(

@@ -106,6 +106,7 @@ def test_howto_keeps_typed_steps_and_the_screens_of_its_steps(curated, tmp_path,
                 "method": "list",
                 "topic": "files",
                 "ui_procedure": True,
+                "replayed": True,
                 "steps": [s["text"] for s in steps],
                 "n_steps": 2,
                 "typed_steps": steps,
@@ -123,6 +124,7 @@ def test_howto_keeps_typed_steps_and_the_screens_of_its_steps(curated, tmp_path,
     (split,) = counts
     row = offline(tmp_path / "hf")[split][0]
     assert row["goal"] == "Rename a project" and row["steps"] == howto["steps"][0].to_list()
+    assert row["replayed"] is True  # replayed to its end in its application
     assert row["typed_steps"][0]["menu_path"] == ["File", "Rename"]
     assert row["typed_steps"][1]["grounding"] == "grounded" and row["typed_steps"][1]["x2"] == 110.0
     assert sorted(offline(tmp_path / "hf", "images")[split]["screenshot_id"]) == sorted([page, other])

@@ -87,3 +87,22 @@ def test_an_item_whose_window_names_something_else_is_unverified_and_publishes_n
     assert fixture_run.tables["elements"].filter(pl.col("capture_id") == row["capture_id"]).is_empty()
     shots = fixture_run.tables["screenshots"]
     assert shots.filter(pl.col("capture_id") == row["capture_id"]).is_empty()
+
+
+def test_the_items_seen_opening_a_dialog_are_described_by_it(fixture_run):
+    from transforms.annotate.effects import observed_effects
+    from transforms.annotate.features import build_items
+
+    tables = fixture_run.tables
+    effects = observed_effects(tables["captures"], tables["screenshots"], tables["elements"])
+    screens = build_items(tables["elements"], tables["screenshots"], effects)
+    said = {i.label: (i.function, i.goal) for items in screens.values() for i in items if i.effect}
+    assert said["Preferences"] == (
+        'the menu item that opens the "Preferences" dialog',
+        "open the Preferences dialog",
+    )
+    assert said["Word Count…"] == (
+        'the menu item that opens the "Word Count" dialog',
+        "open the Word Count dialog",
+    )
+    assert "Statistics" not in said  # its window named something else: unverified, no effect
