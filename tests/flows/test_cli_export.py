@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import polars as pl
@@ -49,3 +50,59 @@ def test_export_rl_reports_its_size_per_row_and_howto_is_for_hf_only(ran, tmp_pa
     assert f"  {size:,} bytes, {size / rows:,.0f} bytes per row" in done.stdout
     line = refused_in_one_line(root, "export", "chat", "--table", "howto", "--out", str(tmp_path / "c"))
     assert line == "groundmill: export: --table howto is for the hf export only, not chat"
+
+
+def test_trajectories_export_to_chat_and_hf_with_one_image_per_step(ran, tmp_path):
+    """Two trajectories published over the run's own screens (the site's pages do not link each other)
+    go through `export chat|hf --table trajectories`: one image per step, in order."""
+    from schemas.registry import TABLES
+
+    root, _ = ran
+    copy = tmp_path / "project"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".prefect", "reports", "exports"))
+    elements = pl.read_parquet(copy / "data/processed/elements/source=site/*.parquet")
+    targets = (
+        elements.filter(pl.col("interactive")).unique("screenshot_id", keep="first").sort("screenshot_id")
+    )
+    first, second = targets.head(2).iter_rows(named=True)
+
+    def step(n: int, e: dict) -> dict:
+        box = {c: e[c] for c in ("screenshot_id", "element_id", "x1", "y1", "x2", "y2")}
+        return {"step": n, "action": "click", "path_step": f"link:{n}", "target": e["text"] or "it", **box}
+
+    trajectories = TABLES["trajectories"].frame(
+        {
+            "trajectory_id": tid * 32,
+            "source_id": "site",
+            "kind": "web",
+            "capture_id": last["capture_id"],
+            "screenshot_id": last["screenshot_id"],
+            "goal": f"Goal {tid}",
+            "path": [s["path_step"] for s in steps],
+            "n_steps": len(steps),
+            "steps": steps,
+        }
+        for tid, steps, last in (
+            ("a", [step(1, first), step(2, second)], second),
+            ("b", [step(1, second)], second),
+        )
+    )
+    (published,) = (copy / "data/processed/trajectories/source=site").glob("*.parquet")
+    trajectories.write_parquet(published)
+    done = groundmill(copy, "export", "chat", "--table", "trajectories", "--coords", "relative")
+    assert "chat export of trajectories" in done.stdout
+    lines = [
+        json.loads(x)
+        for f in (copy / "data/exports/chat-trajectories").glob("*.jsonl")
+        for x in f.read_text().splitlines()
+    ]
+    images = {r["id"][0]: r["images"] for r in lines}
+    assert images == {
+        "a": [f"images/{first['screenshot_id']}.png", f"images/{second['screenshot_id']}.png"],
+        "b": [f"images/{second['screenshot_id']}.png"],
+    }
+    groundmill(copy, "export", "hf", "--table", "trajectories")
+    rows = pl.concat(
+        pl.read_parquet(f) for f in (copy / "data/exports/hf-trajectories/data").glob("*.parquet")
+    )
+    assert sorted(rows["images"].list.len().to_list()) == [1, 2]
