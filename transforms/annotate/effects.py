@@ -3,7 +3,8 @@
 Desktop: a state whose `action_path` ends in `item:Print…` or `button:Options` was reached by acting on
 that control on the state before it (the path without its last step; the main window for a first step).
 Where the state's window title is known and is not the window before it, the control opens a dialog of
-that title. Web: a link on a captured page whose address is another captured page of the source leads
+that title. A state reached by `menu:File` (`submenu:`, `dropdown:`) shows the menu its control opened.
+Web: a link on a captured page whose address is another captured page of the source leads
 to that page, named by its one main heading (`h1`), else by its title up to the site's name.
 
 The effect is keyed by the control's element id; `purpose` turns it into words. A name that cannot sit
@@ -17,8 +18,9 @@ from urllib.parse import urldefrag, urljoin
 
 import polars as pl
 
-# The path steps whose control, acted on, can open a dialog (menu: opens a menu, shown by its items).
+# The path steps whose control, acted on, can open a dialog, and those that open a menu.
 OPENING_STEPS = ("item", "button")
+MENU_STEPS = ("menu", "submenu", "dropdown")
 # What joins a page's name to its site's in a title ("Contact | ACME", "Pricing – ACME").
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+")
 MAX_CHARS, MAX_WORDS = 40, 6
@@ -53,8 +55,9 @@ def _control(elements: pl.DataFrame, screenshot_ids: list[str], label: str) -> s
     return named["element_id"][0] if named.height == 1 else None
 
 
-def dialog_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl.DataFrame) -> dict:
-    """{element id: ("dialog", title)} of the desktop controls whose explored state is a new window."""
+def desktop_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl.DataFrame) -> dict:
+    """{element id: ("dialog", title)} of the desktop controls whose explored state is a new window, and
+    ("menu", name) of those whose state is the menu they opened."""
     states = captures.filter(
         (pl.col("platform") == "desktop") & (pl.col("status") == "ok") & pl.col("action_path").is_not_null()
     )
@@ -71,12 +74,18 @@ def dialog_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: 
             continue
         kind, label = path[-1].split(":", 1)
         before = by_path.get((app, path[:-1]))
+        if before is None:
+            continue
         title = phrase_name(state["title"])
-        if kind not in OPENING_STEPS or before is None or title is None or state["title"] == before["title"]:
+        if kind in MENU_STEPS and (name := phrase_name(label)):
+            effect = ("menu", name)
+        elif kind in OPENING_STEPS and title is not None and state["title"] != before["title"]:
+            effect = ("dialog", title)
+        else:
             continue
         element = _control(elements, shots.get(before["capture_id"], []), label)
         if element is not None:
-            found[element] = ("dialog", title)
+            found[element] = effect
     return found
 
 
@@ -116,4 +125,4 @@ def page_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl
 def observed_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl.DataFrame) -> dict:
     """{element id: (kind, name)}: the dialogs desktop controls opened and the pages links led to, as
     exploration and capture saw them (`screenshots` needs screenshot_id and capture_id)."""
-    return dialog_effects(captures, screenshots, elements) | page_effects(captures, screenshots, elements)
+    return desktop_effects(captures, screenshots, elements) | page_effects(captures, screenshots, elements)

@@ -172,6 +172,8 @@ def _effect_function(item: Item) -> str | None:
         return f'the link to the "{name}" page'
     if kind == "dialog" and item.noun in ("button", "menu item"):
         return f'the {item.noun} that opens the "{name}" dialog'
+    if kind == "menu" and item.noun in ("button", "menu item") and item.shown:  # its own name: drawn
+        return f'the {item.noun} that opens the "{name}" menu'
     return None
 
 
@@ -180,8 +182,8 @@ def _effect_goal(item: Item) -> str | None:
     kind, name = item.effect or (None, None)
     if kind == "page" and item.noun == "link":
         return f"go to the {name} page"
-    if kind == "dialog" and item.noun in ("button", "menu item"):
-        return f"open the {name} dialog"
+    if kind in ("dialog", "menu") and item.noun in ("button", "menu item"):
+        return f"open the {name} {kind}"
     return None
 
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urljoin
 
 import polars as pl
 
 from schemas.registry import schema
+from transforms.annotate.effects import address
 from transforms.ids import row_id
 
 # The element roles an action's kind may name (AT-SPI role names as desktop capture writes them).
@@ -166,12 +166,6 @@ def desktop_tasks(screens: pl.DataFrame, elements: pl.DataFrame) -> tuple[list, 
     return found, skipped, candidates
 
 
-def _address(page_path: str, href: str | None = None) -> str:
-    """A page's address, absolute (a relative page path is read under file:///), without its fragment."""
-    base = page_path if re.match(r"^[a-z]+://", page_path) else "file:///" + page_path.lstrip("/")
-    return urldefrag(urljoin(base, href) if href is not None else base).url
-
-
 def _page_name(page: dict) -> str:
     tail = page["page_path"].rstrip("/").rsplit("/", 1)[-1] if "/" in page["page_path"] else page["page_path"]
     if tail in HOME_PAGES or re.match(r"^[a-z]+://[^/]+/?$", page["page_path"]):
@@ -182,7 +176,7 @@ def _page_name(page: dict) -> str:
 def web_tasks(screens: pl.DataFrame, elements: pl.DataFrame) -> tuple[list, list, int]:
     """(trajectories, skipped, candidates) of the links between captured pages of a web source."""
     web = screens.filter(pl.col("platform") != "desktop")
-    pages = {_address(p["page_path"]): p for p in web.iter_rows(named=True)}
+    pages = {address(p["page_path"]): p for p in web.iter_rows(named=True)}
     links = elements.filter(
         pl.col("href").is_not_null() & pl.col("screenshot_id").is_in(web["screenshot_id"].to_list())
     )
@@ -190,7 +184,7 @@ def web_tasks(screens: pl.DataFrame, elements: pl.DataFrame) -> tuple[list, list
     found, seen = [], set()
     for link in links.sort("element_id").iter_rows(named=True):
         page = by_shot.get(link["screenshot_id"])
-        target = pages.get(_address(page["page_path"], link["href"])) if page else None
+        target = pages.get(address(page["page_path"], link["href"])) if page else None
         label = (link["text"] or link["name"] or "").strip()
         if (
             target is None

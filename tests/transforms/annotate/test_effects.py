@@ -106,15 +106,19 @@ def test_a_desktop_item_that_opened_a_new_window_is_described_by_that_window():
         _state(5, ["start", "menu:File", "item:Print…"], "Print", status="unverified"),
     ]
     menu = {"screenshot": states[1][1]["screenshot_id"], "states": ["enabled"]}
+    start = {"screenshot": states[0][1]["screenshot_id"], "states": ["enabled"]}
     out, effects = _annotate(
         [c for c, _ in states],
         [s for _, s in states],
+        el(5, "menuitem", "menuitem", text="File", box=(0, 0, 40, 20), **start),
         el(1, "menuitem", "menuitem", text="File", box=(0, 0, 40, 20), **menu),
         el(2, "menuitem", "menuitem", text="Page Setup…", box=(0, 30, 200, 50), **menu),
         el(3, "menuitem", "menuitem", text="Reload", box=(0, 60, 200, 80), **menu),
         el(4, "menuitem", "menuitem", text="Print…", box=(0, 90, 200, 110), **menu),
     )
-    assert effects == {f"{2:032x}": ("dialog", "Page Setup")}
+    assert effects == {f"{2:032x}": ("dialog", "Page Setup"), f"{5:032x}": ("menu", "File")}
+    assert _phrases(out, 5)["function"] == 'the menu item that opens the "File" menu'
+    assert _phrases(out, 5)["intent"] == "Open the File menu"
     assert _phrases(out, 2)["function"] == 'the menu item that opens the "Page Setup" dialog'
     assert _phrases(out, 2)["intent"] == "Open the Page Setup dialog"
     assert "function" not in _phrases(out, 3)  # "Reload": no effect seen, no purpose in its name

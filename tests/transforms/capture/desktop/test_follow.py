@@ -106,3 +106,4 @@ def test_the_items_seen_opening_a_dialog_are_described_by_it(fixture_run):
         "open the Word Count dialog",
     )
     assert "Statistics" not in said  # its window named something else: unverified, no effect
+    assert said["Edit"] == ('the menu item that opens the "Edit" menu', "open the Edit menu")
