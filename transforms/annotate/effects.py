@@ -67,7 +67,10 @@ def desktop_effects(captures: pl.DataFrame, screenshots: pl.DataFrame, elements:
     shots = dict(shots.iter_rows())
     by_path: dict[tuple, dict] = {}
     for s in states.sort("capture_id").iter_rows(named=True):
-        by_path.setdefault((s["app"], _actions(s["action_path"])), s)
+        key = (s["app"], _actions(s["action_path"]))
+        here = by_path.get(key)
+        if here is None or (not key[1] and len(s["action_path"]) > len(here["action_path"])):
+            by_path[key] = s  # the main window: the state after the most start-up windows dismissed
     found = {}
     for (app, path), state in by_path.items():
         if not path or ":" not in path[-1]:

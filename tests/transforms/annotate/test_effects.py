@@ -99,14 +99,15 @@ def _state(n: int, path: list[str], title: str, status: str = "ok") -> tuple[dic
 
 def test_a_desktop_item_that_opened_a_new_window_is_described_by_that_window():
     states = [
-        _state(1, ["start"], "notes.txt - Pad"),
+        _state(1, ["start"], "Welcome to Pad"),  # a start-up window, dismissed: the main window is next
+        _state(6, ["start", "dismiss:Close"], "notes.txt - Pad"),
         _state(2, ["start", "menu:File"], "notes.txt - Pad"),
         _state(3, ["start", "menu:File", "item:Page Setup…"], "Page Setup"),
         _state(4, ["start", "menu:File", "item:Reload"], "notes.txt - Pad"),  # no new window
         _state(5, ["start", "menu:File", "item:Print…"], "Print", status="unverified"),
     ]
-    menu = {"screenshot": states[1][1]["screenshot_id"], "states": ["enabled"]}
-    start = {"screenshot": states[0][1]["screenshot_id"], "states": ["enabled"]}
+    menu = {"screenshot": states[2][1]["screenshot_id"], "states": ["enabled"]}
+    start = {"screenshot": states[1][1]["screenshot_id"], "states": ["enabled"]}
     out, effects = _annotate(
         [c for c, _ in states],
         [s for _, s in states],
