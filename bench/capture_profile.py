@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from playwright.async_api import Page
+from playwright.async_api import Frame, Page
+from playwright.async_api._generated import Clock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -91,9 +92,15 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--tabs", type=int, default=1)
     args = parser.parse_args()
-    render.EXTRACT_JS = TIMED_JS
+    timed_script = render.READ_SCRIPT.replace(render.EXTRACT_JS, TIMED_JS)
+    assert timed_script != render.READ_SCRIPT, "read_page.js no longer holds extract_elements.js"
+    render.READ_SCRIPT = timed_script
     for name in ("goto", "evaluate", "add_style_tag", "title", "bring_to_front", "screenshot", "content"):
         setattr(Page, name, _timed(name, getattr(Page, name)))
+    Frame.evaluate = _timed("frame.evaluate (child frames held still)", Frame.evaluate)
+    for name in ("run_for", "set_system_time"):
+        setattr(Clock, name, _timed(f"clock.{name}", getattr(Clock, name)))
+    render.screenshot = _timed("screenshot", render.screenshot)  # DevTools' Page.captureScreenshot
     source = Source(id="profile", kind="html_dir", location=args.folder.resolve(), license="n/a")
     pages = list_pages(source)[: args.pages]
     params = CaptureParams(pages_in_flight=args.tabs, max_slices=1, page_timeout_s=15)

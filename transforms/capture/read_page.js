@@ -28,5 +28,9 @@ async ([maxElements, freeze, overlayCover]) => {
   const root = document.documentElement;
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : "";
   found.html = doctype + (root ? root.outerHTML : "");
+  // Held still for the screenshot that follows (still.js, put in below; scrolling to the next slice
+  // lets it go), then the fonts its text needs, as Playwright's screenshot waited for them.
+  (STILL)(true);
+  await document.fonts.ready;
   return JSON.stringify(found, (k, v) => (v === undefined ? null : v));
 }

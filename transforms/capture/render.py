@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import time
@@ -10,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from PIL import Image
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, CDPSession, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -30,12 +32,22 @@ EXTRACT_JS = files("transforms.capture").joinpath("extract_elements.js").read_te
 # tagged value by value (bench/capture_profile.py: 1.5 s round trip for 0.34 s in the page).
 READ_PAGE_JS = files("transforms.capture").joinpath("read_page.js").read_text()
 REMOVE_OVERLAYS_JS = files("transforms.capture").joinpath("remove_overlays.js").read_text()
+# Holds a frame still for a screenshot (carets, animations) and lets it go afterwards.
+STILL_JS = files("transforms.capture").joinpath("still.js").read_text()
 assert READ_PAGE_JS.count("EXTRACT_ELEMENTS") == READ_PAGE_JS.count("REMOVE_OVERLAYS") == 1
-# Scrolls, then resolves after the next two frames have been produced: the scroll has been painted. The
-# frames are the browser's own (saved by steady.NATIVE_FRAME_JS before the paused clock replaces the page's
-# requestAnimationFrame, which then only runs when the clock is advanced).
+assert READ_PAGE_JS.count("STILL") == 1
+READ_SCRIPT = (
+    READ_PAGE_JS.replace("STILL", STILL_JS)
+    .replace("EXTRACT_ELEMENTS", EXTRACT_JS)
+    .replace("REMOVE_OVERLAYS", REMOVE_OVERLAYS_JS)
+)
+# Lets the main frame go from its last screenshot's stillness (still.js), scrolls, then resolves after the
+# next two frames have been produced: the scroll has been painted. The frames are the browser's own (saved
+# by steady.NATIVE_FRAME_JS before the paused clock replaces the page's requestAnimationFrame, which then
+# only runs when the clock is advanced).
 SCROLL_JS = (
-    "(y) => new Promise(r => { window.scrollTo(0, y);"
+    "(y) => new Promise(r => { const k = Symbol.for('groundmill.still'), undo = window[k];"
+    " if (undo) { delete window[k]; undo(); } window.scrollTo(0, y);"
     " const f = window[Symbol.for('groundmill.frame')] || requestAnimationFrame;"
     " f(() => f(() => r(true))); })"
 )
@@ -115,6 +127,7 @@ class Tab:
 
     page: Page
     screenshot_lock: ScreenshotLock
+    cdp: CDPSession | None = None  # the page's own DevTools session, for screenshots
     script_errors: list[str] = field(default_factory=list)
     main_navigations: int = 0
     downloads: int = 0
@@ -126,7 +139,7 @@ class Tab:
     async def open(cls, context: BrowserContext, screenshot_lock: ScreenshotLock) -> Tab:
         page = await context.new_page()
         screenshot_lock.front = None  # a new tab may have come to the front
-        tab = cls(page, screenshot_lock)
+        tab = cls(page, screenshot_lock, await context.new_cdp_session(page))
         page.on("pageerror", lambda exc: tab.script_errors.append(str(exc).splitlines()[0][:200]))
         page.on("dialog", lambda dialog: tab._dialog(dialog))
         page.on("download", lambda download: tab._downloaded(download))
@@ -175,24 +188,60 @@ async def _answer(dialog) -> None:
         pass
 
 
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port
+
+
+def _out_of_reach(page: Page) -> list[Frame]:
+    """The page's frames of other web origins than its own: the page's script cannot reach into them."""
+    home = _origin(page.url)
+    return [
+        frame
+        for frame in page.frames[1:]
+        if frame.url.startswith(("http:", "https:")) and _origin(frame.url) != home
+    ]
+
+
+async def _still(frame: Frame) -> None:
+    """Holds a child frame still for the screenshot (still.js); a frame gone meanwhile needs nothing."""
+    try:
+        await frame.evaluate(STILL_JS, True)
+    except PlaywrightError:
+        pass
+
+
+async def screenshot(tab: Tab, device: Device) -> bytes:
+    """The viewport as PNG. On a device of one pixel per CSS pixel, straight from the browser (DevTools'
+    Page.captureScreenshot): one call where Playwright's page.screenshot makes about five inside its
+    driver, and the same bytes (43 of 43 corpus pages, every slice; 144 against 257 ms a shot, median,
+    docs/benchmarks.md). The frame is held still by read_page.js and still.js as Playwright held it.
+    Denser and mobile devices keep Playwright's screenshot: the density is emulated on Playwright's own
+    DevTools session, and a capture from another one at the device's scale re-lays the page out."""
+    if device.scale == 1 and not device.mobile:
+        return base64.b64decode((await tab.cdp.send("Page.captureScreenshot", {"format": "png"}))["data"])
+    return await tab.page.screenshot(type="png", animations="disabled", caret="hide")
+
+
 async def _shoot(tab: Tab, result: PageResult, limits: RenderLimits, part: int) -> Slice:
     page = tab.page
     t1 = time.perf_counter()
     freeze = FREEZE_CSS if part == 0 else None
-    script = READ_PAGE_JS.replace("EXTRACT_ELEMENTS", EXTRACT_JS)
-    script = script.replace("REMOVE_OVERLAYS", REMOVE_OVERLAYS_JS)
     args = [limits.max_elements, freeze, limits.overlay_cover]
-    extracted = json.loads(await page.evaluate(script, args))
+    extracted = json.loads(await page.evaluate(READ_SCRIPT, args))
     tab.html = extracted["html"]
     if extracted["overlays"]:
         result.notes.append(f"removed overlays covering the page: {', '.join(extracted['overlays'])[:300]}")
+    # The main frame, and the frames it can reach, are held still by read_page.js; frames of other origins
+    # need a call each (blocked ones show an error page, which does not move).
+    await asyncio.gather(*(_still(frame) for frame in _out_of_reach(page)))
     result.extract_ms += (time.perf_counter() - t1) * 1000
     t2 = time.perf_counter()
     # A background tab can be painted from stale tiles (seen: a heading drawn twice), so each
     # screenshot brings its tab to the front, one tab at a time (unless it is there already).
     async with tab.screenshot_lock:
         await tab.screenshot_lock.bring_to_front(page)
-        png = await page.screenshot(type="png", animations="disabled", caret="hide")
+        png = await screenshot(tab, result.device)
     result.screenshot_ms += (time.perf_counter() - t2) * 1000
     width, height = png_size(png)
     # CSS pixels to screenshot pixels: the device's density, and on a mobile page without a
