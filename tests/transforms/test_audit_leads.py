@@ -19,6 +19,7 @@ WEB = (
     el(1, "a", "link", text="Read more", href="contact.html#form", box=(100, 100, 200, 120)),
     el(2, "a", "link", text="About", href="about.html", box=(300, 100, 360, 120)),  # not captured
     el(3, "a", "link", text="Home", href="index.html", box=(500, 100, 560, 120)),  # this page itself
+    el(7, "a", "link", text="Top", href="#top", box=(700, 100, 760, 120)),  # a fragment: goes nowhere
     el(4, "h1", "heading", text="Contact", interactive=False, screenshot=THERE, capture_id=CONTACT),
 )
 DESKTOP = (
@@ -62,7 +63,7 @@ def screens(captures=CAPTURES):
         png=pl.lit(painted(rows), dtype=pl.Binary),
     )
     # The OCR reads what this screen shows: not "Contact" nor "Document Properties".
-    said = [{"text": w, "conf": 90.0, "box": [0, 0, 1, 1]} for w in "Read more About Home Print".split()]
+    said = [{"text": w, "conf": 90.0, "box": [0, 0, 1, 1]} for w in "Read more About Home Top Print".split()]
     return screens_of(elements, shots, lambda sid, _png: said, 0.0, captures)
 
 
@@ -107,7 +108,7 @@ def test_a_link_said_to_lead_to_a_captured_page_fits_by_where_it_leads():
     assert reasons("Go to the Pricing page", 1) == ["not_visible", "no_fit"]
     assert reasons('the button that opens the "Contact" dialog', 1) == ["no_fit"]
     # A link to the page it is on leads nowhere else.
-    assert reasons('the link to the "Home" page', 3) == []  # it shows the name itself
+    assert reasons('the link to the "Home" page', 3) == []  # it shows the name itself; "Top" goes nowhere
     assert reasons('the link to the "Contact" page', 3) == ["no_fit"]
     # A quoted control name that is not on the screen is still flagged.
     assert reasons('the "Contact" link', 1) == ["not_visible", "no_fit"]

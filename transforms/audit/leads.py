@@ -101,7 +101,8 @@ def page_leads(captures: pl.DataFrame, screenshots: pl.DataFrame, elements: pl.D
             continue
         source, path = page[here]
         there = at.get((source, _address(path, href)))
-        if there is not None:  # the page it is on too: where it leads is known
+        # The page it is on too, where its address names it; a bare fragment ("#", "#top") goes nowhere.
+        if there is not None and (there != here or not href.strip().startswith("#") and href.strip()):
             leads[element_id] = names[there]
     return leads
 
