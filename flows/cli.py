@@ -168,6 +168,7 @@ def _audit(args: argparse.Namespace, where) -> int:
 
     from flows.settings import load_params
     from transforms.audit import audit_rows, markdown, screens_of, summary, write_report
+    from transforms.audit.leads import LEAD_COLUMNS
     from transforms.audit.ocr import OcrCache
     from transforms.storage import read_published
 
@@ -175,8 +176,9 @@ def _audit(args: argparse.Namespace, where) -> int:
         return read_published(where.partitions(table), table, columns)
 
     params = load_params(where).audit
-    screenshots = published("screenshots", ["screenshot_id", "width", "height", "png"])
+    screenshots = published("screenshots", ["screenshot_id", "capture_id", "width", "height", "png"])
     grounding, elements = published("grounding"), published("elements")
+    captures = published("captures", list(LEAD_COLUMNS))
     ocr = OcrCache(
         where.cache(params.ocr_cache_dir), params.ocr_scale, params.ocr_min_conf, params.ocr_timeout_s
     )
@@ -185,7 +187,9 @@ def _audit(args: argparse.Namespace, where) -> int:
         {s: p for s, p in screenshots.select("screenshot_id", "png").iter_rows() if s in needed},
         params.ocr_workers,
     )
-    screens = screens_of(elements, screenshots, lambda sid, _png: words.get(sid, []), params.ocr_min_conf)
+    screens = screens_of(
+        elements, screenshots, lambda sid, _png: words.get(sid, []), params.ocr_min_conf, captures
+    )
     rows = audit_rows(grounding, screens, lambda wanted: ocr.all_regions(wanted, params.ocr_workers))
     table = summary(rows)
     boxes = {r[0]: tuple(r[1:]) for r in elements.select("element_id", "x1", "y1", "x2", "y2").iter_rows()}

@@ -156,3 +156,28 @@ def test_published_rows_are_audited_summarised_and_flawed_ones_drawn(tmp_path):
         len(list(tmp_path.glob("*-flawed-*.png"))) == min(2, int(rows["flawed"].sum()))
         or rows["flawed"].sum() > 2
     )
+
+
+def test_regions_too_many_for_one_image_are_read_in_several(tmp_path, monkeypatch):
+    import transforms.audit.ocr as ocr
+
+    image = Image.new("RGB", (400, 300), "white")
+    font = ImageFont.truetype("DejaVuSans.ttf", 28)
+    ImageDraw.Draw(image).text((20, 30), "Checkout", fill=(20, 20, 20), font=font)
+    ImageDraw.Draw(image).text((20, 180), "basket", fill=(20, 20, 20), font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    # Tesseract reads no side over 32,767 pixels: here a sheet holds one 100-pixel region, not two.
+    monkeypatch.setattr(ocr, "MAX_SIDE", 2 * 0.5 * 200)
+    heights, real = [], ocr.read_words
+
+    def measured(png, *more):
+        heights.append(Image.open(io.BytesIO(png)).height)
+        return real(png, *more)
+
+    monkeypatch.setattr(ocr, "read_words", measured)
+    top, bottom, whole = (0, 0, 400, 100), (0, 150, 400, 250), (0, 0, 400, 300)
+    read = OcrCache(tmp_path, 0.5, 0.0).regions("s" * 64, out.getvalue(), [top, bottom, whole])
+    assert [w["text"] for w in read[top]] == ["Checkout"] and [w["text"] for w in read[bottom]] == ["basket"]
+    assert read[whole] == []  # too tall for a sheet of its own: not read, no words
+    assert len(heights) == 2 and max(heights) <= 200

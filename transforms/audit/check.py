@@ -12,17 +12,26 @@ stored, and shares no matching code with the annotators. A row is flawed for eac
   (a refusal: `present_on_screen`, it fits something here);
 - `mojibake`: the phrase shows the marks of a wrong character set.
 Words in scripts the OCR cannot read are counted (`unreadable_words`), not flagged.
+
+A phrase that names the screen its control leads to ('the link to the "Contact" page', 'Open the Page
+Setup dialog': leads.py) fits a control that shows that name or that the source's captures show leading
+to a screen of that name; the name is not looked for in this screen's OCR text, where the control does
+not show it. Where the captures show nothing of where the row's control leads and the phrase quotes the
+name (a goal unquoted is read from the control's words as before), the claim cannot be checked: the
+control is judged by the claims of kind, place and look alone, and the row counted apart
+(`effect_unchecked`), not flagged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
 from transforms.audit.colour import Colours
-from transforms.audit.reader import Thing, fits, read, same_text, thing
+from transforms.audit.leads import observed_leads, quoted_claim, without_name
+from transforms.audit.reader import Reading, Thing, fits, read, same_text, simple_fits, thing
 from transforms.audit.support import OcrText, unsupported
 from transforms.mojibake import mojibake
 
@@ -65,11 +74,36 @@ def hit_reasons(row: dict, screen: Screen) -> list[str]:
     return []
 
 
+def _target(row: dict, screen: Screen) -> Thing | None:
+    return next((t for t in screen.things if t.element_id == row["element_id"]), None)
+
+
+def _shows_name(reading: Reading, target: Thing | None, screen: Screen) -> bool:
+    """Whether the row's control itself shows the name a claim about another screen gives."""
+    own = replace(reading, effect=None)
+    return target is not None and bool(simple_fits(own, [target], screen.size, screen.colours))
+
+
+def unchecked(row: dict, reading: Reading, target: Thing | None, screen: Screen) -> bool:
+    """A claim about another screen, its name quoted, that the captures cannot check for this control:
+    they show nowhere it leads, and it does not show the name itself; its claims of kind, place and look
+    hold. (A goal that names no screen in quotes is read as before: from the control's own words.)"""
+    if not quoted_claim(row["expression"]) or target is None or target.leads:
+        return False
+    if _shows_name(reading, target, screen):
+        return False
+    bare = replace(reading, name=None, words=(), form=None, effect=None)
+    return bool(simple_fits(bare, [target], screen.size, screen.colours))
+
+
 def fit_reasons(row: dict, screen: Screen) -> tuple[list[str], list[str]]:
     """(ids of the visible elements the phrase fits, reasons)."""
-    found = [t.element_id for t in fits(read(row["expression"]), screen.things, screen.size, screen.colours)]
+    reading = read(row["expression"])
+    found = [t.element_id for t in fits(reading, screen.things, screen.size, screen.colours)]
     if row["gt_type"] == "negative":
         return found, ["present_on_screen"] if found else []
+    if row["element_id"] not in found and unchecked(row, reading, _target(row, screen), screen):
+        return [*found, row["element_id"]], ["ambiguous"] if found else []
     if len(found) > 1:
         return found, ["ambiguous"]
     if found != [row["element_id"]]:
@@ -106,6 +140,7 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
     missing: list[str] = []
     unreadable: list[str] = []
     found: list[str] = []
+    unsure = False
     if screen is None:
         reasons.append("no_fit" if row["gt_type"] == "positive" else "present_on_screen")
     else:
@@ -114,8 +149,13 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
         if row["gt_type"] == "positive":
             shows = not screen.colours.blank((row["x1"], row["y1"], row["x2"], row["y2"]))
             reasons += (box_reasons(row) if shows else ["box"]) + hit_reasons(row, screen)
+            reading, target = read(row["expression"]), _target(row, screen)
+            unsure = unchecked(row, reading, target, screen)
             if screen.ocr is not None:
-                missing, unreadable = unsupported(row["expression"], screen.ocr)
+                elsewhere = quoted_claim(row["expression"]) or (target and reading.effect in target.leads)
+                shown = not elsewhere or _shows_name(reading, target, screen)
+                said = row["expression"] if shown else without_name(row["expression"])
+                missing, unreadable = unsupported(said, screen.ocr)
                 reasons += ["not_visible"] if missing else []
     return {
         "audit_reasons": sorted(set(reasons), key=REASONS.index),
@@ -123,6 +163,7 @@ def audit_row(row: dict, screen: Screen | None) -> dict:
         "fit_ids": found,
         "missing_words": missing,
         "unreadable_words": unreadable,
+        "effect_unchecked": unsure,
     }
 
 
@@ -131,8 +172,11 @@ def screens_of(
     screenshots: pl.DataFrame,
     ocr_words: Callable[[str, bytes], list[dict]] | None,
     min_conf: float,
+    captures: pl.DataFrame | None = None,
 ) -> dict[str, Screen]:
-    """The audit's view of each screenshot: its elements, pixels and OCR text."""
+    """The audit's view of each screenshot: its elements, pixels and OCR text, and with the source's
+    `captures` (and `screenshots` with their capture_id) where its controls lead."""
+    leads = observed_leads(captures, screenshots, elements) if captures is not None else {}
     by_shot: dict[str, list[dict]] = {}
     for row in elements.iter_rows(named=True):
         by_shot.setdefault(row["screenshot_id"], []).append(row)
@@ -142,7 +186,7 @@ def screens_of(
         words = ocr_words(shot["screenshot_id"], shot["png"]) if ocr_words else None
         screens[shot["screenshot_id"]] = Screen(
             size=(shot["width"], shot["height"]),
-            things=[thing(r) for r in rows],
+            things=[thing(r, leads.get(r["element_id"], frozenset())) for r in rows],
             rows={r["element_id"]: r for r in rows},
             colours=Colours(shot["png"]),
             ocr=OcrText(words, min_conf) if words is not None else None,
@@ -158,6 +202,7 @@ VERDICT = {
     "fit_ids": pl.List(pl.String),
     "missing_words": pl.List(pl.String),
     "unreadable_words": pl.List(pl.String),
+    "effect_unchecked": pl.Boolean,
 }
 
 
@@ -201,7 +246,8 @@ def _look_closer(
 
 
 def summary(rows: pl.DataFrame) -> pl.DataFrame:
-    """Per perspective (then "all"): rows, flawed rows, flaw rate, rows per reason, unreadable rows."""
+    """Per perspective (then "all"): rows, flawed rows, flaw rate, rows per reason, unreadable rows, rows
+    whose claim about another screen could not be checked."""
 
     def stats(frame: pl.DataFrame, name: str) -> dict:
         n = frame.height
@@ -215,6 +261,7 @@ def summary(rows: pl.DataFrame) -> pl.DataFrame:
         for reason in REASONS:
             out[reason] = frame.filter(pl.col("audit_reasons").list.contains(reason)).height if n else 0
         out["unreadable"] = frame.filter(pl.col("unreadable_words").list.len() > 0).height if n else 0
+        out["effect_unchecked"] = int(frame["effect_unchecked"].sum()) if n else 0
         return out
 
     perspectives = sorted(set(rows["perspective"].to_list()))

@@ -37,6 +37,27 @@ def _prepared(png: bytes, scale: float) -> bytes:
         return out.getvalue()
 
 
+SHEET_GAP = 24  # white around each region stacked for a closer read: tesseract reads text with a margin best
+MAX_SIDE = 32000  # tesseract reads no image with a side over 32,767 pixels
+
+
+def _stacked(crops) -> int:
+    return sum(c.height + SHEET_GAP for c in crops) + SHEET_GAP
+
+
+def _sheets(crops: list, max_height: float) -> list[list[int]]:
+    """The crops (by index) in sheets no taller than `max_height` stacked; a crop too tall for a sheet of
+    its own is read in none (it gets no words)."""
+    sheets: list[list[int]] = []
+    for i, crop in enumerate(crops):
+        if _stacked([crop]) > max_height:
+            continue
+        if not sheets or _stacked([crops[j] for j in sheets[-1]] + [crop]) > max_height:
+            sheets.append([])
+        sheets[-1].append(i)
+    return sheets
+
+
 def crop_png(png: bytes, box: tuple[int, int, int, int]) -> bytes:
     with Image.open(io.BytesIO(png)) as image:
         out = io.BytesIO()
@@ -98,8 +119,8 @@ class OcrCache:
 
     def regions(self, screenshot_id: str, png: bytes, boxes: list[tuple[int, int, int, int]]) -> dict:
         """A second, closer read (twice the page-wide scale) of regions of one screenshot, for small text
-        the page-wide read missed: the regions not read before are stacked into one image and read at
-        once. Returns {box: words}; cached with the screenshot."""
+        the page-wide read missed: the regions not read before are stacked into images (as few as tesseract's
+        largest side allows) and each read at once. Returns {box: words}; cached with the screenshot."""
         path = self._regions_path(screenshot_id)
         known = json.loads(path.read_text()) if path.exists() else {}
         key = {box: ",".join(map(str, box)) for box in boxes}
@@ -107,27 +128,32 @@ class OcrCache:
         if new:
             with Image.open(io.BytesIO(png)) as image:
                 crops = [image.convert("L").crop(b) for b in new]
-            gap = 24  # white around each region: tesseract reads text with a margin best
-            sheet = Image.new(
-                "L", (max(c.width for c in crops) + 2 * gap, sum(c.height + gap for c in crops) + gap), 255
-            )
-            tops, y = [], gap
-            for crop in crops:
-                sheet.paste(crop, (gap, y))
-                tops.append(y)
-                y += crop.height + gap
-            out = io.BytesIO()
-            sheet.save(out, "PNG")
-            words = read_words(out.getvalue(), 2 * self.scale, self.min_conf, self.timeout_s)
-            for box, top, crop in zip(new, tops, crops):
-                known[key[box]] = [
-                    w for w in words if top <= w["box"][1] + w["box"][3] / 2 < top + crop.height
-                ]
+            known.update({key[b]: [] for b in new})  # a region too tall for a sheet of its own: no words
+            for sheet in _sheets(crops, MAX_SIDE / (2 * self.scale)):
+                known.update(self._read_sheet([(key[new[i]], crops[i]) for i in sheet]))
             write_bytes_atomic(json.dumps(known, ensure_ascii=False).encode(), path)
             self.reads += 1
         else:
             self.hits += 1
         return {b: known[key[b]] for b in boxes}
+
+    def _read_sheet(self, crops: list[tuple[str, Image.Image]]) -> dict[str, list]:
+        """The words of crops stacked into one image, read at once, by the key of each crop."""
+        gap = SHEET_GAP
+        size = (max(c.width for _, c in crops) + 2 * gap, _stacked([c for _, c in crops]))
+        image = Image.new("L", size, 255)
+        tops, y = [], gap
+        for _, crop in crops:
+            image.paste(crop, (gap, y))
+            tops.append(y)
+            y += crop.height + gap
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        words = read_words(out.getvalue(), 2 * self.scale, self.min_conf, self.timeout_s)
+        return {
+            k: [w for w in words if top <= w["box"][1] + w["box"][3] / 2 < top + crop.height]
+            for (k, crop), top in zip(crops, tops)
+        }
 
     def all_regions(self, wanted: dict[str, tuple[bytes, list]], workers: int) -> dict[str, dict]:
         """`regions` for many screenshots ({id: (png, boxes)}), `workers` tesseract processes at once."""

@@ -9,9 +9,10 @@ elements nested in one another with the same name count as one visible thing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transforms.audit.colour import Colours
+from transforms.audit.leads import claim
 from transforms.audit.words import (
     ACTION_WORDS,
     ADDRESS_WORDS,
@@ -113,13 +114,14 @@ class Thing:
     form: str = ""  # the name of the form it belongs to, as the page names it
     bold: bool = False
     radius: float = 0.0
+    leads: frozenset = frozenset()  # (kind, name) of the screens the captures show it leads to (leads.py)
 
     @property
     def centre(self) -> tuple[float, float]:
         return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
 
 
-def thing(row: dict) -> Thing:
+def thing(row: dict, leads: frozenset = frozenset()) -> Thing:
     text = " ".join((row.get("text") or "").split())
     name = " ".join((row.get("name") or "").split())
     field = row["tag"] in ("input", "select", "textarea")
@@ -137,6 +139,7 @@ def thing(row: dict) -> Thing:
         form=" ".join((row.get("form_name") or "").split()),
         bold=(row.get("font_weight") or 400) >= 600,
         radius=row.get("radius_ratio") or 0.0,
+        leads=leads,
     )
 
 
@@ -154,6 +157,7 @@ class Reading:
     shape: str | None = None
     symbol: str | None = None
     form: str | None = None  # "the button that submits the "X" form": X names the form, not the button
+    effect: tuple[str, str] | None = None  # ("page", "contact"): the screen it claims the control leads to
 
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": "'", "”": "'", '"': "'"})
@@ -191,6 +195,8 @@ def _kind_of(text: str) -> str | None:
 def read(phrase: str) -> Reading:
     text = " ".join(phrase.split())
     lower = text[:1].lower() + text[1:]
+    if (said := claim(text)) is not None:  # a claim about another screen (leads.py): no landmark in it
+        return replace(_head(lower, None, None), effect=said[:2])
     for direction in DIRECTIONS:
         at = _unquoted(lower, f" {direction} the ")
         if at is not None and lower[at:].partition(" the ")[2] != "screen":
@@ -252,6 +258,8 @@ def _kind_fits(t: Thing, kind: str | None) -> bool:
 
 
 def _name_fits(t: Thing, r: Reading) -> bool:
+    if r.effect is not None and r.effect in t.leads:  # the captures show it leads to the screen named
+        return True
     label = same_text(t.label)
     if r.form is not None:
         return same_text(t.form) == r.form
@@ -339,7 +347,7 @@ def _inside(a: tuple, b: tuple, slack: float = 2.0) -> bool:
 def _exact(r: Reading, found: list[Thing]) -> list[Thing]:
     """Of the controls whose words include a goal's, those showing just its words, where there are any:
     a person picks "View all" over "View all videos"."""
-    if not r.words:
+    if not r.words or any(r.effect in t.leads for t in found):  # a destination is no word it shows
         return found
     just = [
         t

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
 ROLE_WORDS = frozenset(
     """button buttons link links field fields search box heading headings title text image picture photo
     icon icons tab tabs option options checkbox checkboxes switch toggle drop down dropdown list menu item
-    items element control page section form entry logo label input""".split()
+    items element control page section form entry logo label input dialog window""".split()
 )
 PLACE_WORDS = frozenset(
     """top bottom left right centre center middle corner corners side screen above below under over beside
