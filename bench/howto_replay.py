@@ -45,7 +45,7 @@ from transforms.howto.html import mine_procedures  # noqa: E402
 from transforms.howto.mine import step_struct  # noqa: E402
 from transforms.howto.replay import plan  # noqa: E402
 from transforms.howto.replay_run import PLAN  # noqa: E402
-from transforms.howto.replayed import replayed_tables  # noqa: E402
+from transforms.howto.replayed import replay_records, replayed_trajectories  # noqa: E402
 from transforms.howto.steps import parse_step  # noqa: E402
 
 APPS = {
@@ -82,9 +82,9 @@ def procedures(folder: Path) -> tuple[list[dict], Counter]:
     return found, counts
 
 
-def strip(out, row: dict, path: Path) -> None:
+def strip(tables: dict, row: dict, path: Path) -> None:
     """The trajectory's screens side by side (halved), each with its step's target box drawn."""
-    shots = dict(zip(out.tables["screenshots"]["screenshot_id"], out.tables["screenshots"]["png"]))
+    shots = dict(zip(tables["screenshots"]["screenshot_id"], tables["screenshots"]["png"]))
     frames = []
     for step in row["steps"]:
         import io
@@ -154,7 +154,8 @@ def main() -> int:
         seconds = time.monotonic() - t0
         if args.run:
             args.run.write_bytes(pickle.dumps((run, seconds)))
-    out = replayed_tables("bench", run, "", chosen)
+    tables, replays = replay_records("bench", run, "", chosen)
+    out = replayed_trajectories("bench", replays, tables["screenshots"], tables["elements"])
     results = run.extra or []
     moves = sum(len(r["moves"]) for r in results)
     tried = moves + sum(1 for r in results if r["reason"] and r.get("at") is not None)
@@ -178,7 +179,7 @@ def main() -> int:
     if args.overlays:
         args.overlays.mkdir(parents=True, exist_ok=True)
         for k, row in enumerate(replayed.sort("goal").iter_rows(named=True)):
-            strip(out, row, args.overlays / f"{k:02d}.png")
+            strip(tables, row, args.overlays / f"{k:02d}.png")
         print(f"  overlays: {replayed.height} strips in {args.overlays}")
     if args.checked.exists():
         judged = json.loads(args.checked.read_text())
