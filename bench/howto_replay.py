@@ -5,7 +5,8 @@ to the end, steps grounded, why the others stopped, and the hand check of replay
                                            [--run FILE] [--checked FILE]
 
 The help is Debian's (apt-get install libreoffice-help-en-us gimp-help-en); LibreOffice's Writer guide
-is replayed in Writer, GIMP's help in GIMP. Procedures are mined from the pages as annotate mines them
+and its shared guide (what every module has: Options, AutoCorrect, printing) are replayed in Writer,
+GIMP's help in GIMP. Procedures are mined from the pages as annotate mines them
 (transforms/howto). The denominator is the UI procedures that name only controls of the application:
 every step plans to a move (a menu path, a named control, a key, a typed value: replay.plan; a step
 acting on what the document holds, a drag, a key held for a click are not controls) and every target
@@ -57,24 +58,29 @@ from transforms.howto.replayed import replay_records, replayed_trajectories  # n
 from transforms.howto.steps import parse_step  # noqa: E402
 from transforms.howto.vocabulary import foreign  # noqa: E402
 
+HELP = Path("/usr/share/libreoffice/help/en-US/text")
+# Per application: its help (the folders under `root` whose pages are mined) and its command. LibreOffice:
+# Writer's guide and the shared guide (the help of what every module has: Options, AutoCorrect, printing).
 APPS = {
     "libreoffice": (
-        Path("/usr/share/libreoffice/help/en-US/text/swriter/guide"),
+        (HELP, ["swriter/guide", "shared/guide"]),
         ["soffice", "--writer", "--norestore", "--nologo", "--nofirststartwizard"],
     ),
-    "gimp": (Path("/usr/share/gimp/2.0/help/en"), ["gimp", "--no-splash", "--no-data", "--no-fonts"]),
+    "gimp": ((Path("/usr/share/gimp/2.0/help"), ["en"]), ["gimp", "--no-splash", "--no-data", "--no-fonts"]),
 }
 CHECKED = ROOT / "bench" / "data" / "howto_replay_checked.json"
 
 
-def procedures(folder: Path, vocabulary: dict | None) -> tuple[list[dict], Counter, Counter]:
-    """The UI procedures of every page under `folder` that name only controls of the application
+def procedures(help: tuple[Path, list[str]], vocabulary: dict | None) -> tuple[list[dict], Counter, Counter]:
+    """The UI procedures of every page of the help (a root, its folders) that name only controls of the
+    application
     ({key, goal, page, typed_steps}): every step plans to a move (a menu path, a named control, a key, a
     typed value: replay.plan) and every target is one the application has (vocabulary.foreign; all when
     `vocabulary` is None). Counts (kept, ui, planned, in the denominator) and why the others are out."""
     found, counts, out = [], Counter(), Counter()
     params = HowtoParams()
-    for page in sorted(folder.rglob("*.html")):
+    root, folders = help
+    for page in sorted(p for f in folders for p in (root / f).rglob("*.html")):
         for procedure in mine_procedures(page.read_text(errors="replace")):
             typed = [parse_step(r.text, r.marks) for r in procedure.steps]
             if rejection(procedure, typed, params) is not None:
@@ -94,8 +100,8 @@ def procedures(folder: Path, vocabulary: dict | None) -> tuple[list[dict], Count
                 out[f"names what the application lacks: {reason_kind(lacks)}"] += 1
                 continue
             counts["denominator"] += 1
-            key = hashlib.sha256(f"{page.relative_to(folder)}\n{procedure.goal}".encode()).hexdigest()[:32]
-            found.append({"key": key, "goal": procedure.goal, "page": str(page.relative_to(folder))})
+            key = hashlib.sha256(f"{page.relative_to(root)}\n{procedure.goal}".encode()).hexdigest()[:32]
+            found.append({"key": key, "goal": procedure.goal, "page": str(page.relative_to(root))})
             found[-1]["typed_steps"] = steps
     return found, counts, out
 
@@ -144,8 +150,8 @@ def main() -> int:
     parser.add_argument("--budget", type=float, default=1200.0)
     args = parser.parse_args()
     checks = Checks()
-    folder, command = APPS[args.app]
-    if not folder.is_dir():
+    help, command = APPS[args.app]
+    if not all((help[0] / f).is_dir() for f in help[1]):
         print("install the help with: apt-get install libreoffice-help-en-us gimp-help-en", file=sys.stderr)
         return 2
     vocabulary_file = ROOT / "bench" / "data" / f"howto_vocabulary_{args.app}.json"
@@ -156,7 +162,7 @@ def main() -> int:
         )
         return 2
     vocabulary = json.loads(vocabulary_file.read_text())
-    found, counts, out_of_it = procedures(folder, vocabulary)
+    found, counts, out_of_it = procedures(help, vocabulary)
     step = max(1, len(found) // max(1, args.sample))
     chosen = found[::step][: args.sample]
     print(
@@ -230,6 +236,7 @@ def main() -> int:
         args.overlays.mkdir(parents=True, exist_ok=True)
         for k, row in enumerate(replayed.sort("goal").iter_rows(named=True)):
             strip(tables, row, args.overlays / f"{k:02d}.png")
+            print(f"    {k:02d}.png  {row['goal'][:60]!r} {row['path']}")
         print(f"  overlays: {replayed.height} strips in {args.overlays}")
     judged = json.loads(args.checked.read_text()) if args.checked.exists() else []
     known = {(r["goal"], tuple(r["path"])) for r in replayed.iter_rows(named=True)}
