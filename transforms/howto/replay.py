@@ -247,7 +247,8 @@ def find(nodes: list[dict], move: Move, after: dict | None = None) -> tuple[int 
         return _one(nodes, found, ("menu", "menu item"), move.target)
     if move.kind == "item":
         index, why = _one(nodes, _named(nodes, move.target, ITEM_ROLES, None), ITEM_ROLES, move.target)
-        if index is None and scope is not None and not popups_open(nodes):
+        in_dialog = scope is not None and not any(nodes[i]["role"] == "menu bar" for i in scope)
+        if index is None and in_dialog and not popups_open(nodes):
             # past the menus: "Tools - Options - LibreOffice Writer - View", "Format - Character -
             # Position" name a settings page or a tab of the dialog the path opened
             found = _named(nodes, move.target, PAGE_ROLES, scope)
