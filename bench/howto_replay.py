@@ -170,7 +170,9 @@ def main() -> int:
         f"{counts['planned']} name"
     )
     print(f"  only controls, {counts['denominator']} of them controls the application has (the denominator;")
-    print(f"  its walk: {vocabulary['states']} states, {len(vocabulary['menu_paths'])} menu paths)")
+    print(
+        f"  its walk: {vocabulary['states']} states, {len(vocabulary['menus'])} menus, {len(vocabulary['dialogs'])} dialogs)"
+    )
     for why, n in out_of_it.most_common():
         print(f"    {n:4d}  out: {why}")
     print(f"  attempting {len(chosen)} (every {step}th)")

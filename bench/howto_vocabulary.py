@@ -5,7 +5,8 @@ name only controls of the application: transforms/howto/vocabulary.py).
 
     .venv/bin/python bench/howto_vocabulary.py --app libreoffice|gimp [--budget S]
 
-Writes the menu paths the walk opened (each as its labels) and the names of every element it saw.
+Writes the items of each menu the walk opened, the names in each dialog it opened (tabs merged) and the
+names of the main window. --raw keeps the walked states, so that they can be collected again.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--app", default="libreoffice", choices=sorted(APPS))
     parser.add_argument("--budget", type=float, default=1500.0)
-    parser.add_argument("--raw", type=Path, help="also keep the walked states (path, elements) as JSON")
+    parser.add_argument(
+        "--raw", type=Path, help="the walked states (JSON): read when it exists, else written"
+    )
     args = parser.parse_args()
     limits = Limits(
         max_states=5000,
@@ -55,24 +58,34 @@ def main() -> int:
         max_pages=60,
         max_dropdowns=0,
     )
-    files = []
-    if args.app == "gimp":  # GIMP's image menus act on an open image
-        image = Path(tempfile.mkdtemp(prefix="howto-vocabulary-")) / "image.png"
-        Image.new("RGB", (640, 400), (200, 220, 240)).save(image)
-        files = [image]
-    t0 = time.monotonic()
-    run = run_app(DesktopApp(name=args.app, command=APPS[args.app][1]), files, (1280, 800), limits, None)
-    walked = [(s.path, s.elements) for s in run.states if s.status == "ok"]
-    if args.raw:
-        keep = ("role", "name", "text", "css_path")
-        raw = [(p, [{k: e.get(k) for k in keep} for e in els]) for p, els in walked]
-        args.raw.write_text(json.dumps(raw, ensure_ascii=False))
+    if args.raw and args.raw.exists():  # the walk kept: collected again without the application
+        kept = json.loads(args.raw.read_text())
+        walked, states, seconds = kept["walked"], kept["states"], kept["seconds"]
+    else:
+        files = []
+        if args.app == "gimp":  # GIMP's image menus act on an open image
+            image = Path(tempfile.mkdtemp(prefix="howto-vocabulary-")) / "image.png"
+            Image.new("RGB", (640, 400), (200, 220, 240)).save(image)
+            files = [image]
+        t0 = time.monotonic()
+        run = run_app(DesktopApp(name=args.app, command=APPS[args.app][1]), files, (1280, 800), limits, None)
+        keep = ("role", "name", "text")
+        walked = [
+            (s.path, [{k: e.get(k) for k in keep} for e in s.elements])
+            for s in run.states
+            if s.status == "ok"
+        ]
+        states, seconds = len(run.states), round(time.monotonic() - t0)
+        if args.raw:
+            args.raw.write_text(json.dumps({"states": states, "seconds": seconds, "walked": walked}))
     found = collect(walked)
-    out = {"app": args.app, "states": len(run.states), "seconds": round(time.monotonic() - t0)} | found
+    out = {"app": args.app, "states": states, "seconds": seconds} | found
     path_of(args.app).write_text(json.dumps(out, indent=0, ensure_ascii=False) + "\n")
-    print(f"{args.app}: {out['states']} states in {out['seconds']} s, {len(out['menu_paths'])} menu paths,")
-    print(f"  {len(out['names'])} names -> {path_of(args.app)}")
-    return 0 if out["menu_paths"] else 1
+    print(
+        f"{args.app}: {states} states in {seconds} s: {len(found['menus'])} menus and {len(found['dialogs'])}"
+    )
+    print(f"  dialogs opened, {len(found['main'])} names in the main window -> {path_of(args.app)}")
+    return 0 if found["menus"] else 1
 
 
 if __name__ == "__main__":

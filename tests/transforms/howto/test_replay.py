@@ -151,19 +151,27 @@ def test_a_path_goes_on_into_the_pages_of_the_dialog_it_opened():
 
 
 def test_a_procedure_naming_what_the_application_lacks_is_counted_apart():
+    def items(*names):
+        return [{"role": "menuitem", "name": n} for n in names]
+
     vocabulary = collect(
         [
-            ([], [{"name": "Format"}, {"name": "Tools"}]),
-            (["menu:Format"], [{"name": "Paragraph…"}, {"name": "Page Style…"}]),
-            (["menu:Format", "item:Paragraph…"], [{"name": "Text Flow"}, {"name": "OK"}]),
+            (["start"], items("Format", "Tools") + [{"role": "button", "name": "Bold"}]),
+            (["menu:Format"], items("Format", "Tools", "Paragraph…", "Page Style…")),
+            (["menu:Format", "item:Paragraph…"], [{"role": "tab", "name": "Text Flow"}, {"name": "OK"}]),
+            (["menu:Format", "item:Paragraph…", "tab:Text Flow"], [{"name": "Keep with next paragraph"}]),
             (["menu:Format", "item:Page Style…"], [{"name": "Footnote"}]),
-            (["menu:Tools", "item:Options…"], [{"name": "LibreOffice Writer"}, {"name": "View"}]),
+            (["context:Document"], items("Cut", "Numbering")),  # not a path the help writes
         ]
     )
-    ok = plan(typed("Choose Format - Paragraph.", "Click the Text Flow tab.", "Click OK."))[0]
+    assert vocabulary["dialogs"]["Format / Paragraph…"] == ["Keep with next paragraph", "OK", "Text Flow"]
+    ok = plan(typed("Choose Format - Paragraph.", "Click the Text Flow tab.", "Click OK.", "Click Bold."))[0]
     assert foreign(ok, vocabulary) is None
-    options = plan(typed("Choose Tools - Options - LibreOffice Writer - View."))[0]
-    assert foreign(options, vocabulary) is None  # pages of the dialog past the menu path
     old = plan(typed("Choose Format - Page.", "Click the Footnote tab."))[0]  # Page Style… since 4.x
     assert foreign(old, vocabulary) == "step 1: no item 'Page' in format"
-    assert foreign(plan(typed("Click the Numbering tab."))[0], vocabulary) == "step 1: no control 'Numbering'"
+    numbering = plan(typed("Choose Format - Paragraph.", "Click the Numbering tab."))[0]
+    assert foreign(numbering, vocabulary) == "step 2: no control 'Numbering'"
+    # where the walk did not reach (Tools was never opened), nothing is known: it stays in
+    options = plan(typed("Choose Tools - Options - LibreOffice Writer - View.", "Click Vertical ruler."))[0]
+    assert foreign(options, vocabulary) is None
+    assert foreign(plan(typed("Choose Table - Insert Table."))[0], vocabulary) == "step 1: no menu 'Table'"
