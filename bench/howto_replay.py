@@ -171,7 +171,8 @@ def main() -> int:
     )
     print(f"  only controls, {counts['denominator']} of them controls the application has (the denominator;")
     print(
-        f"  its walk: {vocabulary['states']} states, {len(vocabulary['menus'])} menus, {len(vocabulary['dialogs'])} dialogs)"
+        f"  its walk: {vocabulary['states']} states, {len(vocabulary['menus'])} menus, "
+        f"{len(vocabulary['dialogs'])} dialogs)"
     )
     for why, n in out_of_it.most_common():
         print(f"    {n:4d}  out: {why}")
