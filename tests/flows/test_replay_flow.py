@@ -10,6 +10,7 @@ lifecycle take a while.)"""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -17,11 +18,13 @@ import pytest
 
 from schemas.bookkeeping import BALANCES
 from schemas.capture import Replays
+from schemas.config import load_sources
 from schemas.datasets import Trajectories
 from tests.conftest import FIXTURES, REPO, groundmill
 from tests.transforms.capture.desktop.test_follow import GTK
 from tests.transforms.capture.desktop.test_session import session_processes
 from transforms.capture.desktop.reader import SYSTEM_PYTHON
+from transforms.capture.desktop.run import session_scope
 from transforms.howto.replay import norm
 from transforms.ids import row_id
 
@@ -50,9 +53,18 @@ def project(tmp_path_factory) -> tuple[Path, list[str]]:
         "sources:\n  - {id: help, kind: html_dir, location: data/sources/help, license: CC0-1.0,\n"
         f"     application: {app}}}\n"
     )
-    before = session_processes()
+    (source,) = load_sources(root / "sources.yaml")
     groundmill(root, "run")
-    return root, [line for pid, line in session_processes().items() if pid not in before]
+    return root, [line for pid, line in session_processes().items() if _ours(pid, session_scope(source))]
+
+
+def _ours(pid: str, scope: str) -> bool:
+    """A process of this project's session (its HOME under the source's scope), not another test's."""
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return False
+    return f"HOME={tempfile.gettempdir()}/groundmill-desktop/{scope}".encode() in environ
 
 
 def _table(root: Path, where: str, table: str) -> pl.DataFrame:

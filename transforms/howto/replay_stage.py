@@ -11,7 +11,7 @@ from datetime import datetime
 import polars as pl
 
 from schemas.config import DesktopParams, HowtoParams, Source
-from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app
+from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app, session_scope
 from transforms.howto.mine import mine_howto
 from transforms.howto.replay_run import PLAN
 from transforms.howto.replayed import replay_records
@@ -44,7 +44,8 @@ def replay_stage(
     procedures = procedures_of(mined.howto)
     files = app_files(source, app)
     limits = limits_for(source, app, params)
-    run = run_app(app, files, tuple(source.screens[0]), limits, clock, plan=(PLAN, procedures))
+    size = tuple(source.screens[0])
+    run = run_app(app, files, size, limits, clock, session_scope(source), plan=(PLAN, procedures))
     screens, replays = replay_records(source.id, run, app_sha256(app, files), procedures)
     joined = dict(tables)
     for name, frame in screens.items():
