@@ -24,6 +24,8 @@ def annotate_source(source_id: str, kind: str, params: AnnotateParams, where: Lo
     captured = {name: read_table(captured_at, name, columns) for name, columns in INPUTS.items()}
     if kind == "dataset":
         captured["records"] = read_table(captured_at, "records")
+    if (captured_at / "replays.parquet").exists():  # its how-to procedures were replayed in its application
+        captured["replays"] = read_table(captured_at, "replays")
     annotator = build_annotator(params, where.cache(params.model.cache_dir))
     try:
         out = annotate_stage(captured, source_id, annotator, params.refusals_per_screenshot, params.howto)

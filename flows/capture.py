@@ -13,12 +13,13 @@ from flows.locations import Locations, project_locations
 from flows.outcomes import FAILED, failure
 from flows.runlock import run_lock
 from flows.settings import load_params, select_sources
-from schemas.config import CaptureParams, Params, Source
+from schemas.config import CaptureParams, HowtoParams, Params, Source
 from schemas.registry import TABLES
 from transforms.capture import stage
 from transforms.capture.opening import page_keys
 from transforms.crashpoints import crashpoint
 from transforms.fingerprint import inputs_record
+from transforms.howto.replay_stage import replay_stage
 from transforms.ledger import StageOutput
 from transforms.sources import SourceError
 from transforms.storage import write_parquet_atomic, write_tables_atomic
@@ -84,9 +85,13 @@ def write_source(
     params: CaptureParams,
     where: Locations,
     inputs: dict,
+    howto: HowtoParams,
 ) -> dict[str, int]:
-    """Join a source's shards and replace its capture output."""
+    """Join a source's shards, replay its how-to procedures in its application when it names one, and
+    replace its capture output."""
     out = stage.capture_stage(source.id, shards, unreadable, params.devices[0], params.ocr)
+    if source.application is not None and shards:
+        out = replay_stage(source, out, howto, params.desktop, params.clock)
     return _write(source.id, out, where, inputs)
 
 
@@ -156,7 +161,14 @@ def _capture(chosen: list[Source], params: Params, where: Locations) -> dict[str
                 summary[source.id] = {FAILED: unreadable}
                 continue
             summary[source.id] = _settled(
-                write_source, source, results, unreadable, params.capture, where, inputs[source.id]
+                write_source,
+                source,
+                results,
+                unreadable,
+                params.capture,
+                where,
+                inputs[source.id],
+                params.annotate.howto,
             )
     return summary
 

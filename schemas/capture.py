@@ -215,3 +215,45 @@ class Records(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+# A move of a how-to replay as the runner made it (transforms/howto/replay_run.py): the procedure's step it
+# comes from, its kind (menu, item, click, type, key), the label acted on, the value typed or key pressed,
+# the step's words, the path step, the state it was made from and its target's tree path there.
+REPLAY_MOVE = pl.Struct(
+    {
+        "step": pl.Int32,
+        "kind": pl.String,
+        "target": pl.String,
+        "value": pl.String,
+        "words": pl.String,
+        "path_step": pl.String,
+        "capture_id": pl.String,
+        "css_path": pl.String,
+    }
+)
+
+
+class Replays(pa.DataFrameModel):
+    """A how-to procedure of an html source replayed in the source's `application` (capture writes it with
+    the replay's screens; annotate turns it into a `replayed` trajectory or a skipped row): the moves made,
+    and either the state it ended on (`reason` null) or why it stopped, at which step and on which state."""
+
+    howto_id: str = pa.Field(str_matches=HEX32)
+    source_id: str
+    goal: str
+    moves: pl.List(REPLAY_MOVE)
+    capture_id: str = pa.Field(str_matches=HEX32, nullable=True)  # the state it ended (or stopped) on
+    reason: str = pa.Field(nullable=True)  # null: replayed to its end
+    step: pl.Int32 = pa.Field(ge=1, nullable=True)  # the procedure's step it stopped at
+
+    @pa.dataframe_check
+    def reached_has_an_end(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        """A procedure replayed to its end names its last state and no step; one that stopped, its step."""
+        done = pl.col("reason").is_null()
+        return data.lazyframe.select(
+            (~done | pl.col("capture_id").is_not_null()) & (done == pl.col("step").is_null())
+        )
+
+    class Config:
+        strict = True

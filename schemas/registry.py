@@ -35,6 +35,7 @@ from schemas.capture import (
     Elements,
     ExcludedElements,
     Records,
+    Replays,
     Screenshots,
 )
 from schemas.datasets import GradedGrounding, Grounding, Howto, Instructions, Trajectories
@@ -111,6 +112,8 @@ TABLES: dict[str, Table] = {
         Table("excluded_elements", ExcludedElements, "capture", row_id="css_path"),
         Table("records", Records, "capture", row_id="record_index", text="instruction"),
         Table("inputs", Inputs, "capture", row_id="source_id"),
+        # how-to procedures of an html source replayed in its application (annotate makes the trajectories)
+        Table("replays", Replays, "capture", row_id="howto_id"),
         # a run log of capture, outside the stage's output and the dataset version (data/logs/)
         Table("capture_timings", CaptureTimings, "capture", row_id="capture_id"),
         # annotate

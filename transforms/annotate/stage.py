@@ -12,10 +12,12 @@ from transforms.annotate.imported import imported_grounding, refused_records
 from transforms.annotate.phrases import Annotator
 from transforms.annotate.tables import annotate_tables
 from transforms.howto.mine import mine_howto
+from transforms.howto.replayed import mark_replayed, replayed_trajectories
 from transforms.howto.trajectories import navigation_tasks
 from transforms.ledger import StageOutput
 
-# The capture tables (and columns) the stage reads; `records` only for an imported dataset.
+# The capture tables (and columns) the stage reads; `records` only for an imported dataset, `replays`
+# only for an html source whose how-to procedures were replayed in its application.
 INPUTS = {
     "captures": None,
     "elements": None,
@@ -65,12 +67,20 @@ def annotate_stage(
         out = StageOutput(tables, annotated.books)
     mined = mine_howto(captured["captures"], captured["screenshots"], captured["elements"], howto)
     tasks = navigation_tasks(captured["captures"], captured["screenshots"], captured["elements"])
+    howto_rows, trajectories, skipped = mined.howto, tasks.trajectories, [mined.skipped, tasks.skipped]
     out.books += mined.books + tasks.books
+    if "replays" in captured:
+        replays = captured["replays"]
+        replayed = replayed_trajectories(source_id, replays, captured["screenshots"], captured["elements"])
+        howto_rows = mark_replayed(howto_rows, replays, replayed.trajectories)
+        trajectories = pl.concat([trajectories, replayed.trajectories])
+        skipped.append(replayed.skipped)
+        out.books += replayed.books
     out.tables["instructions"] = pl.concat([out.tables["instructions"], mined.instructions])
-    out.tables["skipped"] = pl.concat([out.tables["skipped"], mined.skipped, tasks.skipped])
+    out.tables["skipped"] = pl.concat([out.tables["skipped"], *skipped])
     out.tables |= {
-        "howto": mined.howto,
-        "trajectories": tasks.trajectories,
+        "howto": howto_rows,
+        "trajectories": trajectories,
         "model_usage": usage_table(annotator, source_id),
     }
     return out

@@ -204,12 +204,24 @@ def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple
     return MenuPath(items, (spans[0][0], spans[-1][1]), spans[-1]), j
 
 
+def _continued(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Marks with a marked continuation joined: LibreOffice's help marks "Tools - Options" (its macOS
+    twin hidden beside it) and then " - LibreOffice Writer - General", one path in two pieces."""
+    joined: list[tuple[int, int]] = []
+    for s, e in sorted(marks):
+        if joined and not text[joined[-1][1] : s].strip() and SEP.match(text, joined[-1][1]):
+            joined[-1] = (joined[-1][0], e)
+        else:
+            joined.append((s, e))
+    return joined
+
+
 def menu_paths(text: str, marks: list[tuple[int, int]] = ()) -> list[MenuPath]:
     """Every menu path in `text`, left to right; `marks` are spans the page marked as interface text."""
     seps = [(m.start(), m.end(), next(g for g in m.groups() if g)) for m in SEP.finditer(text)]
-    found, i = [], 0
+    found, i, marks = [], 0, _continued(text, list(marks))
     while i < len(seps):
-        path, last = _chain(text, seps, i, list(marks))
+        path, last = _chain(text, seps, i, marks)
         if path is not None:
             found.append(path)
         i = last + 1

@@ -134,7 +134,9 @@ def mine_howto(
         .select("capture_id", "screenshot_id")
         .unique("capture_id")
     )
-    ok = captures.filter(pl.col("status") == "ok").join(first, on="capture_id", how="left")
+    # the pages: a desktop state (a how-to replay's screen, an explored window) has no help to mine
+    pages = captures.filter((pl.col("status") == "ok") & (pl.col("platform") != "desktop"))
+    ok = pages.join(first, on="capture_id", how="left")
     miner = _Miner(source_screens(elements, screenshots, captures), params)
     with_procedures = sum(miner.page(cap) for cap in ok.iter_rows(named=True))
     c = miner.counts

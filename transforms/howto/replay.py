@@ -40,6 +40,8 @@ CLICK_ROLES = (
 FIELD_ROLES = ("text", "entry", "spin button", "password text")
 CLICKED = {"click", "open", "select"}
 TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+# A dialog's pages as a path names them after its menu item: its tabs, the rows of its page tree or list
+PAGE_ROLES = ("page tab", "tree item", "table cell", "list item")
 # Help written for both systems says "Command" (macOS) for Ctrl (the others)
 MODIFIERS = {"ctrl": "Control_L", "control": "Control_L", "alt": "Alt_L", "shift": "Shift_L"}
 MODIFIERS |= {"command": "Control_L", "cmd": "Control_L", "altgr": "ISO_Level3_Shift"}
@@ -108,7 +110,10 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
         elif action == "type":
             if not value:
                 return moves, f"step {number}: nothing to type ({words[:80]!r})"
+            # "type fn" names no field: typed where the focus is (the document)
             moves.append(Move(number, "type", target, value, words))
+        elif action in CLICKED and (chosen := _in_lists(words)):  # Click "Page" in the Type list
+            moves += [Move(number, "click", choice, None, words) for choice in chosen]
         elif action in CLICKED and target:
             if not target[:1].isupper() and not target[:1].isdigit():
                 return moves, f"step {number}: {target!r} is what the document holds, not a control"
@@ -120,6 +125,15 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
     if not moves:
         return moves, "no step names a control, a menu path or a key"
     return moves, None
+
+
+# "Click "Input field" in the Type list", "'Page' in the Type list and 'Next page' in the Select list"
+IN_LIST = re.compile(r"[\"“'‘]([^\"”'’]{1,60})[\"”'’]\s*in\s+the\s+[\w ]{1,40}?\s+(?:list|box)\b")
+
+
+def _in_lists(words: str) -> list[str]:
+    """The entries a step chooses in named lists, in order."""
+    return [m.group(1).strip() for m in IN_LIST.finditer(words)]
 
 
 def keys(value: str) -> tuple[str, list[str]]:
@@ -164,6 +178,10 @@ def _named(nodes: list[dict], label: str, roles: tuple[str, ...], scope: set[int
 def _one(nodes: list[dict], found: list[int], roles: tuple[str, ...], label: str) -> tuple[int | None, str]:
     """The match of the highest-ranked role when it is the only one of that role."""
     if not found:
+        want = norm(label)
+        off = [n for n in nodes if n["role"] in roles and showing(n) and norm(n["name"]) == want]
+        if off:  # there, greyed: the document holds nothing it acts on (no section, no selection)
+            return None, f"{label!r} is disabled"
         return None, f"{label!r} is not on the screen"
     best = min(roles.index(nodes[i]["role"]) for i in found)
     top = [i for i in found if roles.index(nodes[i]["role"]) == best]
@@ -193,9 +211,32 @@ def _field_by_label(nodes: list[dict], label: str, scope: set[int] | None) -> li
     return found
 
 
-def find(nodes: list[dict], move: Move) -> tuple[int | None, str]:
-    """The index of the node `move` acts on in a corrected walk (None for a key), or None and why."""
-    if move.kind == "key":
+def popups_open(nodes: list[dict]) -> bool:
+    """Whether a menu is open (a showing popup menu with items)."""
+    return any(
+        n["role"] in ("menu item", "check menu item", "radio menu item")
+        and showing(n)
+        and n["parent"] >= 0
+        and nodes[n["parent"]]["role"] == "menu"
+        for n in nodes
+    )
+
+
+def _below(nodes: list[dict], found: list[int], after: dict) -> tuple[int | None, str]:
+    """Of several settings pages of one name (View under LibreOffice and under LibreOffice Writer), the
+    first below the page the path opened before it."""
+    y = after["box"][1]
+    under = sorted((nodes[i]["box"][1], i) for i in found if nodes[i]["box"][1] > y)
+    if not under:
+        return None, f"{nodes[found[0]]['name']!r} names {len(found)} elements, none below {after['name']!r}"
+    return under[0][1], ""
+
+
+def find(nodes: list[dict], move: Move, after: dict | None = None) -> tuple[int | None, str]:
+    """The index of the node `move` acts on in a corrected walk (None for a key or a value typed where
+    the focus is), or None and why; `after`: the node the move before acted on (a settings page of the
+    same path is looked for below it)."""
+    if move.kind == "key" or (move.kind == "type" and not move.target):
         return None, ""
     scope = active_window(nodes)
     if move.kind == "menu":
@@ -205,14 +246,21 @@ def find(nodes: list[dict], move: Move) -> tuple[int | None, str]:
         ]
         return _one(nodes, found, ("menu", "menu item"), move.target)
     if move.kind == "item":
-        return _one(nodes, _named(nodes, move.target, ITEM_ROLES, None), ITEM_ROLES, move.target)
+        index, why = _one(nodes, _named(nodes, move.target, ITEM_ROLES, None), ITEM_ROLES, move.target)
+        in_dialog = scope is not None and not any(nodes[i]["role"] == "menu bar" for i in scope)
+        if index is None and in_dialog and not popups_open(nodes):
+            # past the menus: "Tools - Options - LibreOffice Writer - View", "Format - Character -
+            # Position" name a settings page or a tab of the dialog the path opened
+            found = _named(nodes, move.target, PAGE_ROLES, scope)
+            return (
+                _below(nodes, found, after)
+                if len(found) > 1 and after
+                else _one(nodes, found, PAGE_ROLES, move.target)
+            )
+        return index, why
     if move.kind == "type":
-        found = _named(nodes, move.target, FIELD_ROLES, scope) if move.target else []
-        if not found and move.target:
-            found = _field_by_label(nodes, move.target, scope)
-        if not found and not move.target:
-            found = [i for i, n in enumerate(nodes) if n["role"] in FIELD_ROLES and "focused" in n["states"]]
-        return _one(nodes, found, FIELD_ROLES, move.target or "the focused field")
+        found = _named(nodes, move.target, FIELD_ROLES, scope) or _field_by_label(nodes, move.target, scope)
+        return _one(nodes, found, FIELD_ROLES, move.target)
     index, why = _one(nodes, _named(nodes, move.target, CLICK_ROLES, scope), CLICK_ROLES, move.target)
     if index is None and scope is not None:  # a control of the main window while a dialog is up
         return _one(nodes, _named(nodes, move.target, CLICK_ROLES, None), CLICK_ROLES, move.target)
@@ -228,6 +276,8 @@ def effect(
     selected, a typed field its value; a menu, item or button opened what the next move needs, or at
     least changed the screen (the next move then ends the replay: its target is missing)."""
     same = next((n for n in after if n["path"] == before["path"]), None) if before else None
+    if move.kind == "type" and before is None:  # typed where the focus is: it shows, or nothing did
+        return None if changed else f"typing {move.value!r} changed nothing on the screen"
     if move.kind == "type":
         got = (same or {}).get("value")
         if got is None or move.value not in got:

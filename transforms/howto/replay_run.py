@@ -27,6 +27,7 @@ from transforms.capture.desktop.items import centre
 from transforms.howto.replay import Move, effect, find, keys, plan
 
 PLAN = "transforms.howto.replay_run:replay"
+FOLDED = ("tree item", "table cell")  # rows of a page tree, opened when they hold pages
 
 
 class Unreplayable(Exception):
@@ -77,6 +78,8 @@ def _do(ex: Explorer, move: Move, node: dict | None) -> bool:
         if unknown:  # a key the keyboard map lacks would be an X error, not a key press
             raise Unreplayable(f"no key named {unknown[0]!r} on the keyboard")
         changed = act(ex, lambda: ex.screen.key(name, *mods), timeout=1.0)
+    elif move.kind == "type" and node is None:  # "type fn": where the focus is
+        changed = act(ex, lambda: _type(ex, move.value), timeout=2.0)
     elif move.kind == "type":
         act(ex, lambda: ex.screen.click(*centre(node)), timeout=1.0)
         ex.screen.key("a", "Control_L")  # what the field held is replaced
@@ -85,11 +88,14 @@ def _do(ex: Explorer, move: Move, node: dict | None) -> bool:
         # a tab already selected changes nothing: no long wait for a change that will not come
         wait = 0.3 if node["role"] == "page tab" and "selected" in node["states"] else 3.0
         changed = act(ex, lambda: ex.screen.click(*centre(node)), timeout=wait)
+        if node["role"] in FOLDED and "expandable" in node["states"] and "expanded" not in node["states"]:
+            # a settings page with pages under it (LibreOffice Writer in Options): opened to show them
+            changed = act(ex, lambda: ex.screen.key("plus"), timeout=1.0) or changed
     ex.screen.park_pointer()
     return changed
 
 
-def _after(ex: Explorer, following: Move | None) -> tuple[list[dict], bool | None]:
+def _after(ex: Explorer, following: Move | None, node: dict | None) -> tuple[list[dict], bool | None]:
     """The walk once the move's effect has settled, and whether the next move's target is in it
     (polled up to the dialog timeout; None for the last move or a key)."""
     deadline = time.monotonic() + ex.limits.dialog_timeout_s
@@ -98,7 +104,7 @@ def _after(ex: Explorer, following: Move | None) -> tuple[list[dict], bool | Non
         nodes = read(ex)
         if following is None or following.kind == "key":
             return nodes, None
-        if find(nodes, following)[0] is not None:
+        if find(nodes, following, node if following.kind == "item" else None)[0] is not None:
             return nodes, True
         if time.monotonic() > deadline:
             return nodes, False
@@ -114,21 +120,23 @@ def _procedure(ex: Explorer, procedure: dict, seen: dict[str, int]) -> dict:
     result |= {"step": None, "at": None, "end": None}
     if reason is not None:
         return result | {"reason": reason, "step": int(reason.split()[1]) if reason.startswith("step") else 1}
+    previous: dict | None = None
     for i, move in enumerate(moves):
         state, nodes = _screen(ex, [f"howto:{key}", *(m.path_step for m in moves[:i])], seen)
-        index, why = find(nodes, move)
+        index, why = find(nodes, move, previous)
         node = nodes[index] if index is not None else None
         if node is not None and node["path"] not in {e["css_path"] for e in ex.states[state].elements}:
             why, node = f"{move.target!r} is on no element of the screen (covered or clipped)", None
-        if move.kind != "key" and node is None:
+        if why:
             return result | {"reason": f"{move.path_step}: {why}", "step": move.step, "at": state}
+        previous = node if move.kind == "item" else None
         path = node["path"] if node is not None else None
         done.append({**move.__dict__, "path_step": move.path_step, "state": state, "css_path": path})
         try:
             changed = _do(ex, move, node)
         except Unreplayable as exc:
             return result | {"reason": f"{move.path_step}: {exc}", "step": move.step, "at": state}
-        after, next_found = _after(ex, moves[i + 1] if i + 1 < len(moves) else None)
+        after, next_found = _after(ex, moves[i + 1] if i + 1 < len(moves) else None, node)
         bad = effect(move, node, after, next_found, changed)
         if bad is not None:
             return result | {"reason": f"{move.path_step}: {bad}", "step": move.step, "at": state}

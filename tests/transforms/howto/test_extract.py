@@ -230,6 +230,15 @@ def test_inline_menu_paths(text, paths):
         ("The expression matches one character.", [], "other", None, None, []),
         ('In the Categories list box select "User-defined".', [], "select", "User-defined", None, []),
         ("Now, in front of Scroll Up is display tools-paint.", [], "other", None, None, []),
+        # LibreOffice's help marks one path in two pieces (its macOS twin hidden beside the first)
+        (
+            "choose Tools - Options - LibreOffice Writer - General",
+            [(7, 22, "ui"), (23, 53, "ui")],
+            "menu",
+            "General",
+            None,
+            ["Tools", "Options", "LibreOffice Writer", "General"],
+        ),
     ],
 )
 def test_typed_steps_with_spans(text, marks, action, target, value, menu):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from transforms.howto.replay import Move, effect, find, keys, norm, plan
 from transforms.howto.steps import parse_step
+from transforms.howto.vocabulary import collect, foreign
 
 ON = ["enabled", "sensitive", "showing", "visible"]
 
@@ -116,3 +117,61 @@ def test_effects_a_toggle_a_selected_tab_and_a_value_read_back():
     # a menu item that changed nothing while the next target is missing; one that opened something
     assert effect(Move(1, "item", "Paragraph", None, ""), nodes[4], nodes, False, False).startswith("nothing")
     assert effect(Move(1, "item", "Paragraph", None, ""), nodes[4], nodes, False, True) is None
+
+
+def test_choices_in_named_lists_and_values_typed_where_the_focus_is():
+    moves, reason = plan(typed("Click 'Page' in the Type list and 'Next page' in the Select list."))
+    assert reason is None and [m.path_step for m in moves] == ["click:Page", "click:Next page"]
+    moves, reason = plan(typed("Click “Input field” in the Type list."))
+    assert [m.path_step for m in moves] == ["click:Input field"]
+    moves, reason = plan(typed('Type "fn".', "Press F3."))
+    assert reason is None and [(m.kind, m.target, m.value) for m in moves][0] == ("type", None, "fn")
+    assert find(tree(), moves[0]) == (None, "")  # typed at the focus: no target to find
+    assert effect(moves[0], None, tree(), None, False) == "typing 'fn' changed nothing on the screen"
+    assert effect(moves[0], None, tree(), None, True) is None
+
+
+def test_a_path_goes_on_into_the_pages_of_the_dialog_it_opened():
+    """Tools - Options - LibreOffice Writer - View: past the menus, the rows of the dialog's page tree;
+    of the two View rows, the one under the row the path opened before it."""
+    nodes = [n for n in tree() if not n["path"].startswith("app/f/bar/m")]
+    rows = [("LibreOffice", 240), ("View", 260), ("LibreOffice Writer", 280), ("View", 300)]
+    for name, y in rows:
+        nodes.append(node(f"app/d/tree/{name}{y}", "table cell", name, (310, y, 100, 18), parent=5))
+    at = {n["name"] + str(n["box"][1]): i for i, n in enumerate(nodes) if n["role"] == "table cell"}
+    writer = find(nodes, Move(1, "item", "LibreOffice Writer", None, ""))[0]
+    assert writer == at["LibreOffice Writer280"]
+    assert find(nodes, Move(1, "item", "View", None, ""), nodes[writer])[0] == at["View300"]
+    assert "names 2" in find(nodes, Move(1, "item", "View", None, ""))[1]
+    assert find(nodes, Move(1, "item", "Text Flow", None, ""))[0] is not None  # a tab of the dialog
+    # an item greyed out says so
+    nodes.append(node("app/f/x", "push button", "Sections…", (10, 40, 60, 20), parent=1))
+    nodes[-1]["states"] = ["showing", "visible"]
+    assert find(nodes, Move(1, "click", "Sections...", None, ""))[1] == "'Sections...' is disabled"
+
+
+def test_a_procedure_naming_what_the_application_lacks_is_counted_apart():
+    def items(*names):
+        return [{"role": "menuitem", "name": n} for n in names]
+
+    vocabulary = collect(
+        [
+            (["start"], items("Format", "Tools") + [{"role": "button", "name": "Bold"}]),
+            (["menu:Format"], items("Format", "Tools", "Paragraph…", "Page Style…")),
+            (["menu:Format", "item:Paragraph…"], [{"role": "tab", "name": "Text Flow"}, {"name": "OK"}]),
+            (["menu:Format", "item:Paragraph…", "tab:Text Flow"], [{"name": "Keep with next paragraph"}]),
+            (["menu:Format", "item:Page Style…"], [{"name": "Footnote"}]),
+            (["context:Document"], items("Cut", "Numbering")),  # not a path the help writes
+        ]
+    )
+    assert vocabulary["dialogs"]["Format / Paragraph…"] == ["Keep with next paragraph", "OK", "Text Flow"]
+    ok = plan(typed("Choose Format - Paragraph.", "Click the Text Flow tab.", "Click OK.", "Click Bold."))[0]
+    assert foreign(ok, vocabulary) is None
+    old = plan(typed("Choose Format - Page.", "Click the Footnote tab."))[0]  # Page Style… since 4.x
+    assert foreign(old, vocabulary) == "step 1: no item 'Page' in format"
+    numbering = plan(typed("Choose Format - Paragraph.", "Click the Numbering tab."))[0]
+    assert foreign(numbering, vocabulary) == "step 2: no control 'Numbering'"
+    # where the walk did not reach (Tools was never opened), nothing is known: it stays in
+    options = plan(typed("Choose Tools - Options - LibreOffice Writer - View.", "Click Vertical ruler."))[0]
+    assert foreign(options, vocabulary) is None
+    assert foreign(plan(typed("Choose Table - Insert Table."))[0], vocabulary) == "step 1: no menu 'Table'"
