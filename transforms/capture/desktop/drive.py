@@ -16,6 +16,7 @@ from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explore
 from transforms.capture.desktop.follow import Route, follow, reopen, restart
 from transforms.capture.desktop.items import centre as _centre
 from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, shown_paths
+from transforms.capture.desktop.ocr_start import start_state
 
 # The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
 # template picker or a first-run page.
@@ -54,6 +55,10 @@ def explore(ex: Explorer) -> None:
     try:
         _plan(ex)
     except Stop as stop:
+        shown = start_state(ex, stop)  # no tree: OCR stands in for the start state's elements
+        if shown is not None:
+            ex.states.append(shown)
+            stop.message += "; the start state's elements are OCR's"
         ex.states.append(
             State(path=["stop"], status=stop.status, message=stop.message, started_at=time.time())
         )
