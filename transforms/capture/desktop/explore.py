@@ -24,7 +24,9 @@ from transforms.capture.desktop.tree import Tree, correct
 from transforms.capture.desktop.xdisplay import Screen
 from transforms.curate.phash import hamming, phashes
 
-TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+# A window of the application is a child of it in one of these roles; a Qt top-level widget that is no
+# QMainWindow or QDialog (qt6ct's main window, a plain QWidget) is a filler there.
+TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert", "filler")
 DIALOG_SUFFIXES = ("…", "...")
 CLOSERS = ("Cancel", "_Cancel", "Close", "_Close", "OK", "_OK")
 
