@@ -15,7 +15,7 @@ from transforms.capture.desktop.acting import windows as _windows
 from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
 from transforms.capture.desktop.follow import Route, follow, reopen, restart
 from transforms.capture.desktop.items import centre as _centre
-from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, shown_paths
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, refind, shown_paths
 from transforms.capture.desktop.ocr_start import start_state
 
 # The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
@@ -134,6 +134,14 @@ def _startup(ex: Explorer, answer: dict) -> dict:
     return answer
 
 
+def _fresh_click(ex: Explorer, node: dict, button: int = 1) -> None:
+    """Click an opener at its box in a walk made now (items.refind), not at the box of the walk that
+    found it: the window may have changed since (a dialog's item replaced it). Nothing of it showing:
+    its old box is clicked, and what opens, if anything, is judged as usual."""
+    fresh = refind(read(ex), node)
+    ex.screen.click(*_centre(fresh if fresh is not None else node), button)
+
+
 def _guarded(ex: Explorer, path: list[str], do) -> None:
     try:
         do()
@@ -147,7 +155,7 @@ def _menus(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> list[
     for name, node in menus(nodes):
         if not ex.ok_ok():
             break
-        route = Route([f"menu:{name}"], lambda n=node: ex.screen.click(*_centre(n)))
+        route = Route([f"menu:{name}"], lambda n=node: _fresh_click(ex, n))
         found.append((route, _open_state(ex, route, count, base)))
     return found
 
@@ -184,7 +192,7 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
         name = label(node) or " ".join(node["description"].split()) or node["role"]
         route = Route(
             [unique(f"{'combo' if combo else 'dropdown'}:{name}")],
-            lambda n=node: ex.screen.click(*_centre(n)),
+            lambda n=node: _fresh_click(ex, n),
         )
         opened = _open_state(ex, route, count, base, need_items=not combo)
         if not opened and not combo and _popups(ex) <= ex.popups and "has-popup" not in node["states"]:
@@ -194,7 +202,7 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
         if not ex.ok_ok():
             return found
         route = Route(
-            [unique(f"context:{label(node) or node['role']}")], lambda n=node: ex.screen.click(*_centre(n), 3)
+            [unique(f"context:{label(node) or node['role']}")], lambda n=node: _fresh_click(ex, n, 3)
         )
         found.append((route, _open_state(ex, route, count, base)))
     return found

@@ -110,6 +110,16 @@ def find_item(items: list[dict], name: str, role: str) -> dict | None:
     return next((n for n in items if label(n) == name and n["role"] == role), None)
 
 
+def refind(nodes: list[dict], old: dict) -> dict | None:
+    """The node of a fresh walk that is `old` (a menu, a drop-down, a view asked for its context menu),
+    where it is now: showing, of the same role and label, the nearest to where it was. The window it
+    was found in may have been replaced since (Poedit's New… replaces its welcome window with the
+    editor's, whose File menu lies elsewhere); None when nothing of the kind shows."""
+    same = [n for n in nodes if showing(n) and n["role"] == old["role"] and label(n) == label(old)]
+    x, y = centre(old)
+    return min(same, key=lambda n: (centre(n)[0] - x) ** 2 + (centre(n)[1] - y) ** 2, default=None)
+
+
 def shown_paths(nodes: list[dict]) -> set[str]:
     return {n["path"] for n in nodes if showing(n)}
 
