@@ -1,8 +1,8 @@
 """The exploration plan, in order: start, the start-up windows over the main window dismissed one after
 another (template pickers, tips, welcome and recovery dialogs), each top-level menu and every item of
 it (follow.py: submenus, dialogs and their tabs and pages, modes), the tool-bar drop-downs and combo-box
-lists, and the context menus of the main widgets. Everything is found in the tree by role and name, and
-acted on at its box's centre."""
+lists, the context menus of the main widgets, and last the main window's own tabs. Everything is found
+in the tree by role and name, and acted on at its box's centre."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from transforms.capture.desktop.acting import back_to, read
 from transforms.capture.desktop.acting import popups as _popups
 from transforms.capture.desktop.acting import windows as _windows
 from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
-from transforms.capture.desktop.follow import Route, follow, reopen, restart
+from transforms.capture.desktop.follow import Route, follow, reopen, restart, tabs
 from transforms.capture.desktop.items import centre as _centre
 from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, refind, shown_paths
 from transforms.capture.desktop.ocr_start import start_state
@@ -228,6 +228,10 @@ def _plan(ex: Explorer) -> None:
     for k, (route, items) in enumerate(popups):
         rest = (lambda n: not _says_dialog(n)) if k < menus_only else None
         _guarded(ex, route.steps, lambda r=route, o=items, w=rest: follow(ex, r, o, count, base, which=w))
+    # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
+    # the main window no longer shows what the popups above were found in.
+    if ex.ok_ok():
+        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))
 
 
 def _says_dialog(node: dict) -> bool:
