@@ -30,11 +30,9 @@ NO_TREE = "no accessibility tree: the elements are OCR's words and lines"
 def start_state(ex: Explorer, stop: Stop) -> State | None:
     """The start screen of an application whose tree never showed a window, for OCR to read (None when
     the application is gone, another state was captured, or no window of it is on the screen)."""
-    if stop.status != "no_atspi" or ex.states or not ex.alive():
+    if stop.status != "no_atspi" or ex.states or not ex.alive() or not ex.on_screen():
         return None
     shown = [w for w in ex.screen.windows() if not w.popup and w.title]
-    if not shown:
-        return None
     ex.screen.park_pointer()
     state = State(path=["start"], message=f"{NO_TREE} ({stop.message})", started_at=time.time())
     t0 = time.monotonic()
