@@ -20,6 +20,8 @@ MODE_ROLES = ("check menu item", "radio menu item")
 # Items never clicked: they end the application or its window, or the session.
 SKIP_WORDS = {"quit", "exit", "close", "logout", "restart", "shutdown", "reboot"}
 STOP_WORDS = {"the", "and", "for", "with", "from", "into"}
+# A settings window goes by any of these names: qterminal's Preferences… opens "Terminal settings".
+SAME_WORDS = {"prefe": "setti", "optio": "setti", "confi": "setti"}
 DROPDOWN_ROLES = ("push button", "toggle button", "menu button", "split button")
 CONTEXT_ROLES = (
     "text",
@@ -53,8 +55,10 @@ def centre(node: dict) -> tuple[float, float]:
 
 
 def words(text: str) -> set[str]:
-    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template')."""
-    return {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
+    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template'),
+    the names of a settings window as one (SAME_WORDS)."""
+    found = {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
+    return {SAME_WORDS.get(w, w) for w in found}
 
 
 def confirms(item: str, before: list[str], after: list[str], focused: str) -> bool:
