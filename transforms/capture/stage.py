@@ -67,8 +67,9 @@ def capture_stage(
 
 def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None = None) -> StageOutput:
     """A desktop source: each application explored on each screen size in its own session, then which
-    names are drawn as text (desktop/drawn.py) and the OCR alignment check. A failure is a captures row;
-    the other applications go on."""
+    names are drawn as text (desktop/drawn.py), OCR's elements for a start state whose tree was absent
+    (desktop/ocr_start.py) and the OCR alignment check. A failure is a captures row; the other
+    applications go on."""
     from transforms.capture.desktop.drawn import with_drawn_text
     from transforms.capture.desktop.ocr_start import with_ocr_elements
     from transforms.capture.desktop.records import desktop_tables
