@@ -7,6 +7,12 @@ here tesseract reads the whole screenshot, twice its size, and a quoted name cou
 screen's words read as it anywhere (ocr.reads_as on every line, then on all words together; a spatial
 phrase quotes a neighbour, which may lie anywhere). Names of fewer than 3 letters or digits ("7", "+")
 are counted apart: OCR of a whole screen misses single characters, so it cannot judge them.
+
+Light text on a dark or highlighted background (an open menu's title drawn white on its highlight in
+qterminal and featherpad) is not read on the whole screen: the dark areas of the screen (light_regions:
+filled areas, not the strokes of dark text) are read once more, each alone, inverted and stretched as
+the alignment check's crops are (ocr.stitch). Only what is drawn there is read, so a name that is not
+on the screen is still not found.
 """
 
 from __future__ import annotations
@@ -15,10 +21,17 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
 from transforms.capture import ocr
 
 QUOTED = re.compile(r'"([^"]+)"')
 MIN_CHARS = 3
+DARK = 128  # a grey level under this is a dark background (qterminal's highlight blue is 119)
+STROKE_PX = 3  # dark areas thinner than this are strokes of dark text, not a background
+MIN_REGION_PX = 12  # a dark area narrower or lower than this holds no line of text
 
 ROWS = """
 select c.app, g.screenshot_id, g.expression from grounding g
@@ -27,12 +40,42 @@ where c.app is not null and g.expression like '%"%"%' and g.gt_type <> 'negative
 """
 
 
+def light_regions(grey: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The boxes [x1, y1, x2, y2] of a screen's dark areas (a highlight, a terminal, a dark title bar),
+    where text is drawn light: the dark pixels that survive an opening by a STROKE_PX square (the
+    strokes of dark text on a light background do not), grouped into connected areas."""
+    filled = ndimage.binary_opening(grey < DARK, structure=np.ones((STROKE_PX, STROKE_PX), bool))
+    labels, _ = ndimage.label(filled)
+    return [
+        (cols.start, rows.start, cols.stop, rows.stop)
+        for rows, cols in ndimage.find_objects(labels)
+        if cols.stop - cols.start >= MIN_REGION_PX and rows.stop - rows.start >= MIN_REGION_PX
+    ]
+
+
+def _light_lines(image: Image.Image) -> list[str]:
+    """The lines OCR reads in the screen's dark areas, each area alone, made dark on white (ocr.stitch),
+    and each area's words as one line more."""
+    boxes = light_regions(np.asarray(image.convert("L")))
+    if not boxes:
+        return []
+    page, rows = ocr.stitch(image, boxes)
+    buffer = io.BytesIO()
+    page.save(buffer, "PNG")
+    read = ocr.read_text(buffer.getvalue(), timeout=120)
+    words: list[list[str]] = [[] for _ in rows]
+    for b in read:
+        centre = (b.box[1] + b.box[3]) / 2
+        k = next((k for k, (top, bottom) in enumerate(rows) if top <= centre < bottom), None)
+        if b.level == "word" and b.text and k is not None:
+            words[k].append(b.text)
+    return [b.text for b in read if b.level == "line" and b.text] + [" ".join(w) for w in words if w]
+
+
 def _screen_lines(png: bytes) -> list[str]:
     """The lines of text OCR reads on a screenshot (twice its size), and all its words as one more: read
     twice, with one threshold for the page and with one per tile (greyed-out, disabled items are read
-    only so)."""
-    from PIL import Image
-
+    only so); then the light text of its dark areas (_light_lines)."""
     image = Image.open(io.BytesIO(png)).convert("L")
     image = image.resize((image.width * 2, image.height * 2), Image.LANCZOS)
     buffer = io.BytesIO()
@@ -42,7 +85,7 @@ def _screen_lines(png: bytes) -> list[str]:
         boxes = ocr.read_text(buffer.getvalue(), timeout=120, adaptive=adaptive)
         words = [b.text for b in boxes if b.level == "word" and b.text]
         out += [*(b.text for b in boxes if b.level == "line" and b.text), " ".join(words)]
-    return out
+    return out + _light_lines(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def _found(name: str, lines: list[str]) -> bool:

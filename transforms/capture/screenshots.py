@@ -70,8 +70,9 @@ def _element(where: dict, found: ocr.OcrBox, index: int, key: str) -> dict:
     return row | {"element_id": row_id("elements", row)}
 
 
-def _split(read: list[ocr.OcrBox], where: dict, min_confidence: float) -> tuple[list[dict], list[dict]]:
-    """OCR boxes as elements, and those under the confidence floor as excluded elements."""
+def ocr_elements(read: list[ocr.OcrBox], where: dict, min_confidence: float) -> tuple[list[dict], list[dict]]:
+    """OCR boxes as elements, and those under the confidence floor as excluded elements (also the
+    elements of a desktop state whose accessibility tree is absent: desktop/ocr_start.py)."""
     elements, excluded = [], []
     for k, found in enumerate(read):
         key = f"ocr:{found.level}[{k}]"
@@ -121,7 +122,7 @@ def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[st
         "screenshot_id": sid,
         "part_index": 0,
     }
-    elements, excluded = _split(read, where, params.min_confidence)
+    elements, excluded = ocr_elements(read, where, params.min_confidence)
     size = {"viewport_width": w, "viewport_height": h, "excluded_low_confidence": len(excluded)}
     if not elements:
         out["captures"].append(capture | size | {"status": "empty", "message": "OCR read no text"})

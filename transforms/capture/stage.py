@@ -67,9 +67,11 @@ def capture_stage(
 
 def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None = None) -> StageOutput:
     """A desktop source: each application explored on each screen size in its own session, then which
-    names are drawn as text (desktop/drawn.py) and the OCR alignment check. A failure is a captures row;
-    the other applications go on."""
+    names are drawn as text (desktop/drawn.py), OCR's elements for a start state whose tree was absent
+    (desktop/ocr_start.py) and the OCR alignment check. A failure is a captures row; the other
+    applications go on."""
     from transforms.capture.desktop.drawn import with_drawn_text
+    from transforms.capture.desktop.ocr_start import with_ocr_elements
     from transforms.capture.desktop.records import desktop_tables
     from transforms.capture.desktop.run import app_files, app_sha256, limits_for, run_app, session_scope
 
@@ -84,6 +86,7 @@ def desktop_stage(source: Source, params: CaptureParams, on_app: Callable | None
             if on_app is not None:
                 on_app(runs[-1][0])
     tables = with_drawn_text(desktop_tables(source.id, runs), params.ocr)
+    tables = with_ocr_elements(tables, params.ocr)  # where the tree was absent (their text is OCR's)
     return _accounted(with_alignment(tables, params.ocr))
 
 

@@ -1,8 +1,8 @@
 """The exploration plan, in order: start, the start-up windows over the main window dismissed one after
 another (template pickers, tips, welcome and recovery dialogs), each top-level menu and every item of
 it (follow.py: submenus, dialogs and their tabs and pages, modes), the tool-bar drop-downs and combo-box
-lists, and the context menus of the main widgets. Everything is found in the tree by role and name, and
-acted on at its box's centre."""
+lists, the context menus of the main widgets, and last the main window's own tabs. Everything is found
+in the tree by role and name, and acted on at its box's centre."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from transforms.capture.desktop.acting import back_to, read
 from transforms.capture.desktop.acting import popups as _popups
 from transforms.capture.desktop.acting import windows as _windows
 from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
-from transforms.capture.desktop.follow import Route, follow, reopen, restart
+from transforms.capture.desktop.follow import Route, follow, reopen, restart, tabs
 from transforms.capture.desktop.items import centre as _centre
-from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, shown_paths
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, refind, shown_paths
+from transforms.capture.desktop.ocr_start import start_state
 
 # The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
 # template picker or a first-run page.
@@ -54,6 +55,10 @@ def explore(ex: Explorer) -> None:
     try:
         _plan(ex)
     except Stop as stop:
+        shown = start_state(ex, stop)  # no tree: OCR stands in for the start state's elements
+        if shown is not None:
+            ex.states.append(shown)
+            stop.message += "; the start state's elements are OCR's"
         ex.states.append(
             State(path=["stop"], status=stop.status, message=stop.message, started_at=time.time())
         )
@@ -129,6 +134,14 @@ def _startup(ex: Explorer, answer: dict) -> dict:
     return answer
 
 
+def _fresh_click(ex: Explorer, node: dict, button: int = 1) -> None:
+    """Click an opener at its box in a walk made now (items.refind), not at the box of the walk that
+    found it: the window may have changed since (a dialog's item replaced it). Nothing of it showing:
+    its old box is clicked, and what opens, if anything, is judged as usual."""
+    fresh = refind(read(ex), node)
+    ex.screen.click(*_centre(fresh if fresh is not None else node), button)
+
+
 def _guarded(ex: Explorer, path: list[str], do) -> None:
     try:
         do()
@@ -142,7 +155,7 @@ def _menus(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> list[
     for name, node in menus(nodes):
         if not ex.ok_ok():
             break
-        route = Route([f"menu:{name}"], lambda n=node: ex.screen.click(*_centre(n)))
+        route = Route([f"menu:{name}"], lambda n=node: _fresh_click(ex, n))
         found.append((route, _open_state(ex, route, count, base)))
     return found
 
@@ -179,7 +192,7 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
         name = label(node) or " ".join(node["description"].split()) or node["role"]
         route = Route(
             [unique(f"{'combo' if combo else 'dropdown'}:{name}")],
-            lambda n=node: ex.screen.click(*_centre(n)),
+            lambda n=node: _fresh_click(ex, n),
         )
         opened = _open_state(ex, route, count, base, need_items=not combo)
         if not opened and not combo and _popups(ex) <= ex.popups and "has-popup" not in node["states"]:
@@ -189,7 +202,7 @@ def _openers(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> lis
         if not ex.ok_ok():
             return found
         route = Route(
-            [unique(f"context:{label(node) or node['role']}")], lambda n=node: ex.screen.click(*_centre(n), 3)
+            [unique(f"context:{label(node) or node['role']}")], lambda n=node: _fresh_click(ex, n, 3)
         )
         found.append((route, _open_state(ex, route, count, base)))
     return found
@@ -215,6 +228,10 @@ def _plan(ex: Explorer) -> None:
     for k, (route, items) in enumerate(popups):
         rest = (lambda n: not _says_dialog(n)) if k < menus_only else None
         _guarded(ex, route.steps, lambda r=route, o=items, w=rest: follow(ex, r, o, count, base, which=w))
+    # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
+    # the main window no longer shows what the popups above were found in.
+    if ex.ok_ok():
+        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))
 
 
 def _says_dialog(node: dict) -> bool:

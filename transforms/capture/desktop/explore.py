@@ -24,7 +24,9 @@ from transforms.capture.desktop.tree import Tree, correct
 from transforms.capture.desktop.xdisplay import Screen
 from transforms.curate.phash import hamming, phashes
 
-TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
+# A window of the application is a child of it in one of these roles; a Qt top-level widget that is no
+# QMainWindow or QDialog (qt6ct's main window, a plain QWidget) is a filler there.
+TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert", "filler")
 DIALOG_SUFFIXES = ("…", "...")
 CLOSERS = ("Cancel", "_Cancel", "Close", "_Close", "OK", "_OK")
 
@@ -181,6 +183,10 @@ class Explorer:
             raise Stop("crash", f"the application exited (code {self.app.poll()})")
         self.walk()
 
+    def on_screen(self) -> bool:
+        """Whether a titled window (not a popup) is on the screen: the application's, in its session."""
+        return any(not w.popup and w.title for w in self.screen.windows())
+
     def wait_ready(self) -> dict:
         """The first walk that shows a window of the application."""
         start = time.monotonic()
@@ -198,8 +204,11 @@ class Explorer:
                 and self.launch is not None
                 and not retried
                 and waited > self.limits.start_timeout_s / 4
+                and self.on_screen()
             ):
-                # Once: an application whose bridge never registered may on a second start.
+                # Once: an application whose bridge never registered may on a second start. Only
+                # once its window is up: one still starting (jEdit's JVM at load 12 took more than a
+                # quarter of the timeout) is not killed and started again.
                 self.app, retried, start = self.launch(self.app), True, time.monotonic()
                 self.restarts += 1
             time.sleep(0.5)

@@ -186,7 +186,8 @@ def mode(ex, route, fresh, path, was_checked, items, count, base) -> None:
 
 
 def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None:
-    """The dialog's own tabs (not the main window's document tabs), at most `max_tabs`."""
+    """The dialog's own tabs (not the main window's document tabs): at most `max_tabs` that change the
+    screen when clicked."""
     nodes = answer["nodes"]
     window = _dialog_window(ex, nodes, before)
     prefix = nodes[window]["path"] + "/" if window is not None else ""
@@ -198,11 +199,14 @@ def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None
         and "selected" not in n["states"]
         and n["path"].startswith(prefix)
     ]
-    for tab in found[: ex.limits.max_tabs]:
-        if not ex.ok_ok():
+    taken = 0  # tabs whose click changed the screen: Qt 6 marks no tab selected (qt6ct's current one
+    # is only focused), so the current tab is among those found, and a click on it changes nothing
+    for tab in found:
+        if taken >= ex.limits.max_tabs or not ex.ok_ok():
             return
         if act(ex, lambda t=tab: ex.screen.click(*centre(t))):
             ex.observe([*path, f"tab:{tab['name'].strip()}"])
+            taken += 1
 
 
 def _dialog_window(ex: Explorer, nodes: list[dict], before: list[str]) -> int | None:

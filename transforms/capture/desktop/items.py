@@ -20,6 +20,8 @@ MODE_ROLES = ("check menu item", "radio menu item")
 # Items never clicked: they end the application or its window, or the session.
 SKIP_WORDS = {"quit", "exit", "close", "logout", "restart", "shutdown", "reboot"}
 STOP_WORDS = {"the", "and", "for", "with", "from", "into"}
+# A settings window goes by any of these names: qterminal's Preferences… opens "Terminal settings".
+SAME_WORDS = {"prefe": "setti", "optio": "setti", "confi": "setti"}
 DROPDOWN_ROLES = ("push button", "toggle button", "menu button", "split button")
 CONTEXT_ROLES = (
     "text",
@@ -53,8 +55,10 @@ def centre(node: dict) -> tuple[float, float]:
 
 
 def words(text: str) -> set[str]:
-    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template')."""
-    return {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
+    """The words of a label (3+ letters, lower case, their first 5 letters: 'Templates' is 'Template'),
+    the names of a settings window as one (SAME_WORDS)."""
+    found = {w[:5] for w in re.findall(r"[^\W\d_]{3,}", text.lower())} - STOP_WORDS
+    return {SAME_WORDS.get(w, w) for w in found}
 
 
 def confirms(item: str, before: list[str], after: list[str], focused: str) -> bool:
@@ -108,6 +112,16 @@ def popup_items(nodes: list[dict], before: set[str], popup: tuple | None) -> lis
 
 def find_item(items: list[dict], name: str, role: str) -> dict | None:
     return next((n for n in items if label(n) == name and n["role"] == role), None)
+
+
+def refind(nodes: list[dict], old: dict) -> dict | None:
+    """The node of a fresh walk that is `old` (a menu, a drop-down, a view asked for its context menu),
+    where it is now: showing, of the same role and label, the nearest to where it was. The window it
+    was found in may have been replaced since (Poedit's New… replaces its welcome window with the
+    editor's, whose File menu lies elsewhere); None when nothing of the kind shows."""
+    same = [n for n in nodes if showing(n) and n["role"] == old["role"] and label(n) == label(old)]
+    x, y = centre(old)
+    return min(same, key=lambda n: (centre(n)[0] - x) ** 2 + (centre(n)[1] - y) ** 2, default=None)
 
 
 def shown_paths(nodes: list[dict]) -> set[str]:

@@ -12,6 +12,7 @@ import polars as pl
 from schemas.capture import COUNTED_EXCLUSIONS
 from schemas.registry import TABLES, schema
 from transforms.capture.desktop.explore import AppRun, State
+from transforms.capture.desktop.ocr_start import NO_TREE
 from transforms.capture.records import capture_id_for
 from transforms.capture.render import png_size
 from transforms.ids import row_id, sha256_hex
@@ -105,7 +106,7 @@ def desktop_tables(source_id: str, runs: list[tuple[AppRun, str]]) -> dict[str, 
     for run, sha in runs:
         for state in [*run.states, *_url_states(run)]:
             capture = _capture(source_id, run, state, sha)
-            if state.status == "ok" and not state.elements:
+            if state.status == "ok" and not state.elements and not state.message.startswith(NO_TREE):
                 capture |= {"status": "empty", "message": "no element showing", "n_parts": 0}
             out["captures"].append(capture)
             out["capture_timings"].append(_timing(capture, state))

@@ -34,11 +34,13 @@ from Xlib import display as xdisplay
 
 from transforms.capture.desktop.isolation import faketime_env, install_browser_stub, read_urls
 from transforms.capture.desktop.settings import (
+    APP_UNSET,
     BUS_CONFIG,
     GTK_SETTINGS,
     OPENBOX_RC,
     QT5CT_SETTINGS,
     SESSION_ENV,
+    java_options,
 )
 
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
@@ -133,6 +135,7 @@ class Session:
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_DATA_HOME": str(home / ".local/share"),
             "TMPDIR": str(self.root),
+            "JAVA_TOOL_OPTIONS": java_options(home),
         }
         self.display = self._xvfb()
         self.env["DISPLAY"] = self.display
@@ -157,21 +160,28 @@ class Session:
     def launch(self, argv: list[str]) -> subprocess.Popen:
         """Start the application: as spawn, on the fixed clock (where libfaketime is installed)."""
         clock, self.clock_note = faketime_env(self.clock)
-        return self.spawn(argv, log="app", extra_env=clock)
+        return self.spawn(argv, log="app", extra_env=clock, unset=APP_UNSET)
 
     def opened_urls(self, seen: int = 0) -> list[str]:
         """The web addresses the applications asked to open (none was), after the first `seen`."""
         return read_urls(self.urls, seen)
 
     def spawn(
-        self, argv: list[str], log: str, pass_fds: tuple[int, ...] = (), extra_env: dict | None = None
+        self,
+        argv: list[str],
+        log: str,
+        pass_fds: tuple[int, ...] = (),
+        extra_env: dict | None = None,
+        unset: tuple[str, ...] = (),
     ) -> subprocess.Popen:
-        """Start a session process in its own process group, as the session's user, output to a log."""
+        """Start a session process in its own process group, as the session's user, output to a log;
+        the variables `unset` are left out of its environment."""
+        env = {k: v for k, v in {**self.env, **(extra_env or {})}.items() if k not in unset}
         out = open(self.root / f"{log}.log", "ab")  # noqa: SIM115 - closed with the process's end
         try:
             proc = subprocess.Popen(
                 argv,
-                env={**self.env, **(extra_env or {})},
+                env=env,
                 cwd=self.env["HOME"],
                 stdin=subprocess.DEVNULL,
                 stdout=out,

@@ -1,6 +1,8 @@
 """What a desktop session is configured with, as text: its D-Bus bus, window manager, GTK and Qt settings
 and the environment every process of the session sees (session.py writes them into the session's HOME)."""
 
+from pathlib import Path
+
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -57,3 +59,29 @@ SESSION_ENV = {
     "NO_AT_BRIDGE": "0",
     "GTK_A11Y": "atspi",
 }
+
+# Java Swing exposes its tree through the ATK bridge (Debian's libatk-wrapper-java and -jni), which Java
+# loads only when asked to: the jar on the boot class path and named as the assistive technology. Java
+# takes its home from the password database (`/nonexistent` for nobody), not from HOME: jEdit then
+# failed to start, so the session's HOME is passed as `user.home`.
+ATK_WRAPPER_JAR = Path("/usr/share/java/java-atk-wrapper.jar")
+
+
+def java_options(home: Path, jar: Path = ATK_WRAPPER_JAR) -> str:
+    """JAVA_TOOL_OPTIONS of the session: its HOME, and the ATK bridge where it is installed (naming an
+    assistive technology Java cannot load makes every Swing application exit at start)."""
+    options = [f"-Duser.home={home}"]
+    if jar.exists():
+        options += [
+            f"-Xbootclasspath/a:{jar}",
+            "-Djavax.accessibility.assistive_technologies=org.GNOME.Accessibility.AtkWrapper",
+        ]
+    return " ".join(options)
+
+
+# Not passed to the applications: Qt 6.4's bridge connects to the address this variable gives while it
+# is being built and announces the bus before it listens for that, so the application never registers
+# (qt6ct: connected, `Hello`, nothing more). Without it, Qt asks the session bus for the address as Qt 5
+# does; GTK, Java's bridge and LibreOffice find it there or on the root window (AT_SPI_BUS). The tree
+# reader keeps it.
+APP_UNSET = ("AT_SPI_BUS_ADDRESS",)

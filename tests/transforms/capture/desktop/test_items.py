@@ -4,7 +4,7 @@ kinds of items, drop-downs, context-menu targets and a settings dialog's page li
 from __future__ import annotations
 
 from tests.transforms.capture.desktop.test_tree import SHOWING, node
-from transforms.capture.desktop.items import context_targets, dropdowns, kind, page_rows, popup_items
+from transforms.capture.desktop.items import context_targets, dropdowns, kind, page_rows, popup_items, refind
 
 
 def test_a_popups_items_are_those_that_appeared_inside_it_quit_left_out():
@@ -69,3 +69,23 @@ def test_dropdowns_contexts_and_a_page_list_at_a_dialogs_left():
     assert [name for name, _ in page_rows(nodes, 8, unselected=False)] == ["General", "Keys"]
     nodes[9]["box"] = [300, 50, 200, 300]  # a list at the dialog's right is its content, not its pages
     assert page_rows(nodes, 8) == []
+
+
+def test_an_opener_is_found_again_where_it_is_now():
+    # Poedit: the File menu was found in the welcome window; its New… replaced that window with the
+    # editor's, and the menu clicked at its old box opened nothing (every later item `unverified`)
+    welcome_file = node("app/frame[0]/filler[0]/menu_bar[0]/menu[0]", 2, "menu", "File", (448, 160, 39, 25))
+    now = [
+        node("app", -1, "application"),
+        node("app/frame[1]", 0, "frame", "Poedit", (0, 19, 1280, 781)),
+        node("app/frame[1]/filler[0]/menu_bar[0]", 1, "menu bar", "", (0, 19, 1280, 25)),
+        node("app/frame[1]/filler[0]/menu_bar[0]/menu[0]", 2, "menu", "File", (0, 19, 39, 25)),
+        node("app/frame[1]/filler[0]/menu_bar[0]/menu[1]", 2, "menu", "Edit", (39, 19, 39, 25)),
+        node(
+            "app/frame[1]/filler[0]/push_button[0]", 1, "push button", "File", (448, 160, 39, 25)
+        ),  # a button
+        node("app/frame[1]/filler[0]/menu_bar[0]/menu[2]", 2, "menu", "File", (900, 19, 39, 25), ["visible"]),
+    ]
+    found = refind(now, welcome_file)
+    assert found is not None and found["path"] == "app/frame[1]/filler[0]/menu_bar[0]/menu[0]"
+    assert refind(now[:3], welcome_file) is None  # nothing of the kind shows: the old box is clicked

@@ -260,6 +260,9 @@ def test_an_action_is_confirmed_by_a_new_window_or_the_focus_that_names_the_item
     assert confirms("Save As…", main, [*main, "Save As"], "")
     assert confirms("New using Template...", main, [*main, "Templates"], "")  # a word's first 5 letters
     assert confirms("Find…", main, main, "Find")  # no window: the focused element names it
+    assert confirms(
+        "Preferences...", main, [*main, "Terminal settings"], ""
+    )  # qterminal: one window, two names
     # One row off: Print… opened Document Properties; a window already there confirms nothing.
     assert not confirms("Print…", main, [*main, "Document Properties"], "")
     assert not confirms("Notes…", main, main, "")
