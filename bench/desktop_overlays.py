@@ -6,10 +6,10 @@
 FOLDER is a project kept by `bench/desktop.py --keep`. Of each application with states, 5 are picked
 the same way every time: the start, the first dialog (a window title other than the start's), the
 first open menu, then states spread evenly over the rest in the order they were captured. Each is
-drawn: published elements' boxes green with their name, elements excluded as covered red, the state's
-action path, title and counts in a caption under it. Full-size overlays go to --full (to look at), small
-optimised copies to --docs. The picked states are added to the judgements file (judgements already in
-it are kept) for bench/desktop_handcheck.py to count.
+drawn: published elements' boxes green with their name (see-through, at the box's right end),
+elements excluded as covered red, the state's action path, title and counts in a caption under it.
+Full-size overlays go to --full (to look at), small optimised copies to --docs. The picked states are
+added to the judgements file (judgements already in it are kept) for bench/desktop_handcheck.py.
 """
 
 from __future__ import annotations
@@ -54,18 +54,21 @@ def draw(png: bytes, published: list[tuple], covered: list[tuple], caption: str)
     """The screenshot with the boxes and their names, and the caption in a strip under it."""
     from PIL import Image, ImageDraw
 
-    shot = Image.open(io.BytesIO(png)).convert("RGB")
-    image = Image.new("RGB", (shot.width, shot.height + CAPTION), "white")
-    image.paste(shot, (0, 0))
-    pen = ImageDraw.Draw(image)
+    shot = Image.open(io.BytesIO(png)).convert("RGBA")
+    marks = Image.new("RGBA", shot.size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(marks)
     for boxes, colour in ((covered, COVERED), (published, PUBLISHED)):
         for x1, y1, x2, y2, name in boxes:
-            pen.rectangle((x1, y1, max(x1, x2 - 1), max(y1, y2 - 1)), outline=colour, width=1)
-            if name:
+            pen.rectangle((x1, y1, max(x1, x2 - 1), max(y1, y2 - 1)), outline=(*colour, 255), width=1)
+            if name:  # at the box's right end, see-through: the drawn text at its left stays readable
                 label = name.strip().replace("\n", " ")[:24]
                 width = pen.textlength(label)
-                pen.rectangle((x1, y1, x1 + width + 2, y1 + 10), fill=colour)
-                pen.text((x1 + 1, y1 - 1), label, fill="white")
+                left = max(x1, x2 - width - 3)
+                pen.rectangle((left, y1, left + width + 2, y1 + 10), fill=(*colour, 150))
+                pen.text((left + 1, y1 - 1), label, fill=(255, 255, 255, 255))
+    image = Image.new("RGB", (shot.width, shot.height + CAPTION), "white")
+    image.paste(Image.alpha_composite(shot, marks).convert("RGB"), (0, 0))
+    pen = ImageDraw.Draw(image)
     pen.text((4, shot.height + 5), caption[:220], fill="black")
     return image
 

@@ -4,8 +4,8 @@
         [--label after] [--note "load average 8-14"]
 
 FOLDER is a project that `bench/desktop.py --keep FOLDER` (or bench/desktop_before.py) ran, by this
-code or by an older one: per application, states, dialogs reached (the window titles past the first
-state's, by name), elements per state, seconds per state (first to last state's start), peak MiB (the
+code or by an older one: per application, states, dialogs reached (by title: the windows that an item, a
+tab or a page showed), elements per state, seconds per state (first to last state's start), peak MiB (the
 run log's, or PEAKS.json's where the old code logged none), the alignment figure of point 8 (this
 code's transforms/capture/alignment.py on the first `check_screenshots` states, whatever the run
 computed), the grounding rows that quote a name OCR does not find on the screenshot
@@ -33,6 +33,8 @@ from transforms.capture.alignment import with_alignment  # noqa: E402
 from transforms.publish.summary import open_catalog  # noqa: E402
 
 TABLES = ("captures", "screenshots", "elements")
+# The last action of a state that shows a dialog: an item clicked, or a tab or page of its dialog.
+DIALOG_STEPS = ("item:", "tab:", "page:")
 
 
 def _timings(folder: Path) -> pl.DataFrame:
@@ -44,7 +46,7 @@ def _timings(folder: Path) -> pl.DataFrame:
 
 def alignment(con, params: OcrParams) -> dict[str, tuple[int, int, int]]:
     """Per application: (elements checked, read as their name, icon-only) by this code's check."""
-    tables = {t: con.execute(f"select * from {t}").pl() for t in TABLES}  # noqa: S608 (fixed names)
+    tables = {t: con.sql(f"select * from {t}").pl() for t in TABLES}  # noqa: S608 (fixed names)
     for column in ("ocr_text_boxes", "ocr_matched", "ocr_icon_only"):  # the run's own figure is not used
         tables["captures"] = tables["captures"].with_columns(pl.lit(None, pl.Int32).alias(column))
     checked = with_alignment(tables, params)["captures"].filter(pl.col("ocr_text_boxes").is_not_null())
@@ -57,8 +59,9 @@ def alignment(con, params: OcrParams) -> dict[str, tuple[int, int, int]]:
 def per_app(folder: Path, peaks: dict[str, float], params: OcrParams) -> list[dict]:
     """The rows of the table, one per application of the run."""
     con = open_catalog(folder / "data" / "catalog.duckdb", folder)
-    captures = con.execute(
-        "select capture_id, app, toolkit, status, title, n_elements, page_path, message from captures "
+    captures = con.sql(
+        "select capture_id, app, toolkit, status, title, n_elements, page_path, action_path, message "
+        "from captures "
         "where app is not null"
     ).pl()
     timings = _timings(folder)
@@ -74,7 +77,15 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams) -> list[di
         ok = mine.filter(pl.col("status") == "ok")
         start = ok.filter(pl.col("page_path") == app)["title"].to_list()
         first = start[0] if start else None
-        dialogs = sorted({t for t in ok["title"].to_list() if t and t != first})
+        dialogs = sorted(
+            {
+                s["title"]
+                for s in ok.to_dicts()
+                if s["title"]
+                and s["title"] != first
+                and (s["action_path"] or [""])[-1].startswith(DIALOG_STEPS)
+            }
+        )
         times = ok["started_at"].drop_nulls()
         seconds = (times.max() - times.min()).total_seconds() / (len(ok) - 1) if len(times) > 1 else None
         peak = mine["peak_rss_mb"].max() or peaks.get(app)
