@@ -56,7 +56,7 @@ def alignment(con, params: OcrParams) -> dict[str, tuple[int, int, int]]:
     return {r[0]: tuple(r[1:]) for r in out.iter_rows()}
 
 
-def per_app(folder: Path, peaks: dict[str, float], params: OcrParams) -> list[dict]:
+def per_app(folder: Path, peaks: dict[str, float], params: OcrParams, undrawn: bool = True) -> list[dict]:
     """The rows of the table, one per application of the run."""
     con = open_catalog(folder / "data" / "catalog.duckdb", folder)
     captures = con.sql(
@@ -69,7 +69,7 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams) -> list[di
         timings = timings.with_columns(peak_rss_mb=pl.lit(None, pl.Float64))
     captures = captures.join(timings.select("capture_id", "started_at", "peak_rss_mb"), "capture_id", "left")
     aligned = alignment(con, params)
-    undrawn = undrawn_per_app(con)
+    undrawn = undrawn_per_app(con) if undrawn else None
     con.close()
     rows = []
     for app in sorted(captures["app"].unique()):
@@ -90,7 +90,7 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams) -> list[di
         seconds = (times.max() - times.min()).total_seconds() / (len(ok) - 1) if len(times) > 1 else None
         peak = mine["peak_rss_mb"].max() or peaks.get(app)
         checked, found, icons = aligned.get(app, (0, 0, 0))
-        quoted, missing, short = undrawn.get(app, (0, 0, 0))
+        quoted, missing, short = undrawn.get(app, (0, 0, 0)) if undrawn is not None else (None,) * 3
         fails = mine.filter(pl.col("status") != "ok")
         rows.append(
             {
@@ -149,11 +149,12 @@ def main() -> int:
     parser.add_argument("--peaks", type=Path, help="per-application peak MiB where the run log has none")
     parser.add_argument("--label", default="", help="what the run was (before, after)")
     parser.add_argument("--note", default="", help="how it ran: code, load, time")
+    parser.add_argument("--skip-undrawn", action="store_true", help="leave out the label check (slow: OCR)")
     args = parser.parse_args()
     if not (args.folder / "data" / "catalog.duckdb").exists():
         raise SystemExit(f"{args.folder}: no data/catalog.duckdb (run bench/desktop.py --keep FOLDER first)")
     peaks = json.loads(args.peaks.read_text()) if args.peaks else {}
-    rows = per_app(args.folder, peaks, load_params(ROOT / "params.yaml").capture.ocr)
+    rows = per_app(args.folder, peaks, load_params(ROOT / "params.yaml").capture.ocr, not args.skip_undrawn)
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"label": args.label, "note": args.note, "apps": rows}, indent=1) + "\n")
