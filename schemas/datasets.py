@@ -227,7 +227,7 @@ class Howto(pa.DataFrameModel):
 # its target's box. `desktop`: an explored state reached by two or more actions; `web`: a link on one
 # captured page to another; `replayed`: a how-to procedure replayed to its end in its application.
 TRAJECTORY_KINDS = ["desktop", "web", "replayed"]
-TRAJECTORY_ACTIONS = ["click", "type", "key"]
+TRAJECTORY_ACTIONS = ["click", "right_click", "type", "key"]
 TRAJECTORY_STEP = pl.Struct(
     {
         "step": pl.Int32,  # 1, 2, ... in order

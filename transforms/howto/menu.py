@@ -206,10 +206,13 @@ def _chain(text: str, seps: list, i: int, marks: list[tuple[int, int]]) -> tuple
 
 def _continued(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Marks with a marked continuation joined: LibreOffice's help marks "Tools - Options" (its macOS
-    twin hidden beside it) and then " - LibreOffice Writer - General", one path in two pieces."""
+    twin hidden beside it) and then " - LibreOffice Writer - General", one path in two pieces; or the
+    first piece holds the separator ("Tools - Options - " then a link "LibreOffice - Paths")."""
     joined: list[tuple[int, int]] = []
     for s, e in sorted(marks):
-        if joined and not text[joined[-1][1] : s].strip() and SEP.match(text, joined[-1][1]):
+        gap = text[joined[-1][1] : s] if joined else ""
+        ends = joined and re.search(r"(?:\s[-–—>]|[→▸►»⇒›])\s*$", text[joined[-1][0] : joined[-1][1]])
+        if joined and not gap.strip() and (SEP.match(text, joined[-1][1]) or ends):
             joined[-1] = (joined[-1][0], e)
         else:
             joined.append((s, e))

@@ -38,6 +38,8 @@ CLICK_ROLES = (
     "toggle switch",
 )
 FIELD_ROLES = ("text", "entry", "spin button", "password text")
+# Controls a step names by the label beside them ("select the style in the Paragraph Style box")
+LABELLED_ROLES = ("combo box", "list", "list box", "tree table", "table", "tree", *FIELD_ROLES)
 CLICKED = {"click", "open", "select"}
 TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
 # A dialog's pages as a path names them after its menu item: its tabs, the rows of its page tree or list
@@ -101,6 +103,8 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
         if len(path) >= 2:
             moves.append(Move(number, "menu", path[0], None, words))
             moves += [Move(number, "item", item, None, words) for item in path[1:]]
+            # "Choose Insert - Field - More Fields and click the Functions tab": the tab the path leads to
+            moves += [Move(number, "click", tab, None, words) for tab in THEN_TAB.findall(words)]
         elif action == "key" and value:
             if keys(value)[0] in MODIFIERS.values():  # "Press the Shift key to …": held for a click
                 return moves, f"step {number}: {value!r} alone is held for a click the step does not name"
@@ -117,7 +121,11 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
         elif action in CLICKED and target:
             if not target[:1].isupper() and not target[:1].isdigit():
                 return moves, f"step {number}: {target!r} is what the document holds, not a control"
-            moves.append(Move(number, "click", target, None, words))
+            if RIGHT_CLICK.match(words):  # "Right-click "Heading 1" and choose Modify": its context menu
+                moves.append(Move(number, "rclick", target, None, words))
+                moves += [Move(number, "item", item, None, words) for item in CHOOSE.findall(words)]
+            else:
+                moves.append(Move(number, "click", target, None, words))
         elif action == "drag":
             return moves, f"step {number}: a drag is not replayed ({words[:80]!r})"
         elif step.get("ui") and action in CLICKED:
@@ -127,6 +135,10 @@ def plan(steps: list[dict]) -> tuple[list[Move], str | None]:
     return moves, None
 
 
+LABEL = r"([A-Z][\w-]*(?: [A-Z][\w-]*){0,3})"  # a control's capitalised label, up to four words
+THEN_TAB = re.compile(rf"\b(?:and|then)\s+(?:click|select|open)\s+the\s+{LABEL}\s+tab\b")
+RIGHT_CLICK = re.compile(r"\s*right[- ]click\b", re.I)
+CHOOSE = re.compile(rf"\b(?:and|then)\s+(?:choose|select|click)\s+[\"“']?{LABEL}")
 # "Click "Input field" in the Type list", "'Page' in the Type list and 'Next page' in the Select list"
 IN_LIST = re.compile(r"[\"“'‘]([^\"”'’]{1,60})[\"”'’]\s*in\s+the\s+[\w ]{1,40}?\s+(?:list|box)\b")
 
@@ -190,15 +202,17 @@ def _one(nodes: list[dict], found: list[int], roles: tuple[str, ...], label: str
     return top[0], ""
 
 
-def _field_by_label(nodes: list[dict], label: str, scope: set[int] | None) -> list[int]:
-    """Fields beside a label named `label`: the nearest showing editable field to its right on the same
-    line, else below it."""
+def _field_by_label(
+    nodes: list[dict], label: str, scope: set[int] | None, roles: tuple[str, ...] = FIELD_ROLES
+) -> list[int]:
+    """Fields (or controls of `roles`) beside a label named `label`: the nearest showing one to its
+    right on the same line, else below it."""
     found = []
     for i in _named(nodes, label, ("label", "static"), scope):
         lx, ly, lw, lh = nodes[i]["box"]
         best = None
         for j, n in enumerate(nodes):
-            if n["role"] not in FIELD_ROLES or not showing(n) or (scope is not None and j not in scope):
+            if n["role"] not in roles or not showing(n) or (scope is not None and j not in scope):
                 continue
             x, y, w, h = n["box"]
             right = x >= lx + lw - 2 and abs((y + h / 2) - (ly + lh / 2)) < max(lh, h) / 2
@@ -246,7 +260,9 @@ def find(nodes: list[dict], move: Move, after: dict | None = None) -> tuple[int 
         ]
         return _one(nodes, found, ("menu", "menu item"), move.target)
     if move.kind == "item":
-        index, why = _one(nodes, _named(nodes, move.target, ITEM_ROLES, None), ITEM_ROLES, move.target)
+        bars = {i for i, n in enumerate(nodes) if n["role"] == "menu bar"}
+        items = [i for i in _named(nodes, move.target, ITEM_ROLES, None) if nodes[i]["parent"] not in bars]
+        index, why = _one(nodes, items, ITEM_ROLES, move.target)
         in_dialog = scope is not None and not any(nodes[i]["role"] == "menu bar" for i in scope)
         if index is None and in_dialog and not popups_open(nodes):
             # past the menus: "Tools - Options - LibreOffice Writer - View", "Format - Character -
@@ -263,7 +279,11 @@ def find(nodes: list[dict], move: Move, after: dict | None = None) -> tuple[int 
         return _one(nodes, found, FIELD_ROLES, move.target)
     index, why = _one(nodes, _named(nodes, move.target, CLICK_ROLES, scope), CLICK_ROLES, move.target)
     if index is None and scope is not None:  # a control of the main window while a dialog is up
-        return _one(nodes, _named(nodes, move.target, CLICK_ROLES, None), CLICK_ROLES, move.target)
+        index, why = _one(nodes, _named(nodes, move.target, CLICK_ROLES, None), CLICK_ROLES, move.target)
+    if index is None and "is not on the screen" in why:  # "the Paragraph Style box": a label's control
+        beside = _field_by_label(nodes, move.target, scope, LABELLED_ROLES)
+        if len(beside) == 1:
+            return beside[0], ""
     return index, why
 
 

@@ -87,10 +87,12 @@ def _do(ex: Explorer, move: Move, node: dict | None) -> bool:
     else:
         # a tab already selected changes nothing: no long wait for a change that will not come
         wait = 0.3 if node["role"] == "page tab" and "selected" in node["states"] else 3.0
-        changed = act(ex, lambda: ex.screen.click(*centre(node)), timeout=wait)
+        button = 3 if move.kind == "rclick" else 1  # "Right-click "Heading 1"": its context menu
+        changed = act(ex, lambda: ex.screen.click(*centre(node), button=button), timeout=wait)
         if node["role"] in FOLDED and "expandable" in node["states"] and "expanded" not in node["states"]:
-            # a settings page with pages under it (LibreOffice Writer in Options): opened to show them
-            changed = act(ex, lambda: ex.screen.key("plus"), timeout=1.0) or changed
+            # a settings page with pages under it (LibreOffice Writer in Options): opened to show them.
+            # The keypad's "+": "plus" shares its key with "=" and, pressed without Shift, types "="
+            changed = act(ex, lambda: ex.screen.key("KP_Add"), timeout=1.0) or changed
     ex.screen.park_pointer()
     return changed
 

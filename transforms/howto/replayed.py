@@ -25,7 +25,14 @@ from transforms.capture.desktop.records import desktop_tables
 from transforms.ids import row_id
 
 BOX = ("x1", "y1", "x2", "y2")
-ACTION_OF_MOVE = {"menu": "click", "item": "click", "click": "click", "type": "type", "key": "key"}
+ACTION_OF_MOVE = {
+    "menu": "click",
+    "item": "click",
+    "click": "click",
+    "rclick": "right_click",
+    "type": "type",
+    "key": "key",
+}
 MOVE_FIELDS = ("step", "kind", "target", "value", "words", "path_step")
 
 

@@ -239,6 +239,15 @@ def test_inline_menu_paths(text, paths):
             None,
             ["Tools", "Options", "LibreOffice Writer", "General"],
         ),
+        # ... or the first piece ends with the separator and a link holds the rest
+        (
+            "choose Tools - Options - LibreOffice - Paths",
+            [(7, 24, "ui"), (25, 44, "link"), (25, 44, "ui")],
+            "menu",
+            "Paths",
+            None,
+            ["Tools", "Options", "LibreOffice", "Paths"],
+        ),
     ],
 )
 def test_typed_steps_with_spans(text, marks, action, target, value, menu):

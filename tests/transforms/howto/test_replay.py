@@ -175,3 +175,32 @@ def test_a_procedure_naming_what_the_application_lacks_is_counted_apart():
     options = plan(typed("Choose Tools - Options - LibreOffice Writer - View.", "Click Vertical ruler."))[0]
     assert foreign(options, vocabulary) is None
     assert foreign(plan(typed("Choose Table - Insert Table."))[0], vocabulary) == "step 1: no menu 'Table'"
+
+
+def test_a_tab_after_the_path_a_right_click_and_its_menu_item():
+    moves, reason = plan(typed("Choose Insert - Field - More Fields and click the Functions tab."))
+    assert reason is None
+    assert [m.path_step for m in moves] == [
+        "menu:Insert",
+        "item:Field",
+        "item:More Fields",
+        "click:Functions",
+    ]
+    moves, reason = plan(typed('Right-click "Heading 1" and choose Modify.', "Click OK."))
+    assert reason is None
+    assert [m.path_step for m in moves] == ["rclick:Heading 1", "item:Modify", "click:OK"]
+    assert [m.step for m in moves] == [1, 1, 2]
+
+
+def test_an_item_is_not_a_menu_of_the_menu_bar_and_a_control_is_found_by_its_label():
+    nodes = tree()
+    # with the Paragraph dialog up, "View" or "Format" past the menus is a page of the dialog, never the
+    # main window's top-level menu of that name
+    assert find(nodes, Move(1, "item", "Format", None, ""))[0] is None
+    assert find(nodes, Move(1, "menu", "Format", None, ""))[0] == 3
+    # "select the style in the Paragraph Style box": the combo box beside the label "Paragraph style:"
+    nodes.append(node("app/d/ps", "label", "Paragraph style:", (310, 400, 100, 20), parent=6))
+    nodes.append(node("app/d/pc", "combo box", "", (420, 396, 150, 28), parent=6))
+    assert find(nodes, Move(2, "click", "Paragraph Style", None, ""))[0] == len(nodes) - 1
+    index, why = find(nodes, Move(2, "click", "Character Style", None, ""))
+    assert index is None and why == "'Character Style' is not on the screen"
