@@ -249,7 +249,10 @@ def _typed(step: TypedStep, marks: list, ui: list, verb: tuple[int, int], end: i
     """Text to type (marked as input or quoted, or a literal such as '>3') and the field it goes in."""
     text, (vs, ve) = step.text, verb
     inputs = [(s, e) for s, e, k in marks if k == "input"]
-    value = _first(inputs, ve, end) or _first(_quoted(text, ve, end), ve, end)
+    # a marked span right after the verb is what is typed ("type user_lastname == "Doe"", the quote in it)
+    right_after = [(s, e) for s, e in ui if s == ve + len(text[ve:end]) - len(text[ve:end].lstrip())]
+    value = _first(inputs, ve, end) or (right_after[0] if right_after and not inputs else None)
+    value = value or _first(_quoted(text, ve, end), ve, end)
     if value is None:
         literal = re.match(r"\s*([^\s,.;]*[\d<>=+*/%$@#][^\s,;]*)", text[ve:end])
         value = (ve + literal.start(1), ve + literal.end(1)) if literal else None
@@ -258,7 +261,7 @@ def _typed(step: TypedStep, marks: list, ui: list, verb: tuple[int, int], end: i
     into = re.compile(r"\b(?:in|into|to)\s+(?:the\s+)?").search(text, ve)
     sentence_start = text.rfind(". ", 0, vs) + 1
     field_span = None
-    if into and into.start() < _clause_end(text, into.end()) + 1:
+    if into and into.start() <= _clause_end(text, ve) + 1:  # "in the box" of the verb's own clause
         stop = _clause_end(text, into.end())
         field_span = _first(ui, into.start(), stop) or _clean_np(text, into.end(), stop)
     if field_span is None:

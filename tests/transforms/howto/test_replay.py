@@ -204,3 +204,12 @@ def test_an_item_is_not_a_menu_of_the_menu_bar_and_a_control_is_found_by_its_lab
     assert find(nodes, Move(2, "click", "Paragraph Style", None, ""))[0] == len(nodes) - 1
     index, why = find(nodes, Move(2, "click", "Character Style", None, ""))
     assert index is None and why == "'Character Style' is not on the screen"
+
+
+def test_a_marked_value_right_after_type_and_the_field_of_the_verbs_own_clause():
+    text = (
+        'In the With Condition box, type user_lastname == "Doe", where "Doe" is the last name of the user '
+        "that you want to hide the text from."
+    )
+    step = parse_step(text, [(7, 21, "ui"), (32, 54, "ui")])
+    assert (step.action, step.target, step.value) == ("type", "With Condition", 'user_lastname == "Doe"')
