@@ -112,9 +112,12 @@ def _after(ex: Explorer, following: Move | None, node: dict | None) -> tuple[lis
             return nodes, False
 
 
-def _procedure(ex: Explorer, procedure: dict, seen: dict[str, int]) -> dict:
+def _procedure(ex: Explorer, procedure: dict, seen: dict[str, int], count: int | None = None) -> dict:
     """One procedure replayed from the main window: {key, goal, moves done, end (the state after the
-    last move), reason, step and at (the state it ended on) when it did not reach its end}."""
+    last move), reason, step and at (the state it ended on) when it did not reach its end}. A menu path
+    after the first move starts from the main window: a dialog a step before it left open (more than
+    `count` windows) is closed first ("choose Format - Paragraph - Borders ...", then "choose Edit -
+    Undo")."""
     moves, reason = plan(procedure["typed_steps"])
     key = procedure["key"][:12]  # names the procedure's states (howto:<its id>/<moves before>)
     done: list[dict] = []
@@ -124,6 +127,8 @@ def _procedure(ex: Explorer, procedure: dict, seen: dict[str, int]) -> dict:
         return result | {"reason": reason, "step": int(reason.split()[1]) if reason.startswith("step") else 1}
     previous: dict | None = None
     for i, move in enumerate(moves):
+        if i and move.kind == "menu" and count is not None and windows(ex) > count:
+            back_to(ex, count, {"nodes": read(ex)})  # Stop when it stays open: the procedure ends there
         state, nodes = _screen(ex, [f"howto:{key}", *(m.path_step for m in moves[:i])], seen)
         index, why = find(nodes, move, previous)
         node = nodes[index] if index is not None else None
@@ -204,7 +209,7 @@ def replay(ex: Explorer, procedures: list[dict]) -> list[dict]:
             )
             continue
         try:
-            results.append(_procedure(ex, procedure, seen))
+            results.append(_procedure(ex, procedure, seen, count))
         except Stop as stop:
             results.append(_failed(procedure, f"{stop.status}: {stop.message}"))
         try:
