@@ -39,7 +39,16 @@ CLICK_ROLES = (
 )
 FIELD_ROLES = ("text", "entry", "spin button", "password text")
 # Controls a step names by the label beside them ("select the style in the Paragraph Style box")
-LABELLED_ROLES = ("combo box", "list", "list box", "tree table", "table", "tree", *FIELD_ROLES)
+LABELLED_ROLES = (
+    "combo box",
+    "toggle button",
+    "list",
+    "list box",
+    "tree table",
+    "table",
+    "tree",
+    *FIELD_ROLES,
+)
 CLICKED = {"click", "open", "select"}
 TOP_ROLES = ("frame", "window", "dialog", "file chooser", "alert")
 # A dialog's pages as a path names them after its menu item: its tabs, the rows of its page tree or list

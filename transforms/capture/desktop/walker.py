@@ -120,11 +120,12 @@ def _closed_menu(acc, node: dict, nodes: list[dict], quirks: dict) -> bool:
     pruned there. A menu that is not showing is shut. A menu bar's menu (or a submenu) is showing
     while shut: it is open when one of its first items is showing, whatever comes first (a hidden
     tear-off item, a separator, a scroll arrow). GTK2 never sets SHOWING on an open menu's items:
-    there the showing menus are always walked."""
+    there the showing menus are always walked, and a submenu (never SHOWING either) is open when its
+    first visible item has a box on the screen (a shut one's items are unmapped: boxes at -2^31)."""
     if quirks["gtk4"] or node["role"] not in ("menu", "popup menu"):
         return False
     if "showing" not in node["states"]:
-        return True
+        return not (quirks["gtk2"] and "visible" in node["states"] and _gtk2_open(acc, node))
     if quirks["gtk2"] or node["children"] == 0 or node["role"] == "popup menu":
         return False
     try:
@@ -135,6 +136,20 @@ def _closed_menu(acc, node: dict, nodes: list[dict], quirks: dict) -> bool:
         return True
     except Exception:  # noqa: BLE001 - a menu closing under the walk: nothing of it to read
         return True
+
+
+def _gtk2_open(acc, node: dict) -> bool:
+    """Whether a GTK2 submenu is open: its first visible item is mapped (a box on the screen)."""
+    try:
+        for k in range(min(node["children"], OPEN_MENU_PROBE)):
+            item = acc.get_child_at_index(k)
+            if item is None or "visible" not in _states(item):
+                continue
+            rect = item.get_extents(Atspi.CoordType.SCREEN)
+            return rect.x > -(2**30) and rect.width > 1
+        return False
+    except Exception:  # noqa: BLE001 - a menu closing under the walk: shut
+        return False
 
 
 def walk(pids: list[int], max_nodes: int, max_children: int) -> dict:
