@@ -108,7 +108,7 @@ def procedures(help: tuple[Path, list[str]], vocabulary: dict | None) -> tuple[l
 
 def reason_kind(reason: str) -> str:
     """A reason without its labels and step: what the per-reason table counts."""
-    text = re.sub(r"^(step \d+: )?((menu|item|click|type|key):[^:]*: )?", "", reason)
+    text = re.sub(r"^(step \d+: )?((menu|item|r?click|type|key):[^:]*: )?", "", reason)
     text = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*\)", "X", text)
     return re.sub(r"\d+", "N", text)[:70]
 
