@@ -172,16 +172,18 @@ def gtk4_doubled_names(tree: Tree) -> int:
 
 
 def gtk4_menu_buttons(tree: Tree) -> int:
-    """GTK 4.8 says nothing of a menu button's popup: it is a push button named after its class
-    (GtkMenuButton, holding a second one), with no HAS_POPUP. The outer one is a drop-down: it gets
-    HAS_POPUP (before gtk4_window_origin clears class names)."""
+    """GTK 4.8 says nothing of a menu button's popup: it is a push button with no action of its own
+    holding the push button that is clicked (named after its class, GtkMenuButton, when it has no
+    label; gnome-text-editor's "View" and "Menu" are named), with no HAS_POPUP. The outer one is a
+    drop-down: it gets HAS_POPUP (before gtk4_window_origin clears class names)."""
+    clicked = {
+        n["parent"] for n in tree.nodes if n["role"] == "push button" and n["actions"] and n["parent"] >= 0
+    }
     changed = 0
-    for node in tree.nodes:
-        parent = tree.nodes[node["parent"]] if node["parent"] >= 0 else None
-        if node["role"] == "push button" and node["name"] == "GtkMenuButton":
-            if parent is None or parent["name"] != "GtkMenuButton":
-                node["states"] = sorted({*node["states"], "has-popup"})
-                changed += 1
+    for i, node in enumerate(tree.nodes):
+        if node["role"] == "push button" and not node["actions"] and i in clicked:
+            node["states"] = sorted({*node["states"], "has-popup"})
+            changed += 1
     return changed
 
 

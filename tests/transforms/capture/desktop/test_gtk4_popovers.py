@@ -1,7 +1,7 @@
-"""GTK 4 menu buttons and their popovers, pure, on a constructed walk of gnome-calculator's header bar:
-the menu button is a drop-down, its popover's items are moved to where the popover's window is, a
-nameless opener is found again by its description, and a second main window is closed with its own
-Close button, not the first one of the tree."""
+"""GTK 4 menu buttons and their popovers, pure, on a constructed walk of gnome-calculator's header bar
+(with a named menu button, as gnome-text-editor has): the menu button is a drop-down, its popover's items
+are moved to where the popover's window is, a nameless opener is found again by its description, and a
+second main window is closed with its own Close button, not the first one of the tree."""
 
 from __future__ import annotations
 
@@ -21,30 +21,57 @@ def _described(n: dict, text: str) -> dict:
 
 
 def calculator(popover_open: bool) -> list[dict]:
-    """As GTK 4.8 reports it: boxes relative to the window; the menu button a push button named after its
-    class holding another; the open popover at the menu button's origin, 285x418."""
+    """As GTK 4.8 reports it: boxes relative to the window; a menu button a push button with no action
+    holding the one clicked (named after its class when it has no label); the open popover at the menu
+    button's origin, 285x418."""
+    click = {"actions": ["click"]}
     nodes = [
         node("app", -1, "application", "gnome-calculator"),
         node(FRAME, 0, "frame", "Calculator", (0, 0, 355, 498), ["active", "showing", "visible"]),
         _described(
             node(BUTTON, 1, "push button", "GtkMenuButton", (201, 6, 34, 34), VISIBLE), "Primary menu"
         ),
-        _described(
-            node(f"{BUTTON}/push_button[0]", 2, "push button", "GtkMenuButton", (206, 11, 24, 24), VISIBLE),
-            "Primary menu",
-        ),
+        {
+            **_described(
+                node(
+                    f"{BUTTON}/push_button[0]", 2, "push button", "GtkMenuButton", (206, 11, 24, 24), VISIBLE
+                ),
+                "Primary menu",
+            ),
+            **click,
+        },
         _described(
             node(f"{FRAME}/push_button[2]", 1, "push button", "GtkMenuButton", (105, 6, 78, 34), VISIBLE),
             "Mode selection",
         ),
-        node(f"{FRAME}/push_button[3]", 1, "push button", "Close", (320, 11, 24, 24), VISIBLE),
+        {
+            **node(
+                f"{FRAME}/push_button[2]/push_button[0]",
+                4,
+                "push button",
+                "Basic",
+                (114, 11, 60, 24),
+                VISIBLE,
+            ),
+            **click,
+        },
+        {**node(f"{FRAME}/push_button[3]", 1, "push button", "Close", (320, 11, 24, 24), VISIBLE), **click},
+        node(
+            f"{FRAME}/push_button[4]", 1, "push button", "View", (240, 6, 34, 34), VISIBLE
+        ),  # named (gedit 4)
+        {
+            **node(
+                f"{FRAME}/push_button[4]/push_button[0]", 7, "push button", "View", (245, 11, 24, 24), VISIBLE
+            ),
+            **click,
+        },
     ]
     if popover_open:
         menu = f"{BUTTON}/menu[1]"
         nodes += [
             node(menu, 2, "menu", "", (201, 6, 285, 418), VISIBLE),
-            node(f"{menu}/menu_item[0]", 6, "menu item", "Preferences", (243, 270, 201, 32), VISIBLE),
-            node(f"{menu}/radio_menu_item[1]", 6, "radio menu item", "Fixed", (243, 155, 201, 32), VISIBLE),
+            node(f"{menu}/menu_item[0]", 9, "menu item", "Preferences", (243, 270, 201, 32), VISIBLE),
+            node(f"{menu}/radio_menu_item[1]", 9, "radio menu item", "Fixed", (243, 155, 201, 32), VISIBLE),
         ]
     return nodes
 
@@ -67,8 +94,9 @@ def test_a_gtk4_menu_button_is_a_drop_down_found_again_by_its_description():
     assert [(n["name"], n["description"], n["box"][:2]) for n in found] == [
         ("", "Mode selection", [567, 175]),
         ("", "Primary menu", [663, 175]),  # the outer button only, not the one inside it
+        ("View", "", [702, 175]),
     ]
-    assert tree.corrections["gtk4_menu_buttons"] == 2
+    assert tree.corrections["gtk4_menu_buttons"] == 3
     moved = _corrected(calculator(False), [MAIN])  # the window elsewhere, as after a mode switch
     for n in moved.nodes[1:]:
         n["box"] = [n["box"][0] + 100, *n["box"][1:]]
