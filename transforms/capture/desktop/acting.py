@@ -52,6 +52,26 @@ def focused(nodes: list[dict]) -> str:
     return next((n["name"] for n in nodes if "focused" in n["states"] and n["name"].strip()), "")
 
 
+def closers(nodes: list[dict], shown: list) -> list[dict]:
+    """The Cancel or Close buttons of the window on top (the last of `shown`, the X windows bottom to
+    top, that is no popup): a second main window (gnome-calculator's New Window) has a Close button
+    of its own, and the first one of the tree was the main window's."""
+    top = next((w.box for w in reversed(shown) if not w.popup), None)
+    return [
+        n
+        for n in nodes
+        if n["role"] == "push button"
+        and n["name"] in CLOSERS
+        and showing(n)
+        and (top is None or _inside(n["box"], top))
+    ]
+
+
+def _inside(box: list, area: tuple) -> bool:
+    x, y, w, h = box
+    return area[0] <= x and area[1] <= y and x + w <= area[2] and y + h <= area[3]
+
+
 def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
     """Close what is open until only `count` application windows (and the popups of the main state)
     are left: Escape, then a Cancel or Close button of the tree, else the dialog is left open."""
@@ -59,14 +79,7 @@ def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
         if windows(ex) <= count and popups(ex) <= ex.popups:
             return
         if attempt == 1 and tree is not None:
-            closer = next(
-                (
-                    n
-                    for n in tree["nodes"]
-                    if n["role"] == "push button" and n["name"] in CLOSERS and showing(n)
-                ),
-                None,
-            )
+            closer = next((n for n in closers(tree["nodes"], ex.screen.windows())), None)
             if closer is not None:
                 act(ex, lambda c=closer: ex.screen.click(*centre(c)))
                 continue

@@ -12,27 +12,18 @@ from transforms.capture.desktop.acting import act as _act
 from transforms.capture.desktop.acting import back_to, read
 from transforms.capture.desktop.acting import popups as _popups
 from transforms.capture.desktop.acting import windows as _windows
-from transforms.capture.desktop.explore import CLOSERS, DIALOG_SUFFIXES, Explorer, State, Stop
+from transforms.capture.desktop.explore import DIALOG_SUFFIXES, Explorer, State, Stop
 from transforms.capture.desktop.follow import Route, follow, reopen, restart, tabs
 from transforms.capture.desktop.items import centre as _centre
 from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, refind, shown_paths
 from transforms.capture.desktop.ocr_start import start_state
-
-# The buttons that dismiss a start-up window when Escape does not: its closers, and the ways out of a
-# template picker or a first-run page.
-STARTUP_CLOSERS = (*CLOSERS, "Skip", "_Skip", "Not Now", "Not now", "Later", "Continue", "Start", "Done")
-STARTUP_ROLES = ("dialog", "alert", "file chooser")
+from transforms.capture.desktop.startup import startup as _startup
 
 
 def _showing(node: dict) -> bool:
     """SHOWING after the toolkit corrections (GTK4's VISIBLE counts there): VISIBLE alone is not enough,
     LibreOffice's ghost VCL menu bar is visible."""
     return "showing" in node["states"]
-
-
-def _under(nodes: list[dict], i: int) -> list[int]:
-    prefix = nodes[i]["path"] + "/"
-    return [j for j, n in enumerate(nodes) if n["path"].startswith(prefix)]
 
 
 def menus(nodes: list[dict]) -> list[tuple[str, dict]]:
@@ -62,76 +53,6 @@ def explore(ex: Explorer) -> None:
         ex.states.append(
             State(path=["stop"], status=stop.status, message=stop.message, started_at=time.time())
         )
-
-
-def _top_title(ex: Explorer, answer: dict) -> str:
-    tops = ex.top_windows(answer["nodes"])
-    return answer["nodes"][tops[-1]]["name"].strip() if tops else ""
-
-
-def _dismiss(ex: Explorer, answer: dict) -> str:
-    """Close the window on top of the application's: Escape, else one of its STARTUP_CLOSERS buttons
-    (from a fresh walk); how it went. Stop (left_open) when it stays."""
-    title = _top_title(ex, answer) or "untitled"
-
-    def shown() -> set[int]:
-        return {w.wid for w in ex.screen.windows() if not w.popup}
-
-    before = shown()
-
-    def closed(wait: float) -> bool:
-        """A window that was up is gone (the next start-up window may already replace it)."""
-        deadline = time.monotonic() + wait
-        while before <= shown() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        return not before <= shown()
-
-    _act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
-    if closed(2.0):
-        return f"start-up window {title!r} dismissed with Escape"
-    nodes = ex.walk()["nodes"]
-    tops = ex.top_windows(nodes)
-    buttons = [
-        nodes[j]
-        for j in (_under(nodes, tops[-1]) if tops else [])
-        if nodes[j]["role"] == "push button" and _showing(nodes[j])
-    ]
-    for name in STARTUP_CLOSERS:
-        button = next((n for n in buttons if n["name"] == name), None)
-        if button is not None:
-            _act(ex, lambda b=button: ex.screen.click(*_centre(b)))
-            if closed(ex.limits.dialog_timeout_s):
-                return f"start-up window {title!r} dismissed with its {name.strip('_')!r} button"
-    raise Stop("left_open", f"the start-up window {title!r} stayed open after Escape and its buttons")
-
-
-def _over_main(ex: Explorer, answer: dict) -> bool:
-    """Whether a start-up window is up: a second window of the application, or a dialog or alert as
-    its only one (an error shown before the main window)."""
-    nodes = answer["nodes"]
-    tops = ex.top_windows(nodes)
-    return len(tops) > 1 or any(nodes[i]["role"] in STARTUP_ROLES for i in tops)
-
-
-def _startup(ex: Explorer, answer: dict) -> dict:
-    """Dismiss the windows over the main window one after another (a template picker, then a tip of
-    the day...), at most `max_startup` of them; each dismissal is a state whose message says what was
-    dismissed and how. The last walk."""
-    path = ["start"]
-    for _ in range(ex.limits.max_startup):
-        if not _over_main(ex, answer):
-            break
-        title = _top_title(ex, answer)
-        how = _dismiss(ex, answer)
-        ex.screen.park_pointer()
-        path = [*path, f"dismiss:{title or 'untitled'}"]
-        state, answer = ex.observe(path)
-        state.message = "; ".join(filter(None, [how, state.message]))
-    if _over_main(ex, answer):
-        title = _top_title(ex, answer)
-        most = ex.limits.max_startup
-        raise Stop("left_open", f"still a start-up window ({title!r}) after {most} were dismissed")
-    return answer
 
 
 def _fresh_click(ex: Explorer, node: dict, button: int = 1) -> None:

@@ -42,7 +42,9 @@ def _open(ex: Explorer, click: Callable[[], None], before: set[str]) -> tuple[li
     ex.screen.stable(ex.limits.settle_s)
     nodes = read(ex)
     new = [w for w in popup_windows(ex) if w.wid not in shown]
-    return popup_items(nodes, before, new[-1].box if new else None), nodes
+    # The largest new popup is the one opened: a tooltip of the opener may have come up with it.
+    opened = max(new, key=lambda w: (w.box[2] - w.box[0]) * (w.box[3] - w.box[1]), default=None)
+    return popup_items(nodes, before, opened.box if opened else None), nodes
 
 
 def reopen(ex: Explorer, route: Route, base: set[str]) -> tuple[list[dict], list[dict]] | None:

@@ -118,8 +118,18 @@ def refind(nodes: list[dict], old: dict) -> dict | None:
     """The node of a fresh walk that is `old` (a menu, a drop-down, a view asked for its context menu),
     where it is now: showing, of the same role and label, the nearest to where it was. The window it
     was found in may have been replaced since (Poedit's New… replaces its welcome window with the
-    editor's, whose File menu lies elsewhere); None when nothing of the kind shows."""
-    same = [n for n in nodes if showing(n) and n["role"] == old["role"] and label(n) == label(old)]
+    editor's, whose File menu lies elsewhere); None when nothing of the kind shows. A node without a
+    name is matched by its description too (GTK4's menu buttons are nameless: gnome-calculator's
+    "Primary menu" moved when a mode switch resized the window, and the nearest nameless button was
+    another)."""
+    same = [
+        n
+        for n in nodes
+        if showing(n)
+        and n["role"] == old["role"]
+        and label(n) == label(old)
+        and (label(old) or n.get("description", "") == old.get("description", ""))
+    ]
     x, y = centre(old)
     return min(same, key=lambda n: (centre(n)[0] - x) ** 2 + (centre(n)[1] - y) ** 2, default=None)
 

@@ -143,9 +143,10 @@ class Session:
         self.a11y_address = self._a11y()
         self.env["AT_SPI_BUS_ADDRESS"] = self.a11y_address
         self._announce_bus()
-        self.spawn(
+        wm = self.spawn(
             ["openbox", "--sm-disable", "--config-file", str(self.root / "openbox.xml")], log="openbox"
         )
+        self._wait_wm(wm)
 
     def own(self, top: Path) -> None:
         """`top` and everything under it: owned by the session's user, dated at the fixed clock (a file
@@ -299,6 +300,24 @@ class Session:
             root = d.screen().root
             root.change_property(d.intern_atom("AT_SPI_BUS"), Xatom.STRING, 8, self.a11y_address.encode())
             d.sync()
+        finally:
+            d.close()
+
+    def _wait_wm(self, proc: subprocess.Popen, timeout: float = 20.0) -> None:
+        """Wait until the window manager manages the screen (it names its check window on the root,
+        `_NET_SUPPORTING_WM_CHECK`): a window mapped before that is adopted where it was mapped, at
+        (0, 0) instead of centred, so the same application was drawn in two places by two runs."""
+        d = xdisplay.Display(self.display)
+        try:
+            check = d.intern_atom("_NET_SUPPORTING_WM_CHECK")
+            root = d.screen().root
+            deadline = time.monotonic() + timeout
+            while root.get_full_property(check, Xatom.WINDOW) is None:
+                if proc.poll() is not None:
+                    raise SessionError(f"openbox exited with {proc.returncode} while starting")
+                if time.monotonic() > deadline:
+                    raise SessionError(f"openbox did not manage the screen within {timeout:g} s")
+                time.sleep(0.02)
         finally:
             d.close()
 

@@ -171,6 +171,45 @@ def gtk4_doubled_names(tree: Tree) -> int:
     return changed
 
 
+def gtk4_menu_buttons(tree: Tree) -> int:
+    """GTK 4.8 says nothing of a menu button's popup: it is a push button with no action of its own
+    holding the push button that is clicked (named after its class, GtkMenuButton, when it has no
+    label; gnome-text-editor's "View" and "Menu" are named), with no HAS_POPUP. The outer one is a
+    drop-down: it gets HAS_POPUP (before gtk4_window_origin clears class names)."""
+    clicked = {
+        n["parent"] for n in tree.nodes if n["role"] == "push button" and n["actions"] and n["parent"] >= 0
+    }
+    changed = 0
+    for i, node in enumerate(tree.nodes):
+        if node["role"] == "push button" and not node["actions"] and i in clicked:
+            node["states"] = sorted({*node["states"], "has-popup"})
+            changed += 1
+    return changed
+
+
+def gtk4_popover_origin(tree: Tree) -> int:
+    """A GTK4 popover (a menu button's menu) is reported at its menu button's origin, not where its own
+    surface is: a showing menu whose size is that of an open popup window (override-redirect) is moved,
+    with everything in it, to that window (the nearest of that size)."""
+    popups = [w.box for w in tree.windows if w.popup]
+    changed = 0
+    for i, node in enumerate(tree.nodes):
+        x, y, w, h = node["box"]
+        if node["role"] not in ("menu", "popup menu") or "showing" not in node["states"] or w <= 0:
+            continue
+        fits = [p for p in popups if abs(p[2] - p[0] - w) <= 1 and abs(p[3] - p[1] - h) <= 1]
+        fit = min(fits, key=lambda p: abs(p[0] - x) + abs(p[1] - y), default=None)
+        if fit is None or (fit[0], fit[1]) == (x, y):
+            continue
+        dx, dy = fit[0] - x, fit[1] - y
+        for j, other in enumerate(tree.nodes):
+            if j == i or i in tree.ancestors(j):
+                ox, oy, ow, oh = other["box"]
+                other["box"] = [ox + dx, oy + dy, ow, oh]
+                changed += 1
+    return changed
+
+
 POPUP_ROLES = ("popup menu", "menu", "list", "list box")
 
 
@@ -250,7 +289,7 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
     kit = toolkit.lower()
     fixes = []
     if kit.startswith(("gtk 4", "gtk4")):
-        fixes += [gtk4_window_origin, gtk4_doubled_names]
+        fixes += [gtk4_menu_buttons, gtk4_window_origin, gtk4_popover_origin, gtk4_doubled_names]
     if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
         fixes.append(vcl_ghost_menubar)
     if kit.startswith(("gail", "gtk 2")):

@@ -158,6 +158,27 @@ class Screen:
             found.append(Window(child.id, box, self._client_title(child), bool(attrs.override_redirect)))
         return stack_order(found, self.stacking())
 
+    def dialog_titles(self) -> set[str]:
+        """The titles of the managed windows that ask the window manager to treat them as dialogs
+        (`_NET_WM_WINDOW_TYPE_DIALOG`): HexChat's start-up Network List is one, though its accessible
+        role is a frame, and openbox leaves it at its own size where main windows are maximised."""
+        client_list, kind = self.d.intern_atom("_NET_CLIENT_LIST"), self.d.intern_atom("_NET_WM_WINDOW_TYPE")
+        dialog = self.d.intern_atom("_NET_WM_WINDOW_TYPE_DIALOG")
+        try:
+            clients = self.root.get_full_property(client_list, X.AnyPropertyType)
+        except XError:
+            return set()
+        found = set()
+        for wid in clients.value if clients is not None else []:
+            window = self.d.create_resource_object("window", wid)
+            try:
+                types = window.get_full_property(kind, X.AnyPropertyType)
+            except XError:
+                continue
+            if types is not None and dialog in types.value:
+                found.add(self._title(window))
+        return found - {""}
+
     def client_origins(self) -> dict[str, list[tuple[int, int, int, int]]]:
         """Application windows by title: where each client area lies on the screen [x, y, w, h] (what
         a toolkit that reports window-relative boxes, such as GTK4, must be shifted by)."""
