@@ -156,10 +156,11 @@ def test_a_stage_declares_every_module_params_section_and_output_it_reads(stage)
 
 def test_the_check_finds_what_a_stage_reads():
     """The derivation itself: the capture flow reads the capture and devices sections (through the
-    device profiles), curate the difficulty and near_dup sections through `params.curate`."""
+    device profiles) and annotate's (the how-to procedures it replays are mined with its settings), curate
+    the difficulty and near_dup sections through `params.curate`."""
     capture = expanded(set().union(*map(sections_read, closure(REPO / "flows" / "capture.py"))))
     curate = expanded(set().union(*map(sections_read, closure(REPO / "flows" / "curate.py"))))
-    assert capture == {"capture", "devices"} and curate == {"difficulty", "near_dup"}
+    assert capture == {"annotate", "capture", "devices"} and curate == {"difficulty", "near_dup"}
     assert REPO / "transforms" / "ids.py" in closure(REPO / "flows" / "capture.py")
 
 
