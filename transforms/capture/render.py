@@ -215,7 +215,7 @@ async def screenshot(tab: Tab, device: Device) -> bytes:
     """The viewport as PNG. On a device of one pixel per CSS pixel, straight from the browser (DevTools'
     Page.captureScreenshot): one call where Playwright's page.screenshot makes about five inside its
     driver, and the same bytes (43 of 43 corpus pages, every slice; 144 against 257 ms a shot, median,
-    docs/benchmarks.md). The frame is held still by read_page.js and still.js as Playwright held it.
+    docs/capture.md). The frame is held still by read_page.js and still.js as Playwright held it.
     Denser and mobile devices keep Playwright's screenshot: the density is emulated on Playwright's own
     DevTools session, and a capture from another one at the device's scale re-lays the page out."""
     if device.scale == 1 and not device.mobile:
