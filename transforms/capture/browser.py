@@ -17,9 +17,10 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, Rout
 
 from schemas.config import CaptureParams, Device
 from transforms.capture.pool import browser_slot, default_browsers
-from transforms.capture.render import PageResult, RenderLimits, ScreenshotLock, Tab, render, settle_hashes
+from transforms.capture.render import PageResult, RenderLimits, render, settle_hashes
 from transforms.capture.scratch import browser_scratch, temp_dir_for_children
 from transforms.capture.steady import EAGER_JS, NATIVE_FRAME_JS, SEEDED_RANDOM_JS
+from transforms.capture.tab import ScreenshotLock, Tab
 
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium keeps calling home on a closed network and every start is slower.
@@ -152,7 +153,8 @@ class _Session:
             context = await self.browser.new_context(
                 **device.context_options(), accept_downloads=False, service_workers="block"
             )
-        await context.route("**/*", self.policy)
+        if getattr(self.policy, "routed", True):  # a local dump's policy is Chromium's own (SameHost)
+            await context.route("**/*", self.policy)
         await context.add_init_script(SEEDED_RANDOM_JS)  # the same draws in every run
         await context.add_init_script(NATIVE_FRAME_JS)  # before the clock replaces requestAnimationFrame
         await context.add_init_script(EAGER_JS)  # lazy images load (or fail) in every run alike

@@ -76,16 +76,17 @@ def open_source(source: Source, keys: list[str]) -> Iterator[OpenSource]:
         refused = {k: why for k in keys if (why := page_problem(source.path, k))}
         served = [k for k in keys if k not in refused]
         with serve_directory(source.path) as base_url:
-            yield OpenSource(
-                targets=[Target(k, base_url + quote(k)) for k in served],
-                policy=SameHost(urlsplit(base_url).netloc),
-                page_sha256={
-                    k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
-                    for k in served
-                    if (source.path / k).is_file()
-                },
-                refused=refused,
-            )
+            with contextlib.closing(SameHost(urlsplit(base_url).netloc)) as policy:
+                yield OpenSource(
+                    targets=[Target(k, base_url + quote(k)) for k in served],
+                    policy=policy,
+                    page_sha256={
+                        k: hashlib.sha256((source.path / k).read_bytes()).hexdigest()
+                        for k in served
+                        if (source.path / k).is_file()
+                    },
+                    refused=refused,
+                )
     elif source.kind == "warc":
         index = index_warcs(warc_files(source.path))
         yield OpenSource(

@@ -28,11 +28,11 @@ class Canary:
     """A TCP and a UDP socket on 127.0.0.2 that nobody should ever reach. What reached them waits in
     the kernel's queues (loopback delivers at once), so asking costs no waiting."""
 
-    def __init__(self, port: int = 0):
-        self.tcp = socket.create_server(("127.0.0.2", port))
+    def __init__(self, port: int = 0, host: str = "127.0.0.2"):
+        self.tcp = socket.create_server((host, port))
         self.port = self.tcp.getsockname()[1]
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.udp.bind(("127.0.0.2", self.port))
+        self.udp.bind((host, self.port))
 
     def reached(self) -> list[str]:
         ready, _, _ = select.select([self.tcp, self.udp], [], [], 0)
@@ -50,14 +50,26 @@ def canary() -> Iterator[Canary]:
     bird.close()
 
 
-def canary_page(at: str, secret: Path) -> str:
+def canary_page(at: str, secret: Path, neighbour: str = "") -> str:
+    """A page that tries every way out to `at`; `neighbour`, another port of the loopback server's own
+    address, is asked by an image, a frame and a worker."""
+    near = (
+        ""
+        if not neighbour
+        else f"""<img src="http://{neighbour}/pixel.png">
+<iframe src="http://{neighbour}/frame"></iframe>
+<script>
+new Worker(URL.createObjectURL(new Blob(["fetch('http://{neighbour}/worker').catch(() => 0)"])));
+</script>"""
+    )
     return f"""<html><head><title>Canary</title>
 <link rel="preconnect" href="http://{at}"><link rel="dns-prefetch" href="http://{at}">
 <link rel="stylesheet" href="http://{at}/style.css"><link rel="prefetch" href="http://{at}/next">
 </head><body><h1 id="title">Canary</h1><img src="http://{at}/pixel.png">
 <iframe src="http://{at}/frame"></iframe><iframe id="local" src="{secret.as_uri()}"></iframe>
-<a id="file" href="{secret.as_uri()}">a local file</a>
+<a id="file" href="{secret.as_uri()}">a local file</a>{near}
 <script>
+new Worker(URL.createObjectURL(new Blob(["fetch('http://{at}/worker').catch(() => 0)"])));
 fetch("http://{at}/fetch").catch(() => 0);
 try {{ new WebSocket("ws://{at}/socket"); }} catch (e) {{}}
 try {{ navigator.sendBeacon("http://{at}/beacon", "x"); }} catch (e) {{}}
@@ -71,13 +83,14 @@ try {{
 </script></body></html>"""
 
 
-def hostile_folder(root: Path, canary: Canary) -> Path:
+def hostile_folder(root: Path, canary: Canary, neighbour: Canary | None = None) -> Path:
     outside = root / "outside"
     outside.mkdir()
     (outside / "secret.html").write_text(f"<p id='secret'>{SECRET}</p>")
     site = root / "site"
     site.mkdir()
-    (site / "canary.html").write_text(canary_page(f"127.0.0.2:{canary.port}", outside / "secret.html"))
+    near = f"127.0.0.1:{neighbour.port}" if neighbour else ""
+    (site / "canary.html").write_text(canary_page(f"127.0.0.2:{canary.port}", outside / "secret.html", near))
     (site / "leak.html").symlink_to(outside / "secret.html")
     (site / "linked").symlink_to(outside)
     (site / "binary.html").write_bytes(bytes(range(256)) * 8)
@@ -87,12 +100,15 @@ def hostile_folder(root: Path, canary: Canary) -> Path:
 
 
 def test_hostile_saved_pages_end_as_rows_and_reach_nothing(tmp_path, canary):
+    neighbour = Canary(host="127.0.0.1")  # the loopback server's own address, another port
     source = Source(
-        id="hostile", kind="html_dir", location=hostile_folder(tmp_path, canary), license="CC0-1.0"
+        id="hostile", kind="html_dir", location=hostile_folder(tmp_path, canary, neighbour), license="CC0-1.0"
     )
     keys = page_keys(source)
     shard = capture_shard(source, keys, PARAMS, on_page=lambda _: None)
     assert canary.reached() == []  # (before: WebRTC's STUN and TURN packets arrived over UDP)
+    assert neighbour.reached() == []
+    neighbour.close()
     output = capture_stage(source.id, [shard], "", PARAMS.devices[0])
     captures = {r["page_path"]: (r["status"], r["message"]) for r in shard["captures"].iter_rows(named=True)}
     assert captures == {
