@@ -212,28 +212,49 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-async def _run_timers(tab: Tab, ms: int) -> None:
-    """Advance the tab's paused clock by `ms`, running the page's timers due in that span. A timer that
-    throws is the page's script error, as it would be on the wall clock (ehow-2's ad timer calls an
-    undefined `googletag`): the fake clock runs the rest and then raises the first error. A timer that
-    navigates the page (a reload loop) can leave the clock's call unanswered: the navigation ends it."""
-    moved = tab.next_navigation()
-    run = asyncio.ensure_future(tab.page.clock.run_for(ms))
-    run.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved, even when left
+# Runs the frame's due timers on the clock Playwright installed in it (context.clock.install): the
+# controller's own call, as page.clock.run_for makes it in every frame, without what run_for adds: each of
+# its calls (and set_system_time's) becomes one more init script of the context, run in every document
+# and frame created afterwards, so a tab's pages got slower the more it had captured (a 500-page browser
+# ran 1,000 such scripts per frame), and the clock of each new page started at a later tick (the logged
+# calls replayed: requestAnimationFrame's phase depended on how many pages the tab had taken before).
+RUN_TIMERS_JS = files("transforms.capture").joinpath("run_timers.js").read_text()
+
+
+async def _run_in_frame(frame: Frame, ms: int) -> list[str]:
+    """Runs the timers of a frame and of the frames it reaches for `ms`; the errors they threw. A child
+    frame gone meanwhile has none left to run."""
     try:
-        await asyncio.wait({run, moved}, return_when=asyncio.FIRST_COMPLETED)
+        return await frame.evaluate(RUN_TIMERS_JS, ms)
+    except PlaywrightError:
+        if frame is frame.page.main_frame:
+            raise
+        return []
+
+
+async def _run_timers(tab: Tab, ms: int) -> None:
+    """Advance the tab's paused clock by `ms`, running the page's timers due in that span, in every frame.
+    A timer that throws is the page's script error, as it would be on the wall clock (ehow-2's ad timer
+    calls an undefined `googletag`): the fake clock runs the rest and then raises the first error. A
+    timer that navigates the page (a reload loop) can leave the call unanswered: the navigation ends it."""
+    moved, dialog = tab.next_navigation(), tab.next_dialog()
+    reached = [tab.page.main_frame, *_out_of_reach(tab.page)]
+    frames = asyncio.gather(*(_run_in_frame(frame, ms) for frame in reached))
+    frames.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved, even if left
+    try:
+        await asyncio.wait({frames, moved, dialog}, return_when=asyncio.FIRST_COMPLETED)
     finally:
         moved.cancel()
-    if not run.done():
-        run.cancel()
+        dialog.cancel()
+    if frames.done():
+        tab.script_errors.extend(error[:200] for errors in frames.result() for error in errors)
+    elif tab.dialogs:
+        # The page's timers open dialogs (an alert loop): they go on running while each is dismissed;
+        # the capture does not wait for them (as Playwright's own clock calls do not while one is open).
+        frames.cancel()
+    else:
+        frames.cancel()
         raise PlaywrightError("the page's timers started a navigation")
-    try:
-        run.result()
-    except PlaywrightError as exc:
-        text = str(exc).splitlines()[0].removeprefix("Clock.run_for:").strip()
-        if any(gone in text for gone in ("Execution context was destroyed", "Target", "closed", "crash")):
-            raise
-        tab.script_errors.append(text[:200])
 
 
 async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
@@ -273,8 +294,7 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
     page = tab.page
     t0 = time.perf_counter()
     try:
-        if limits.clock is not None:
-            await page.clock.set_system_time(limits.clock)  # where the last page's run left it: reset
+        # With a clock, each document starts at its time: the context's clock replays only its install.
         response = await page.goto(url, wait_until="load", timeout=limits.page_timeout_s * 1000)
         if response is None:
             return result.fail("error", "no response for the page")

@@ -43,6 +43,7 @@ class Tab:
     crashed: bool = False
     html: str | None = None  # the document as the last extraction read it
     _watching: list[asyncio.Future] = field(default_factory=list)  # resolved at the next main navigation
+    _dialog_watch: list[asyncio.Future] = field(default_factory=list)  # resolved at the next dialog
 
     @classmethod
     async def open(cls, context: BrowserContext, screenshot_lock: ScreenshotLock) -> Tab:
@@ -58,6 +59,7 @@ class Tab:
 
     def _dialog(self, dialog) -> None:
         self.dialogs += 1
+        self._wake(self._dialog_watch)
         asyncio.ensure_future(_answer(dialog))
 
     def _downloaded(self, download) -> None:
@@ -67,15 +69,25 @@ class Tab:
     def _navigated(self, frame) -> None:
         if frame == self.page.main_frame:
             self.main_navigations += 1
-            for waiting in self._watching:
-                if not waiting.done():
-                    waiting.set_result(True)
-            self._watching.clear()
+            self._wake(self._watching)
+
+    @staticmethod
+    def _wake(watchers: list[asyncio.Future]) -> None:
+        for waiting in watchers:
+            if not waiting.done():
+                waiting.set_result(True)
+        watchers.clear()
 
     def next_navigation(self) -> asyncio.Future:
         """Resolves when the main frame next navigates (a new document committed)."""
         waiting = asyncio.get_running_loop().create_future()
         self._watching.append(waiting)
+        return waiting
+
+    def next_dialog(self) -> asyncio.Future:
+        """Resolves when the page next opens a JavaScript dialog."""
+        waiting = asyncio.get_running_loop().create_future()
+        self._dialog_watch.append(waiting)
         return waiting
 
     def reset(self) -> None:
