@@ -4,7 +4,9 @@ dismissal a state whose message says what was dismissed and how, until the main 
 
 A start-up window is a second window of the application, a dialog or alert as its only one, or a window
 that asks the window manager to be treated as a dialog whatever its accessible role (HexChat's Network
-List is a frame). It is dismissed with Escape, else with one of its buttons (STARTUP_WAYS, in order).
+List is a frame). It is dismissed with Escape, else with one of its buttons (STARTUP_WAYS, in order), else
+with the window manager's close of the X window of its title (as its title bar's close button: jEdit's
+Help window, shown at its first start, has no button and ignores Escape).
 A way that ends the application with the window (HexChat's Close quits: the list is all there is until a
 network is chosen) is not taken again: the application is started afresh and the next way is tried.
 """
@@ -18,6 +20,7 @@ from transforms.capture.desktop.explore import CLOSERS, Explorer, Stop
 from transforms.capture.desktop.items import centre
 
 ESCAPE = "Escape"
+WM_CLOSE = "close"  # the window manager's close (its title bar's button): jEdit's Help window has no other
 # The buttons that dismiss a start-up window when Escape does not: its closers, the ways out of a
 # template picker or a first-run page, then the ways on into the application (HexChat's Connect, which
 # in the session's network namespace reaches nothing and leaves the main window up).
@@ -99,7 +102,15 @@ def dismiss(ex: Explorer, answer: dict, ended: set[str]) -> str:
             act(ex, lambda b=button: ex.screen.click(*centre(b)))
             if _closed(ex, before, ex.limits.dialog_timeout_s):
                 return way
-    raise Stop("left_open", f"the start-up window {title!r} stayed open after Escape and its buttons")
+    # The X window of that title: the main window may be stacked above it (jEdit's is), and closing
+    # it ends the application.
+    top = next((w for w in reversed(ex.screen.windows()) if not w.popup and w.title == title), None)
+    if top is not None and WM_CLOSE not in ended:
+        before = _shown(ex)
+        act(ex, lambda: ex.screen.close_window(top.wid), timeout=ex.limits.dialog_timeout_s)
+        if _closed(ex, before, ex.limits.dialog_timeout_s):
+            return WM_CLOSE
+    raise Stop("left_open", f"the start-up window {title!r} stayed open after Escape, buttons and a close")
 
 
 def _over(ex: Explorer, answer: dict) -> bool:
@@ -131,7 +142,8 @@ def startup(ex: Explorer, answer: dict) -> dict:
             if _explored_as_main(ex, answer):
                 return answer
             raise
-        how = "Escape" if way == ESCAPE else f"its {way.strip('_')!r} button"
+        named = {ESCAPE: "Escape", WM_CLOSE: "the window manager's close"}
+        how = named.get(way, f"its {way.strip('_')!r} button")
         if not _goes_on(ex):
             # The application ended with its start-up window: started afresh, that way left out.
             ended.add(way)

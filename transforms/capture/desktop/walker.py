@@ -193,7 +193,20 @@ def walk(pids: list[int], max_nodes: int, max_children: int) -> dict:
                 if kids[k] is not None:
                     role = (kids[k].get_role_name() or "unknown").replace(" ", "_")
                     stack.append((kids[k], f"{path}/{role}[{k}]", index))
+    _window_boxes(nodes)
     return {"ok": True, "apps": apps, "nodes": nodes, "truncated": bool(stack) if apps else False}
+
+
+def _window_boxes(nodes: list[dict]) -> None:
+    """A top-level window without a box of its own takes its first child's: Java's ATK bridge reports a
+    Swing frame's extents as (-1, -1, -1, -1) and its root pane's right (jEdit's window was never taken
+    for one, and its start ended in `no_atspi`)."""
+    apps = {i for i, n in enumerate(nodes) if n["role"] == "application"}
+    for i, n in enumerate(nodes):
+        if n["parent"] in apps and (n["box"][2] <= 0 or n["box"][3] <= 0) and "showing" in n["states"]:
+            child = next((c for c in nodes[i + 1 :] if c["parent"] == i and c["box"][2] > 0), None)
+            if child is not None:
+                n["box"] = list(child["box"])
 
 
 def serve() -> None:
