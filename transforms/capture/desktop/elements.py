@@ -199,13 +199,19 @@ def _excluded(node: dict, reason: str, box: Box | None) -> dict:
 
 def extract(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int]]:
     """(elements, excluded elements, counts per exclusion reason) of the tree's candidates."""
-    elements, excluded, cache = [], [], {}
+    return extract_with_covers(tree)[:3]
+
+
+def extract_with_covers(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int], list[list[Box]]]:
+    """As extract, with, for each element, the boxes of the windows above its own that overlap it (what
+    the screenshot shows there is not the element's)."""
+    elements, excluded, cache, covers = [], [], {}, []
     counts = {"hidden": 0, "zero_size": 0, "off_screen": 0, "covered": 0}
     for i, node in enumerate(tree.nodes):
         if not is_candidate(node):
             continue
         box = tree.box(i)
-        reason, ratio, clipped, hit = None, 0.0, None, False
+        reason, ratio, clipped, hit, above = None, 0.0, None, False, []
         if not tree.showing(i):
             reason = "hidden"
         elif box is None:
@@ -227,4 +233,5 @@ def extract(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int]]:
             excluded.append(_excluded(node, reason, box))
         else:
             elements.append(_record(tree, i, clipped, ratio, hit))
-    return elements, excluded, counts
+            covers.append([r for r in above if _intersect(clipped, r)])
+    return elements, excluded, counts, covers
