@@ -1,8 +1,10 @@
 """The exploration plan, in order: start, the start-up windows over the main window dismissed one after
-another (template pickers, tips, welcome and recovery dialogs), each top-level menu and every item of
-it (follow.py: submenus, dialogs and their tabs and pages, modes), the tool-bar drop-downs and combo-box
-lists, the context menus of the main widgets, and last the main window's own tabs. Everything is found
-in the tree by role and name, and acted on at its box's centre."""
+another (template pickers, tips, welcome and recovery dialogs), then the popups of the main window in
+the order of order.py: each top-level menu followed at once by its first item that opens a dialog, the
+menus' other dialog items, the tool-bar drop-downs, combo-box lists and context menus of the main
+widgets, every other item (follow.py: submenus, dialogs and their tabs and pages, modes); and last the
+main window's own tabs. Everything is found in the tree by role and name, and acted on at its box's
+centre."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from transforms.capture.desktop.acting import act as _act
 from transforms.capture.desktop.acting import back_to, read
 from transforms.capture.desktop.acting import popups as _popups
 from transforms.capture.desktop.acting import windows as _windows
-from transforms.capture.desktop.explore import DIALOG_SUFFIXES, Explorer, State, Stop
+from transforms.capture.desktop.explore import Explorer, State, Stop
 from transforms.capture.desktop.follow import Route, follow, reopen, restart, tabs
 from transforms.capture.desktop.items import centre as _centre
-from transforms.capture.desktop.items import context_targets, dropdowns, kind, label, refind, shown_paths
+from transforms.capture.desktop.items import context_targets, dropdowns, label, refind, shown_paths
 from transforms.capture.desktop.ocr_start import start_state
+from transforms.capture.desktop.order import FOLLOW, OPEN, OPENERS, schedule
 from transforms.capture.desktop.startup import startup as _startup
 
 
@@ -70,15 +73,9 @@ def _guarded(ex: Explorer, path: list[str], do) -> None:
         restart(ex, path, stop)
 
 
-def _menus(ex: Explorer, nodes: list[dict], count: int, base: set[str]) -> list[tuple[Route, list[dict]]]:
-    """Each top-level menu of the menu bar, left to right, opened and captured: (route, its items)."""
-    found = []
-    for name, node in menus(nodes):
-        if not ex.ok_ok():
-            break
-        route = Route([f"menu:{name}"], lambda n=node: _fresh_click(ex, n))
-        found.append((route, _open_state(ex, route, count, base)))
-    return found
+def _menu_routes(ex: Explorer, nodes: list[dict]) -> list[Route]:
+    """The route to each top-level menu of the menu bar, left to right."""
+    return [Route([f"menu:{name}"], lambda n=node: _fresh_click(ex, n)) for name, node in menus(nodes)]
 
 
 def _open_state(ex: Explorer, route: Route, count: int, base: set[str], need_items: bool = True):
@@ -138,22 +135,28 @@ def _plan(ex: Explorer) -> None:
     count, ex.popups = _windows(ex), _popups(ex)
     nodes = read(ex)
     base = shown_paths(nodes)
-    # The menus are opened and captured first, then the items whose label says they open a dialog
-    # (the likeliest dialogs, kept within max_states), then the drop-downs and context menus, then all
-    # the other items (submenus, modes, items without "…").
-    popups = _menus(ex, nodes, count, base)
-    for route, items in popups:
-        _guarded(ex, route.steps, lambda r=route, o=items: follow(ex, r, o, count, base, which=_says_dialog))
-    menus_only = len(popups)
-    popups += _openers(ex, nodes, count, base)
-    for k, (route, items) in enumerate(popups):
-        rest = (lambda n: not _says_dialog(n)) if k < menus_only else None
-        _guarded(ex, route.steps, lambda r=route, o=items, w=rest: follow(ex, r, o, count, base, which=w))
+    routes = _menu_routes(ex, nodes)
+    popups: list[tuple[Route, list[dict]]] = [(r, []) for r in routes]
+    tried: set = set()  # the items followed so far (follow.item_key): each is followed once
+    openers = len(dropdowns(nodes)[: ex.limits.max_dropdowns]) + len(context_targets(nodes))
+    for what, k in schedule(len(routes), openers):
+        if not ex.ok_ok():
+            break
+        if what == OPEN:
+            popups[k] = (routes[k], _open_state(ex, routes[k], count, base))
+        elif what == OPENERS:
+            popups += _openers(ex, nodes, count, base)
+        elif k < len(popups):
+            route, items = popups[k]
+            which, most = FOLLOW[what]
+            _guarded(
+                ex,
+                route.steps,
+                lambda r=route, o=items, w=which, m=most: follow(
+                    ex, r, o, count, base, which=w, tried=tried, most=m
+                ),
+            )
     # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
     # the main window no longer shows what the popups above were found in.
     if ex.ok_ok():
         _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))
-
-
-def _says_dialog(node: dict) -> bool:
-    return label(node).endswith(DIALOG_SUFFIXES) and kind(node) == "item"

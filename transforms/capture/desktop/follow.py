@@ -90,22 +90,45 @@ def restart(ex: Explorer, path: list[str], stop: Stop) -> None:
 
 
 def follow(
-    ex: Explorer, route: Route, items: list[dict], count: int, base: set[str], depth: int = 0, which=None
-) -> None:
-    """Follow each item of the popup the route opens (at most `max_items`; those `which` accepts); a
-    dialog left open or a crash after an item restarts the application for the next one."""
+    ex: Explorer,
+    route: Route,
+    items: list[dict],
+    count: int,
+    base: set[str],
+    depth: int = 0,
+    which=None,
+    tried: set | None = None,
+    most: int | None = None,
+) -> int:
+    """Follow each item of the popup the route opens (at most `max_items`; those `which` accepts, not
+    in `tried`, which gets each one followed); stop once `most` of them opened a window. A dialog left
+    open or a crash after an item restarts the application for the next one. How many opened one."""
+    tried = set() if tried is None else tried
+    opened = 0
     for node in items[: ex.limits.max_items]:
-        if not ex.ok_ok():
-            return
-        if which is not None and not which(node):
+        if not ex.ok_ok() or (most is not None and opened >= most):
+            break
+        key = item_key(route, node)
+        if (which is not None and not which(node)) or key in tried:
             continue
+        tried.add(key)
         try:
-            _follow_one(ex, route, node, count, base, depth)
+            opened += _follow_one(ex, route, node, count, base, depth, tried)
         except Stop as stop:
             restart(ex, [*route.steps, f"item:{label(node)}"], stop)
+            opened += stop.status == "left_open"  # a window came up, and stayed
+    return opened
 
 
-def _follow_one(ex: Explorer, route: Route, node: dict, count: int, base: set[str], depth: int) -> None:
+def item_key(route: Route, node: dict) -> tuple:
+    """What names an item across walks: the steps to its popup, its label and role."""
+    return (*route.steps, label(node), node["role"])
+
+
+def _follow_one(
+    ex: Explorer, route: Route, node: dict, count: int, base: set[str], depth: int, tried: set
+) -> bool:
+    """Follow one item; whether a window opened (a submenu's own items not counted)."""
     name, role = label(node), node["role"]
     if kind(node) == "submenu":
         sub = Route([*route.steps, f"submenu:{name}"], route.first, [*route.subs, (name, role)])
@@ -115,22 +138,23 @@ def _follow_one(ex: Explorer, route: Route, node: dict, count: int, base: set[st
         ex.screen.park_pointer()
         back_to(ex, count, None)
         if opened is not None and opened[0] and depth + 1 < MAX_DEPTH:
-            follow(ex, sub, opened[0], count, base, depth + 1)
-    else:
-        click_item(ex, route, node, count, base)
+            follow(ex, sub, opened[0], count, base, depth + 1, tried=tried)
+        return False
+    return click_item(ex, route, node, count, base)
 
 
-def click_item(ex: Explorer, route: Route, node: dict, count: int, base: set[str]) -> None:
+def click_item(ex: Explorer, route: Route, node: dict, count: int, base: set[str]) -> bool:
+    """Click one item where a fresh walk finds it and judge what happened; whether a window opened."""
     name, role, how = label(node), node["role"], kind(node)
     if how == "radio" and "checked" in node["states"]:
-        return  # the mode already on
+        return False  # the mode already on
     path = [*route.steps, f"{'mode' if how in ('radio', 'check') else 'item'}:{name}"]
     opened = reopen(ex, route, base)
     fresh = find_item(opened[0], name, role) if opened else None
     if fresh is None:
         _unverified(ex, path, "the item was not in its popup when the popup was opened again")
         back_to(ex, count, None)
-        return
+        return False
     before, was_checked = titles(ex, opened[1]), "checked" in fresh["states"]
     act(ex, lambda: ex.screen.click(*centre(fresh)))
     wait = ex.limits.dialog_timeout_s if name.endswith(DIALOG_SUFFIXES) else ex.limits.item_wait_s
@@ -139,11 +163,13 @@ def click_item(ex: Explorer, route: Route, node: dict, count: int, base: set[str
         time.sleep(0.1)
     if windows(ex) > count:
         dialog(ex, path, name, before, count)
-    elif how in ("radio", "check"):
+        return True
+    if how in ("radio", "check"):
         mode(ex, route, fresh, path, was_checked, opened[0], count, base)
     else:
         ex.screen.park_pointer()
         back_to(ex, count, None)
+    return False
 
 
 def dialog(ex: Explorer, path: list[str], name: str, before: list[str], count: int) -> None:

@@ -131,7 +131,12 @@ def read_urls(log: Path | None, seen: int) -> list[str]:
 def faketime_env(clock: datetime | None) -> tuple[dict[str, str], str]:
     """(what an application's environment needs for its wall clock to start at `clock` and run on,
     a note when it cannot have it). libfaketime leaves the monotonic clock alone (timers and animations
-    run as usual) and file times as they are: the session's files carry the fixed time themselves."""
+    run as usual) and file times as they are: the session's files carry the fixed time themselves.
+
+    Its "monotonic fix" is turned off: it takes the deadline of every timed wait on a condition variable
+    as a faked monotonic time and moves it back by the fake offset, which, with the monotonic clock left
+    real, puts it in the past: every timed wait of the JVM (`Object.wait`, `LockSupport.parkNanos`)
+    returned at once, its threads spun, and jEdit showed no window within a minute."""
     if clock is None:
         return {}, ""
     lib = next((p for p in FAKETIME_LIBS if Path(p).exists()), None)
@@ -141,6 +146,7 @@ def faketime_env(clock: datetime | None) -> tuple[dict[str, str], str]:
         "LD_PRELOAD": lib,
         "FAKETIME": "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "FAKETIME_FORCE_MONOTONIC_FIX": "0",
         "FAKETIME_DONT_RESET": "1",
         "NO_FAKE_STAT": "1",
     }, ""

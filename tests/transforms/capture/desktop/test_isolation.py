@@ -98,3 +98,34 @@ def test_start_up_windows_are_dismissed_one_after_another(opened):
     ]
     assert captures["message"].to_list()[1:] == ["start-up window 'Error' dismissed with Escape"] * 2
     assert "open.txt" in captures["title"].to_list()[-1]  # the main window, explored from here
+
+
+JAVA = shutil.which("java")
+
+
+@pytest.mark.skipif(JAVA is None, reason="no Java runtime")
+def test_a_jvm_on_the_fixed_clock_waits_as_long_as_it_asks():
+    """libfaketime's monotonic fix put every timed wait's deadline in the past: the JVM's waits returned
+    at once and its threads spun (jEdit showed no window in a minute). The session's clock keeps the
+    waits and still gives the fixed year."""
+    import os
+    import subprocess
+    from datetime import datetime
+
+    from tests.conftest import FIXTURES
+    from transforms.capture.desktop.isolation import faketime_env
+
+    clock, note = faketime_env(datetime(2025, 1, 1))
+    if note:
+        pytest.skip(note)
+    env = {**os.environ, **clock, "JAVA_TOOL_OPTIONS": ""}
+    done = subprocess.run(
+        [JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", str(FIXTURES / "desktop" / "TimedWait.java")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    waited, parked, year = map(int, done.stdout.split()[-3:])
+    assert waited >= 250 and parked >= 250, done.stdout
+    assert year == 2025
