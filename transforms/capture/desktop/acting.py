@@ -74,7 +74,8 @@ def _inside(box: list, area: tuple) -> bool:
 
 def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
     """Close what is open until only `count` application windows (and the popups of the main state)
-    are left: Escape, then a Cancel or Close button of the tree, else the dialog is left open."""
+    are left: Escape, then a Cancel or Close button of the tree, then the window manager's close of the
+    window on top (a window with neither, such as Poedit's Catalogs Manager), else it is left open."""
     for attempt in range(4):
         if windows(ex) <= count and popups(ex) <= ex.popups:
             return
@@ -83,9 +84,13 @@ def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
             if closer is not None:
                 act(ex, lambda c=closer: ex.screen.click(*centre(c)))
                 continue
-        act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
+        top = next((w for w in reversed(ex.screen.windows()) if not w.popup), None)
+        if attempt == 2 and windows(ex) > count and top is not None:
+            act(ex, lambda w=top: ex.screen.close_window(w.wid), timeout=ex.limits.dialog_timeout_s)
+        else:
+            act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
         deadline = time.monotonic() + 2.0
         while windows(ex) > count and time.monotonic() < deadline:
             time.sleep(0.1)
     if windows(ex) > count:
-        raise Stop("left_open", "a dialog stayed open after Escape and Cancel")
+        raise Stop("left_open", "a dialog stayed open after Escape, Cancel and the window manager's close")

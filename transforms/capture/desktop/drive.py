@@ -134,18 +134,38 @@ def _plan(ex: Explorer) -> None:
     _startup(ex, answer)
     count, ex.popups = _windows(ex), _popups(ex)
     nodes = read(ex)
-    base = shown_paths(nodes)
     routes = _menu_routes(ex, nodes)
-    popups: list[tuple[Route, list[dict]]] = [(r, []) for r in routes]
     tried: set = set()  # the items followed so far (follow.item_key): each is followed once
+    _popups_in_order(ex, nodes, routes, count, tried, with_openers=True)
+    # Menus that were not there at the start: the main window was replaced by another (Poedit's New…
+    # turns its welcome window, File and Help, into the editor, with Edit, View, Go and Catalog).
+    if ex.ok_ok():
+        nodes = read(ex)
+        known = {r.steps[0] for r in routes}
+        more = [r for r in _menu_routes(ex, nodes) if r.steps[0] not in known]
+        _popups_in_order(ex, nodes, more, count, tried, with_openers=False)
+    # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
+    # the main window no longer shows what the popups above were found in.
+    if ex.ok_ok():
+        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))
+
+
+def _popups_in_order(
+    ex: Explorer, nodes: list[dict], routes: list[Route], count: int, tried: set, with_openers: bool
+) -> None:
+    """The menus of `routes` and (`with_openers`) the main window's other popups, opened and followed
+    in the order of order.schedule; `nodes` is the main window's walk."""
+    base = shown_paths(nodes)
+    popups: list[tuple[Route, list[dict]]] = [(r, []) for r in routes]
     openers = len(dropdowns(nodes)[: ex.limits.max_dropdowns]) + len(context_targets(nodes))
-    for what, k in schedule(len(routes), openers):
+    for what, k in schedule(len(routes), openers if with_openers else 0):
         if not ex.ok_ok():
-            break
+            return
         if what == OPEN:
             popups[k] = (routes[k], _open_state(ex, routes[k], count, base))
         elif what == OPENERS:
-            popups += _openers(ex, nodes, count, base)
+            if with_openers:
+                popups += _openers(ex, nodes, count, base)
         elif k < len(popups):
             route, items = popups[k]
             which, most = FOLLOW[what]
@@ -156,7 +176,3 @@ def _plan(ex: Explorer) -> None:
                     ex, r, o, count, base, which=w, tried=tried, most=m
                 ),
             )
-    # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
-    # the main window no longer shows what the popups above were found in.
-    if ex.ok_ok():
-        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))

@@ -17,6 +17,7 @@ from Xlib import XK, X
 from Xlib import display as xdisplay
 from Xlib.error import XError
 from Xlib.ext import xtest
+from Xlib.protocol import event as _event
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,22 @@ class Screen:
             except XError:
                 continue
         return out
+
+    def close_window(self, wid: int) -> bool:
+        """Ask the window manager to close the window `wid` (a top-level frame of `windows`), as its title
+        bar's close button would (`_NET_CLOSE_WINDOW` on the client inside it); whether one was asked."""
+        clients = self.root.get_full_property(self.d.intern_atom("_NET_CLIENT_LIST"), X.AnyPropertyType)
+        client = next((c for c in (clients.value if clients else []) if self._frame_of(c) == wid), None)
+        if client is None:
+            return False
+        event = _event.ClientMessage(
+            window=self.d.create_resource_object("window", client),
+            client_type=self.d.intern_atom("_NET_CLOSE_WINDOW"),
+            data=(32, [X.CurrentTime, 2, 0, 0, 0]),  # source 2: a pager or a person's tool
+        )
+        self.root.send_event(event, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+        self.d.sync()
+        return True
 
     # --- input -------------------------------------------------------------------------------------
 

@@ -66,8 +66,16 @@ def test_every_kind_of_popup_and_item_is_reached_and_checked(fixture_run):
         "dropdown:Insert",  # a tool-bar menu button
         "context:text",  # a right-click on the text view
         "context:text/item:Word Count…",
+        "menu:File/item:Open…",
+        "menu:Edit/item:Palette",  # no button, Escape does nothing: closed by the window manager
     ):
         assert status.get(f"fx/{path}") == "ok", path
+    # Each menu's first dialog is followed before the next menu is opened (order.py).
+    timings = fixture_run.tables["capture_timings"]
+    started = dict(zip(timings["page_path"], timings["started_at"]))
+    assert (
+        started["fx/menu:File/item:Open…"] < started["fx/menu:Edit"] < started["fx/menu:File/submenu:Recent"]
+    )
     assert "Recent" in _names(fixture_run, "menu:File") and "First Note" in _names(
         fixture_run, "menu:File/submenu:Recent"
     )
