@@ -12,7 +12,15 @@ or its centre covered with less than MIN_SHOWN of it showing (`covered`).
 
 from __future__ import annotations
 
-from transforms.capture.desktop.tree import CLIPPERS, CONTAINERS, INTERACTIVE_ROLES, ROLE_AS_ARIA, Box, Tree
+from transforms.capture.desktop.tree import (
+    CLIPPERS,
+    CONTAINERS,
+    INTERACTIVE_ROLES,
+    ROLE_AS_ARIA,
+    Box,
+    Tree,
+    holds,
+)
 
 WINDOW_SLACK = 40  # px: a window's frame (title bar, borders) around the box its toolkit reports
 # An element whose centre a window above covers is kept (with center_hit false: no target to click) only
@@ -117,7 +125,9 @@ def _owner(tree: Tree, i: int, box: Box, cache: dict) -> tuple[int | None, int |
     or window), found by title and box; failing that, of its nearest ancestor whose box is a window."""
     chain = (i, *tree.ancestors(i))
     if any(_popped(tree, j) for j in chain):
-        popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)]
+        popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)] or [
+            k for k, w in enumerate(tree.windows) if w.popup and holds(w.box, box)
+        ]
         if popups:
             return popups[-1], None
     top = top_level(tree, i)
