@@ -5,7 +5,8 @@
 
 FOLDER is a project that `bench/desktop.py --keep FOLDER` (or bench/desktop_before.py) ran, by this code
 or by an older one; several folders (a bench run app by app, in batches) make one table, an application
-run in more than one taken from the last folder that ran it. Per application: states, dialogs reached
+run in more than one taken from the last folder that ran it (a FOLDER.json is a table this script wrote
+earlier, taken as it is). Per application: states, dialogs reached
 (by title: the windows that an item, a tab or a page showed), elements per state, seconds per state
 (first to last state's start), peak MiB (the run log's, or PEAKS.json's where the old code logged none),
 the alignment figure of point 8 (this code's transforms/capture/alignment.py on the first
@@ -160,11 +161,18 @@ def main() -> int:
     parser.add_argument("--skip-undrawn", action="store_true", help="leave out the label check (slow: OCR)")
     args = parser.parse_args()
     for folder in args.folders:
-        if not (folder / "data" / "catalog.duckdb").exists():
+        if folder.suffix != ".json" and not (folder / "data" / "catalog.duckdb").exists():
             raise SystemExit(f"{folder}: no data/catalog.duckdb (run bench/desktop.py --keep FOLDER first)")
     peaks = json.loads(args.peaks.read_text()) if args.peaks else {}
     params = load_params(ROOT / "params.yaml").capture.ocr
-    rows = combined([per_app(f, peaks, params, not args.skip_undrawn) for f in args.folders])
+    rows = combined(
+        [
+            json.loads(f.read_text())["apps"]  # a table this script wrote: its rows as they are
+            if f.suffix == ".json"
+            else per_app(f, peaks, params, not args.skip_undrawn)
+            for f in args.folders
+        ]
+    )
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"label": args.label, "note": args.note, "apps": rows}, indent=1) + "\n")
