@@ -78,7 +78,7 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams, undrawn: b
     for app in sorted(captures["app"].unique()):
         mine = captures.filter(pl.col("app") == app).sort("page_path")
         ok = mine.filter(pl.col("status") == "ok")
-        start = ok.filter(pl.col("page_path") == app)["title"].to_list()
+        start = ok.filter(pl.col("page_path").is_in([app, f"{app}/start"]))["title"].to_list()
         first = start[0] if start else None
         dialogs = sorted(
             {
