@@ -1,7 +1,7 @@
 """The desktop hand check's states and their overlays (issue 22, Done when: 5 states per application):
 
     .venv/bin/python bench/desktop_overlays.py FOLDER [--full /tmp/overlays] [--docs docs/overlays]
-        [--judgements bench/data/desktop_handcheck.json] [--per-app 5]
+        [--judgements bench/data/desktop_handcheck.json] [--per-app 5] [--apps NAME,...]
 
 FOLDER is a project kept by `bench/desktop.py --keep`. Of each application with states, 5 are picked
 the same way every time: the start, the first dialog (a window title other than the start's), the
@@ -10,6 +10,8 @@ drawn: published elements' boxes green with their name (see-through, at the box'
 elements excluded as covered red, the state's action path, title and counts in a caption under it.
 Full-size overlays go to --full (to look at), small optimised copies to --docs. The picked states are
 added to the judgements file (judgements already in it are kept) for bench/desktop_handcheck.py.
+With --apps, only those applications are drawn and replaced in the judgements file; the other
+applications' states there (judged on an earlier run) stay as they are.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def main() -> int:
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "overlays")
     parser.add_argument("--judgements", type=Path, default=ROOT / "bench" / "data" / "desktop_handcheck.json")
     parser.add_argument("--per-app", type=int, default=5)
+    parser.add_argument("--apps", help="only these applications (a,b); the others' judged states are kept")
     args = parser.parse_args()
     con = open_catalog(args.folder / "data" / "catalog.duckdb", args.folder)
     cursor = con.execute(STATES)
@@ -88,9 +91,14 @@ def main() -> int:
     for row in cursor.fetchall():
         state = dict(zip(columns, row))
         by_app.setdefault(state["app"], []).append(state)
-    old = json.loads(args.judgements.read_text())["states"] if args.judgements.exists() else []
-    kept = {j["capture_id"]: j for j in old}
-    judged = []
+    if args.apps:
+        wanted = set(args.apps.split(","))
+        for app in sorted(wanted - set(by_app)):
+            print(f"{app}: no state in {args.folder} (nothing to draw; its earlier judgements are dropped)")
+        by_app = {app: states for app, states in by_app.items() if app in wanted}
+    old = json.loads(args.judgements.read_text()) if args.judgements.exists() else {"states": []}
+    kept = {j["capture_id"]: j for j in old["states"]}
+    judged = [j for j in old["states"] if args.apps and j["app"] not in wanted]
     args.full.mkdir(parents=True, exist_ok=True)
     args.docs.mkdir(parents=True, exist_ok=True)
     for app, states in sorted(by_app.items()):
@@ -122,6 +130,7 @@ def main() -> int:
                 "action_path": state["action_path"] or [],
                 "title": state["title"],
                 "overlay": f"docs/overlays/{name}",
+                "run": str(args.folder),
                 "phantom": None,
                 "covered": None,
                 "mislabelled": None,
@@ -135,7 +144,9 @@ def main() -> int:
             print(f"{args.full / name}  {path}")
     con.close()
     args.judgements.parent.mkdir(parents=True, exist_ok=True)
-    args.judgements.write_text(json.dumps({"run": str(args.folder), "states": judged}, indent=1) + "\n")
+    judged.sort(key=lambda j: j["app"])  # stable: each application's states stay in capture order
+    runs = sorted({j.get("run", old.get("run", "")) for j in judged})
+    args.judgements.write_text(json.dumps({"runs": runs, "states": judged}, indent=1) + "\n")
     print(f"{len(judged)} states in {args.judgements}")
     return 0 if judged else 1
 

@@ -1,15 +1,18 @@
 """The desktop bench's table of issue 22, point 9, from a kept run, judged with today's measures:
 
-    .venv/bin/python bench/desktop_table.py FOLDER --out bench/data/desktop_after.json [--peaks PEAKS.json]
-        [--label after] [--note "load average 8-14"]
+    .venv/bin/python bench/desktop_table.py FOLDER [FOLDER...] --out bench/data/desktop_after.json
+        [--peaks PEAKS.json] [--label after] [--note "load average 8-14"]
 
-FOLDER is a project that `bench/desktop.py --keep FOLDER` (or bench/desktop_before.py) ran, by this
-code or by an older one: per application, states, dialogs reached (by title: the windows that an item, a
-tab or a page showed), elements per state, seconds per state (first to last state's start), peak MiB (the
-run log's, or PEAKS.json's where the old code logged none), the alignment figure of point 8 (this
-code's transforms/capture/alignment.py on the first `check_screenshots` states, whatever the run
-computed), the grounding rows that quote a name OCR does not find on the screenshot
-(bench/desktop_labels.py) and the failure rows. Prints the table and writes it as JSON.
+FOLDER is a project that `bench/desktop.py --keep FOLDER` (or bench/desktop_before.py) ran, by this code
+or by an older one; several folders (a bench run app by app, in batches) make one table, an application
+run in more than one taken from the last folder that ran it (a FOLDER.json is a table this script wrote
+earlier, taken as it is). Per application: states, dialogs reached
+(by title: the windows that an item, a tab or a page showed), elements per state, seconds per state
+(first to last state's start), peak MiB (the run log's, or PEAKS.json's where the old code logged none),
+the alignment figure of point 8 (this code's transforms/capture/alignment.py on the first
+`check_screenshots` states, whatever the run computed), the grounding rows that quote a name OCR does
+not find on the screenshot (bench/desktop_labels.py) and the failure rows. Prints the table and writes
+it as JSON.
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams, undrawn: b
     for app in sorted(captures["app"].unique()):
         mine = captures.filter(pl.col("app") == app).sort("page_path")
         ok = mine.filter(pl.col("status") == "ok")
-        start = ok.filter(pl.col("page_path") == app)["title"].to_list()
+        start = ok.filter(pl.col("page_path").is_in([app, f"{app}/start"]))["title"].to_list()
         first = start[0] if start else None
         dialogs = sorted(
             {
@@ -120,6 +123,12 @@ def per_app(folder: Path, peaks: dict[str, float], params: OcrParams, undrawn: b
     return rows
 
 
+def combined(runs: list[list[dict]]) -> list[dict]:
+    """The rows of several runs' tables as one, by application: the last run that has it wins."""
+    by_app = {row["app"]: row for rows in runs for row in rows}
+    return [by_app[app] for app in sorted(by_app)]
+
+
 def print_table(rows: list[dict]) -> None:
     print(
         f"{'app':<18}{'toolkit':<14}{'states':>7}{'dialogs':>8}{'el/state':>9}{'s/state':>8}{'MiB':>6}"
@@ -144,17 +153,26 @@ def print_table(rows: list[dict]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path, help="a project kept by bench/desktop.py --keep")
+    parser.add_argument("folders", type=Path, nargs="+", help="projects kept by bench/desktop.py --keep")
     parser.add_argument("--out", type=Path, required=True, help="the JSON to write")
     parser.add_argument("--peaks", type=Path, help="per-application peak MiB where the run log has none")
     parser.add_argument("--label", default="", help="what the run was (before, after)")
     parser.add_argument("--note", default="", help="how it ran: code, load, time")
     parser.add_argument("--skip-undrawn", action="store_true", help="leave out the label check (slow: OCR)")
     args = parser.parse_args()
-    if not (args.folder / "data" / "catalog.duckdb").exists():
-        raise SystemExit(f"{args.folder}: no data/catalog.duckdb (run bench/desktop.py --keep FOLDER first)")
+    for folder in args.folders:
+        if folder.suffix != ".json" and not (folder / "data" / "catalog.duckdb").exists():
+            raise SystemExit(f"{folder}: no data/catalog.duckdb (run bench/desktop.py --keep FOLDER first)")
     peaks = json.loads(args.peaks.read_text()) if args.peaks else {}
-    rows = per_app(args.folder, peaks, load_params(ROOT / "params.yaml").capture.ocr, not args.skip_undrawn)
+    params = load_params(ROOT / "params.yaml").capture.ocr
+    rows = combined(
+        [
+            json.loads(f.read_text())["apps"]  # a table this script wrote: its rows as they are
+            if f.suffix == ".json"
+            else per_app(f, peaks, params, not args.skip_undrawn)
+            for f in args.folders
+        ]
+    )
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"label": args.label, "note": args.note, "apps": rows}, indent=1) + "\n")

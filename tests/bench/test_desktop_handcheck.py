@@ -46,3 +46,15 @@ def test_totals_count_only_states_whose_three_judgements_are_made(tmp_path):
         [sys.executable, BENCH / "desktop_handcheck.py", unjudged], capture_output=True, text=True
     )
     assert done.returncode == 1 and "FAIL" in done.stderr and "states judged by hand" in done.stderr
+
+
+def test_a_table_of_runs_made_in_batches_takes_each_application_from_the_last_run_that_has_it():
+    from desktop_table import combined
+
+    first = [{"app": "calc", "states": 12}, {"app": "poedit", "states": 3}]
+    rerun = [{"app": "poedit", "states": 11}, {"app": "jedit", "states": 4}]
+    assert combined([first, rerun]) == [
+        {"app": "calc", "states": 12},
+        {"app": "jedit", "states": 4},
+        {"app": "poedit", "states": 11},
+    ]

@@ -12,7 +12,15 @@ or its centre covered with less than MIN_SHOWN of it showing (`covered`).
 
 from __future__ import annotations
 
-from transforms.capture.desktop.tree import CLIPPERS, CONTAINERS, INTERACTIVE_ROLES, ROLE_AS_ARIA, Box, Tree
+from transforms.capture.desktop.tree import (
+    CLIPPERS,
+    CONTAINERS,
+    INTERACTIVE_ROLES,
+    ROLE_AS_ARIA,
+    Box,
+    Tree,
+    holds,
+)
 
 WINDOW_SLACK = 40  # px: a window's frame (title bar, borders) around the box its toolkit reports
 # An element whose centre a window above covers is kept (with center_hit false: no target to click) only
@@ -117,7 +125,9 @@ def _owner(tree: Tree, i: int, box: Box, cache: dict) -> tuple[int | None, int |
     or window), found by title and box; failing that, of its nearest ancestor whose box is a window."""
     chain = (i, *tree.ancestors(i))
     if any(_popped(tree, j) for j in chain):
-        popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)]
+        popups = [k for k, w in enumerate(tree.windows) if w.popup and _inside(box, w.box)] or [
+            k for k, w in enumerate(tree.windows) if w.popup and holds(w.box, box)
+        ]
         if popups:
             return popups[-1], None
     top = top_level(tree, i)
@@ -199,13 +209,19 @@ def _excluded(node: dict, reason: str, box: Box | None) -> dict:
 
 def extract(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int]]:
     """(elements, excluded elements, counts per exclusion reason) of the tree's candidates."""
-    elements, excluded, cache = [], [], {}
+    return extract_with_covers(tree)[:3]
+
+
+def extract_with_covers(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int], list[list[Box]]]:
+    """As extract, with, for each element, the boxes of the windows above its own that overlap it (what
+    the screenshot shows there is not the element's)."""
+    elements, excluded, cache, covers = [], [], {}, []
     counts = {"hidden": 0, "zero_size": 0, "off_screen": 0, "covered": 0}
     for i, node in enumerate(tree.nodes):
         if not is_candidate(node):
             continue
         box = tree.box(i)
-        reason, ratio, clipped, hit = None, 0.0, None, False
+        reason, ratio, clipped, hit, above = None, 0.0, None, False, []
         if not tree.showing(i):
             reason = "hidden"
         elif box is None:
@@ -227,4 +243,5 @@ def extract(tree: Tree) -> tuple[list[dict], list[dict], dict[str, int]]:
             excluded.append(_excluded(node, reason, box))
         else:
             elements.append(_record(tree, i, clipped, ratio, hit))
-    return elements, excluded, counts
+            covers.append([r for r in above if _intersect(clipped, r)])
+    return elements, excluded, counts, covers

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from transforms.capture.desktop.blank import without_blank
-from transforms.capture.desktop.elements import extract
+from transforms.capture.desktop.elements import extract_with_covers
 from transforms.capture.desktop.reader import Reader, WalkTimeout
 from transforms.capture.desktop.session import Session
 from transforms.capture.desktop.tree import Tree, correct
@@ -259,7 +259,7 @@ class Explorer:
         )
         tree.origins, tree.app = self.screen.client_origins(), self.app_name
         correct(tree)
-        state.elements, state.excluded, state.counts = without_blank(png, *extract(tree))
+        state.elements, state.excluded, state.counts = without_blank(png, *extract_with_covers(tree))
         state.corrections, state.png, state.nodes = tree.corrections, png, len(answer["nodes"])
         tops = self.top_windows(answer["nodes"])
         state.title = answer["nodes"][tops[-1]]["name"] if tops else ""

@@ -213,13 +213,17 @@ def gtk4_popover_origin(tree: Tree) -> int:
 POPUP_ROLES = ("popup menu", "menu", "list", "list box")
 
 
+def holds(popup: Box, box: Box) -> bool:
+    """Whether a popup window holds a row: the row's left edge, top and bottom inside it. Its right end
+    may pass the window's: Qt 6 reports an open combo list's rows wider than the popup that draws them
+    (qt6ct's Style list: rows 167 px wide in a 102-px popup); the part outside is clipped away."""
+    p = popup
+    return p[0] - 1 <= box[0] < p[2] and p[1] - 1 <= box[1] and box[3] <= p[3] + 1
+
+
 def _in_popup_window(tree: Tree, i: int) -> bool:
     box = tree.box(i)
-    popups = [w.box for w in tree.windows if w.popup]
-    return box is not None and any(
-        p[0] - 1 <= box[0] and p[1] - 1 <= box[1] and box[2] <= p[2] + 1 and box[3] <= p[3] + 1
-        for p in popups
-    )
+    return box is not None and any(holds(w.box, box) for w in tree.windows if w.popup)
 
 
 def closed_popup_rows(tree: Tree) -> int:

@@ -280,3 +280,32 @@ def test_a_combo_box_under_an_open_menu_is_covered_while_its_open_list_lives_in_
     elements, excluded, _ = extract(Tree(nodes, "Qt 5.15.8", windows, (1280, 800)))
     assert {e["name"]: e["reason"] for e in excluded}["100 %"] == "covered"  # under the File menu
     assert {"Zoom", "Fit"} <= {e["name"] for e in elements}
+
+
+def test_an_open_qt6_combo_lists_rows_wider_than_their_popup_are_read_and_clipped_to_it():
+    """qt6ct's Style list, open: Qt 6 reports its rows 167 px wide in the 102-px popup that draws them.
+    They are the open list's rows (not a shut list's), published with the popup's width; a row whose
+    left edge is outside every popup is still a shut list's."""
+    nodes = [
+        node("app", -1, "application", "qt6ct"),
+        node("app/frame[0]", 0, "frame", "Qt6 Configuration Tool", (0, 0, 1280, 800)),
+        node("app/frame[0]/combo_box[0]", 1, "combo box", "Fusion", (69, 65, 102, 27), actions=["press"]),
+        node("app/frame[0]/combo_box[0]/list[0]", 2, "list", "", (70, 39, 167, 54)),
+        node("app/frame[0]/combo_box[0]/list[0]/list_item[0]", 3, "list item", "Windows", (70, 39, 167, 27)),
+        node("app/frame[0]/combo_box[0]/list[0]/list_item[1]", 3, "list item", "Fusion", (70, 66, 167, 27)),
+        node("app/frame[0]/combo_box[1]", 1, "combo box", "Default", (370, 65, 88, 27), actions=["press"]),
+        node("app/frame[0]/combo_box[1]/list[0]", 6, "list", "", (0, 0, 88, 27)),
+        node("app/frame[0]/combo_box[1]/list[0]/list_item[0]", 7, "list item", "Default", (0, 0, 88, 27)),
+    ]
+    windows = [
+        Window(1, (0, 0, 1280, 800), "Qt6 Configuration Tool", False),
+        Window(2, (70, 39, 172, 94), "", True),
+    ]
+    tree = Tree(nodes, "Qt 6.4.2", windows, (1280, 800))
+    correct(tree)
+    elements, excluded, _ = extract(tree)
+    rows = {e["name"]: (e["x1"], e["y1"], e["x2"], e["y2"]) for e in elements if e["tag"] == "list item"}
+    assert rows == {"Windows": (70, 39, 172, 66), "Fusion": (70, 66, 172, 93)}
+    reasons = {(e["name"], e["tag"]): e["reason"] for e in excluded}
+    assert reasons[("Default", "list item")] == "hidden"  # the shut list's row at (0, 0)
+    assert reasons[("Fusion", "combo box")] == "covered"  # under its own open list
