@@ -145,9 +145,11 @@ def _plan(ex: Explorer) -> None:
         more = [r for r in _menu_routes(ex, nodes) if r.steps[0] not in known]
         _popups_in_order(ex, nodes, more, count, tried, with_openers=False)
     # Last, the main window's own tabs (qt6ct is a tabbed settings window with no menu bar): after them
-    # the main window no longer shows what the popups above were found in.
+    # the main window no longer shows what the popups above were found in. Not capped by `max_tabs`
+    # (a dialog's tabs are): they are the application's main content and nothing is left to explore
+    # after them, so only `max_states` and the budget bound them.
     if ex.ok_ok():
-        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, []))
+        _guarded(ex, ["tabs"], lambda: tabs(ex, [], {"nodes": read(ex)}, [], None))
 
 
 def _popups_in_order(

@@ -182,7 +182,7 @@ def dialog(ex: Explorer, path: list[str], name: str, before: list[str], count: i
             ex, path, f"nothing that appeared names the item (windows: {', '.join(after)[:200]})", state
         )
     else:
-        tabs(ex, path, answer, before)
+        tabs(ex, path, answer, before, ex.limits.max_tabs)
         pages(ex, path, before, answer["nodes"])
     ex.screen.park_pointer()
     back_to(ex, count, answer)
@@ -213,13 +213,28 @@ def mode(ex, route, fresh, path, was_checked, items, count, base) -> None:
     back_to(ex, count, None)
 
 
-def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None:
-    """The dialog's own tabs (not the main window's document tabs): at most `max_tabs` that change the
-    screen when clicked."""
+def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str], most: int | None) -> None:
+    """The tabs of the window on top: at most `most` that change the screen when clicked (a dialog's:
+    `max_tabs`; the main window's own, drive.py: None, every one that `max_states` and the budget
+    allow), in tree order."""
     nodes = answer["nodes"]
     window = _dialog_window(ex, nodes, before)
     prefix = nodes[window]["path"] + "/" if window is not None else ""
-    found = [
+
+    def click(tab: dict) -> bool:
+        if act(ex, lambda: ex.screen.click(*centre(tab))):
+            ex.observe([*path, f"tab:{tab['name'].strip()}"])
+            return True
+        return False
+
+    take_tabs(tab_order(nodes, prefix), most, click, ex.ok_ok)
+
+
+def tab_order(nodes: list[dict], prefix: str) -> list[dict]:
+    """The showing tabs under `prefix` not marked selected, in tree order (qt6ct: the two tabs of the
+    palette preview inside its first page, then its six pages). Qt 6 marks no tab selected (qt6ct's
+    current one is only focused), so the current tab is among them, and a click on it changes nothing."""
+    return [
         n
         for n in nodes
         if n["role"] == "page tab"
@@ -227,14 +242,19 @@ def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None
         and "selected" not in n["states"]
         and n["path"].startswith(prefix)
     ]
-    taken = 0  # tabs whose click changed the screen: Qt 6 marks no tab selected (qt6ct's current one
-    # is only focused), so the current tab is among those found, and a click on it changes nothing
+
+
+def take_tabs(found: list[dict], most: int | None, click, go_on) -> list[dict]:
+    """Click the tabs of `found` in order (`click(tab)`: true when the screen changed and the state
+    was captured) until `most` of them changed the screen (None: no cap) or `go_on()` says stop; the
+    tabs taken."""
+    taken = []
     for tab in found:
-        if taken >= ex.limits.max_tabs or not ex.ok_ok():
-            return
-        if act(ex, lambda t=tab: ex.screen.click(*centre(t))):
-            ex.observe([*path, f"tab:{tab['name'].strip()}"])
-            taken += 1
+        if (most is not None and len(taken) >= most) or not go_on():
+            break
+        if click(tab):
+            taken.append(tab)
+    return taken
 
 
 def _dialog_window(ex: Explorer, nodes: list[dict], before: list[str]) -> int | None:
