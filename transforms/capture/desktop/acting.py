@@ -8,7 +8,7 @@ import time
 
 from transforms.capture.desktop.explore import CLOSERS, Explorer, Stop
 from transforms.capture.desktop.items import centre, showing
-from transforms.capture.desktop.tree import Tree, correct
+from transforms.capture.desktop.tree import Tree, correct, lightweight_popups
 
 
 def windows(ex: Explorer) -> int:
@@ -72,11 +72,15 @@ def _inside(box: list, area: tuple) -> bool:
     return area[0] <= x and area[1] <= y and x + w <= area[2] and y + h <= area[3]
 
 
-def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
+def back_to(ex: Explorer, count: int, tree: dict | None, shown: list[dict] | None = None) -> None:
     """Close what is open until only `count` application windows (and the popups of the main state)
     are left: Escape, then a Cancel or Close button of the tree, or else the window manager's close of
     the window on top (a window with neither, such as Poedit's Catalogs Manager), then Escape again;
-    else it is left open."""
+    else it is left open. A popup drawn inside its window (tree.lightweight_popups: Swing's) is no X
+    window to count: one Escape for each that the walk `shown` has open, first (else the next click on
+    its menu shut it, and its item was not found)."""
+    for _ in lightweight_popups(shown or [], ex.screen.windows()):
+        act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
     for attempt in range(4):
         if windows(ex) <= count and popups(ex) <= ex.popups:
             return

@@ -136,7 +136,7 @@ def _follow_one(
         if opened is not None and opened[0]:
             ex.observe(sub.steps)
         ex.screen.park_pointer()
-        back_to(ex, count, None)
+        back_to(ex, count, None, opened[1] if opened else None)
         if opened is not None and opened[0] and depth + 1 < MAX_DEPTH:
             follow(ex, sub, opened[0], count, base, depth + 1, tried=tried)
         return False
@@ -153,7 +153,7 @@ def click_item(ex: Explorer, route: Route, node: dict, count: int, base: set[str
     fresh = find_item(opened[0], name, role) if opened else None
     if fresh is None:
         _unverified(ex, path, "the item was not in its popup when the popup was opened again")
-        back_to(ex, count, None)
+        back_to(ex, count, None, opened[1] if opened else None)
         return False
     before, was_checked = titles(ex, opened[1]), "checked" in fresh["states"]
     act(ex, lambda: ex.screen.click(*centre(fresh)))
@@ -210,7 +210,7 @@ def mode(ex, route, fresh, path, was_checked, items, count, base) -> None:
     if restore is not None:
         act(ex, lambda: ex.screen.click(*centre(restore)))
     ex.screen.park_pointer()
-    back_to(ex, count, None)
+    back_to(ex, count, None, opened[1] if opened and restore is None else None)
 
 
 def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str]) -> None:
