@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 
 from transforms.capture.desktop.acting import act, back_to, focused, popup_windows, read, titles, windows
 from transforms.capture.desktop.explore import DIALOG_SUFFIXES, Explorer, State, Stop
-from transforms.capture.desktop.items import centre, confirms, find_item, kind, label, page_rows, popup_items
+from transforms.capture.desktop.items import (
+    centre,
+    confirms,
+    find_item,
+    kind,
+    label,
+    page_rows,
+    popup_items,
+)
+from transforms.capture.desktop.tree import holds
 
 MAX_DEPTH = 2  # submenus of submenus are followed; deeper ones are captured but not followed
 
@@ -41,10 +50,18 @@ def _open(ex: Explorer, click: Callable[[], None], before: set[str]) -> tuple[li
         return None
     ex.screen.stable(ex.limits.settle_s)
     nodes = read(ex)
+    items = popup_items(nodes, before, None)
+    # The largest new popup that holds items is the one opened: a tooltip may have come up with it, and
+    # a popup drawn inside its window (Swing's lightweight ones) is no X window at all.
     new = [w for w in popup_windows(ex) if w.wid not in shown]
-    # The largest new popup is the one opened: a tooltip of the opener may have come up with it.
+    new = [w for w in new if any(holds(w.box, box_of(n)) for n in items)]
     opened = max(new, key=lambda w: (w.box[2] - w.box[0]) * (w.box[3] - w.box[1]), default=None)
     return popup_items(nodes, before, opened.box if opened else None), nodes
+
+
+def box_of(node: dict) -> tuple:
+    x, y, w, h = node["box"]
+    return x, y, x + w, y + h
 
 
 def reopen(ex: Explorer, route: Route, base: set[str]) -> tuple[list[dict], list[dict]] | None:
