@@ -6,6 +6,7 @@ frame; a popup that is an X window (GTK, Qt, Swing's heavyweight ones) is left a
 from __future__ import annotations
 
 from tests.transforms.capture.desktop.test_tree import node
+from transforms.capture.desktop.acting import menu_opener
 from transforms.capture.desktop.elements import extract
 from transforms.capture.desktop.tree import Tree, correct, lightweight_popups
 from transforms.capture.desktop.xdisplay import Window
@@ -106,3 +107,13 @@ def test_popups_that_are_x_windows_and_items_inside_their_popup_are_left_alone()
     assert lightweight_popups(heavy.nodes, heavy.windows) == []
     names = [e["name"] for e in extract(heavy)[0]]
     assert "Under" in names  # an X popup covers by its window only: the button lies outside it
+
+
+def test_the_menu_that_opened_a_lightweight_popup_is_the_selected_menu_of_the_bar():
+    # what back_to clicks when Escape left the popup open (Escape reaches only the focused window)
+    nodes = jedit_file_menu()
+    assert menu_opener(nodes) is None  # nothing selected: nothing to click
+    nodes[10]["states"] = [*nodes[10]["states"], "selected"]
+    assert menu_opener(nodes)["name"] == "File"
+    nodes[9]["role"] = "panel"  # a selected menu outside a menu bar (a submenu) is not the opener
+    assert menu_opener(nodes) is None
