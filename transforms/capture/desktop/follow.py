@@ -25,6 +25,7 @@ from transforms.capture.desktop.items import (
     find_item,
     kind,
     label,
+    page_content,
     page_rows,
     popup_items,
 )
@@ -263,7 +264,8 @@ def _dialog_window(ex: Explorer, nodes: list[dict], before: list[str]) -> int | 
 def pages(ex: Explorer, path: list[str], before: list[str], nodes: list[dict]) -> None:
     """The pages of a settings dialog chosen from a list or tree (found in `nodes`, the dialog's walk):
     each row not selected, at most `max_pages`, clicked at its box in a fresh walk; a page whose row
-    does not read selected after its click is `unverified`."""
+    does not read selected after its click is `unverified`. A click that left what the window shows as
+    it was (items.page_content) opened no page: that state is dropped, and no other row is clicked."""
     window = _dialog_window(ex, nodes, before)
     if window is None or nodes[window]["role"] == "file chooser":
         return  # a file chooser's places are folders, not pages
@@ -279,7 +281,12 @@ def pages(ex: Explorer, path: list[str], before: list[str], nodes: list[dict]) -
         if row is None or not act(ex, lambda r=row: ex.screen.click(*centre(r))):
             continue
         ex.screen.park_pointer()
+        content = page_content(nodes, window)
         state, answer = ex.observe([*path, f"page:{name}"])
+        shown = _dialog_window(ex, answer["nodes"], before)
+        if state in ex.states and shown is not None and page_content(answer["nodes"], shown) == content:
+            ex.states.remove(state)  # the same window with another row selected: its rows are no pages
+            return
         if state in ex.states:
             now = read(ex)
             window = _dialog_window(ex, now, before)

@@ -207,3 +207,11 @@ def page_rows(nodes: list[dict], window: int, unselected: bool = True) -> list[t
         if len(rows) >= 2:
             return [(name, r) for name, r in rows if not unselected or "selected" not in r["states"]]
     return []
+
+
+def page_content(nodes: list[dict], window: int) -> set[tuple[str, str]]:
+    """What the window `window` (index of its top-level node) shows: (role, name) of its showing named
+    nodes. A page row whose click leaves it as it was opened no page: jEdit's file browser (a dialog, no
+    file chooser) lists folders in a tree at its left, and a click only selects one."""
+    prefix = nodes[window]["path"] + "/"
+    return {(n["role"], label(n)) for n in nodes if n["path"].startswith(prefix) and showing(n) and label(n)}
