@@ -8,7 +8,7 @@ import time
 
 from transforms.capture.desktop.explore import CLOSERS, Explorer, Stop
 from transforms.capture.desktop.items import centre, showing
-from transforms.capture.desktop.tree import Tree, correct
+from transforms.capture.desktop.tree import Tree, correct, lightweight_popups
 
 
 def windows(ex: Explorer) -> int:
@@ -72,11 +72,45 @@ def _inside(box: list, area: tuple) -> bool:
     return area[0] <= x and area[1] <= y and x + w <= area[2] and y + h <= area[3]
 
 
-def back_to(ex: Explorer, count: int, tree: dict | None) -> None:
+def menu_opener(nodes: list[dict]) -> dict | None:
+    """The menu of a menu bar that is selected (its popup open): clicking it again shuts the popup."""
+    return next(
+        (
+            n
+            for n in nodes
+            if n["role"] == "menu"
+            and "selected" in n["states"]
+            and showing(n)
+            and n["parent"] >= 0
+            and nodes[n["parent"]]["role"] == "menu bar"
+        ),
+        None,
+    )
+
+
+def shut_inner_popups(ex: Explorer, nodes: list[dict], tries: int = 3) -> None:
+    """Shut the popups that the walk `nodes` shows open inside their window (tree.lightweight_popups:
+    Swing's, no X window to count): Escape, read again, until none is left; the last try clicks the
+    menu-bar menu that opened it (Escape reaches only a window that has the keyboard focus)."""
+    for attempt in range(tries):
+        if not lightweight_popups(nodes, ex.screen.windows()):
+            return
+        opener = menu_opener(nodes)
+        if attempt == tries - 1 and opener is not None:
+            act(ex, lambda o=opener: ex.screen.click(*centre(o)), timeout=1.0)
+        else:
+            act(ex, lambda: ex.screen.key("Escape"), timeout=1.0)
+        nodes = read(ex)
+
+
+def back_to(ex: Explorer, count: int, tree: dict | None, shown: list[dict] | None = None) -> None:
     """Close what is open until only `count` application windows (and the popups of the main state)
     are left: Escape, then a Cancel or Close button of the tree, or else the window manager's close of
     the window on top (a window with neither, such as Poedit's Catalogs Manager), then Escape again;
-    else it is left open."""
+    else it is left open. A popup drawn inside its window (Swing's) is no X window to count: those the
+    walk `shown` has open are shut first (shut_inner_popups; left open, the next click on its menu shut
+    it, and the item to follow was not found)."""
+    shut_inner_popups(ex, shown or [])
     for attempt in range(4):
         if windows(ex) <= count and popups(ex) <= ex.popups:
             return

@@ -88,7 +88,7 @@ def _open_state(ex: Explorer, route: Route, count: int, base: set[str], need_ite
         ex.screen.park_pointer()
         ex.observe(route.steps)
     ex.screen.park_pointer()
-    back_to(ex, count, None)
+    back_to(ex, count, None, opened[1] if opened else None)
     return opened[0] if shown else []
 
 

@@ -20,6 +20,7 @@ from transforms.capture.desktop.tree import (
     Box,
     Tree,
     holds,
+    lightweight_popups,
 )
 
 WINDOW_SLACK = 40  # px: a window's frame (title bar, borders) around the box its toolkit reports
@@ -217,6 +218,8 @@ def extract_with_covers(tree: Tree) -> tuple[list[dict], list[dict], dict[str, i
     the screenshot shows there is not the element's)."""
     elements, excluded, cache, covers = [], [], {}, []
     counts = {"hidden": 0, "zero_size": 0, "off_screen": 0, "covered": 0}
+    # An open popup drawn inside its window (no X window of its own) covers the rest of that window.
+    inner = [(top_level(tree, p), tree.box(p)) for p in lightweight_popups(tree.nodes, tree.windows)]
     for i, node in enumerate(tree.nodes):
         if not is_candidate(node):
             continue
@@ -233,6 +236,8 @@ def extract_with_covers(tree: Tree) -> tuple[list[dict], list[dict], dict[str, i
                 reason = "off_screen"
             else:
                 above = [w.box for w in tree.windows[owner + 1 :]] if owner is not None else []
+                if inner and not any(_popped(tree, j) for j in (i, *tree.ancestors(i))):
+                    above += [b for top, b in inner if top == top_level(tree, i)]
                 ratio = (_area(clipped) - covered_area(clipped, above)) / _area(box)
                 cx, cy = (clipped[0] + clipped[2]) / 2, (clipped[1] + clipped[3]) / 2
                 hit = not any(r[0] <= cx < r[2] and r[1] <= cy < r[3] for r in above)

@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 
 from transforms.capture.desktop.acting import act, back_to, focused, popup_windows, read, titles, windows
 from transforms.capture.desktop.explore import DIALOG_SUFFIXES, Explorer, State, Stop
-from transforms.capture.desktop.items import centre, confirms, find_item, kind, label, page_rows, popup_items
+from transforms.capture.desktop.items import (
+    centre,
+    confirms,
+    find_item,
+    kind,
+    label,
+    page_content,
+    page_rows,
+    popup_items,
+)
+from transforms.capture.desktop.tree import holds
 
 MAX_DEPTH = 2  # submenus of submenus are followed; deeper ones are captured but not followed
 
@@ -41,10 +51,18 @@ def _open(ex: Explorer, click: Callable[[], None], before: set[str]) -> tuple[li
         return None
     ex.screen.stable(ex.limits.settle_s)
     nodes = read(ex)
+    items = popup_items(nodes, before, None)
+    # The largest new popup that holds items is the one opened: a tooltip may have come up with it, and
+    # a popup drawn inside its window (Swing's lightweight ones) is no X window at all.
     new = [w for w in popup_windows(ex) if w.wid not in shown]
-    # The largest new popup is the one opened: a tooltip of the opener may have come up with it.
+    new = [w for w in new if any(holds(w.box, box_of(n)) for n in items)]
     opened = max(new, key=lambda w: (w.box[2] - w.box[0]) * (w.box[3] - w.box[1]), default=None)
     return popup_items(nodes, before, opened.box if opened else None), nodes
+
+
+def box_of(node: dict) -> tuple:
+    x, y, w, h = node["box"]
+    return x, y, x + w, y + h
 
 
 def reopen(ex: Explorer, route: Route, base: set[str]) -> tuple[list[dict], list[dict]] | None:
@@ -136,7 +154,7 @@ def _follow_one(
         if opened is not None and opened[0]:
             ex.observe(sub.steps)
         ex.screen.park_pointer()
-        back_to(ex, count, None)
+        back_to(ex, count, None, opened[1] if opened else None)
         if opened is not None and opened[0] and depth + 1 < MAX_DEPTH:
             follow(ex, sub, opened[0], count, base, depth + 1, tried=tried)
         return False
@@ -153,7 +171,7 @@ def click_item(ex: Explorer, route: Route, node: dict, count: int, base: set[str
     fresh = find_item(opened[0], name, role) if opened else None
     if fresh is None:
         _unverified(ex, path, "the item was not in its popup when the popup was opened again")
-        back_to(ex, count, None)
+        back_to(ex, count, None, opened[1] if opened else None)
         return False
     before, was_checked = titles(ex, opened[1]), "checked" in fresh["states"]
     act(ex, lambda: ex.screen.click(*centre(fresh)))
@@ -210,7 +228,7 @@ def mode(ex, route, fresh, path, was_checked, items, count, base) -> None:
     if restore is not None:
         act(ex, lambda: ex.screen.click(*centre(restore)))
     ex.screen.park_pointer()
-    back_to(ex, count, None)
+    back_to(ex, count, None, opened[1] if opened and restore is None else None)
 
 
 def tabs(ex: Explorer, path: list[str], answer: dict, before: list[str], most: int | None) -> None:
@@ -266,7 +284,8 @@ def _dialog_window(ex: Explorer, nodes: list[dict], before: list[str]) -> int | 
 def pages(ex: Explorer, path: list[str], before: list[str], nodes: list[dict]) -> None:
     """The pages of a settings dialog chosen from a list or tree (found in `nodes`, the dialog's walk):
     each row not selected, at most `max_pages`, clicked at its box in a fresh walk; a page whose row
-    does not read selected after its click is `unverified`."""
+    does not read selected after its click is `unverified`. A click that left what the window shows as
+    it was (items.page_content) opened no page: that state is dropped, and no other row is clicked."""
     window = _dialog_window(ex, nodes, before)
     if window is None or nodes[window]["role"] == "file chooser":
         return  # a file chooser's places are folders, not pages
@@ -282,7 +301,12 @@ def pages(ex: Explorer, path: list[str], before: list[str], nodes: list[dict]) -
         if row is None or not act(ex, lambda r=row: ex.screen.click(*centre(r))):
             continue
         ex.screen.park_pointer()
+        content = page_content(nodes, window)
         state, answer = ex.observe([*path, f"page:{name}"])
+        shown = _dialog_window(ex, answer["nodes"], before)
+        if state in ex.states and shown is not None and page_content(answer["nodes"], shown) == content:
+            ex.states.remove(state)  # the same window with another row selected: its rows are no pages
+            return
         if state in ex.states:
             now = read(ex)
             window = _dialog_window(ex, now, before)

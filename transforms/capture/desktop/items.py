@@ -68,7 +68,7 @@ def confirms(item: str, before: list[str], after: list[str], focused: str) -> bo
     return bool(words(item) & (set().union(*map(words, new)) | words(focused)))
 
 
-def _in(box: list, area: tuple) -> bool:
+def in_area(box: list, area: tuple) -> bool:
     x, y, w, h = box
     return area[0] - 1 <= x and area[1] - 1 <= y and x + w <= area[2] + 1 and y + h <= area[3] + 1
 
@@ -104,7 +104,7 @@ def popup_items(nodes: list[dict], before: set[str], popup: tuple | None) -> lis
         and enabled(n)
         and label(n)
         and n["path"] not in before
-        and (popup is None or _in(n["box"], popup))
+        and (popup is None or in_area(n["box"], popup))
         and not skipped(label(n))
     ]
     return sorted(found, key=lambda n: (n["box"][1], n["box"][0]))
@@ -207,3 +207,11 @@ def page_rows(nodes: list[dict], window: int, unselected: bool = True) -> list[t
         if len(rows) >= 2:
             return [(name, r) for name, r in rows if not unselected or "selected" not in r["states"]]
     return []
+
+
+def page_content(nodes: list[dict], window: int) -> set[tuple[str, str]]:
+    """What the window `window` (index of its top-level node) shows: (role, name) of its showing named
+    nodes. A page row whose click leaves it as it was opened no page: jEdit's file browser (a dialog, no
+    file chooser) lists folders in a tree at its left, and a click only selects one."""
+    prefix = nodes[window]["path"] + "/"
+    return {(n["role"], label(n)) for n in nodes if n["path"].startswith(prefix) and showing(n) and label(n)}

@@ -247,6 +247,63 @@ def closed_popup_rows(tree: Tree) -> int:
     return changed
 
 
+def lightweight_popups(nodes: list[dict], windows: list) -> list[int]:
+    """The open popup menus drawn inside their own window, with no X window of their own (Swing's
+    lightweight popups, in its frame's layered pane): showing `popup menu` nodes with a box and a showing
+    child, held by no override-redirect window. Other toolkits' open popups are X windows: none here."""
+    popups = [w.box for w in windows if w.popup]
+    found = []
+    for i, node in enumerate(nodes):
+        x, y, w, h = node["box"]
+        if node["role"] != "popup menu" or "showing" not in node["states"] or w <= 0 or h <= 0:
+            continue
+        if any(p[0] - 1 <= x and p[1] - 1 <= y and x + w <= p[2] + 1 and y + h <= p[3] + 1 for p in popups):
+            continue
+        if any(n["parent"] == i and "showing" in n["states"] and n["box"][3] > 0 for n in nodes):
+            found.append(i)
+    return found
+
+
+def _axis_shift(lo: float, hi: float, first: float, last: float) -> float:
+    """How far a column of items spanning [first, last] moves to lie centred in [lo, hi]: 0 when it
+    already lies inside, or does not fit (a scrolled menu's rows pass its ends)."""
+    if last - first > hi - lo or (lo - 1 <= first and last <= hi + 1):
+        return 0
+    return round((lo + hi) / 2 - (first + last) / 2)
+
+
+def popup_items_inside(tree: Tree) -> int:
+    """Java's ATK bridge reports the items of a lightweight popup menu (drawn in its frame, no X window
+    of its own: jEdit's menus) 17-19 px above where they are drawn, while the popup menu's own box is
+    right: the items, which fit in it, are moved with everything in them so that they lie centred in the
+    popup menu's box; so are the same items reached through their menu (a Swing menu lists its popup's
+    items as its own children: same role, name and box). Any toolkit: items that lie inside their popup
+    are left alone."""
+    changed, moved, done = 0, {}, set()
+    for i in lightweight_popups(tree.nodes, tree.windows):
+        items = [j for j, n in enumerate(tree.nodes) if n["parent"] == i and tree.showing(j) and tree.box(j)]
+        if not items:
+            continue
+        px1, py1, px2, py2 = tree.box(i)
+        boxes = [tree.box(j) for j in items]
+        dx = _axis_shift(px1, px2, min(b[0] for b in boxes), max(b[2] for b in boxes))
+        dy = _axis_shift(py1, py2, min(b[1] for b in boxes), max(b[3] for b in boxes))
+        if not dx and not dy:
+            continue
+        for j, node in enumerate(tree.nodes):
+            if i in tree.ancestors(j):
+                moved[(node["role"], node["name"], tuple(node["box"]))] = (dx, dy)
+                node["box"] = [node["box"][0] + dx, node["box"][1] + dy, *node["box"][2:]]
+                done.add(j)
+                changed += 1
+    for j, node in enumerate(tree.nodes):
+        shift = moved.get((node["role"], node["name"], tuple(node["box"])))
+        if shift is not None and j not in done and "showing" in node["states"]:
+            node["box"] = [node["box"][0] + shift[0], node["box"][1] + shift[1], *node["box"][2:]]
+            changed += 1
+    return changed
+
+
 def gtk2_popup_showing(tree: Tree) -> int:
     """GTK2 (GIMP) never sets SHOWING on the items of an open popup menu: a VISIBLE menu item whose
     box lies inside an open override-redirect window (the popup) is showing."""
@@ -298,7 +355,7 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
         fixes.append(vcl_ghost_menubar)
     if kit.startswith(("gail", "gtk 2")):
         fixes.append(gtk2_popup_showing)
-    return [*fixes, closed_popup_rows]
+    return [*fixes, popup_items_inside, closed_popup_rows]
 
 
 def correct(tree: Tree) -> None:

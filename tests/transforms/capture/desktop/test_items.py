@@ -4,7 +4,15 @@ kinds of items, drop-downs, context-menu targets and a settings dialog's page li
 from __future__ import annotations
 
 from tests.transforms.capture.desktop.test_tree import SHOWING, node
-from transforms.capture.desktop.items import context_targets, dropdowns, kind, page_rows, popup_items, refind
+from transforms.capture.desktop.items import (
+    context_targets,
+    dropdowns,
+    kind,
+    page_content,
+    page_rows,
+    popup_items,
+    refind,
+)
 
 
 def test_a_popups_items_are_those_that_appeared_inside_it_quit_left_out():
@@ -89,3 +97,30 @@ def test_an_opener_is_found_again_where_it_is_now():
     found = refind(now, welcome_file)
     assert found is not None and found["path"] == "app/frame[1]/filler[0]/menu_bar[0]/menu[0]"
     assert refind(now[:3], welcome_file) is None  # nothing of the kind shows: the old box is clicked
+
+
+def test_a_row_click_that_leaves_the_window_as_it_was_opened_no_page():
+    # jEdit's file browser: a folder tree at its left, a file list at its right that a click on a folder
+    # (selected, not opened) leaves as it was; a settings dialog's page row changes the page beside it
+    def browser(selected: int, files: list[str]) -> list[dict]:
+        nodes = [
+            node("app", -1, "application", "jEdit"),
+            node("app/dialog[0]", 0, "dialog", "File Browser - Open", (50, 40, 490, 420)),
+            node("app/dialog[0]/tree[0]", 1, "tree", "", (64, 170, 196, 240)),
+        ]
+        for k, folder in enumerate(["/", "tmp", "home"]):
+            states = [*SHOWING, "selected"] if k == selected else SHOWING
+            box = (64, 170 + 18 * k, 196, 18)
+            nodes.append(node(f"app/dialog[0]/tree[0]/label[{k}]", 2, "label", folder, box, states))
+        nodes.append(node("app/dialog[0]/table[1]", 1, "table", "", (272, 170, 250, 240)))
+        for k, name in enumerate(files):
+            box = (273, 188 + 18 * k, 100, 18)
+            nodes.append(node(f"app/dialog[0]/table[1]/label[{k}]", 6, "label", name, box))
+        return nodes
+
+    first = page_content(browser(0, ["notes.txt"]), 1)
+    assert first == page_content(browser(2, ["notes.txt"]), 1)
+    assert first != page_content(browser(2, ["notes.txt", "todo.txt"]), 1)
+    hidden = browser(2, ["notes.txt", "todo.txt"])
+    hidden[-1]["states"] = ["enabled"]  # a row that is not showing is not what the window shows
+    assert first == page_content(hidden, 1)
