@@ -23,8 +23,9 @@ import subprocess
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import numpy as np
 from PIL import Image
+
+from transforms.capture.crop_image import dark_on_white
 
 TESSERACT = "tesseract"
 TEXT_SIMILARITY = 0.9
@@ -254,20 +255,6 @@ def _elided(want: str, read: str) -> bool:
     return len(head + tail) >= 4 and at >= 0 and tail in want[at + len(head) :]
 
 
-def _dark_on_white(crop: Image.Image) -> Image.Image:
-    """A crop in grey, its background (the median grey) white and its darkest pixels black: light text
-    on a dark or highlighted background is inverted first, and greyed-out (disabled) text, drawn a few
-    levels from its background, is stretched to full contrast."""
-    grey = np.asarray(crop.convert("L"), dtype=np.float32)
-    background = float(np.median(grey))
-    if background < 128:
-        grey, background = 255 - grey, 255 - background
-    ink = float(np.percentile(grey, 0.5))
-    if background - ink > 8:  # else a flat crop: nothing drawn to stretch
-        grey = np.clip((grey - ink) / (background - ink) * 255, 0, 255)
-    return Image.fromarray(grey.astype(np.uint8))
-
-
 def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:
     """The crops of `boxes` (dark text on white, twice their size) stacked on a white page, and each
     crop's rows on it: one OCR run reads them all. A crop is the box alone: a margin around it brings
@@ -278,7 +265,7 @@ def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tu
         box = (max(0, int(x1)), max(0, int(y1)), min(image.width, int(x2)), min(image.height, int(y2)))
         if box[2] <= box[0] or box[3] <= box[1]:  # wholly off the screenshot: nothing to read
             box = (0, 0, 1, 1)
-        grey = _dark_on_white(image.crop(box))
+        grey = dark_on_white(image.crop(box))
         crops.append(grey.resize((max(1, grey.width * 2), max(1, grey.height * 2)), Image.LANCZOS))
     width = max((c.width for c in crops), default=1) + 2 * CROP_GAP_PX
     height = sum(c.height + CROP_GAP_PX for c in crops) + CROP_GAP_PX
