@@ -72,21 +72,28 @@ def _element(where: dict, found: ocr.OcrBox, index: int, key: str) -> dict:
     return row | {"element_id": row_id("elements", row)}
 
 
-# A word holds a run of 2+ letters or digits; two capital letters alone (`JK`, `OK`) are a word only
-# read at WORD_CAPITALS_CONFIDENCE or more: icons read as such a pair, at a middling confidence.
+# A word holds a run of 2+ letters or digits. Two letters alone are a word only in a word's casing
+# (`ok`, `Ok`, `OK`: not `aT`), and two capitals (`JK`, `OK`) only read at WORD_CAPITALS_CONFIDENCE or
+# more: tesseract reads icons and arrows as such pairs, at a middling confidence.
 WORD_RUN = re.compile(r"[^\W_]{2,}")
-CAPITAL_PAIR = re.compile(r"^\W*[A-Z]{2}\W*$")
+TWO_LETTERS = re.compile(r"^\W*([^\W\d_]{2})\W*$")
 WORD_CAPITALS_CONFIDENCE = 90.0
 
 
 def is_word(found: ocr.OcrBox) -> bool:
     """Whether an OCR token (a word, or a line of them) is text rather than a picture read as text: it
-    holds a run of 2+ letters or digits, and is not two capital letters alone read under
-    WORD_CAPITALS_CONFIDENCE."""
+    holds a run of 2+ letters or digits, and is not two letters alone in no word's casing (`aT`) nor two
+    capitals alone read under WORD_CAPITALS_CONFIDENCE (`JK`, `JK & ©`)."""
     text = found.text.strip()
     if not WORD_RUN.search(text):
         return False
-    return not (CAPITAL_PAIR.match(text) and found.confidence < WORD_CAPITALS_CONFIDENCE)
+    pair = TWO_LETTERS.match(text)
+    if not pair:
+        return True
+    first, second = pair.group(1)
+    if first.islower() and second.isupper():
+        return False
+    return not (first.isupper() and second.isupper() and found.confidence < WORD_CAPITALS_CONFIDENCE)
 
 
 def ocr_elements(read: list[ocr.OcrBox], where: dict, min_confidence: float) -> tuple[list[dict], list[dict]]:

@@ -96,22 +96,23 @@ def test_alignment_check_counts_per_app_and_flags(tmp_path: Path):
 
 
 def test_ocr_tokens_that_are_no_word_are_excluded_as_not_a_word():
-    # jEdit's OCR start state read its tool-bar icons as `JK`, `&`, `©`: phantom elements.
+    # jEdit's OCR start state read its tool-bar icons as `JK`, `&`, `©` (and their line), its scroll
+    # bar's arrow as `aT`: phantom elements.
     def box(text: str, confidence: float = 85.0, level: str = "word") -> ocr.OcrBox:
         return ocr.OcrBox(level, text, confidence, (0, 0, 30, 12))
 
-    words = ["File", "Edit", "v2", "42", "Save As...", "OK", "UI", "©2026"]
-    phantoms = ["JK", "&", "©", "|", "a", "—", "J.K", "+-", "(1", "(x)"]
+    words = ["File", "Edit", "v2", "42", "Save As...", "OK", "UI", "©2026", "ok", "Ok", "to"]
+    phantoms = ["JK", "&", "©", "|", "a", "—", "J.K", "+-", "(1", "(x)", "aT", "JK & ©"]
     read = [box(t) for t in words + phantoms] + [box("OK", 96.0), box("Quit", 20.0)]
     where = {"source_id": "s", "capture_id": "c" * 32, "screenshot_id": "d" * 64, "part_index": 0}
     elements, excluded = ocr_elements(read, where, min_confidence=60)
     kept = [e["text"] for e in elements]
-    assert kept == ["File", "Edit", "v2", "42", "Save As...", "©2026", "OK"]  # OK at 96
+    assert kept == ["File", "Edit", "v2", "42", "Save As...", "©2026", "ok", "Ok", "to", "OK"]  # OK at 96
     reasons = {e["name"]: e["reason"] for e in excluded}
     assert reasons == {"OK": "not_a_word", "UI": "not_a_word", "Quit": "low_confidence"} | dict.fromkeys(
         phantoms, "not_a_word"
     )
     assert not is_word(box("JK", 89.9)) and is_word(box("JK", 90.0))
     assert is_word(box("JK File", 40.0, "line")) and not is_word(box("& ©", 95.0, "line"))
-    assert excluded_counts(excluded) == {"excluded_low_confidence": 1, "excluded_not_a_word": 12}
+    assert excluded_counts(excluded) == {"excluded_low_confidence": 1, "excluded_not_a_word": 14}
     TABLES["excluded_elements"].model.validate(TABLES["excluded_elements"].frame(excluded))
