@@ -17,9 +17,11 @@ DESKTOP_EVENTS = ["url_blocked"]
 CAPTURE_STATUSES += DESKTOP_FAILURES + DESKTOP_EVENTS
 PLATFORMS = ["web", "mobile", "desktop"]
 SCOPES = ["document", "shadow", "iframe"]
-# Why an element is left out (low_confidence: OCR text under the confidence floor): these are listed
-# in excluded_elements, over_cap only counted.
+# Why an element is left out (low_confidence: OCR text under the confidence floor; not_a_word: an OCR
+# token that is no word, read off an icon: transforms/capture/screenshots.py): these are listed in
+# excluded_elements, over_cap only counted.
 EXCLUSION_REASONS = ["hidden", "transparent", "zero_size", "off_screen", "covered", "low_confidence"]
+EXCLUSION_REASONS += ["not_a_word"]
 COUNTED_EXCLUSIONS = [*EXCLUSION_REASONS, "over_cap"]
 # Why an imported record is not imported: its image cannot be read, its img_filename is absolute or leaves
 # the image folder, it is not a record (no object, no img_filename), or a positive record has no usable box.
@@ -50,6 +52,7 @@ class Captures(pa.DataFrameModel):
     excluded_covered: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_over_cap: pl.Int32 = pa.Field(ge=0, nullable=True)
     excluded_low_confidence: pl.Int32 = pa.Field(ge=0, nullable=True)
+    excluded_not_a_word: pl.Int32 = pa.Field(ge=0, nullable=True)
     script_errors: pl.Int32 = pa.Field(ge=0)
     html: str = pa.Field(nullable=True)
     # Desktop states: the application, its toolkit, and the actions that reached the state from start.

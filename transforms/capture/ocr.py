@@ -23,8 +23,9 @@ import subprocess
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-import numpy as np
 from PIL import Image
+
+from transforms.capture.crop_image import dark_on_white
 
 TESSERACT = "tesseract"
 TEXT_SIMILARITY = 0.9
@@ -254,22 +255,10 @@ def _elided(want: str, read: str) -> bool:
     return len(head + tail) >= 4 and at >= 0 and tail in want[at + len(head) :]
 
 
-def _dark_on_white(crop: Image.Image) -> Image.Image:
-    """A crop in grey, its background (the median grey) white and its darkest pixels black: light text
-    on a dark or highlighted background is inverted first, and greyed-out (disabled) text, drawn a few
-    levels from its background, is stretched to full contrast."""
-    grey = np.asarray(crop.convert("L"), dtype=np.float32)
-    background = float(np.median(grey))
-    if background < 128:
-        grey, background = 255 - grey, 255 - background
-    ink = float(np.percentile(grey, 0.5))
-    if background - ink > 8:  # else a flat crop: nothing drawn to stretch
-        grey = np.clip((grey - ink) / (background - ink) * 255, 0, 255)
-    return Image.fromarray(grey.astype(np.uint8))
-
-
-def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tuple[int, int]]]:
-    """The crops of `boxes` (dark text on white, twice their size) stacked on a white page, and each
+def stitch(
+    image: Image.Image, boxes: list[tuple], scale: float = 2.0
+) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """The crops of `boxes` (dark text on white, `scale` times their size) stacked on a white page, and each
     crop's rows on it: one OCR run reads them all. A crop is the box alone: a margin around it brings
     in its frame or its neighbours' edges, and tesseract takes text inside a drawn frame for a picture
     (qterminal's framed "Size: 126 x 38", a menu's items between their neighbours' borders)."""
@@ -278,8 +267,9 @@ def stitch(image: Image.Image, boxes: list[tuple]) -> tuple[Image.Image, list[tu
         box = (max(0, int(x1)), max(0, int(y1)), min(image.width, int(x2)), min(image.height, int(y2)))
         if box[2] <= box[0] or box[3] <= box[1]:  # wholly off the screenshot: nothing to read
             box = (0, 0, 1, 1)
-        grey = _dark_on_white(image.crop(box))
-        crops.append(grey.resize((max(1, grey.width * 2), max(1, grey.height * 2)), Image.LANCZOS))
+        grey = dark_on_white(image.crop(box))
+        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+        crops.append(grey.resize(size, Image.LANCZOS))
     width = max((c.width for c in crops), default=1) + 2 * CROP_GAP_PX
     height = sum(c.height + CROP_GAP_PX for c in crops) + CROP_GAP_PX
     page = Image.new("L", (width, height), 255)
@@ -295,11 +285,28 @@ def crop_reads(
     png: bytes, texts: list[tuple[str, tuple]], timeout: float = 60.0, whole: bool = False
 ) -> list[bool]:
     """For each (name, box) of a screenshot: whether OCR of the box's crop reads as the name (`whole`:
-    the whole name, not shortened at an ellipsis)."""
+    the whole name, not shortened at an ellipsis). A crop not read so is read once more, alone with
+    the others not read, at RETRY_SCALE times its size: tesseract misreads a word at one size that it
+    reads at another ('nome' for home)."""
     if not texts:
         return []
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    page, rows = stitch(image, [box for _, box in texts])
+    names, boxes = [name for name, _ in texts], [box for _, box in texts]
+    out = [reads_as(n, got, elided=not whole) for n, got in zip(names, _read_crops(image, boxes, timeout))]
+    again = [k for k, ok in enumerate(out) if not ok]
+    if again:
+        got = _read_crops(image, [boxes[k] for k in again], timeout, RETRY_SCALE)
+        for k, read in zip(again, got):
+            out[k] = reads_as(names[k], read, elided=not whole)
+    return out
+
+
+RETRY_SCALE = 3.0
+
+
+def _read_crops(image: Image.Image, boxes: list[tuple], timeout: float, scale: float = 2.0) -> list[str]:
+    """OCR's text of each box's crop: the crops stitched on one page, one tesseract run."""
+    page, rows = stitch(image, boxes, scale)
     out = io.BytesIO()
     page.save(out, "PNG")
     words = [w for w in read_text(out.getvalue(), timeout=timeout) if w.level == "word"]
@@ -316,7 +323,7 @@ def crop_reads(
         )
         if k is not None:
             read[k].append(w.text)
-    return [reads_as(name, " ".join(got), elided=not whole) for (name, _), got in zip(texts, read)]
+    return [" ".join(got) for got in read]
 
 
 def crop_alignment(png: bytes, elements: list[dict], timeout: float = 60.0) -> tuple[int, int, int]:

@@ -1,12 +1,14 @@
 """A folder of screenshots as a source (kind `screenshots`): any application, any platform. Each PNG or
 JPEG becomes a capture and a screenshot; the text OCR reads on it (words, and lines of several words)
 becomes its elements, with the recogniser's confidence; text under the confidence floor goes to
-excluded_elements with the reason `low_confidence`. An image that cannot be read or recognised is a
+excluded_elements with the reason `low_confidence`, and a token that is no word (`is_word`: `&`, `©`,
+`JK` read off an icon) with the reason `not_a_word`. An image that cannot be read or recognised is a
 captures row with status error and the reason."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -70,24 +72,58 @@ def _element(where: dict, found: ocr.OcrBox, index: int, key: str) -> dict:
     return row | {"element_id": row_id("elements", row)}
 
 
+# A word holds a run of 2+ letters or digits. Two letters alone are a word only in a word's casing
+# (`ok`, `Ok`, `OK`: not `aT`), and two capitals (`JK`, `OK`) only read at WORD_CAPITALS_CONFIDENCE or
+# more: tesseract reads icons and arrows as such pairs, at a middling confidence.
+WORD_RUN = re.compile(r"[^\W_]{2,}")
+TWO_LETTERS = re.compile(r"^\W*([^\W\d_]{2})\W*$")
+WORD_CAPITALS_CONFIDENCE = 90.0
+
+
+def is_word(found: ocr.OcrBox) -> bool:
+    """Whether an OCR token (a word, or a line of them) is text rather than a picture read as text: it
+    holds a run of 2+ letters or digits, and is not two letters alone in no word's casing (`aT`) nor two
+    capitals alone read under WORD_CAPITALS_CONFIDENCE (`JK`, `JK & ©`)."""
+    text = found.text.strip()
+    if not WORD_RUN.search(text):
+        return False
+    pair = TWO_LETTERS.match(text)
+    if not pair:
+        return True
+    first, second = pair.group(1)
+    if first.islower() and second.isupper():
+        return False
+    return not (first.isupper() and second.isupper() and found.confidence < WORD_CAPITALS_CONFIDENCE)
+
+
 def ocr_elements(read: list[ocr.OcrBox], where: dict, min_confidence: float) -> tuple[list[dict], list[dict]]:
-    """OCR boxes as elements, and those under the confidence floor as excluded elements (also the
-    elements of a desktop state whose accessibility tree is absent: desktop/ocr_start.py)."""
+    """OCR boxes as elements, and as excluded elements those under the confidence floor
+    (`low_confidence`) or that are no word (`not_a_word`, is_word) (also the elements of a desktop state
+    whose accessibility tree is absent: desktop/ocr_start.py)."""
     elements, excluded = [], []
     for k, found in enumerate(read):
         key = f"ocr:{found.level}[{k}]"
         x1, y1, x2, y2 = found.box
-        if found.confidence < min_confidence:
-            low = {
-                "tag": f"ocr_{found.level}",
-                "role": "text",
-                "name": found.text,
-                "reason": "low_confidence",
-            }
-            excluded.append(where | low | {"css_path": key, "x1": x1, "y1": y1, "x2": x2, "y2": y2})
+        reason = (
+            "low_confidence"
+            if found.confidence < min_confidence
+            else "not_a_word"
+            if not is_word(found)
+            else None
+        )
+        if reason:
+            left = {"tag": f"ocr_{found.level}", "role": "text", "name": found.text, "reason": reason}
+            excluded.append(where | left | {"css_path": key, "x1": x1, "y1": y1, "x2": x2, "y2": y2})
         elif x2 > x1 and y2 > y1:
             elements.append(_element(where, found, len(elements), key))
     return elements, excluded
+
+
+def excluded_counts(excluded: list[dict]) -> dict[str, int]:
+    """The captures row's counts of OCR's excluded elements, by reason."""
+    return {
+        f"excluded_{r}": sum(e["reason"] == r for e in excluded) for r in ("low_confidence", "not_a_word")
+    }
 
 
 def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[str, list]) -> None:
@@ -123,7 +159,7 @@ def _image(source: Source, rel: str, raw: bytes, params: OcrParams, out: dict[st
         "part_index": 0,
     }
     elements, excluded = ocr_elements(read, where, params.min_confidence)
-    size = {"viewport_width": w, "viewport_height": h, "excluded_low_confidence": len(excluded)}
+    size = {"viewport_width": w, "viewport_height": h, **excluded_counts(excluded)}
     if not elements:
         out["captures"].append(capture | size | {"status": "empty", "message": "OCR read no text"})
         return

@@ -13,6 +13,7 @@ from schemas.registry import TABLES
 from tests.conftest import FIXTURES
 from transforms.capture import ocr
 from transforms.capture.alignment import per_app, with_alignment
+from transforms.capture.screenshots import excluded_counts, is_word, ocr_elements
 from transforms.capture.stage import screenshots_stage
 
 SHOTS = FIXTURES / "screenshots"
@@ -71,8 +72,9 @@ def test_screenshots_source_reads_text_boxes_and_excludes_low_confidence(tmp_pat
     assert "close window" in {t.lower() for t in lines["text"]}
     assert elements["confidence"].min() >= 60
     excluded = out.tables["excluded_elements"]
-    assert set(excluded["reason"]) <= {"low_confidence"}
-    assert excluded.height == captures["excluded_low_confidence"].sum()
+    assert set(excluded["reason"]) <= {"low_confidence", "not_a_word"}
+    counts = captures["excluded_low_confidence"].sum() + captures["excluded_not_a_word"].sum()
+    assert excluded.height == counts
     assert out.books[0]["rows_in"] == 3 and out.books[0]["rows_out"] == 2
 
 
@@ -91,3 +93,26 @@ def test_alignment_check_counts_per_app_and_flags(tmp_path: Path):
     shifted = with_alignment({**tables, "elements": moved}, OcrParams(check_screenshots=1))
     figure = per_app(shifted["captures"], 0.9)
     assert figure.filter(pl.col("flagged")).height == 1
+
+
+def test_ocr_tokens_that_are_no_word_are_excluded_as_not_a_word():
+    # jEdit's OCR start state read its tool-bar icons as `JK`, `&`, `©` (and their line), its scroll
+    # bar's arrow as `aT`: phantom elements.
+    def box(text: str, confidence: float = 85.0, level: str = "word") -> ocr.OcrBox:
+        return ocr.OcrBox(level, text, confidence, (0, 0, 30, 12))
+
+    words = ["File", "Edit", "v2", "42", "Save As...", "OK", "UI", "©2026", "ok", "Ok", "to"]
+    phantoms = ["JK", "&", "©", "|", "a", "—", "J.K", "+-", "(1", "(x)", "aT", "JK & ©"]
+    read = [box(t) for t in words + phantoms] + [box("OK", 96.0), box("Quit", 20.0)]
+    where = {"source_id": "s", "capture_id": "c" * 32, "screenshot_id": "d" * 64, "part_index": 0}
+    elements, excluded = ocr_elements(read, where, min_confidence=60)
+    kept = [e["text"] for e in elements]
+    assert kept == ["File", "Edit", "v2", "42", "Save As...", "©2026", "ok", "Ok", "to", "OK"]  # OK at 96
+    reasons = {e["name"]: e["reason"] for e in excluded}
+    assert reasons == {"OK": "not_a_word", "UI": "not_a_word", "Quit": "low_confidence"} | dict.fromkeys(
+        phantoms, "not_a_word"
+    )
+    assert not is_word(box("JK", 89.9)) and is_word(box("JK", 90.0))
+    assert is_word(box("JK File", 40.0, "line")) and not is_word(box("& ©", 95.0, "line"))
+    assert excluded_counts(excluded) == {"excluded_low_confidence": 1, "excluded_not_a_word": 14}
+    TABLES["excluded_elements"].model.validate(TABLES["excluded_elements"].frame(excluded))

@@ -7,8 +7,9 @@ the `no_atspi` row (nothing can be explored without a tree: no menu, no item to 
 stage reads that screenshot with OCR as a screenshot folder's are read (transforms/capture/screenshots.py):
 its words and lines become the state's elements (`tag` ocr_word or ocr_line, `role` text, the OCR text as
 `text`, no accessible `name`, so the alignment figure leaves them out), text under the confidence floor
-goes to excluded_elements (`low_confidence`). A screen where OCR reads nothing is `empty`, and a failed
-OCR an `error` row, each saying so.
+goes to excluded_elements (`low_confidence`), and a token that is no word, read off an icon, too
+(`not_a_word`). A screen where OCR reads nothing is `empty`, and a failed OCR an `error` row, each
+saying so.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from schemas.config import OcrParams
 from schemas.registry import TABLES
 from transforms.capture import ocr
 from transforms.capture.desktop.explore import Explorer, State, Stop
-from transforms.capture.screenshots import ocr_elements
+from transforms.capture.screenshots import excluded_counts, ocr_elements
 
 NO_TREE = "no accessibility tree: the elements are OCR's words and lines"
 
@@ -68,11 +69,16 @@ def with_ocr_elements(
         try:
             read_here = read(shot["png"], params)
         except ocr.OcrError as exc:
-            outcome[shot["capture_id"]] = ("error", str(exc), 0, 0)
+            outcome[shot["capture_id"]] = ("error", str(exc), 0, excluded_counts([]))
             continue
         found, low = ocr_elements(read_here, where, params.min_confidence)
         status = "ok" if found else "empty"
-        outcome[shot["capture_id"]] = (status, "" if found else "OCR read no text", len(found), len(low))
+        outcome[shot["capture_id"]] = (
+            status,
+            "" if found else "OCR read no text",
+            len(found),
+            excluded_counts(low),
+        )
         if found:
             elements += found
             excluded += low
@@ -83,14 +89,14 @@ def with_ocr_elements(
             "_status": [o[0] for o in outcome.values()],
             "_note": [o[1] for o in outcome.values()],
             "_n": [o[2] for o in outcome.values()],
-            "_low": [o[3] for o in outcome.values()],
+            **{f"_{k}": [o[3][k] for o in outcome.values()] for k in excluded_counts([])},
         },
         schema={
             "capture_id": pl.String,
             "_status": pl.String,
             "_note": pl.String,
             "_n": pl.Int32,
-            "_low": pl.Int32,
+            **{f"_{k}": pl.Int32 for k in excluded_counts([])},
         },
     )
     joined = captures.join(fixes, on="capture_id", how="left")
@@ -100,9 +106,7 @@ def with_ocr_elements(
         message=pl.when(failed).then(pl.col("message") + "; " + pl.col("_note")).otherwise("message"),
         n_parts=pl.when(failed).then(0).otherwise("n_parts").cast(captures.schema["n_parts"]),
         n_elements=pl.coalesce("_n", "n_elements").cast(captures.schema["n_elements"]),
-        excluded_low_confidence=pl.coalesce("_low", "excluded_low_confidence").cast(
-            captures.schema["excluded_low_confidence"]
-        ),
+        **{k: pl.coalesce(f"_{k}", k).cast(captures.schema[k]) for k in excluded_counts([])},
     ).select(captures.columns)
     keep = ~pl.col("capture_id").is_in(pl.Series(dropped, dtype=pl.String).implode())
     return {
