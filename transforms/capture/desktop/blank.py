@@ -1,13 +1,16 @@
-"""Controls that draw nothing: a named button whose whole box on the screenshot is one flat colour.
+"""Controls that draw nothing: a button (named or not) whose whole box on the screenshot is one flat colour.
 
 The tree says a control is showing; the screen may still show nothing of it. lximage-qt's tool bar
 (Qt 5) asks the icon theme for its icons; the session's Qt finds none, so its 13 tool buttons are
 blank squares of the tool bar's grey, published with names ("Rotate Clockwise", "Zoom In") that a
 label would send a person to click on empty space. A control always draws something where it is:
 its label, its icon, its frame or its check box; one whose box has no ink at all is excluded as
-`transparent`, as the web's invisible elements are. Text boxes, cells and labels are not judged: an
-empty entry or cell is drawn blank and is still there. Only the part of the box that no window above
-covers is read: an open menu's edge drawn over a blank tool button is the menu's ink, not the button's.
+`transparent`, as the web's invisible elements are. So is a named label or panel with no ink: its
+name is not drawn (LibreOffice's "[placeholder for message]" slot of the Find tool bar). Text boxes and
+cells are not judged: an empty entry or cell is drawn blank and is still there. Only the part of the
+box that no window above covers is read: an open menu's edge drawn over a blank tool button is the
+menu's ink, not the button's. A button with no name is judged too (gnome-calculator's empty indicator
+boxes of its menu rows).
 """
 
 from __future__ import annotations
@@ -16,16 +19,28 @@ import io
 
 from PIL import Image, ImageDraw, ImageStat
 
-# Roles (as ARIA) whose control draws its label, icon or box: a blank box is a control not drawn.
-DRAWN_ROLES = {"button", "checkbox", "radio", "menuitem", "tab", "link", "switch", "combobox"}
+# Roles (as ARIA) whose control draws its label, icon or box, and named labels and panels: a blank box is
+# one not drawn.
+DRAWN_ROLES = {
+    "button",
+    "checkbox",
+    "radio",
+    "menuitem",
+    "tab",
+    "link",
+    "switch",
+    "combobox",
+    "text",
+    "panel",
+}
 MAX_SPREAD = 8  # grey levels between the darkest and the lightest pixel of a box that draws nothing
-MIN_SIDE_PX = 8  # a smaller box is too small to judge
+MIN_SIDE_PX = 5  # a smaller box is too small to judge (Calc's 16×6 px empty message slot is judged)
 
 
 def is_blank(image: Image.Image, element: dict, covers: list[tuple] = ()) -> bool:
-    """Whether a named control's box (on a greyscale screenshot) is one flat colour where no window of
+    """Whether a control's box (on a greyscale screenshot) is one flat colour where no window of
     `covers` (boxes of the windows above its own) lies over it."""
-    if element.get("role") not in DRAWN_ROLES or not element.get("name"):
+    if element.get("role") not in DRAWN_ROLES:
         return False
     x1, y1, x2, y2 = (int(round(element[k])) for k in ("x1", "y1", "x2", "y2"))
     if x2 - x1 < MIN_SIDE_PX or y2 - y1 < MIN_SIDE_PX:

@@ -7,7 +7,8 @@ the windows stacked above its own window cover is taken away: `visible_ratio` is
 left to see, and `center_hit` says whether the centre is still on top. Left out, each with its reason:
 not showing (`hidden`, which takes in the rows of a shut popup or list, see tree.closed_popup_rows), no
 area (`zero_size`), outside the screen or its own window (`off_screen`), and nothing of it left to see
-or its centre covered with less than MIN_SHOWN of it showing (`covered`).
+or its centre under a window above (`covered`: a click on its centre reaches that window, and what shows
+of it is a part cut off).
 """
 
 from __future__ import annotations
@@ -24,9 +25,6 @@ from transforms.capture.desktop.tree import (
 )
 
 WINDOW_SLACK = 40  # px: a window's frame (title bar, borders) around the box its toolkit reports
-# An element whose centre a window above covers is kept (with center_hit false: no target to click) only
-# while at least this share of its box still shows.
-MIN_SHOWN = 0.5
 
 
 def _intersect(a: Box, b: Box) -> Box | None:
@@ -148,14 +146,16 @@ def _owner(tree: Tree, i: int, box: Box, cache: dict) -> tuple[int | None, int |
 
 def _clip(tree: Tree, i: int, box: Box, owner: int | None, owner_node: int | None) -> Box | None:
     """The box inside the screen, its own window and every scrolling container between it and its
-    window. What lies outside its window is not drawn (Qt's shut popups report rows over other windows)."""
+    window. What lies outside its window is not drawn (Qt's shut popups report rows over other windows).
+    A filler (a plain widget) clips too: Qt's scroll area is a filler as its viewport, and a settings
+    page's rows below it are reported where the dialog's buttons are drawn."""
     clipped = _intersect(box, (0, 0, *tree.size))
     if clipped is not None and owner is not None:
         clipped = _intersect(clipped, tree.windows[owner].box)
     for a in tree.ancestors(i):
         if clipped is None or a == owner_node or _popped(tree, a):
             break  # a menu's items are in its popup, not inside the menu bar's scrolled container
-        if tree.nodes[a]["role"] in CLIPPERS and tree.box(a):
+        if tree.nodes[a]["role"] in (*CLIPPERS, "filler") and tree.box(a):
             clipped = _intersect(clipped, tree.box(a))
     return clipped
 
@@ -165,6 +165,8 @@ def is_candidate(node: dict) -> bool:
     if node["role"] in CONTAINERS and not (node["actions"] and node["name"]):
         return False
     aria = ROLE_AS_ARIA.get(node["role"], "")
+    if aria == "cell" and not node["name"].strip():
+        return False  # a row's or an icon's cell with no name: its row, or its named cell, is the target
     return bool(node["name"].strip()) or aria in INTERACTIVE_ROLES
 
 
@@ -241,7 +243,7 @@ def extract_with_covers(tree: Tree) -> tuple[list[dict], list[dict], dict[str, i
                 ratio = (_area(clipped) - covered_area(clipped, above)) / _area(box)
                 cx, cy = (clipped[0] + clipped[2]) / 2, (clipped[1] + clipped[3]) / 2
                 hit = not any(r[0] <= cx < r[2] and r[1] <= cy < r[3] for r in above)
-                if ratio <= 0 or (not hit and ratio < MIN_SHOWN):
+                if ratio <= 0 or not hit:
                     reason = "covered"
         if reason:
             counts[reason] += 1

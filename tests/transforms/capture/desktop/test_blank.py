@@ -1,6 +1,6 @@
-"""Controls that draw nothing (desktop/blank.py): a named button whose box is one flat colour is
-excluded as transparent; drawn controls, empty entries and tiny boxes stay. Pure, on a constructed
-screenshot."""
+"""Controls that draw nothing (desktop/blank.py): a button (named or not), a named label or panel whose
+box is one flat colour is excluded as transparent; drawn controls, empty entries and tiny boxes stay.
+Pure, on a constructed screenshot."""
 
 from __future__ import annotations
 
@@ -40,17 +40,19 @@ def test_a_named_button_with_nothing_drawn_is_excluded_as_transparent():
     blank = _element("button", "Rotate Clockwise", (5, 10, 35, 40))
     drawn = _element("button", "Zoom In", (40, 10, 71, 41))
     entry = _element("textbox", "Search", (80, 10, 190, 40))  # an empty entry is drawn blank, and is there
-    unnamed = _element("button", None, (100, 45, 130, 58))
-    tiny = _element("button", "Close", (150, 50, 156, 56))
+    unnamed = _element("button", None, (100, 45, 130, 58))  # gnome-calculator's empty indicator boxes
+    slot = _element("panel", "[placeholder for message]", (160, 45, 176, 51))  # Calc's empty message slot
+    tiny = _element("button", "Close", (150, 50, 154, 54))
     elements, excluded, counts = without_blank(
-        _png(), [blank, drawn, entry, unnamed, tiny], [{"reason": "hidden"}], {"hidden": 1}
+        _png(), [blank, drawn, entry, unnamed, slot, tiny], [{"reason": "hidden"}], {"hidden": 1}
     )
-    assert elements == [drawn, entry, unnamed, tiny]
+    assert elements == [drawn, entry, tiny]
+    assert [e["name"] for e in excluded[2:]] == [None, "[placeholder for message]"]
     assert excluded[1] == {
         "tag": "button", "role": "button", "name": "Rotate Clockwise", "css_path": "/Rotate Clockwise",
         "x1": 5, "y1": 10, "x2": 35, "y2": 40, "reason": "transparent",
     }  # fmt: skip
-    assert counts == {"hidden": 1, "transparent": 1}
+    assert counts == {"hidden": 1, "transparent": 3}
 
 
 def test_a_state_without_blank_controls_is_unchanged():

@@ -18,6 +18,7 @@ from tests.conftest import FIXTURES
 from transforms.annotate.annotators import build_annotator
 from transforms.annotate.stage import annotate_stage
 from transforms.capture.desktop.reader import SYSTEM_PYTHON
+from transforms.capture.desktop.run import session_scope
 from transforms.capture.desktop.session import MARKER
 from transforms.capture.stage import desktop_stage
 
@@ -29,11 +30,12 @@ pytestmark = pytest.mark.skipif(not READY, reason="Xvfb, dbus, openbox or mousep
 QUICK = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=2, dialog_timeout_s=4, app_budget_s=60)
 
 
-def session_processes() -> dict[str, str]:
+def session_processes(scope: str) -> dict[str, str]:
     """pid -> ps line of the processes a desktop session starts, zombies included: those that carry a
-    session's marker with HOME in the sessions' folder (other captures on the machine have their own)."""
+    session's marker with HOME in this source's folder of the sessions' folder (run.session_scope: other
+    captures on the machine, a bench beside the tests, have their own)."""
     ps = subprocess.run(["ps", "-eo", "pid=,user=,stat=,args="], capture_output=True, text=True).stdout
-    ours = f"HOME={tempfile.gettempdir()}/groundmill-desktop/".encode()
+    ours = f"HOME={tempfile.gettempdir()}/groundmill-desktop/{scope}/".encode()
 
     def in_a_session(pid: str) -> bool:
         try:
@@ -56,9 +58,9 @@ def run(apps: list[dict], max_states: int, params: DesktopParams = QUICK, check:
         },
         Path("."),
     )
-    before = session_processes()
+    before = session_processes(session_scope(source))
     out = desktop_stage(source, CaptureParams(desktop=params, ocr=OcrParams(check_screenshots=check)))
-    survivors = [line for pid, line in session_processes().items() if pid not in before]
+    survivors = [line for pid, line in session_processes(session_scope(source)).items() if pid not in before]
     assert survivors == [], "a process of a desktop session survived"
     return out
 

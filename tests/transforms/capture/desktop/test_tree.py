@@ -209,13 +209,23 @@ def test_a_window_of_the_same_geometry_covers_the_one_below_by_title_and_stackin
     assert {e["name"]: e["reason"] for e in excluded} == {"Outside": "off_screen", "Close": "covered"}
 
 
-def test_a_centre_under_a_window_above_is_no_hit_while_most_of_the_box_shows():
+def test_a_centre_under_a_window_above_is_covered_though_most_of_the_box_shows():
+    # A click on the centre reaches the window above, and what shows is a part cut off (the hand check
+    # counted Poedit's "Extract from sources" half under its About box as covered).
     nodes = window_tree()
     nodes.append(node("app/frame[0]/push_button[7]", 1, "push button", "Wide", (300, 300, 200, 30)))
-    tree = Tree(nodes, "gtk 3.24.38", [*WINDOWS, Window(4, (380, 290, 420, 340), "Tip", False)], (1280, 800))
-    wide = next(e for e in extract(tree)[0] if e["name"] == "Wide")
-    # Box 300..500: the tip covers 380..420 (its centre), the dialog 450..500; 110 of 200 px show.
-    assert wide["center_hit"] is False and wide["visible_ratio"] == 0.55
+    nodes.append(node("app/frame[0]/push_button[8]", 1, "push button", "Edge", (300, 350, 100, 30)))
+    windows = [
+        *WINDOWS,
+        Window(4, (380, 290, 420, 340), "Tip", False),
+        Window(5, (370, 345, 420, 390), "Tip 2", False),
+    ]
+    elements, excluded, _ = extract(Tree(nodes, "gtk 3.24.38", windows, (1280, 800)))
+    # Wide, 300..500: the tip covers 380..420 (its centre), the dialog 450..500; 110 of 200 px show.
+    assert {e["name"]: e["reason"] for e in excluded}["Wide"] == "covered"
+    # Edge, 300..400: its centre (350) shows, 70 of 100 px: kept, a hit.
+    edge = next(e for e in elements if e["name"] == "Edge")
+    assert edge["center_hit"] is True and edge["visible_ratio"] == 0.7
 
 
 def test_gtk2_items_of_an_open_popup_are_showing():
@@ -309,3 +319,27 @@ def test_an_open_qt6_combo_lists_rows_wider_than_their_popup_are_read_and_clippe
     reasons = {(e["name"], e["tag"]): e["reason"] for e in excluded}
     assert reasons[("Default", "list item")] == "hidden"  # the shut list's row at (0, 0)
     assert reasons[("Fusion", "combo box")] == "covered"  # under its own open list
+
+
+def test_a_plain_widget_clips_what_lies_below_it_and_an_unnamed_cell_is_no_element():
+    # qterminal's Preferences: the scroll area's viewport is a filler; the page's last rows lie below it,
+    # where the dialog's buttons are drawn. hexchat's and GIMP's lists: a cell with no name is no element.
+    nodes = [
+        node("app", -1, "application", "term"),
+        node("app/dialog[0]", 0, "dialog", "Settings", (100, 100, 400, 300)),
+        node("app/dialog[0]/filler[0]", 1, "filler", "", (110, 110, 380, 240)),  # the viewport: to y 350
+        node("app/dialog[0]/filler[0]/filler[0]", 2, "filler", "", (110, 110, 380, 300)),  # the page
+        node("app/dialog[0]/filler[0]/filler[0]/label[0]", 3, "label", "Shown", (120, 300, 100, 20)),
+        node("app/dialog[0]/filler[0]/filler[0]/label[1]", 3, "label", "Below", (120, 360, 100, 20)),
+        node("app/dialog[0]/filler[0]/filler[0]/combo_box[2]", 3, "combo box", "Half", (240, 340, 100, 20)),
+        node("app/dialog[0]/push_button[1]", 1, "push button", "OK", (380, 360, 80, 24), actions=["click"]),
+        node("app/dialog[0]/table[2]", 1, "table", "", (110, 110, 100, 50)),
+        node("app/dialog[0]/table[2]/table_cell[0]", 8, "table cell", "", (110, 110, 20, 20)),
+        node("app/dialog[0]/table[2]/table_cell[1]", 8, "table cell", "home", (130, 110, 60, 20)),
+    ]
+    tree = Tree(nodes, "Qt 5.15.8", [Window(1, (100, 80, 500, 400), "Settings", False)], (1280, 800))
+    elements, excluded, _ = extract(tree)
+    assert [e["name"] for e in elements] == ["Shown", "Half", "OK", "home"]
+    assert {e["name"]: e["reason"] for e in excluded} == {"Below": "off_screen"}
+    half = next(e for e in elements if e["name"] == "Half")
+    assert (half["y1"], half["y2"], half["visible_ratio"]) == (340, 350, 0.5)
