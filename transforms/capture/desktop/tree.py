@@ -354,7 +354,9 @@ def corrections_for(toolkit: str, app: str = "") -> list[Callable[[Tree], int]]:
     if kit.startswith("vcl") or app.lower() in ("soffice", "libreoffice"):
         fixes.append(vcl_ghost_menubar)
     if kit.startswith(("gail", "gtk 2")):
-        fixes.append(gtk2_popup_showing)
+        from transforms.capture.desktop.gail import gail_expander_cells  # it builds on this module
+
+        fixes += [gtk2_popup_showing, gail_expander_cells]
     return [*fixes, popup_items_inside, closed_popup_rows]
 
 

@@ -343,3 +343,34 @@ def test_a_plain_widget_clips_what_lies_below_it_and_an_unnamed_cell_is_no_eleme
     assert {e["name"]: e["reason"] for e in excluded} == {"Below": "off_screen"}
     half = next(e for e in elements if e["name"] == "Half")
     assert (half["y1"], half["y2"], half["visible_ratio"]) == (340, 350, 0.5)
+
+
+def test_gail_cells_of_the_expander_column_move_back_to_where_they_are_drawn():
+    # The walks of HexChat's channel tree (one column, no header shown) and GIMP's Layers list (two
+    # toggle columns, then the expander column): GAIL reports the expander column's cells 16 px too far.
+    from transforms.capture.desktop.gail import gail_expander_cells
+
+    hexchat = [
+        node("app", -1, "application", "hexchat"),
+        node("app/t", 0, "tree table", "", (3, 51, 124, 745)),
+        node("app/t/h", 1, "table column header", "", (-2147483648, -2147483648, 124, 27), []),
+        node("app/t/c1", 1, "table cell", "", (37, 52, 88, 21)),
+        node("app/t/c1/icon", 3, "table cell", "", (37, 52, 18, 21)),
+        node("app/t/c1/text", 3, "table cell", "<none>", (55, 52, 88, 21)),
+    ]
+    tree = Tree(hexchat, "GAIL 2.24.33", [], (1280, 800))
+    assert gail_expander_cells(tree) == 3
+    assert [n["box"] for n in tree.nodes[3:]] == [[21, 52, 104, 21], [21, 52, 18, 21], [39, 52, 88, 21]]
+    gimp = [
+        node("app", -1, "application", "gimp"),
+        node("app/t", 0, "tree table", "", (1076, 519, 195, 271)),
+        node("app/t/eye", 1, "table cell", "", (1078, 546, 24, 26)),
+        node("app/t/chain", 1, "table cell", "", (1106, 546, 24, 26)),
+        node("app/t/main", 1, "table cell", "", (1168, 546, 101, 26)),
+        node("app/t/main/thumb", 4, "table cell", "", (1168, 546, 38, 26)),
+        node("app/t/main/name", 4, "table cell", "picture.png", (1206, 546, 79, 26)),
+    ]
+    tree = Tree(gimp, "GAIL 2.24.33", [], (1280, 800))
+    assert gail_expander_cells(tree) == 3
+    assert [n["box"][0] for n in tree.nodes[2:]] == [1078, 1106, 1152, 1152, 1190]  # thumbnail drawn at 1151
+    assert gail_expander_cells(Tree(gimp[:4], "GAIL 2.24.33", [], (1280, 800))) == 0  # columns that tile
