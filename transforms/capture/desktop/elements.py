@@ -167,6 +167,10 @@ def is_candidate(node: dict) -> bool:
     aria = ROLE_AS_ARIA.get(node["role"], "")
     if aria == "cell" and not node["name"].strip():
         return False  # a row's or an icon's cell with no name: its row, or its named cell, is the target
+    if node["role"] == "menu" and not node["name"].strip():
+        return (
+            False  # a popup menu itself (GTK 4's popover, its shadow margin included): its items are targets
+        )
     return bool(node["name"].strip()) or aria in INTERACTIVE_ROLES
 
 

@@ -374,3 +374,18 @@ def test_gail_cells_of_the_expander_column_move_back_to_where_they_are_drawn():
     assert gail_expander_cells(tree) == 3
     assert [n["box"][0] for n in tree.nodes[2:]] == [1078, 1106, 1152, 1152, 1190]  # thumbnail drawn at 1151
     assert gail_expander_cells(Tree(gimp[:4], "GAIL 2.24.33", [], (1280, 800))) == 0  # columns that tile
+
+
+def test_a_popup_menu_with_no_name_is_no_element_and_a_menu_bar_menu_is():
+    # gnome-text-editor's and gnome-calculator's popovers: an unnamed "menu" whose box takes in its
+    # shadow margin, drawn black over the header bar; its items, and a menu bar's named menus, stay.
+    from transforms.capture.desktop.elements import is_candidate
+
+    popover = node("app/frame[0]/push_button[1]/menu[1]", 1, "menu", "", (717, 164, 263, 587), actions=["x"])
+    file_menu = node(
+        "app/frame[0]/menu_bar[0]/menu[0]", 1, "menu", "File", (0, 20, 40, 20), actions=["click"]
+    )
+    item = node(
+        "app/frame[0]/push_button[1]/menu[1]/menu_item[0]", 2, "menu item", "Save", (759, 373, 179, 32)
+    )
+    assert [is_candidate(n) for n in (popover, file_menu, item)] == [False, True, True]
