@@ -13,6 +13,7 @@ was compared; MISSes when a state of one run is not in the other or its bytes di
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import tempfile
 from collections import defaultdict
@@ -28,6 +29,8 @@ from desktop import chosen, project  # noqa: E402
 from schemas.config import load_params, load_sources  # noqa: E402
 from transforms.capture.stage import desktop_stage  # noqa: E402
 
+PNGS: dict[str, bytes] = {}  # screenshot id -> PNG, to say where two states' bytes differ
+
 
 def states(folder: Path) -> dict[tuple[str, str], str]:
     """(app, action path) -> screenshot id of one capture-stage run of the project's desktop source."""
@@ -35,11 +38,22 @@ def states(folder: Path) -> dict[tuple[str, str], str]:
     source = next(s for s in load_sources(folder / "sources.yaml") if s.kind == "desktop")
     tables = desktop_stage(source, params).tables
     shots = dict(zip(tables["screenshots"]["capture_id"], tables["screenshots"]["screenshot_id"]))
+    PNGS.update(zip(tables["screenshots"]["screenshot_id"], tables["screenshots"]["png"]))
     ok = tables["captures"].filter(tables["captures"]["status"] == "ok")
     return {
         (app, " > ".join(path)): shots[cid]
         for app, path, cid in zip(ok["app"], ok["action_path"], ok["capture_id"])
     }
+
+
+def where(one: str, other: str) -> str:
+    """The box (x1, y1, x2, y2) of the pixels that differ between two screenshots, or their sizes."""
+    from PIL import Image, ImageChops
+
+    a, b = (Image.open(io.BytesIO(PNGS[s])).convert("RGB") for s in (one, other))
+    if a.size != b.size:
+        return f"sizes {a.size} and {b.size}"
+    return str(ImageChops.difference(a, b).getbbox())
 
 
 def main() -> int:
@@ -66,7 +80,7 @@ def main() -> int:
     differ = sorted(k for k in first.keys() & second.keys() if first[k] != second[k])
     alone = sorted(first.keys() ^ second.keys())
     for app, path in differ:
-        print(f"  differ: {app}: {path}")
+        print(f"  differ: {app}: {path}: pixels differ in {where(first[app, path], second[app, path])}")
     for app, path in alone:
         print(f"  in one run only: {app}: {path}")
     compared = sum(row[2] for row in per.values())
