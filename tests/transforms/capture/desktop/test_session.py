@@ -30,12 +30,12 @@ pytestmark = pytest.mark.skipif(not READY, reason="Xvfb, dbus, openbox or mousep
 QUICK = DesktopParams(start_timeout_s=20, walk_timeout_s=4, settle_s=2, dialog_timeout_s=4, app_budget_s=60)
 
 
-def session_processes(scope: str) -> dict[str, str]:
+def session_processes(scope: str = "") -> dict[str, str]:
     """pid -> ps line of the processes a desktop session starts, zombies included: those that carry a
     session's marker with HOME in this source's folder of the sessions' folder (run.session_scope: other
-    captures on the machine, a bench beside the tests, have their own)."""
+    captures on the machine, a bench beside the tests, have their own); every source's without one."""
     ps = subprocess.run(["ps", "-eo", "pid=,user=,stat=,args="], capture_output=True, text=True).stdout
-    ours = f"HOME={tempfile.gettempdir()}/groundmill-desktop/{scope}/".encode()
+    ours = f"HOME={tempfile.gettempdir()}/groundmill-desktop/{scope + '/' if scope else ''}".encode()
 
     def in_a_session(pid: str) -> bool:
         try:
