@@ -3,6 +3,8 @@ project's desktop source, as a daily rerun does, and every state's screenshot co
 
     .venv/bin/python bench/desktop_repro.py [--apps writer,featherpad,...] [--max-states 12] [--keep DIR]
 
+With --keep, the two screenshots of every state that differs are written to DIR/differ.
+
 The project is bench/desktop.py's (the same applications, files and params), in one folder for both
 runs, so the sessions' folder is the same (run.session_scope: a path drawn in a title bar is the
 project's own). Prints per application the states of each run, the states both reached (by action path)
@@ -30,6 +32,7 @@ from schemas.config import load_params, load_sources  # noqa: E402
 from transforms.capture.stage import desktop_stage  # noqa: E402
 
 PNGS: dict[str, bytes] = {}  # screenshot id -> PNG, to say where two states' bytes differ
+MESSAGES: dict[tuple[str, str], str] = {}  # (app, action path) -> the state's message, the last run's
 
 
 def states(folder: Path) -> dict[tuple[str, str], str]:
@@ -40,6 +43,10 @@ def states(folder: Path) -> dict[tuple[str, str], str]:
     shots = dict(zip(tables["screenshots"]["capture_id"], tables["screenshots"]["screenshot_id"]))
     PNGS.update(zip(tables["screenshots"]["screenshot_id"], tables["screenshots"]["png"]))
     ok = tables["captures"].filter(tables["captures"]["status"] == "ok")
+    MESSAGES.update(
+        ((app, " > ".join(path)), message)
+        for app, path, message in zip(ok["app"], ok["action_path"], ok["message"])
+    )
     return {
         (app, " > ".join(path)): shots[cid]
         for app, path, cid in zip(ok["app"], ok["action_path"], ok["capture_id"])
@@ -79,10 +86,14 @@ def main() -> int:
         print(f"{app:<18}{a:>6}{b:>6}{both:>6}{same:>11}")
     differ = sorted(k for k in first.keys() & second.keys() if first[k] != second[k])
     alone = sorted(first.keys() ^ second.keys())
-    for app, path in differ:
+    for n, (app, path) in enumerate(differ):
         print(f"  differ: {app}: {path}: pixels differ in {where(first[app, path], second[app, path])}")
+        if args.keep:  # both screenshots, to look at
+            (args.keep / "differ").mkdir(exist_ok=True)
+            for run, shot in (("1", first[app, path]), ("2", second[app, path])):
+                (args.keep / "differ" / f"{app}-{n}-run{run}.png").write_bytes(PNGS[shot])
     for app, path in alone:
-        print(f"  in one run only: {app}: {path}")
+        print(f"  in one run only: {app}: {path} ({MESSAGES.get((app, path)) or 'no message'})")
     compared = sum(row[2] for row in per.values())
     checks.require(compared > 0, f"states compared: {compared} > 0")
     checks.target(not alone, f"every state in both runs ({len(alone)} in one only)")

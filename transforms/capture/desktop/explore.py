@@ -229,6 +229,7 @@ class Explorer:
         """Settle, walk (twice if the frame moved meanwhile), and record the state unless seen."""
         state = State(path=path, started_at=time.time())
         t0 = time.monotonic()
+        self.session.redate()
         rgb, _ = self.screen.stable(self.limits.settle_s)
         state.settle_ms = (time.monotonic() - t0) * 1000
         for _ in range(2):

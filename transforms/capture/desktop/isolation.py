@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import pwd
 import socket
 import struct
 from datetime import datetime
@@ -129,9 +130,13 @@ def read_urls(log: Path | None, seen: int) -> list[str]:
 
 
 def faketime_env(clock: datetime | None) -> tuple[dict[str, str], str]:
-    """(what an application's environment needs for its wall clock to start at `clock` and run on,
-    a note when it cannot have it). libfaketime leaves the monotonic clock alone (timers and animations
-    run as usual) and file times as they are: the session's files carry the fixed time themselves.
+    """(what an application's environment needs for its wall clock to stand still at `clock`, a note
+    when it cannot have it). libfaketime leaves the monotonic clock alone (timers and animations run as
+    usual) and file times as they are: the session's files carry the fixed time themselves.
+
+    The clock stands still rather than starting at `clock` and running on: a clock that runs shows, in
+    pluma's Insert Date and Time and in jEdit's status bar, how long the run took to get there, and two
+    runs then differ.
 
     Its "monotonic fix" is turned off: it takes the deadline of every timed wait on a condition variable
     as a faked monotonic time and moves it back by the fake offset, which, with the monotonic clock left
@@ -144,9 +149,37 @@ def faketime_env(clock: datetime | None) -> tuple[dict[str, str], str]:
         return {}, "the real clock (libfaketime is not installed: apt-get install libfaketime)"
     return {
         "LD_PRELOAD": lib,
-        "FAKETIME": "@" + clock.strftime("%Y-%m-%d %H:%M:%S"),
+        "FAKETIME": clock.strftime("%Y-%m-%d %H:%M:%S"),
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",
         "FAKETIME_FORCE_MONOTONIC_FIX": "0",
         "FAKETIME_DONT_RESET": "1",
         "NO_FAKE_STAT": "1",
     }, ""
+
+
+def own_and_date(top: Path, user: pwd.struct_passwd | None, clock: datetime | None) -> None:
+    """`top` and everything under it owned by `user` (None: left as is) and dated at `clock`."""
+    stamp = clock.timestamp() if clock else None
+    for path in sorted((top, *top.rglob("*")), reverse=True):
+        if user:
+            os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+        if stamp is not None:
+            os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+def redate(home: Path, clock: datetime | None) -> int:
+    """Files and folders under `home` that an application wrote since it started dated back at `clock`
+    (the kernel dates a write by the real clock, which libfaketime cannot reach: gnome-text-editor's Save
+    As listed the document it had just saved at the time of the run); how many. A file chooser then shows
+    the same time on every run."""
+    if clock is None:
+        return 0
+    stamp, moved = clock.timestamp(), 0
+    for path in home.rglob("*"):
+        try:
+            if path.lstat().st_mtime != stamp:
+                os.utime(path, (stamp, stamp), follow_symlinks=False)
+                moved += 1
+        except OSError:  # gone meanwhile
+            continue
+    return moved

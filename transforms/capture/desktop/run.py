@@ -79,7 +79,7 @@ def run_app(
     scope: str = "",
     plan: tuple[str, object] | None = None,
 ) -> AppRun:
-    """Explore one application on one screen size in a worker process; its wall clock starts at `clock`
+    """Explore one application on one screen size in a worker process; its wall clock stands at `clock`
     (None: the real clock); its session's folder is under `scope` (session_scope). `plan`:
     ("module:function", JSON arguments) run instead of the exploration, as function(explorer, arguments);
     what it returns is the run's `extra`."""

@@ -32,15 +32,20 @@ from pathlib import Path
 from Xlib import Xatom
 from Xlib import display as xdisplay
 
-from transforms.capture.desktop.isolation import faketime_env, install_browser_stub, read_urls
+from transforms.capture.desktop.isolation import (
+    faketime_env,
+    install_browser_stub,
+    own_and_date,
+    read_urls,
+    redate,
+)
 from transforms.capture.desktop.settings import (
     APP_UNSET,
     BUS_CONFIG,
-    GTK_SETTINGS,
     OPENBOX_RC,
-    QT5CT_SETTINGS,
     SESSION_ENV,
     java_options,
+    write_settings,
 )
 
 MARKER = "GROUNDMILL_DESKTOP_SESSION"
@@ -67,7 +72,7 @@ class Session:
     height: int
     name: str = "session"  # the application's: names the session's fixed folder
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
-    clock: datetime | None = None  # the applications' wall clock starts here (None: the real one)
+    clock: datetime | None = None  # the applications' wall clock stands here (None: the real one)
     root: Path | None = None
     display: str = ""
     env: dict[str, str] = field(default_factory=dict)
@@ -115,11 +120,7 @@ class Session:
         name = self.user.pw_name if self.user else pwd.getpwuid(os.geteuid()).pw_name
         (self.root / "bus.conf").write_text(BUS_CONFIG.format(runtime=runtime, user=name))
         (self.root / "openbox.xml").write_text(OPENBOX_RC)
-        for gtk in ("gtk-3.0", "gtk-4.0"):
-            (home / ".config" / gtk).mkdir()
-            (home / ".config" / gtk / "settings.ini").write_text(GTK_SETTINGS)
-        (home / ".config" / "qt5ct").mkdir()
-        (home / ".config" / "qt5ct" / "qt5ct.conf").write_text(QT5CT_SETTINGS)
+        write_settings(home)
         self.own(self.root)
         self.env = {
             **SESSION_ENV,
@@ -151,12 +152,11 @@ class Session:
     def own(self, top: Path) -> None:
         """`top` and everything under it: owned by the session's user, dated at the fixed clock (a file
         chooser shows the dates)."""
-        stamp = self.clock.timestamp() if self.clock else None
-        for path in sorted((top, *top.rglob("*")), reverse=True):
-            if self.user:
-                os.chown(path, self.user.pw_uid, self.user.pw_gid, follow_symlinks=False)
-            if stamp is not None:
-                os.utime(path, (stamp, stamp), follow_symlinks=False)
+        own_and_date(top, self.user, self.clock)
+
+    def redate(self) -> int:
+        """What the application wrote under the session's HOME dated back at the fixed clock (redate)."""
+        return redate(self.root / "home", self.clock)
 
     def launch(self, argv: list[str]) -> subprocess.Popen:
         """Start the application: as spawn, on the fixed clock (where libfaketime is installed)."""

@@ -28,6 +28,16 @@ OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
 </openbox_config>
 """
 GTK_SETTINGS = "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\n"
+# GTK 2 reads neither settings.ini nor GSettings: its settings come from ~/.gtkrc-2.0 (HexChat's caret
+# blinked, and two runs differed where it stood).
+GTK2_RC = "gtk-cursor-blink = 0\ngtk-enable-animations = 0\n"
+# jEdit's status bar, as its default has it, less its live widgets: the JVM's memory gauge ("14/232MB",
+# a different figure on every run) and the clock. Written to ~/.jedit/properties; without a `firstTime`
+# line jEdit still starts as at a first start.
+JEDIT_PROPERTIES = (
+    "view.status=( mode , fold , encoding ) locked wrap multiSelect rectSelect overwrite lineSep "
+    "buffersets task-monitor errors\n"
+)
 # Qt 5 takes its caret's blinking from the platform theme only: qt5ct's, with a flash time of 0, keeps the
 # caret steady (a blinking caret gave two runs different bytes).
 # Everything else as Qt's own default theme has it (its fonts, no underlined shortcuts).
@@ -35,6 +45,28 @@ QT5CT_SETTINGS = (
     "[Interface]\ncursor_flash_time=0\nunderline_shortcut=0\n"
     '[Fonts]\ngeneral="Sans Serif,9,-1,5,50,0,0,0,0,0"\nfixed="Monospace,9,-1,5,50,0,0,0,0,0"\n'
 )
+# HexChat, in a session without network, cycles through its servers on a timer ("Cycling to next
+# server", "Unknown host" again every few seconds): how many of those lines its log shows depended on how
+# long the run took. It tries once.
+HEXCHAT_CONF = "net_auto_reconnect = 0\nnet_auto_reconnectonfail = 0\n"
+
+
+def write_settings(home: Path) -> None:
+    """Each toolkit's settings, and those of the applications that would otherwise draw something live,
+    where each reads them, into the session's HOME."""
+    files = {
+        ".config/gtk-3.0/settings.ini": GTK_SETTINGS,
+        ".config/gtk-4.0/settings.ini": GTK_SETTINGS,
+        ".gtkrc-2.0": GTK2_RC,
+        ".config/qt5ct/qt5ct.conf": QT5CT_SETTINGS,
+        ".jedit/properties": JEDIT_PROPERTIES,
+        ".config/hexchat/hexchat.conf": HEXCHAT_CONF,
+    }
+    for name, text in files.items():
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text(text)
+
+
 # What every process of the session sees: accessibility on for GTK, Qt and LibreOffice, no portals,
 # no dconf, one device pixel per pixel.
 SESSION_ENV = {
