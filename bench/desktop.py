@@ -77,11 +77,17 @@ TARGET_STATES, TARGET_MINUTES, TARGET_ALIGN = 150, 20.0, 0.9
 
 
 def chosen(apps: str) -> list[str]:
-    """The source entries of `--apps`: a set's name, or names of applications of the `all` set."""
+    """The source entries of `--apps`: a set's name, or names of applications of the `all` set, or
+    NAME=COMMAND for an application outside it (started with the sample document when it takes files:
+    COMMAND ending in ` FILE`)."""
     if apps in APPS:
         return APPS[apps]
     names = apps.split(",")
     entries = {re.search(r"name: ([\w-]+)", e).group(1): e for e in APPS["all"]}
+    for name, command in (n.split("=", 1) for n in names if "=" in n):
+        argv = command.removesuffix(" FILE").split()
+        files = ", files: [notes.txt]" if command.endswith(" FILE") else ""
+        entries[f"{name}={command}"] = f"- {{name: {name}, command: [{', '.join(argv)}]{files}}}"
     unknown = [n for n in names if n not in entries]
     if unknown:
         raise SystemExit(f"--apps: {', '.join(unknown)} not among {', '.join(entries)} (or all, small)")

@@ -55,6 +55,9 @@ class Captures(pa.DataFrameModel):
     excluded_not_a_word: pl.Int32 = pa.Field(ge=0, nullable=True)
     script_errors: pl.Int32 = pa.Field(ge=0)
     html: str = pa.Field(nullable=True)
+    # Where a web page that moved itself after loading (a script's redirect, a reload) was captured: a
+    # path of the dump it belongs to, or a URL; null when it stayed where it was asked for.
+    landed_page: str = pa.Field(nullable=True)
     # Desktop states: the application, its toolkit, and the actions that reached the state from start.
     app: str = pa.Field(nullable=True)
     toolkit: str = pa.Field(nullable=True)

@@ -77,6 +77,7 @@ def _capture_row(source_id: str, r: PageResult, capture_id: str, sha: str) -> di
         **{f"excluded_{k}": v for k, v in counts.items()},
         "script_errors": len(r.script_errors),
         "html": r.html,
+        "landed_page": r.landed,
     }
 
 

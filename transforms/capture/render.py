@@ -19,6 +19,7 @@ from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from schemas.config import Device
+from transforms.capture.moves import MAX_MOVES, MOVED_TOO_OFTEN, Moved, land, landing_key, moving
 from transforms.capture.tab import Tab
 from transforms.curate.phash import phashes
 
@@ -102,9 +103,10 @@ class PageResult:
     script_errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     hashing: asyncio.Future | None = None  # the slices' pHashes, being taken (see settle_hashes)
+    landed: str | None = None  # where the page moved itself and was captured (landing_key); None: it stayed
 
     def fail(self, status: str, message: str) -> PageResult:
-        self.status, self.message, self.slices = status, message, []
+        self.status, self.message, self.slices, self.landed = status, message, [], None
         return self
 
 
@@ -232,6 +234,16 @@ async def _run_in_frame(frame: Frame, ms: int) -> list[str]:
         return []
 
 
+async def _capture_here(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
+    """The page's timers run, then its slices; Moved when its main frame navigated meanwhile."""
+    navigations = tab.main_navigations
+    if limits.clock is not None:
+        await _run_timers(tab, limits.settle_ms)
+    await _slices(tab, result, limits)
+    if tab.main_navigations != navigations:
+        raise Moved("the page navigated while it was read")
+
+
 async def _run_timers(tab: Tab, ms: int) -> None:
     """Advance the tab's paused clock by `ms`, running the page's timers due in that span, in every frame.
     A timer that throws is the page's script error, as it would be on the wall clock (ehow-2's ad timer
@@ -254,7 +266,7 @@ async def _run_timers(tab: Tab, ms: int) -> None:
         frames.cancel()
     else:
         frames.cancel()
-        raise PlaywrightError("the page's timers started a navigation")
+        raise Moved("the page's timers started a navigation")
 
 
 async def _slices(tab: Tab, result: PageResult, limits: RenderLimits) -> None:
@@ -308,23 +320,39 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
             return result.fail(
                 "error", f"page is {size / 1e6:.1f} MB, over the {limits.max_page_mb:g} MB cap"
             )
-        if page.url.split("#")[0] != response.url.split("#")[0]:
-            return result.fail("error", f"page navigated away to {page.url[:200]}")
-        if limits.clock is not None:
-            await _run_timers(tab, limits.settle_ms)
         result.load_ms = (time.perf_counter() - t0) * 1000
-        navigations = tab.main_navigations
-        await _slices(tab, result, limits)
+        moves, navigations = 0, tab.main_navigations
+        moved = page.url.split("#")[0] != response.url.split("#")[0]  # already, before its load
+        if moved:
+            navigations = -1  # its new document has come: only its load is waited for
+        while True:
+            if moved:
+                moves += 1
+                if moves > MAX_MOVES:
+                    return result.fail("error", MOVED_TOO_OFTEN)
+                why = await land(tab, navigations, limits.page_timeout_s)
+                if why is not None or tab.downloads:
+                    return result.fail("error", why or "page triggered a download")
+                result.slices.clear()
+                result.landed = landing_key(page_key, url, page.url)
+                navigations = tab.main_navigations
+            try:
+                await _capture_here(tab, result, limits)
+                break
+            except PlaywrightError as exc:
+                if not moving(exc):
+                    raise
+                moved = True
+        if result.landed is not None:
+            result.notes.append(f"moved itself {moves} time(s) after loading; captured where it landed")
         result.title = result.slices[0].title  # read by the extraction script: one round trip less
-        if tab.main_navigations != navigations:
-            return result.fail("error", "page navigated away or reloaded itself during capture")
         if not any(s.elements for s in result.slices):
             if all(blank(s.png) for s in result.slices):
                 return result.fail("empty", "page has no visible elements")
             result.notes.append("no visible element found, but the screenshot is not blank")
         result.html = tab.html  # read by the last extraction
         _hash_later(result)
-    except PlaywrightTimeout:
+    except (PlaywrightTimeout, TimeoutError):
         result.fail("timeout", f"page did not finish loading within {limits.page_timeout_s:g} s")
     except PlaywrightError as exc:
         text = str(exc).splitlines()[0][:300]
@@ -332,8 +360,8 @@ async def render(tab: Tab, url: str, page_key: str, device: Device, limits: Rend
             result.fail("error", "page triggered a download")
         elif tab.crashed or "crash" in text.lower():
             result.fail("error", "page crashed")
-        elif "Execution context was destroyed" in text or "navigation" in text.lower():
-            result.fail("error", "page navigated away or reloaded itself during capture")
+        elif moving(exc):
+            result.fail("error", MOVED_TOO_OFTEN)
         else:
             result.fail("error", text)
     return tab.report(result)

@@ -15,6 +15,7 @@ from schemas.capture import Captures, Elements, ExcludedElements, Screenshots
 from schemas.config import CaptureParams, Source
 from tests.conftest import BAD, FIXTURES, SITE
 from transforms.capture.browser import capture_pages
+from transforms.capture.moves import MOVED_TOO_OFTEN
 from transforms.capture.opening import open_source
 from transforms.capture.records import to_tables
 from transforms.curate.phash import phashes
@@ -146,6 +147,31 @@ def test_bad_pages_are_recorded_and_the_run_goes_on():
     assert "within 3 s" in messages["spins.html"]
     assert "script error" in messages["throws.html"] and "undefinedFunctionCall" in messages["throws.html"]
     assert messages["empty.html"] == "page has no visible elements"
+
+
+def test_a_page_that_moves_itself_is_captured_where_it_lands():
+    """A script's redirect after load, before load, or twice is followed and the page captured where it
+    lands, with where that is; a page that keeps moving is an error."""
+    tables = capture(
+        FIXTURES / "moves", ["once.html", "early.html", "twice.html", "loop.html", "landing.html"]
+    )
+    rows = {r["page_path"]: r for r in tables["captures"].iter_rows(named=True)}
+    assert {k: (r["status"], r["landed_page"]) for k, r in rows.items()} == {
+        "once.html": ("ok", "landing.html"),
+        "early.html": ("ok", "landing.html"),
+        "twice.html": ("ok", "landing.html"),
+        "loop.html": ("error", None),
+        "landing.html": ("ok", None),
+    }
+    assert rows["loop.html"]["message"] == MOVED_TOO_OFTEN
+    assert rows["once.html"]["message"] == "moved itself 1 time(s) after loading; captured where it landed"
+    assert rows["twice.html"]["message"].startswith("moved itself 2 time(s)")
+    assert {rows[k]["title"] for k in ("once.html", "early.html", "twice.html", "landing.html")} == {
+        "Landing"
+    }
+    shots = tables["screenshots"].join(tables["captures"].select("capture_id", "page_path"), on="capture_id")
+    ids = dict(shots.select("page_path", "screenshot_id").iter_rows())
+    assert ids["once.html"] == ids["early.html"] == ids["twice.html"] == ids["landing.html"]  # the landing
 
 
 def test_a_page_after_a_timeout_is_still_captured():
