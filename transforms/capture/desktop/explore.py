@@ -32,6 +32,9 @@ DIALOG_SUFFIXES = ("…", "...")
 CLOSERS = ("Cancel", "_Cancel", "Close", "_Close", "OK", "_OK")
 
 
+START_QUIET_S = 1.0  # how long an application's windows stay the same before its start is taken
+
+
 class Stop(Exception):
     """Exploration of this application ends here; `status` and `message` say why."""
 
@@ -198,7 +201,7 @@ class Explorer:
             answer = self.walk()
             registered = registered or bool(answer["apps"])
             if self.top_windows(answer["nodes"]):
-                return answer
+                return self.walk() if self.windows_quiet() else answer
             waited = time.monotonic() - start
             if (
                 not registered
@@ -222,6 +225,25 @@ class Explorer:
             "no_atspi",
             f"the application never appeared on the accessibility bus in {self.limits.start_timeout_s:g} s",
         )
+
+    def windows_quiet(self, quiet_s: float = START_QUIET_S) -> bool:
+        """Wait until the application's windows (their X windows and titles, and which has the focus)
+        have stayed the same for `quiet_s`, at most `settle_s` more; whether any changed meanwhile. jEdit
+        shows its Help window 0.2 s after its main window (later under load), retitles the main window
+        and moves the focus: a start state taken in between differed from run to run, as did whether the
+        Help window's dismissal was a state of its own."""
+
+        def shown() -> tuple[int, list[tuple[int, str]]]:
+            return self.screen.active(), [(w.wid, w.title) for w in self.screen.windows() if not w.popup]
+
+        last, since, changed = shown(), time.monotonic(), False
+        deadline = since + quiet_s + self.limits.settle_s
+        while time.monotonic() - since < quiet_s and time.monotonic() < deadline:
+            time.sleep(0.1)
+            now = shown()
+            if now != last:
+                last, since, changed = now, time.monotonic(), True
+        return changed
 
     # --- states ------------------------------------------------------------------------------------
 

@@ -142,6 +142,14 @@ class Screen:
             return []
         return [f for f in (self._frame_of(c) for c in prop.value) if f is not None]
 
+    def active(self) -> int:
+        """The client window the window manager has given the focus (`_NET_ACTIVE_WINDOW`); 0: none."""
+        try:
+            prop = self.root.get_full_property(self.d.intern_atom("_NET_ACTIVE_WINDOW"), X.AnyPropertyType)
+        except XError:
+            return 0
+        return int(prop.value[0]) if prop is not None and len(prop.value) else 0
+
     def windows(self) -> list[Window]:
         """Viewable top-level windows, bottom to top: the managed ones in the window manager's stacking
         order (`_NET_CLIENT_LIST_STACKING`), override-redirect ones (menus, tooltips) where the X server
