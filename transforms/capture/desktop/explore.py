@@ -243,6 +243,14 @@ class Explorer:
             now = shown()
             if now != last:
                 last, since, changed = now, time.monotonic(), True
+        # Which window has the focus then still depended on the order the application did two things in
+        # (jEdit: its Help window shown, its file loaded): the window on top gets it, as a click would.
+        top = self.screen.focus_top()
+        if top:
+            deadline = time.monotonic() + 1.0
+            while self.screen.active() != top and time.monotonic() < deadline:
+                time.sleep(0.05)
+            changed = True
         return changed
 
     # --- states ------------------------------------------------------------------------------------

@@ -226,6 +226,25 @@ class Screen:
         self.d.sync()
         return True
 
+    def focus_top(self) -> int:
+        """Give the focus to the client window on top of the window manager's stack (`_NET_ACTIVE_WINDOW`,
+        as a person's click on it would) when another has it; that window, or 0 when none was asked."""
+        try:
+            prop = self.root.get_full_property(self._net_stacking, X.AnyPropertyType)
+        except XError:
+            return 0
+        top = int(prop.value[-1]) if prop is not None and len(prop.value) else 0
+        if not top or self.active() == top:
+            return 0
+        event = _event.ClientMessage(
+            window=self.d.create_resource_object("window", top),
+            client_type=self.d.intern_atom("_NET_ACTIVE_WINDOW"),
+            data=(32, [2, X.CurrentTime, 0, 0, 0]),  # source 2: a pager or a person's tool
+        )
+        self.root.send_event(event, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+        self.d.sync()
+        return top
+
     # --- input -------------------------------------------------------------------------------------
 
     def click(self, x: float, y: float, button: int = 1) -> None:
