@@ -33,10 +33,12 @@ GTK_SETTINGS = "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\
 GTK2_RC = "gtk-cursor-blink = 0\ngtk-enable-animations = 0\n"
 # jEdit's status bar, as its default has it, less its live widgets: the JVM's memory gauge ("14/232MB",
 # a different figure on every run) and the clock; and its caret steady (Swing's caret is jEdit's own,
-# blinking unless told not to). Written to ~/.jedit/properties; without a `firstTime` line jEdit still
-# starts as at a first start.
+# blinking unless told not to), and no "Input/output complete" in the status bar after a file is read
+# (jEdit clears it on a timer of its own: whether a state still showed it was timing). Written to
+# ~/.jedit/properties; without a `firstTime` line jEdit still starts as at a first start.
 JEDIT_PROPERTIES = (
     "view.caretBlink=false\n"
+    "view.status.io.done=\n"
     "view.status=( mode , fold , encoding ) locked wrap multiSelect rectSelect overwrite lineSep "
     "buffersets task-monitor errors\n"
 )
