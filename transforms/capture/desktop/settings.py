@@ -49,6 +49,13 @@ QT5CT_SETTINGS = (
     "[Interface]\ncursor_flash_time=0\nunderline_shortcut=0\n"
     '[Fonts]\ngeneral="Sans Serif,9,-1,5,50,0,0,0,0,0"\nfixed="Monospace,9,-1,5,50,0,0,0,0,0"\n'
 )
+# Swing's own text fields (jEdit's dialogs: the Open… dialog's file name) blink at their look and feel's
+# rate, which no Java option sets: a BeanShell script jEdit runs at start sets it to 0 (steady) for
+# every kind of Swing text component, before any is made.
+JEDIT_STARTUP = "".join(
+    f'javax.swing.UIManager.put("{kind}.caretBlinkRate", new Integer(0));\n'
+    for kind in ("TextField", "FormattedTextField", "PasswordField", "TextArea", "TextPane", "EditorPane")
+)
 # HexChat, in a session without network, cycles through its servers on a timer ("Cycling to next
 # server", "Unknown host" again every few seconds): how many of those lines its log shows depended on how
 # long the run took. It tries once.
@@ -64,6 +71,7 @@ def write_settings(home: Path) -> None:
         ".gtkrc-2.0": GTK2_RC,
         ".config/qt5ct/qt5ct.conf": QT5CT_SETTINGS,
         ".jedit/properties": JEDIT_PROPERTIES,
+        ".jedit/startup/steady-carets.bsh": JEDIT_STARTUP,
         ".config/hexchat/hexchat.conf": HEXCHAT_CONF,
     }
     for name, text in files.items():

@@ -62,6 +62,10 @@ def test_every_toolkit_and_application_setting_is_where_it_is_read(tmp_path):
     assert "cursor_flash_time=0" in (tmp_path / ".config/qt5ct/qt5ct.conf").read_text()
     assert "net_auto_reconnect = 0" in (tmp_path / ".config/hexchat/hexchat.conf").read_text()
     assert (tmp_path / ".jedit/properties").read_text() == JEDIT_PROPERTIES
+    assert (
+        'UIManager.put("TextField.caretBlinkRate", new Integer(0));'
+        in (tmp_path / ".jedit/startup/steady-carets.bsh").read_text()
+    )
 
 
 def _status_widgets(line: str) -> list[str]:
