@@ -25,7 +25,8 @@ def moving(exc: PlaywrightError) -> bool:
     return isinstance(exc, Moved) or "Execution context was destroyed" in text or "navigation" in text.lower()
 
 
-def _origin(url: str) -> tuple[str, str | None, int | None]:
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """A URL's scheme, host and port."""
     parts = urlsplit(url)
     return parts.scheme, parts.hostname, parts.port
 
@@ -33,7 +34,7 @@ def _origin(url: str) -> tuple[str, str | None, int | None]:
 def landing_key(page_key: str, asked: str, landed: str) -> str:
     """How a landing is recorded: a page given by its URL lands on a URL; a page of a dump (its key a
     path) on the path under the dump's server, which is the same on every run (its port is not)."""
-    if urlsplit(page_key).scheme or _origin(asked) != _origin(landed):
+    if urlsplit(page_key).scheme or origin(asked) != origin(landed):
         return landed
     parts = urlsplit(landed)
     return unquote(parts.path).lstrip("/") + (f"?{parts.query}" if parts.query else "")

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.resources import files
-from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.async_api import Error as PlaywrightError
@@ -19,7 +18,7 @@ from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from schemas.config import Device
-from transforms.capture.moves import MAX_MOVES, MOVED_TOO_OFTEN, Moved, land, landing_key, moving
+from transforms.capture.moves import MAX_MOVES, MOVED_TOO_OFTEN, Moved, land, landing_key, moving, origin
 from transforms.capture.tab import Tab
 from transforms.curate.phash import phashes
 
@@ -110,18 +109,13 @@ class PageResult:
         return self
 
 
-def _origin(url: str) -> tuple[str, str | None, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, parts.hostname, parts.port
-
-
 def _out_of_reach(page: Page) -> list[Frame]:
     """The page's frames of other web origins than its own: the page's script cannot reach into them."""
-    home = _origin(page.url)
+    home = origin(page.url)
     return [
         frame
         for frame in page.frames[1:]
-        if frame.url.startswith(("http:", "https:")) and _origin(frame.url) != home
+        if frame.url.startswith(("http:", "https:")) and origin(frame.url) != home
     ]
 
 
