@@ -141,6 +141,11 @@ class Pins:
 RESOLVE_NOTHING = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 # No UDP from WebRTC (STUN/TURN): it goes around both the request routing and the proxy.
 NO_WEBRTC_UDP = "--webrtc-ip-handling-policy=disable_non_proxied_udp"
+# A local dump has one site: every frame of another one is refused and shows Chromium's error page.
+# Site isolation still gave each page, and each refused frame, a renderer process of its own: 112
+# renderers started for 60 readability pages, 7 without it, and 10-12 % less CPU per page
+# (docs/benchmarks.md). Sources on the public web keep it: their other sites' frames do load.
+ONE_SITE = "--disable-site-isolation-trials"
 
 
 @dataclass
@@ -166,6 +171,7 @@ class SameHost:
             f"--proxy-bypass-list=<-loopback>;{self.netloc}",
             RESOLVE_NOTHING,
             NO_WEBRTC_UDP,
+            ONE_SITE,
         )
 
     def close(self) -> None:

@@ -114,6 +114,22 @@ def test_a_browser_that_dies_is_restarted_and_the_page_tried_once_more():
     assert rows["long"]["status"] == "ok"
 
 
+def test_a_local_dump_runs_in_few_renderer_processes():
+    """A local dump's frames of other sites are refused (Chromium's error page): site isolation gave each
+    page and each refused frame a renderer process of its own, at a cost in CPU on every page."""
+    seen: set[int] = set()
+    with _Server(DEEP) as server:
+        targets = [Target(f"sites-{n}", server.url(f"sites.html?{n}")) for n in range(4)]
+        results = capture_pages(
+            targets,
+            CaptureParams(pages_in_flight=1),
+            SameHost(server.netloc),
+            on_page=lambda _: seen.update(_chromium_pids(b"renderer")),
+        )
+    assert [r.status for r in results] == ["ok"] * 4
+    assert 1 <= len(seen) <= 2, f"{len(seen)} renderer processes for 4 pages of 3 refused frames each"
+
+
 class _Server:
     """A loopback server for the fixture pages that can kill this test's Chromium once, the first time
     a given path is requested: the browser dies under a page exactly as a real crash would."""
@@ -148,17 +164,24 @@ class _Server:
 
 def _browser_pids() -> list[int]:
     """Chromium browser processes (not renderers or helpers) started by this test process."""
+    return _chromium_pids(None)
+
+
+def _chromium_pids(kind: bytes | None) -> list[int]:
+    """Chromium processes started by this test process: browsers (kind None) or of `--type=kind`.
+    A renderer's command line is rewritten as one string (its process title), so it is split on spaces."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            cmd = (entry / "cmdline").read_bytes().split(b"\0")
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        is_browser = cmd and b"chrom" in cmd[0] and not any(a.startswith(b"--type=") for a in cmd)
-        if is_browser and _descends_from(int(entry.name), os.getpid(), int(stat[1])):
+        types = [a for a in cmd if a.startswith(b"--type=")]
+        wanted = types == [b"--type=" + kind] if kind else not types
+        if cmd and b"chrom" in cmd[0] and wanted and _descends_from(int(entry.name), os.getpid(), int(stat[1])):
             pids.append(int(entry.name))
     return pids
 
