@@ -181,7 +181,8 @@ def _chromium_pids(kind: bytes | None) -> list[int]:
             continue
         types = [a for a in cmd if a.startswith(b"--type=")]
         wanted = types == [b"--type=" + kind] if kind else not types
-        if cmd and b"chrom" in cmd[0] and wanted and _descends_from(int(entry.name), os.getpid(), int(stat[1])):
+        chromium = bool(cmd) and b"chrom" in cmd[0] and wanted
+        if chromium and _descends_from(int(entry.name), os.getpid(), int(stat[1])):
             pids.append(int(entry.name))
     return pids
 
