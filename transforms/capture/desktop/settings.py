@@ -27,7 +27,11 @@ OPENBOX_RC = """<?xml version="1.0" encoding="UTF-8"?>
   <applications><application class="*" type="normal"><maximized>yes</maximized></application></applications>
 </openbox_config>
 """
-GTK_SETTINGS = "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\n"
+# Scrollbars always drawn: GTK's overlay scrollbars show when a list is mapped or scrolled and fade out
+# on a timer, so whether a state showed one was timing (Writer's Character dialog, its font list).
+GTK_SETTINGS = (
+    "[Settings]\ngtk-cursor-blink=false\ngtk-enable-animations=false\ngtk-overlay-scrolling=false\n"
+)
 # GTK 2 reads neither settings.ini nor GSettings: its settings come from ~/.gtkrc-2.0 (HexChat's caret
 # blinked, and two runs differed where it stood).
 GTK2_RC = "gtk-cursor-blink = 0\ngtk-enable-animations = 0\n"
@@ -102,6 +106,7 @@ SESSION_ENV = {
     "LIBGL_ALWAYS_SOFTWARE": "1",
     "NO_AT_BRIDGE": "0",
     "GTK_A11Y": "atspi",
+    "GTK_OVERLAY_SCROLLING": "0",  # GTK 3's own switch, besides its setting (GTK_SETTINGS)
 }
 
 # Java Swing exposes its tree through the ATK bridge (Debian's libatk-wrapper-java and -jni), which Java

@@ -58,6 +58,8 @@ def test_every_toolkit_and_application_setting_is_where_it_is_read(tmp_path):
     write_settings(tmp_path)
     assert "gtk-cursor-blink=false" in (tmp_path / ".config/gtk-3.0/settings.ini").read_text()
     assert "gtk-cursor-blink=false" in (tmp_path / ".config/gtk-4.0/settings.ini").read_text()
+    for version in ("3.0", "4.0"):  # a scrollbar that fades out on a timer is drawn or not by timing
+        assert "gtk-overlay-scrolling=false" in (tmp_path / f".config/gtk-{version}/settings.ini").read_text()
     assert re.search(r"^gtk-cursor-blink = 0$", (tmp_path / ".gtkrc-2.0").read_text(), re.M)
     assert "cursor_flash_time=0" in (tmp_path / ".config/qt5ct/qt5ct.conf").read_text()
     assert "net_auto_reconnect = 0" in (tmp_path / ".config/hexchat/hexchat.conf").read_text()
