@@ -114,7 +114,8 @@ class CaptureParams(Frozen):
     max_js_heap_mb: Count = 1024  # a page's JavaScript heap; past it the tab crashes and the page is an error
     # Where every page's clock starts, paused (Date, timers and animation frames run only as far as the
     # capture advances them: settle_ms, scroll_settle_ms), and where desktop applications' wall clock
-    # starts (libfaketime; timers run on): the same page, the same pixels. None: the real clock, running.
+    # stands (libfaketime; timers run on the real monotonic clock): the same page, the same pixels. None:
+    # the real clock, running.
     clock: datetime | None = datetime(2025, 1, 1, tzinfo=UTC)
     settle_ms: Annotated[int, Field(ge=0, le=60_000)] = 1000  # page timers run after load (virtual ms)
     scroll_settle_ms: Annotated[int, Field(ge=0, le=10_000)] = 250  # and after each scroll
